@@ -1,0 +1,207 @@
+//! The replicated state machine: a key-value map with at-most-once client sessions
+//! (the Raft lecture's client protocol, and §8 of the paper).
+
+use super::types::ClientId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// An operation on the key-value map.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Op {
+    Set { key: String, value: String },
+    Get { key: String },
+    #[serde(rename = "del")]
+    Delete { key: String },
+    /// Adds one to an integer value (a missing key counts as 0). Not idempotent, which is
+    /// what makes "a retried request is applied once" visible.
+    Incr { key: String },
+}
+
+impl Op {
+    pub fn key(&self) -> &str {
+        match self {
+            Op::Set { key, .. } | Op::Get { key } | Op::Delete { key } | Op::Incr { key } => key,
+        }
+    }
+
+    /// Parses the request box's syntax: `set x 3`, `get x`, `del x`, `incr x`.
+    pub fn parse(text: &str) -> Result<Op, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let key_ok = |k: &str| -> Result<String, String> {
+            if k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.') {
+                Ok(k.to_string())
+            } else {
+                Err(format!("key `{k}` may only contain letters, digits, `_`, `-` and `.`"))
+            }
+        };
+        match words.as_slice() {
+            ["set", key, value] => Ok(Op::Set { key: key_ok(key)?, value: value.to_string() }),
+            ["get", key] => Ok(Op::Get { key: key_ok(key)? }),
+            ["del" | "delete", key] => Ok(Op::Delete { key: key_ok(key)? }),
+            ["incr", key] => Ok(Op::Incr { key: key_ok(key)? }),
+            [] => Err("empty request: expected `set KEY VALUE`, `get KEY`, `del KEY` or `incr KEY`".into()),
+            ["set", ..] => Err("`set` takes a key and a value: `set x 3`".into()),
+            ["get" | "del" | "delete" | "incr", ..] => Err(format!("`{}` takes exactly one key", words[0])),
+            [other, ..] => Err(format!(
+                "unknown operation `{other}`: expected `set`, `get`, `del` or `incr`"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::Set { key, value } => write!(f, "set {key} {value}"),
+            Op::Get { key } => write!(f, "get {key}"),
+            Op::Delete { key } => write!(f, "del {key}"),
+            Op::Incr { key } => write!(f, "incr {key}"),
+        }
+    }
+}
+
+/// A client's command, as it travels in a log entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ClientRequest {
+    pub client: ClientId,
+    /// The client's sequence number: a retry carries the same number.
+    pub seq: u64,
+    pub op: Op,
+}
+
+/// What applying an operation returned.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "result", content = "value", rename_all = "lowercase")]
+pub enum OpResult {
+    Ok,
+    Value(Option<String>),
+    Error(String),
+}
+
+impl fmt::Display for OpResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpResult::Ok => f.write_str("ok"),
+            OpResult::Value(Some(v)) => write!(f, "{v}"),
+            OpResult::Value(None) => f.write_str("(nil)"),
+            OpResult::Error(e) => write!(f, "error: {e}"),
+        }
+    }
+}
+
+/// The last request applied for one client, and its result.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Session {
+    pub seq: u64,
+    pub result: OpResult,
+}
+
+/// The key-value state machine. It is volatile: a crash loses it, and it is rebuilt by
+/// applying the log again as the commit index advances.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct KvStore {
+    pub data: BTreeMap<String, String>,
+    pub sessions: BTreeMap<ClientId, Session>,
+    /// How many commands really changed or read the map (duplicates excluded).
+    pub applied_commands: u64,
+}
+
+/// The outcome of applying one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Applied now, for the first time.
+    Fresh(OpResult),
+    /// A retry of the request last applied for this client: not applied again; the first
+    /// result is returned again.
+    Duplicate(OpResult),
+    /// Older than the client's latest applied request: ignored.
+    Stale,
+}
+
+impl KvStore {
+    /// The result already recorded for this exact request, if it was applied before.
+    pub fn cached(&self, req: &ClientRequest) -> Option<&OpResult> {
+        self.sessions.get(&req.client).filter(|s| s.seq == req.seq).map(|s| &s.result)
+    }
+
+    /// Applies a request once: a retry (same client and sequence number) returns the first
+    /// result without changing the map.
+    pub fn apply(&mut self, req: &ClientRequest) -> Applied {
+        if let Some(session) = self.sessions.get(&req.client) {
+            if session.seq == req.seq {
+                return Applied::Duplicate(session.result.clone());
+            }
+            if session.seq > req.seq {
+                return Applied::Stale;
+            }
+        }
+        let result = match &req.op {
+            Op::Set { key, value } => {
+                self.data.insert(key.clone(), value.clone());
+                OpResult::Ok
+            }
+            Op::Get { key } => OpResult::Value(self.data.get(key).cloned()),
+            Op::Delete { key } => OpResult::Value(self.data.remove(key)),
+            Op::Incr { key } => {
+                let current = self.data.get(key).map(|v| v.parse::<i64>());
+                match current {
+                    None => {
+                        self.data.insert(key.clone(), "1".into());
+                        OpResult::Value(Some("1".into()))
+                    }
+                    Some(Ok(n)) => {
+                        let v = (n + 1).to_string();
+                        self.data.insert(key.clone(), v.clone());
+                        OpResult::Value(Some(v))
+                    }
+                    Some(Err(_)) => OpResult::Error(format!("value of `{key}` is not an integer")),
+                }
+            }
+        };
+        self.applied_commands += 1;
+        self.sessions.insert(req.client, Session { seq: req.seq, result: result.clone() });
+        Applied::Fresh(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(seq: u64, op: &str) -> ClientRequest {
+        ClientRequest { client: ClientId(1), seq, op: Op::parse(op).unwrap() }
+    }
+
+    #[test]
+    fn set_get_delete() {
+        let mut kv = KvStore::default();
+        assert_eq!(kv.apply(&req(1, "set x 3")), Applied::Fresh(OpResult::Ok));
+        assert_eq!(kv.apply(&req(2, "get x")), Applied::Fresh(OpResult::Value(Some("3".into()))));
+        assert_eq!(kv.apply(&req(3, "del x")), Applied::Fresh(OpResult::Value(Some("3".into()))));
+        assert_eq!(kv.apply(&req(4, "get x")), Applied::Fresh(OpResult::Value(None)));
+    }
+
+    #[test]
+    fn a_retry_is_applied_once_and_returns_the_first_result() {
+        let mut kv = KvStore::default();
+        assert_eq!(kv.apply(&req(1, "incr n")), Applied::Fresh(OpResult::Value(Some("1".into()))));
+        assert_eq!(kv.apply(&req(1, "incr n")), Applied::Duplicate(OpResult::Value(Some("1".into()))));
+        assert_eq!(kv.data["n"], "1");
+        assert_eq!(kv.applied_commands, 1);
+        assert_eq!(kv.apply(&req(2, "incr n")), Applied::Fresh(OpResult::Value(Some("2".into()))));
+        assert_eq!(kv.apply(&req(1, "incr n")), Applied::Stale);
+        assert_eq!(kv.data["n"], "2");
+    }
+
+    #[test]
+    fn parse_errors_say_what_was_expected() {
+        assert!(Op::parse("").unwrap_err().contains("expected"));
+        assert!(Op::parse("put x 1").unwrap_err().contains("unknown operation `put`"));
+        assert!(Op::parse("set x").unwrap_err().contains("a key and a value"));
+        assert!(Op::parse("get x y").unwrap_err().contains("exactly one key"));
+        assert_eq!(Op::parse("del x").unwrap(), Op::Delete { key: "x".into() });
+        assert_eq!(Op::parse("set x 3").unwrap().to_string(), "set x 3");
+    }
+}

@@ -1,0 +1,24 @@
+//! The Raft protocol as a pure state machine: no clock, no IO, no randomness, no web
+//! types. See [`node::Node`].
+
+pub mod breaks;
+pub mod kv;
+pub mod log;
+pub mod message;
+pub mod node;
+pub mod quorum;
+pub mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use breaks::{BreakSwitch, BreakSwitches};
+pub use kv::{ClientRequest, KvStore, Op, OpResult};
+pub use log::{Entry, Payload, RaftLog};
+pub use message::{Message, MessageBody, MessageKind};
+pub use node::{
+    ChangeError, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Progress, ProposeError,
+    Proposed, Role, RoleKind,
+};
+pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};
+pub use types::{ClientId, Duration, LogIndex, ServerId, Term, Time};

@@ -1,0 +1,127 @@
+//! The protocol's numbers, as newtypes, and simulated time.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A Raft term (§5.1). Terms only grow on any one server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Term(pub u64);
+
+/// A position in the log, starting at 1. Index 0 means "before the first entry".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LogIndex(pub u64);
+
+/// A server's identity. Shown as `S1`, `S2`, …
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ServerId(pub u32);
+
+/// A client's identity, for the client protocol's at-most-once sessions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClientId(pub u32);
+
+/// Simulated time in microseconds since the start of the run. The core never reads a
+/// clock: every input that needs the time is handed `now` by its host.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Time(pub u64);
+
+/// A span of simulated time in microseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Duration(pub u64);
+
+impl Term {
+    pub fn next(self) -> Term {
+        Term(self.0 + 1)
+    }
+}
+
+impl LogIndex {
+    pub fn next(self) -> LogIndex {
+        LogIndex(self.0 + 1)
+    }
+    pub fn prev(self) -> LogIndex {
+        LogIndex(self.0.saturating_sub(1))
+    }
+}
+
+impl Time {
+    pub const ZERO: Time = Time(0);
+    pub fn from_ms(ms: u64) -> Time {
+        Time(ms * 1000)
+    }
+    pub fn as_ms_f64(self) -> f64 {
+        self.0 as f64 / 1000.0
+    }
+    pub fn since(self, earlier: Time) -> Duration {
+        Duration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl std::ops::Add<Duration> for Time {
+    type Output = Time;
+    fn add(self, d: Duration) -> Time {
+        Time(self.0.saturating_add(d.0))
+    }
+}
+
+impl Duration {
+    pub fn from_ms(ms: u64) -> Duration {
+        Duration(ms * 1000)
+    }
+    pub fn as_ms_f64(self) -> f64 {
+        self.0 as f64 / 1000.0
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+impl fmt::Display for LogIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+impl fmt::Display for ServerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "S{}", self.0)
+    }
+}
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "C{}", self.0)
+    }
+}
+impl fmt::Display for Time {
+    /// Milliseconds, with the fraction only when there is one: `150ms`, `12.5ms`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 % 1000 == 0 {
+            write!(f, "{}ms", self.0 / 1000)
+        } else {
+            write!(f, "{:.3}ms", self.0 as f64 / 1000.0)
+        }
+    }
+}
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Time(self.0).fmt(f)
+    }
+}
+
+impl std::str::FromStr for ServerId {
+    type Err = String;
+    /// Parses `S3` or `s3` (or a bare `3`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let digits = s.strip_prefix(['S', 's']).unwrap_or(s);
+        match digits.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(ServerId(n)),
+            _ => Err(format!("expected a server such as S1, found `{s}`")),
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! The parsed form of a scenario: its set-up (a [`SimConfig`] and each server's initial
+//! persistent state) and a list of statements, each with the line it came from. The
+//! parser builds it; the runner executes it. Server references stay symbolic (`leader`,
+//! a `let` name) until the runner resolves them against the running cluster.
+
+use crate::raft::{BreakSwitch, Duration, Op, RoleKind, ServerId, Time};
+use crate::sim::checker::Property;
+use crate::sim::{InitialState, SimConfig};
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    /// From `title: ...`; shown in the page's picker.
+    pub title: Option<String>,
+    /// From `description: ...`; one line.
+    pub description: Option<String>,
+    /// Cluster size, seed, timings, network and break-switches as set up before the first
+    /// action.
+    pub config: SimConfig,
+    /// Each server's starting term, vote and log (one per server, S1 first). All default
+    /// (term 0, empty log) unless `log`, `term` or `voted` lines say otherwise.
+    pub initial: Vec<InitialState>,
+    /// Everything after the set-up, in file order.
+    pub statements: Vec<Statement>,
+}
+
+/// One statement with where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The statement's text, trimmed, without its comment: what a report quotes.
+    pub source: String,
+    /// `at 300ms ...`: run until this simulated time first.
+    pub at: Option<Time>,
+    pub kind: StatementKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "statement", rename_all = "kebab-case")]
+pub enum StatementKind {
+    /// `step: text`: a narrated step. The runner records it with the time it was reached.
+    Narrate {
+        text: String,
+    },
+    /// `let NAME = SERVER`: binds a name to the server a reference resolves to now.
+    Let {
+        name: String,
+        server: ServerRef,
+    },
+    Act {
+        command: Command,
+    },
+    Run {
+        run: RunSpec,
+    },
+    Expect {
+        expectation: Expectation,
+    },
+}
+
+/// A server, named directly or resolved when the statement runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "ref", content = "value", rename_all = "kebab-case")]
+pub enum ServerRef {
+    Id(ServerId),
+    /// The current leader (the live leader of the highest term).
+    Leader,
+    /// A name bound by `let`.
+    Name(String),
+}
+
+/// A set of servers for expectations and timers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "set", content = "servers", rename_all = "kebab-case")]
+pub enum ServerSet {
+    /// Every server that is up and still in the cluster.
+    All,
+    List(Vec<ServerRef>),
+}
+
+/// Actions. They map onto [`crate::sim::Action`] once their servers are resolved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "kebab-case")]
+pub enum Command {
+    Crash {
+        server: ServerRef,
+    },
+    Restart {
+        server: ServerRef,
+    },
+    Timeout {
+        server: ServerRef,
+    },
+    AlignTimers {
+        servers: ServerSet,
+    },
+    SpreadTimers,
+    Request {
+        via: ServerRef,
+        op: Op,
+    },
+    Membership {
+        add: Vec<ServerId>,
+        remove: Vec<ServerRef>,
+    },
+    Partition {
+        groups: Vec<Vec<ServerRef>>,
+    },
+    /// `isolate S1`: S1 alone in one group, everyone else in the other.
+    Isolate {
+        server: ServerRef,
+    },
+    Heal,
+    Cut {
+        from: ServerRef,
+        to: ServerRef,
+        both: bool,
+    },
+    Restore {
+        from: ServerRef,
+        to: ServerRef,
+        both: bool,
+    },
+    DropMessage {
+        id: u64,
+    },
+    /// `drop next S1 -> S3` (the in-flight message from S1 to S3 that would arrive
+    /// first) or `drop all S1 -> S3` (every one in flight).
+    DropBetween {
+        from: ServerRef,
+        to: ServerRef,
+        all: bool,
+    },
+    Loss {
+        loss: f64,
+    },
+    Duplication {
+        duplication: f64,
+    },
+    Latency {
+        min_ms: u64,
+        max_ms: u64,
+    },
+    Break {
+        switch: BreakSwitch,
+        on: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "run", rename_all = "kebab-case")]
+pub enum RunSpec {
+    /// `run 500ms`
+    For { duration: Duration },
+    /// `run until 2s`
+    UntilTime { time: Time },
+    /// `run until leader within 3s`: events one at a time until the condition holds.
+    Until { condition: Expectation, within: Duration },
+    /// `step` / `step 10`: that many simulator events.
+    Steps { count: u64 },
+}
+
+/// How long `run until CONDITION` waits when no `within` is given.
+pub const DEFAULT_WITHIN: Duration = Duration(10_000_000);
+
+/// A condition on the cluster, possibly negated (`expect not leader S1`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Expectation {
+    pub negated: bool,
+    pub condition: Condition,
+}
+
+/// A comparison for `expect term`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    pub fn holds(self, found: u64, wanted: u64) -> bool {
+        match self {
+            Cmp::Eq => found == wanted,
+            Cmp::Lt => found < wanted,
+            Cmp::Le => found <= wanted,
+            Cmp::Gt => found > wanted,
+            Cmp::Ge => found >= wanted,
+        }
+    }
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Eq => "=",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+}
+
+/// What `expect role` can ask for: a role, or whether the server runs at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoleState {
+    Role(RoleKind),
+    /// Crashed (and not restarted).
+    Down,
+    /// Up, whatever its role.
+    Up,
+    /// Removed from the cluster by a committed C_new.
+    Retired,
+}
+
+/// The membership phases of [`crate::raft::MembershipEvent`], by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    CatchingUp,
+    JointAppended,
+    JointCommitted,
+    NewAppended,
+    NewCommitted,
+    LeaderSteppedDown,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 6] = [
+        Phase::CatchingUp,
+        Phase::JointAppended,
+        Phase::JointCommitted,
+        Phase::NewAppended,
+        Phase::NewCommitted,
+        Phase::LeaderSteppedDown,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::CatchingUp => "catching-up",
+            Phase::JointAppended => "joint-appended",
+            Phase::JointCommitted => "joint-committed",
+            Phase::NewAppended => "new-appended",
+            Phase::NewCommitted => "new-committed",
+            Phase::LeaderSteppedDown => "leader-stepped-down",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "condition", rename_all = "kebab-case")]
+pub enum Condition {
+    /// `leader`: some server leads; `leader S1`: S1 is the leader.
+    Leader {
+        server: Option<ServerRef>,
+    },
+    /// Exactly one live leader.
+    OneLeader,
+    NoLeader,
+    /// Exactly these servers are live leaders (a partition can have two).
+    Leaders {
+        servers: Vec<ServerRef>,
+    },
+    /// A server's term, or the highest term of any server when `server` is `None`.
+    Term {
+        server: Option<ServerRef>,
+        cmp: Cmp,
+        term: u64,
+    },
+    Role {
+        server: ServerRef,
+        state: RoleState,
+    },
+    /// The terms of a server's log, entry by entry.
+    Log {
+        server: ServerRef,
+        terms: Vec<u64>,
+    },
+    /// Every server in the set holds an identical log.
+    SameLog {
+        on: ServerSet,
+    },
+    /// commitIndex >= index on each server.
+    Committed {
+        index: u64,
+        on: ServerSet,
+    },
+    /// lastApplied >= index on each server.
+    Applied {
+        index: u64,
+        on: ServerSet,
+    },
+    /// A key's value in each server's state machine; `None` means absent.
+    Value {
+        key: String,
+        value: Option<String>,
+        on: ServerSet,
+    },
+    /// The Nth client request of the run (from 1) was answered, with this result if given.
+    Reply {
+        request: u64,
+        result: Option<String>,
+    },
+    /// The configuration in force on each server: `new` alone, or C_old,new.
+    Config {
+        old: Option<Vec<ServerId>>,
+        new: Vec<ServerId>,
+        on: ServerSet,
+    },
+    /// The current membership change has reached this phase.
+    Membership {
+        phase: Phase,
+    },
+    /// No safety property has been violated.
+    Safe,
+    /// At least one of these properties has been violated.
+    Violated {
+        any_of: Vec<Property>,
+    },
+}

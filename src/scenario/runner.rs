@@ -1,0 +1,588 @@
+//! Runs a parsed [`Scenario`] against the simulator, one statement at a time, and reports
+//! every expectation with its line: passed, or what was expected and what was found.
+//!
+//! A failed expectation or a refused action does not stop the run: the report lists
+//! every failure, so a teacher fixing a scenario sees them all at once.
+
+use super::ast::*;
+use super::error::ScenarioError;
+use crate::raft::{MembershipEvent, OpResult, ServerId, Time};
+use crate::sim::{Action, ActionError, ClientStatus, Sim, StepEvent, StepKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How to run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Keep a trace of every simulator event, action and check.
+    pub trace: bool,
+}
+
+/// What a checked statement was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    Expect,
+    /// `run until CONDITION`: the condition must come true in time.
+    RunUntil,
+    /// An action the simulator refused, or `at` a time already past.
+    Action,
+}
+
+/// The outcome of one statement that can fail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub line: usize,
+    pub kind: CheckKind,
+    /// The statement as written.
+    pub source: String,
+    /// Simulated time when it was checked.
+    pub time: Time,
+    pub passed: bool,
+    /// For a failure: what was found instead (or why the action was refused). For a
+    /// pass: what was seen.
+    pub detail: String,
+}
+
+impl CheckResult {
+    /// What happened, without the line number.
+    pub fn message(&self) -> String {
+        match (self.passed, self.kind) {
+            (true, _) => format!("ok at {}: {}", self.time, self.source),
+            (false, CheckKind::Action) => format!("`{}` failed at {}: {}", self.source, self.time, self.detail),
+            (false, _) => format!("expected `{}` at {}, but found {}", self.source, self.time, self.detail),
+        }
+    }
+}
+
+impl fmt::Display for CheckResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message())
+    }
+}
+
+/// A narrated step, with when the run reached it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Narration {
+    pub line: usize,
+    pub time: Time,
+    pub text: String,
+}
+
+/// One line of the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceLine {
+    pub time: Time,
+    /// The simulator's event number, for events.
+    pub event: Option<u64>,
+    /// The scenario line, for actions and checks.
+    pub line: Option<usize>,
+    pub text: String,
+}
+
+impl fmt::Display for TraceLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = format!("{:>10.3}ms", self.time.as_ms_f64());
+        match (self.event, self.line) {
+            (Some(e), _) => write!(f, "{at}  #{e:<6} {}", self.text),
+            (None, Some(l)) => write!(f, "{at}  line {l:<3} {}", self.text),
+            (None, None) => write!(f, "{at}  {}", self.text),
+        }
+    }
+}
+
+/// What a run found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub title: Option<String>,
+    pub results: Vec<CheckResult>,
+    pub narration: Vec<Narration>,
+    /// Empty unless [`RunOptions::trace`] was set.
+    pub trace: Vec<TraceLine>,
+    pub end_time: Time,
+    pub events: u64,
+}
+
+impl Report {
+    /// True when every expectation held and every action was accepted.
+    pub fn passed(&self) -> bool {
+        self.results.iter().all(|r| r.passed)
+    }
+    pub fn failures(&self) -> impl Iterator<Item = &CheckResult> {
+        self.results.iter().filter(|r| !r.passed)
+    }
+}
+
+/// Runs a whole scenario.
+pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Report, ScenarioError> {
+    let mut runner = Runner::new(scenario, options)?;
+    while runner.step_statement() {}
+    Ok(runner.finish().1)
+}
+
+/// Runs a scenario statement by statement, so that a page can narrate it step by step.
+pub struct Runner<'a> {
+    scenario: &'a Scenario,
+    sim: Sim,
+    next: usize,
+    names: BTreeMap<String, ServerId>,
+    report: Report,
+    options: RunOptions,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(scenario: &'a Scenario, options: RunOptions) -> Result<Runner<'a>, ScenarioError> {
+        let sim = Sim::with_initial_state(scenario.config.clone(), scenario.initial.clone())
+            .map_err(|message| ScenarioError::Invalid { line: 1, column: 1, message })?;
+        let report = Report { title: scenario.title.clone(), ..Report::default() };
+        Ok(Runner { scenario, sim, next: 0, names: BTreeMap::new(), report, options })
+    }
+
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+    /// The statement that runs next, if any.
+    pub fn next_statement(&self) -> Option<&'a Statement> {
+        self.scenario.statements.get(self.next)
+    }
+    pub fn finish(mut self) -> (Sim, Report) {
+        self.report.end_time = self.sim.now();
+        self.report.events = self.sim.events();
+        (self.sim, self.report)
+    }
+
+    /// Runs the next statement. Returns false when there is none left.
+    pub fn step_statement(&mut self) -> bool {
+        let Some(stmt) = self.scenario.statements.get(self.next) else { return false };
+        self.next += 1;
+        if let Some(at) = stmt.at {
+            if at < self.sim.now() {
+                let detail = format!("`at {at}` is in the past: the run is already at {}", self.sim.now());
+                self.record(stmt, CheckKind::Action, false, detail);
+            } else {
+                self.run_to(at);
+            }
+        }
+        match &stmt.kind {
+            StatementKind::Narrate { text } => {
+                self.report.narration.push(Narration { line: stmt.line, time: self.sim.now(), text: text.clone() });
+                self.trace_line(stmt.line, format!("step: {text}"));
+            }
+            StatementKind::Let { name, server } => match self.resolve(server) {
+                Ok(id) => {
+                    self.names.insert(name.clone(), id);
+                    self.trace_line(stmt.line, format!("let {name} = {id}"));
+                }
+                Err(e) => self.record(stmt, CheckKind::Action, false, e),
+            },
+            StatementKind::Act { command } => {
+                if let Err(e) = self.act(stmt, command) {
+                    self.record(stmt, CheckKind::Action, false, e);
+                }
+            }
+            StatementKind::Run { run } => self.run(stmt, run),
+            StatementKind::Expect { expectation } => {
+                let (passed, detail) = self.check(expectation);
+                self.record(stmt, CheckKind::Expect, passed, detail);
+            }
+        }
+        self.report.end_time = self.sim.now();
+        self.report.events = self.sim.events();
+        true
+    }
+
+    fn record(&mut self, stmt: &Statement, kind: CheckKind, passed: bool, detail: String) {
+        let result =
+            CheckResult { line: stmt.line, kind, source: stmt.source.clone(), time: self.sim.now(), passed, detail };
+        if self.options.trace {
+            let text = if passed { format!("ok: {}", stmt.source) } else { format!("FAILED: {result}") };
+            self.trace_line(stmt.line, text);
+        }
+        self.report.results.push(result);
+    }
+
+    fn trace_line(&mut self, line: usize, text: String) {
+        if self.options.trace {
+            self.report.trace.push(TraceLine { time: self.sim.now(), event: None, line: Some(line), text });
+        }
+    }
+
+    fn trace_event(trace: &mut Vec<TraceLine>, e: &StepEvent) {
+        let text = match &e.kind {
+            StepKind::Delivered { id, .. } | StepKind::Dropped { id, .. } => format!("{} [message {}]", e.kind, id.0),
+            other => other.to_string(),
+        };
+        trace.push(TraceLine { time: e.time, event: Some(e.index), line: None, text });
+    }
+
+    /// Runs every event up to and including `t`, then sets the clock to `t`.
+    fn run_to(&mut self, t: Time) {
+        while self.step_one(t) {}
+        // Nothing is left at or before `t`: this only moves the clock.
+        self.sim.run_until(t);
+    }
+
+    /// Processes the next event if it is due by `limit`.
+    fn step_one(&mut self, limit: Time) -> bool {
+        match self.sim.step_until(limit) {
+            Some(e) => {
+                if self.options.trace {
+                    Self::trace_event(&mut self.report.trace, &e);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn run(&mut self, stmt: &Statement, run: &RunSpec) {
+        match run {
+            RunSpec::For { duration } => {
+                let t = self.sim.now() + *duration;
+                self.run_to(t);
+            }
+            RunSpec::UntilTime { time } => {
+                if *time < self.sim.now() {
+                    let detail = format!("{time} is in the past: the run is already at {}", self.sim.now());
+                    self.record(stmt, CheckKind::RunUntil, false, detail);
+                } else {
+                    self.run_to(*time);
+                }
+            }
+            RunSpec::Steps { count } => {
+                for _ in 0..*count {
+                    if !self.step_one(Time(u64::MAX)) {
+                        break;
+                    }
+                }
+            }
+            RunSpec::Until { condition, within } => {
+                let deadline = self.sim.now() + *within;
+                loop {
+                    let (held, detail) = self.check(condition);
+                    if held {
+                        self.record(stmt, CheckKind::RunUntil, true, detail);
+                        return;
+                    }
+                    if !self.step_one(deadline) {
+                        self.run_to(deadline);
+                        let (held, detail) = self.check(condition);
+                        let detail = if held { detail } else { format!("{detail} after waiting {within}") };
+                        self.record(stmt, CheckKind::RunUntil, held, detail);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- Resolving servers ------------------------------------------------------------
+
+    fn resolve(&self, r: &ServerRef) -> Result<ServerId, String> {
+        match r {
+            ServerRef::Id(id) => Ok(*id),
+            ServerRef::Leader => self.sim.leader().ok_or_else(|| "there is no leader now".to_string()),
+            ServerRef::Name(n) => self.names.get(n).copied().ok_or_else(|| format!("`{n}` is not bound yet")),
+        }
+    }
+
+    fn resolve_all(&self, refs: &[ServerRef]) -> Result<Vec<ServerId>, String> {
+        refs.iter().map(|r| self.resolve(r)).collect()
+    }
+
+    /// `all` is every server that is up and in the cluster.
+    fn resolve_set(&self, set: &ServerSet) -> Result<Vec<ServerId>, String> {
+        match set {
+            ServerSet::All => Ok(self.sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect()),
+            ServerSet::List(refs) => self.resolve_all(refs),
+        }
+    }
+
+    // ---- Actions ------------------------------------------------------------------------
+
+    fn act(&mut self, stmt: &Statement, command: &Command) -> Result<(), String> {
+        let actions = self.actions_for(command)?;
+        for action in actions {
+            self.trace_line(stmt.line, format!("{action}"));
+            self.sim.act(action).map_err(|e: ActionError| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn actions_for(&self, command: &Command) -> Result<Vec<Action>, String> {
+        let one = |a: Action| Ok(vec![a]);
+        match command {
+            Command::Crash { server } => one(Action::Crash { server: self.resolve(server)? }),
+            Command::Restart { server } => one(Action::Restart { server: self.resolve(server)? }),
+            Command::Timeout { server } => one(Action::ForceTimeout { server: self.resolve(server)? }),
+            Command::AlignTimers { servers } => {
+                let servers = match servers {
+                    ServerSet::All => self
+                        .sim
+                        .active_servers()
+                        .filter(|s| s.alive && !s.node.is_leader())
+                        .map(|s| s.node.id())
+                        .collect(),
+                    list => self.resolve_set(list)?,
+                };
+                one(Action::AlignTimers { servers })
+            }
+            Command::SpreadTimers => one(Action::SpreadTimers),
+            Command::Request { via, op } => one(Action::ClientRequest { via: self.resolve(via)?, op: op.clone() }),
+            Command::Membership { add, remove } => {
+                one(Action::ChangeMembership { add: add.clone(), remove: self.resolve_all(remove)? })
+            }
+            Command::Partition { groups } => {
+                let groups = groups.iter().map(|g| self.resolve_all(g)).collect::<Result<_, _>>()?;
+                one(Action::Partition { groups })
+            }
+            Command::Isolate { server } => {
+                let id = self.resolve(server)?;
+                let rest: Vec<ServerId> = self.sim.active_servers().map(|s| s.node.id()).filter(|s| *s != id).collect();
+                if rest.is_empty() {
+                    return Err(format!("{id} is the only server; there is nothing to isolate it from"));
+                }
+                one(Action::Partition { groups: vec![rest, vec![id]] })
+            }
+            Command::Heal => one(Action::Heal),
+            Command::Cut { from, to, both } => {
+                one(Action::CutLink { from: self.resolve(from)?, to: self.resolve(to)?, both: *both })
+            }
+            Command::Restore { from, to, both } => {
+                one(Action::RestoreLink { from: self.resolve(from)?, to: self.resolve(to)?, both: *both })
+            }
+            Command::DropMessage { id } => one(Action::DropMessage { id: crate::sim::MessageId(*id) }),
+            Command::DropBetween { from, to, all } => {
+                let (from, to) = (self.resolve(from)?, self.resolve(to)?);
+                let now = self.sim.now();
+                let mut in_flight: Vec<_> = self
+                    .sim
+                    .history()
+                    .in_flight_at(now)
+                    .filter(|m| m.message.from == from && m.message.to == to)
+                    .map(|m| (m.deliver_at, m.id))
+                    .collect();
+                in_flight.sort();
+                if in_flight.is_empty() {
+                    return Err(format!("no message is in flight from {from} to {to}"));
+                }
+                if !*all {
+                    in_flight.truncate(1);
+                }
+                Ok(in_flight.into_iter().map(|(_, id)| Action::DropMessage { id }).collect())
+            }
+            Command::Loss { loss } => one(Action::SetLoss { loss: *loss }),
+            Command::Duplication { duplication } => one(Action::SetDuplication { duplication: *duplication }),
+            Command::Latency { min_ms, max_ms } => one(Action::SetLatency { min_ms: *min_ms, max_ms: *max_ms }),
+            Command::Break { switch, on } => one(Action::SetBreak { switch: *switch, on: *on }),
+        }
+    }
+
+    // ---- Conditions -------------------------------------------------------------------
+
+    /// Checks an expectation: whether it holds, and what was seen.
+    pub fn check(&self, e: &Expectation) -> (bool, String) {
+        let (held, seen) = match self.condition(&e.condition) {
+            Ok(r) => r,
+            // A reference that cannot be resolved (no leader to name) fails either way.
+            Err(e) => return (false, e),
+        };
+        if e.negated {
+            let detail = if held { format!("it holds ({seen})") } else { seen };
+            (!held, detail)
+        } else {
+            (held, seen)
+        }
+    }
+
+    fn condition(&self, c: &Condition) -> Result<(bool, String), String> {
+        let sim = &self.sim;
+        let leaders = || fmt_ids(&sim.leaders());
+        Ok(match c {
+            Condition::Leader { server: None } => {
+                let l = sim.leader();
+                (l.is_some(), l.map_or_else(|| "no leader".into(), |l| format!("leader {l}")))
+            }
+            Condition::Leader { server: Some(r) } => {
+                let want = self.resolve(r)?;
+                let l = sim.leader();
+                (l == Some(want), l.map_or_else(|| "no leader".into(), |l| format!("leader {l}")))
+            }
+            Condition::OneLeader => {
+                let n = sim.leaders().len();
+                (n == 1, format!("{n} leaders ({})", leaders()))
+            }
+            Condition::NoLeader => {
+                let n = sim.leaders().len();
+                (n == 0, if n == 0 { "no leader".into() } else { format!("leaders {}", leaders()) })
+            }
+            Condition::Leaders { servers } => {
+                let mut want = self.resolve_all(servers)?;
+                want.sort();
+                want.dedup();
+                (sim.leaders() == want, format!("leaders {}", leaders()))
+            }
+            Condition::Term { server, cmp, term } => {
+                let (found, whose) = match server {
+                    None => (sim.max_term().0, "the highest term".to_string()),
+                    Some(r) => {
+                        let id = self.resolve(r)?;
+                        (self.slot(id)?.node.term().0, format!("{id}'s term"))
+                    }
+                };
+                (cmp.holds(found, *term), format!("{whose} is {found}"))
+            }
+            Condition::Role { server, state } => {
+                let id = self.resolve(server)?;
+                let s = self.slot(id)?;
+                let now = if s.retired {
+                    "retired".to_string()
+                } else if !s.alive {
+                    "down".to_string()
+                } else {
+                    s.node.role_kind().name().to_string()
+                };
+                let held = match state {
+                    RoleState::Role(k) => s.alive && !s.retired && s.node.role_kind() == *k,
+                    RoleState::Down => !s.alive && !s.retired,
+                    RoleState::Up => s.alive,
+                    RoleState::Retired => s.retired,
+                };
+                (held, format!("{id} is {now}"))
+            }
+            Condition::Log { server, terms } => {
+                let id = self.resolve(server)?;
+                let found: Vec<u64> = self.slot(id)?.node.log().entries().iter().map(|e| e.term.0).collect();
+                (&found == terms, format!("{id}'s log has terms {}", fmt_terms(&found)))
+            }
+            Condition::SameLog { on } => {
+                let ids = self.resolve_set(on)?;
+                let mut logs = Vec::new();
+                for id in &ids {
+                    logs.push((*id, self.slot(*id)?.node.log().entries()));
+                }
+                let same = logs.windows(2).all(|w| w[0].1 == w[1].1);
+                let seen = logs
+                    .iter()
+                    .map(|(id, l)| format!("{id}: {}", fmt_terms(&l.iter().map(|e| e.term.0).collect::<Vec<_>>())))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (same, seen)
+            }
+            Condition::Committed { index, on } | Condition::Applied { index, on } => {
+                let committed = matches!(c, Condition::Committed { .. });
+                let ids = self.resolve_set(on)?;
+                let mut held = !ids.is_empty();
+                let mut seen = Vec::new();
+                for id in ids {
+                    let s = self.slot(id)?;
+                    let n = if committed { s.node.commit_index() } else { s.node.last_applied() };
+                    held &= n.0 >= *index;
+                    seen.push(format!("{id} {}", if s.alive { n.to_string() } else { format!("{n} (down)") }));
+                }
+                let what = if committed { "commit index" } else { "last applied" };
+                (held, format!("{what}: {}", seen.join(", ")))
+            }
+            Condition::Value { key, value, on } => {
+                let ids = self.resolve_set(on)?;
+                let mut held = !ids.is_empty();
+                let mut seen = Vec::new();
+                for id in ids {
+                    let s = self.slot(id)?;
+                    let v = s.node.kv().data.get(key);
+                    held &= v == value.as_ref();
+                    seen.push(format!("{id} {}", v.map_or("none", |v| v.as_str())));
+                }
+                (held, format!("{key}: {}", seen.join(", ")))
+            }
+            Condition::Reply { request, result } => {
+                let clients = sim.clients();
+                let Some(req) = (*request as usize).checked_sub(1).and_then(|i| clients.get(i)) else {
+                    return Ok((false, format!("only {} requests were sent", clients.len())));
+                };
+                match &req.status {
+                    ClientStatus::Done { result: r, by, .. } => {
+                        let held = match result {
+                            None => true,
+                            Some(want) => {
+                                r.to_string() == *want
+                                    || (want.eq_ignore_ascii_case("none") && *r == OpResult::Value(None))
+                            }
+                        };
+                        (held, format!("request {request} answered `{r}` by {by}"))
+                    }
+                    ClientStatus::Pending => (false, format!("request {request} still pending")),
+                    ClientStatus::GaveUp => (false, format!("request {request} gave up")),
+                }
+            }
+            Condition::Config { old, new, on } => {
+                let ids = self.resolve_set(on)?;
+                let want = match old {
+                    None => crate::raft::Configuration::simple(new.iter().copied()),
+                    Some(old) => crate::raft::Configuration::Joint {
+                        old: old.iter().copied().collect(),
+                        new: new.iter().copied().collect(),
+                    },
+                };
+                let mut held = !ids.is_empty();
+                let mut seen = Vec::new();
+                for id in ids {
+                    let conf = self.slot(id)?.node.configuration();
+                    held &= *conf == want;
+                    seen.push(format!("{id} {conf}"));
+                }
+                (held, format!("configurations: {}", seen.join(", ")))
+            }
+            Condition::Membership { phase } => {
+                let Some(m) = sim.membership() else { return Ok((false, "no membership change".into())) };
+                let seen: Vec<&str> = m.phases.iter().map(|(_, _, e)| phase_of(e).name()).collect();
+                (
+                    seen.contains(&phase.name()),
+                    format!("phases {}", if seen.is_empty() { "none".into() } else { seen.join(", ") }),
+                )
+            }
+            Condition::Safe => {
+                let v: Vec<String> = sim.safety_violations().map(|v| v.to_string()).collect();
+                (v.is_empty(), if v.is_empty() { "no safety violation".into() } else { v.join("; ") })
+            }
+            Condition::Violated { any_of } => {
+                let held = any_of.iter().any(|p| sim.violated(*p));
+                let v: Vec<String> = sim.violations().iter().map(|v| v.to_string()).collect();
+                (held, if v.is_empty() { "no violation".into() } else { v.join("; ") })
+            }
+        })
+    }
+
+    fn slot(&self, id: ServerId) -> Result<&crate::sim::ServerSlot, String> {
+        self.sim.server(id).ok_or_else(|| format!("there is no server {id}"))
+    }
+}
+
+fn phase_of(e: &MembershipEvent) -> Phase {
+    match e {
+        MembershipEvent::CatchingUp { .. } => Phase::CatchingUp,
+        MembershipEvent::JointAppended { .. } => Phase::JointAppended,
+        MembershipEvent::JointCommitted { .. } => Phase::JointCommitted,
+        MembershipEvent::NewAppended { .. } => Phase::NewAppended,
+        MembershipEvent::NewCommitted { .. } => Phase::NewCommitted,
+        MembershipEvent::LeaderSteppedDown => Phase::LeaderSteppedDown,
+    }
+}
+
+fn fmt_ids(ids: &[ServerId]) -> String {
+    if ids.is_empty() {
+        return "none".into();
+    }
+    ids.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+fn fmt_terms(terms: &[u64]) -> String {
+    if terms.is_empty() {
+        return "(empty)".into();
+    }
+    terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,400 @@
+//! The safety checker. It runs after every event and checks the five properties of the
+//! Raft paper's Figure 3 over the whole run, plus "at most one configuration change in
+//! flight". Liveness is watched apart (see [`super::Sim`]).
+//!
+//! It keeps, for every server, a hash of each prefix of its log, so that comparing two
+//! logs up to an index is comparing two numbers.
+
+use crate::raft::{Entry, LogIndex, Node, Output, RoleKind, ServerId, Term, Time};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+
+/// The properties the checker watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Property {
+    /// At most one leader can be elected in a given term (§5.2).
+    ElectionSafety,
+    /// A leader never overwrites or deletes entries in its log; it only appends (§5.3).
+    LeaderAppendOnly,
+    /// If two logs contain an entry with the same index and term, the logs are identical
+    /// in all entries up through that index (§5.3).
+    LogMatching,
+    /// If an entry is committed in a term, it is present in the logs of the leaders of all
+    /// higher terms (§5.4).
+    LeaderCompleteness,
+    /// If a server has applied an entry at an index, no other server ever applies a
+    /// different entry at that index (§5.4.3).
+    StateMachineSafety,
+    /// At most one configuration change is in flight at a time (§6).
+    SingleConfigChange,
+    /// Not a safety property: a leader is elected while a quorum is up and connected.
+    Liveness,
+}
+
+impl Property {
+    pub const SAFETY: [Property; 6] = [
+        Property::ElectionSafety,
+        Property::LeaderAppendOnly,
+        Property::LogMatching,
+        Property::LeaderCompleteness,
+        Property::StateMachineSafety,
+        Property::SingleConfigChange,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "Election Safety",
+            Property::LeaderAppendOnly => "Leader Append-Only",
+            Property::LogMatching => "Log Matching",
+            Property::LeaderCompleteness => "Leader Completeness",
+            Property::StateMachineSafety => "State Machine Safety",
+            Property::SingleConfigChange => "Single Config Change",
+            Property::Liveness => "Liveness",
+        }
+    }
+
+    /// The stable kebab-case name used in scenarios.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "election-safety",
+            Property::LeaderAppendOnly => "leader-append-only",
+            Property::LogMatching => "log-matching",
+            Property::LeaderCompleteness => "leader-completeness",
+            Property::StateMachineSafety => "state-machine-safety",
+            Property::SingleConfigChange => "single-config-change",
+            Property::Liveness => "liveness",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Property> {
+        Property::SAFETY.into_iter().chain([Property::Liveness]).find(|p| p.slug() == s)
+    }
+
+    pub fn is_safety(self) -> bool {
+        self != Property::Liveness
+    }
+}
+
+impl fmt::Display for Property {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A broken property, with what is needed to show it: the servers, terms and indices
+/// involved, and when and in which event it was seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    pub property: Property,
+    pub time: Time,
+    /// The number of the event after which it was seen (1 is the first event).
+    pub event: u64,
+    /// What that event was, in words.
+    pub event_description: String,
+    pub servers: Vec<ServerId>,
+    pub terms: Vec<Term>,
+    pub indices: Vec<LogIndex>,
+    /// A plain-language account of what went wrong.
+    pub detail: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} violated at {} (event {}: {}): {}", self.property, self.time, self.event, self.event_description, self.detail)
+    }
+}
+
+type FixedHasher = BuildHasherDefault<DefaultHasher>;
+
+fn entry_hash(prev: u64, index: LogIndex, entry: &Entry) -> u64 {
+    let mut h = DefaultHasher::new();
+    prev.hash(&mut h);
+    index.hash(&mut h);
+    entry.hash(&mut h);
+    h.finish()
+}
+
+/// What was violated, before the checker adds when and where.
+struct Found {
+    property: Property,
+    servers: Vec<ServerId>,
+    terms: Vec<Term>,
+    indices: Vec<LogIndex>,
+    detail: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    /// prefix[s][i-1] = hash of server s's log entries 1..=i.
+    prefix: BTreeMap<ServerId, Vec<u64>>,
+    /// (index, term) → the prefix hash first seen for it (Log Matching).
+    seen: HashMap<(LogIndex, Term), (u64, ServerId), FixedHasher>,
+    /// The committed prefix: committed[i-1] = prefix hash, and who committed it first.
+    committed: Vec<(u64, ServerId, Term)>,
+    /// applied[i-1] = prefix hash of the first entry applied at i, and by whom.
+    applied: Vec<(u64, ServerId)>,
+    leaders: BTreeMap<Term, ServerId>,
+    /// Each current leader's term, last index and the prefix hash there (Append-Only).
+    leader_logs: BTreeMap<ServerId, (Term, LogIndex, u64)>,
+    pub violations: Vec<Violation>,
+    /// Which properties have been violated (each is reported once).
+    reported: Vec<Property>,
+}
+
+/// The most violations a run keeps.
+const MAX_VIOLATIONS: usize = 64;
+
+impl Checker {
+    fn prefix_hash(&self, s: ServerId, index: LogIndex) -> Option<u64> {
+        if index.0 == 0 {
+            return Some(0);
+        }
+        self.prefix.get(&s)?.get(index.0 as usize - 1).copied()
+    }
+
+    /// Starts tracking a server whose log may already hold entries (a scenario's set-up).
+    pub fn add_server(&mut self, node: &Node) {
+        self.prefix.insert(node.id(), Vec::new());
+        let mut found = Vec::new();
+        self.rehash(node, LogIndex(1), &mut found);
+    }
+
+    pub fn violated(&self, p: Property) -> bool {
+        self.reported.contains(&p)
+    }
+
+    /// Record a liveness (or other externally found) violation.
+    /// Each property is reported once per run: the first time it breaks.
+    pub fn report(&mut self, v: Violation) {
+        if self.reported.contains(&v.property) {
+            return;
+        }
+        self.reported.push(v.property);
+        if self.violations.len() < MAX_VIOLATIONS {
+            self.violations.push(v);
+        }
+    }
+
+    /// Checks what one server's step produced. `was_leader` is its role and term before.
+    pub fn observe(
+        &mut self,
+        node: &Node,
+        was_leader: Option<Term>,
+        outputs: &[Output],
+        time: Time,
+        event: u64,
+        describe: &dyn Fn() -> String,
+    ) {
+        let id = node.id();
+        let mut found = Vec::new();
+        // 1. The log changed: recompute prefix hashes from the first written index.
+        let first_written = outputs
+            .iter()
+            .filter_map(|o| if let Output::SaveLog { from, .. } = o { Some(*from) } else { None })
+            .min();
+        if let Some(from) = first_written {
+            if let Some((term, last, hash)) = self.leader_logs.get(&id).copied() {
+                if was_leader == Some(term) && node.is_leader() && node.term() == term && from <= last {
+                    found.push(Found {
+                        property: Property::LeaderAppendOnly,
+                        servers: vec![id],
+                        terms: vec![term],
+                        indices: vec![from],
+                        detail: format!("leader {id} of term {term} rewrote its log from index {from}"),
+                    });
+                }
+                let _ = hash;
+            }
+            self.rehash(node, from, &mut found);
+        }
+        // 2. Role changes: Election Safety and Leader Completeness.
+        for o in outputs {
+            match o {
+                Output::RoleChanged { role: RoleKind::Leader, term } => {
+                    if let Some(other) = self.leaders.get(term).copied() {
+                        if other != id {
+                            found.push(Found {
+                                property: Property::ElectionSafety,
+                                servers: vec![other, id],
+                                terms: vec![*term],
+                                indices: vec![],
+                                detail: format!("{other} and {id} were both elected leader in term {term}"),
+                            });
+                        }
+                    } else {
+                        self.leaders.insert(*term, id);
+                    }
+                    self.check_completeness(node, *term, &mut found);
+                }
+                Output::Committed { index } => self.record_commit(node, *index, &mut found),
+                Output::Applied { index, .. } => self.record_apply(node, *index, &mut found),
+                _ => {}
+            }
+        }
+        // 3. Append-only bookkeeping and one configuration change at a time, for leaders.
+        if node.is_leader() {
+            let last = node.log().last_index();
+            let hash = self.prefix_hash(id, last).unwrap_or(0);
+            if let Some((term, prev_last, prev_hash)) = self.leader_logs.get(&id).copied() {
+                if term == node.term()
+                    && (last < prev_last || self.prefix_hash(id, prev_last) != Some(prev_hash))
+                {
+                    found.push(Found {
+                        property: Property::LeaderAppendOnly,
+                        servers: vec![id],
+                        terms: vec![term],
+                        indices: vec![prev_last],
+                        detail: format!("leader {id} of term {term} lost or changed entries up to index {prev_last}"),
+                    });
+                }
+            }
+            self.leader_logs.insert(id, (node.term(), last, hash));
+            // Committed as far as anyone knows: a restarted leader's own commit index may
+            // lag behind.
+            let committed = node.commit_index().max(LogIndex(self.committed.len() as u64));
+            let uncommitted: Vec<LogIndex> =
+                node.log().config_indices().iter().copied().filter(|i| *i > committed).collect();
+            let uncommitted_configs = uncommitted.len();
+            if uncommitted_configs > 1 {
+                found.push(Found {
+                    property: Property::SingleConfigChange,
+                    servers: vec![id],
+                    terms: vec![node.term()],
+                    indices: uncommitted,
+                    detail: format!("leader {id} has {uncommitted_configs} uncommitted configuration entries"),
+                });
+            }
+        } else {
+            self.leader_logs.remove(&id);
+        }
+        if !found.is_empty() {
+            let description = describe();
+            for f in found {
+                self.report(Violation {
+                    property: f.property,
+                    time,
+                    event,
+                    event_description: description.clone(),
+                    servers: f.servers,
+                    terms: f.terms,
+                    indices: f.indices,
+                    detail: f.detail,
+                });
+            }
+        }
+    }
+
+    /// A crash does not change the log; only the leader bookkeeping goes.
+    pub fn observe_crash(&mut self, id: ServerId) {
+        self.leader_logs.remove(&id);
+    }
+
+    fn rehash(&mut self, node: &Node, from: LogIndex, found: &mut Vec<Found>) {
+        let id = node.id();
+        let log = node.log();
+        let prefix = self.prefix.entry(id).or_default();
+        let keep = from.0.saturating_sub(1) as usize;
+        prefix.truncate(keep.min(prefix.len()));
+        let mut prev = prefix.last().copied().unwrap_or(0);
+        let start = prefix.len() as u64 + 1;
+        for i in start..=log.last_index().0 {
+            let index = LogIndex(i);
+            let entry = log.entry(index).expect("index within the log");
+            prev = entry_hash(prev, index, entry);
+            prefix.push(prev);
+            match self.seen.get(&(index, entry.term)) {
+                Some((h, other)) if *h != prev => found.push(Found {
+                    property: Property::LogMatching,
+                    servers: vec![*other, id],
+                    terms: vec![entry.term],
+                    indices: vec![index],
+                    detail: format!(
+                        "{other} and {id} both hold an entry of term {} at index {index}, but their logs differ before it",
+                        entry.term
+                    ),
+                }),
+                Some(_) => {}
+                None => {
+                    self.seen.insert((index, entry.term), (prev, id));
+                }
+            }
+        }
+    }
+
+    fn check_completeness(&self, node: &Node, term: Term, found: &mut Vec<Found>) {
+        let c = self.committed.len() as u64;
+        if c == 0 {
+            return;
+        }
+        let id = node.id();
+        let committed_hash = self.committed[c as usize - 1].0;
+        if self.prefix_hash(id, LogIndex(c)) != Some(committed_hash) {
+            // Find the first committed entry the new leader lacks.
+            let missing = (1..=c)
+                .find(|i| self.prefix_hash(id, LogIndex(*i)) != Some(self.committed[*i as usize - 1].0))
+                .unwrap_or(c);
+            let (_, by, committed_term) = self.committed[missing as usize - 1];
+            found.push(Found {
+                property: Property::LeaderCompleteness,
+                servers: vec![id, by],
+                terms: vec![term, committed_term],
+                indices: vec![LogIndex(missing)],
+                detail: format!(
+                    "{id} became leader of term {term} without the entry at index {missing}, which {by} had committed in term {committed_term}"
+                ),
+            });
+        }
+    }
+
+    fn record_commit(&mut self, node: &Node, index: LogIndex, found: &mut Vec<Found>) {
+        let id = node.id();
+        let Some(hash) = self.prefix_hash(id, index) else { return };
+        let c = self.committed.len() as u64;
+        let check_at = index.0.min(c);
+        if check_at > 0 && self.prefix_hash(id, LogIndex(check_at)) != Some(self.committed[check_at as usize - 1].0) {
+            let missing = (1..=check_at)
+                .find(|i| self.prefix_hash(id, LogIndex(*i)) != Some(self.committed[*i as usize - 1].0))
+                .unwrap_or(check_at);
+            let (_, by, committed_term) = self.committed[missing as usize - 1];
+            found.push(Found {
+                property: Property::LeaderCompleteness,
+                servers: vec![id, by],
+                terms: vec![node.term(), committed_term],
+                indices: vec![LogIndex(missing)],
+                detail: format!(
+                    "{id} committed up to index {index} in term {}, but its entry at index {missing} is not the one {by} committed in term {committed_term}",
+                    node.term()
+                ),
+            });
+            return;
+        }
+        for i in c + 1..=index.0 {
+            let h = self.prefix_hash(id, LogIndex(i)).unwrap_or(hash);
+            self.committed.push((h, id, node.term()));
+        }
+    }
+
+    fn record_apply(&mut self, node: &Node, index: LogIndex, found: &mut Vec<Found>) {
+        let id = node.id();
+        let Some(hash) = self.prefix_hash(id, index) else { return };
+        let i = index.0 as usize;
+        if i <= self.applied.len() {
+            let (first, by) = self.applied[i - 1];
+            if first != hash {
+                let term = node.log().term_at(index).unwrap_or(Term(0));
+                found.push(Found {
+                    property: Property::StateMachineSafety,
+                    servers: vec![by, id],
+                    terms: vec![term],
+                    indices: vec![index],
+                    detail: format!("{id} applied a different entry at index {index} than {by} did"),
+                });
+            }
+        } else if i == self.applied.len() + 1 {
+            self.applied.push((hash, id));
+        }
+    }
+}

@@ -1,0 +1,543 @@
+//! Workloads that drive the simulator: the randomized fault sweep behind `raftsim check`
+//! and the tests, and the standard benchmark workload behind `raftsim bench` and the
+//! page's `?bench=sim`.
+//!
+//! Both are deterministic given their seed. Neither reads a clock: callers that want
+//! wall time measure it themselves (natively with `Instant`, in the browser with
+//! `performance.now()`).
+
+use super::checker::{Property, Violation};
+use super::{Action, ClientStatus, Sim, SimConfig, MAX_SERVERS};
+use crate::raft::{BreakSwitches, Duration, Op, ServerId, Time};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// One randomized run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOptions {
+    pub seed: u64,
+    /// Stop injecting faults once this many events have been processed.
+    pub events: u64,
+    /// The cluster size at the start (membership changes move it between 1 and 9).
+    pub servers: u32,
+    pub breaks: BreakSwitches,
+}
+
+impl CheckOptions {
+    /// The command that replays exactly this run.
+    pub fn replay_command(&self) -> String {
+        let mut cmd = format!(
+            "raftsim check --seeds 1 --first-seed {} --events {} --servers {}",
+            self.seed, self.events, self.servers
+        );
+        for b in self.breaks.active() {
+            cmd.push_str(&format!(" --break {b}"));
+        }
+        cmd
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckReport {
+    pub seed: u64,
+    pub events: u64,
+    pub sim_time: Time,
+    /// Safety violations found by the checker during the run, liveness violations found
+    /// by its watch, and a liveness violation if the healed cluster failed to elect a
+    /// leader or to apply a request everywhere at the end.
+    pub violations: Vec<Violation>,
+    /// The final state hash (for determinism checks).
+    pub state_hash: u64,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> Option<T> {
+    if items.is_empty() {
+        None
+    } else {
+        Some(items[rng.random_range(0..items.len() as u32) as usize])
+    }
+}
+
+/// Runs one seed with every fault mixed in: crashes and restarts (also quick ones), the
+/// leader crashed right after a request, partitions, cut links, loss, duplication,
+/// reordering through latency, forced and aligned timeouts, and membership changes
+/// between 1 and 9 servers. After `opts.events` events, every fault is healed and every
+/// server restarted, and the cluster must elect a leader and apply a new request on
+/// every live server.
+pub fn check_seed(opts: &CheckOptions) -> CheckReport {
+    check_seed_sim(opts).0
+}
+
+/// Like [`check_seed`], also returning the simulator at the end, to inspect a failure.
+pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed ^ 0x9e37_79b9_7f4a_7c15);
+    let config = SimConfig {
+        servers: opts.servers.clamp(1, MAX_SERVERS),
+        seed: opts.seed,
+        breaks: opts.breaks,
+        // Small batches make the paper's interleavings (Figure 8) reachable.
+        max_entries_per_append: [1usize, 1, 2, 4, 8, 64][rng.random_range(0..6u32) as usize],
+        checkpoint_every_ms: 0,
+        ..SimConfig::default()
+    };
+    let mut sim = Sim::new(config).expect("valid configuration");
+    let mut key_counter = 0u32;
+    while sim.events() < opts.events {
+        let gap = Duration::from_ms(rng.random_range(5..=400u64));
+        run_bounded(&mut sim, gap, opts.events);
+        if sim.events() >= opts.events {
+            break;
+        }
+        inject_fault(&mut sim, &mut rng, &mut key_counter);
+    }
+    let mut violations: Vec<Violation> = sim.violations().to_vec();
+    if let Some(v) = heal_and_check_progress(&mut sim) {
+        violations.push(v);
+    }
+    let report =
+        CheckReport { seed: opts.seed, events: sim.events(), sim_time: sim.now(), violations, state_hash: sim.state_hash() };
+    (report, sim)
+}
+
+/// Runs for `d`, or until `max_events` events have been processed.
+fn run_bounded(sim: &mut Sim, d: Duration, max_events: u64) {
+    let end = sim.now() + d;
+    while sim.events() < max_events {
+        if sim.step_until(end).is_none() {
+            break;
+        }
+    }
+    if sim.events() < max_events {
+        sim.run_until(end);
+    }
+}
+
+fn inject_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
+    let active: Vec<ServerId> = sim.active_servers().map(|s| s.node.id()).collect();
+    let live: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
+    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
+    let roll = rng.random_range(0..118u32);
+    let request = |rng: &mut ChaCha8Rng, key_counter: &mut u32| {
+        *key_counter += 1;
+        let key = format!("k{}", rng.random_range(0..4u32));
+        if rng.random_bool(0.5) {
+            Op::Incr { key }
+        } else {
+            Op::Set { key, value: key_counter.to_string() }
+        }
+    };
+    let action = match roll {
+        0..=21 => pick(rng, &active).map(|via| Action::ClientRequest { via, op: request(rng, key_counter) }),
+        22..=31 => pick(rng, &live).map(|server| Action::Crash { server }),
+        32..=43 => pick(rng, &down).map(|server| Action::Restart { server }),
+        44..=47 => sim.leader().map(|server| Action::Crash { server }),
+        48..=51 => {
+            // The leader crashes just after taking a request.
+            if let Some(leader) = sim.leader() {
+                let _ = sim.act(Action::ClientRequest { via: leader, op: request(rng, key_counter) });
+                let d = Duration::from_ms(rng.random_range(1..=40u64));
+                sim.run_for(d);
+                if sim.server(leader).is_some_and(|s| s.alive) {
+                    let _ = sim.act(Action::Crash { server: leader });
+                }
+            }
+            None
+        }
+        52..=55 => {
+            // A quick crash and restart, in the middle of whatever was going on.
+            if let Some(server) = pick(rng, &live) {
+                let _ = sim.act(Action::Crash { server });
+                sim.run_for(Duration::from_ms(rng.random_range(1..=60u64)));
+                let _ = sim.act(Action::Restart { server });
+            }
+            None
+        }
+        56..=61 => {
+            let mut groups = vec![Vec::new(), Vec::new()];
+            for s in &active {
+                groups[rng.random_range(0..2u32) as usize].push(*s);
+            }
+            (!groups[0].is_empty() && !groups[1].is_empty()).then_some(Action::Partition { groups })
+        }
+        62..=69 => Some(Action::Heal),
+        70..=73 => match (pick(rng, &active), pick(rng, &active)) {
+            (Some(from), Some(to)) if from != to => Some(Action::CutLink { from, to, both: rng.random_bool(0.5) }),
+            _ => None,
+        },
+        74..=76 => match (pick(rng, &active), pick(rng, &active)) {
+            (Some(from), Some(to)) if from != to => Some(Action::RestoreLink { from, to, both: true }),
+            _ => None,
+        },
+        77..=79 => {
+            let loss = if rng.random_bool(0.5) { 0.0 } else { rng.random_range(0..=30u32) as f64 / 100.0 };
+            Some(Action::SetLoss { loss })
+        }
+        80..=81 => {
+            let duplication = if rng.random_bool(0.5) { 0.0 } else { rng.random_range(0..=20u32) as f64 / 100.0 };
+            Some(Action::SetDuplication { duplication })
+        }
+        82..=83 => {
+            let min_ms = rng.random_range(1..=30u64);
+            let max_ms = min_ms + rng.random_range(0..=50u64);
+            Some(Action::SetLatency { min_ms, max_ms })
+        }
+        84..=89 => {
+            // Membership: add one or two servers and/or remove one or two.
+            let next = sim.servers().len() as u32 + 1;
+            let add_n = if active.len() < MAX_SERVERS as usize { rng.random_range(0..=2u32) } else { 0 };
+            let add_n = add_n.min(MAX_SERVERS - active.len() as u32);
+            let add: Vec<ServerId> = (0..add_n).map(|k| ServerId(next + k)).collect();
+            let mut remove = Vec::new();
+            let remove_n = rng.random_range(0..=2u32) as usize;
+            for _ in 0..remove_n {
+                if let Some(s) = pick(rng, &active) {
+                    if !remove.contains(&s) && active.len() + add.len() > remove.len() + 1 {
+                        remove.push(s);
+                    }
+                }
+            }
+            (!add.is_empty() || !remove.is_empty()).then_some(Action::ChangeMembership { add, remove })
+        }
+        90..=93 => pick(rng, &live).map(|server| Action::ForceTimeout { server }),
+        94..=96 => {
+            let servers: Vec<ServerId> = live
+                .iter()
+                .copied()
+                .filter(|s| sim.server(*s).is_some_and(|x| !x.node.is_leader()) && rng.random_bool(0.7))
+                .collect();
+            (!servers.is_empty()).then_some(Action::AlignTimers { servers })
+        }
+        97..=99 => Some(Action::SpreadTimers),
+        100..=105 => {
+            split_vote_with_bounce(sim, rng);
+            None
+        }
+        106..=108 => {
+            figure_8(sim, rng, key_counter);
+            None
+        }
+        112..=117 => {
+            membership_under_partition(sim, rng, key_counter);
+            None
+        }
+        _ => {
+            // Leader churn: requests taken by short-lived leaders, and servers coming
+            // back with old logs (the shape of the paper's Figure 8).
+            for _ in 0..rng.random_range(2..=5u32) {
+                if let Some(leader) = sim.leader() {
+                    let _ = sim.act(Action::ClientRequest { via: leader, op: request(rng, key_counter) });
+                    sim.run_for(Duration::from_ms(rng.random_range(1..=25u64)));
+                    let _ = sim.act(Action::Crash { server: leader });
+                }
+                sim.run_for(Duration::from_ms(rng.random_range(0..=30u64)));
+                let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
+                if let Some(server) = pick(rng, &down) {
+                    let _ = sim.act(Action::Restart { server });
+                }
+                sim.run_for(Duration::from_ms(rng.random_range(150..=400u64)));
+            }
+            None
+        }
+    };
+    if let Some(action) = action {
+        // Refused actions (a crashed server asked to time out, no leader for a
+        // membership change, …) change nothing; the run goes on.
+        let _ = sim.act(action);
+    }
+}
+
+/// A split vote on demand (the leader crashes, two servers' timers fire together), and
+/// a voter that crashes and restarts right after granting a vote: with votedFor
+/// persisted it cannot vote twice in the term.
+fn split_vote_with_bounce(sim: &mut Sim, rng: &mut ChaCha8Rng) {
+    let _ = sim.act(Action::Heal);
+    let _ = sim.act(Action::SetLoss { loss: 0.0 });
+    if let Some(leader) = sim.leader() {
+        let _ = sim.act(Action::Crash { server: leader });
+    }
+    let live: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
+    let Some(a) = pick(rng, &live) else { return };
+    let rest: Vec<ServerId> = live.iter().copied().filter(|s| *s != a).collect();
+    let Some(b) = pick(rng, &rest) else { return };
+    let candidates = vec![a, b];
+    if sim.act(Action::AlignTimers { servers: candidates.clone() }).is_err() {
+        return;
+    }
+    let voters: Vec<ServerId> = live.iter().copied().filter(|s| !candidates.contains(s)).collect();
+    let Some(voter) = pick(rng, &voters) else { return };
+    let limit = Duration::from_ms(sim.config().election_timeout_max_ms * 2);
+    let seen = sim.history().messages.len();
+    let voted = run_while(sim, limit, |sim| {
+        !sim.history().messages[seen..]
+            .iter()
+            .any(|m| m.message.from == voter && m.kind() == crate::raft::MessageKind::VoteGranted)
+    });
+    if voted && sim.act(Action::Crash { server: voter }).is_ok() {
+        let _ = sim.act(Action::Restart { server: voter });
+    }
+}
+
+/// Steps while `cond` holds, for at most `limit`. Returns true if `cond` became false.
+fn run_while(sim: &mut Sim, limit: Duration, cond: impl Fn(&Sim) -> bool) -> bool {
+    let end = sim.now() + limit;
+    while cond(sim) {
+        if sim.step_until(end).is_none() {
+            return false;
+        }
+    }
+    true
+}
+
+/// The interleaving of the paper's Figure 8, attempted with whatever servers are there:
+/// a leader's entry reaches one follower only; a second leader is elected without it and
+/// cut off at once; the first comes back, is elected, and spreads its old entry (one
+/// entry per message lets it reach a majority before the new term's no-op); it crashes
+/// as soon as its commit index reaches the old entry; the second leader returns. Correct
+/// Raft never commits the old entry by counting, so nothing is lost.
+fn figure_8(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
+    let live: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
+    let Some(l1) = sim.leader() else { return };
+    if live.len() < 3 {
+        return;
+    }
+    let others: Vec<ServerId> = live.iter().copied().filter(|s| *s != l1).collect();
+    let Some(f) = pick(rng, &others) else { return };
+    let rest: Vec<ServerId> = others.iter().copied().filter(|s| *s != f).collect();
+    let _ = sim.act(Action::Heal);
+    if sim.act(Action::Partition { groups: vec![rest.clone(), vec![l1, f]] }).is_err() {
+        return;
+    }
+    *key_counter += 1;
+    let _ = sim.act(Action::ClientRequest { via: l1, op: Op::Set { key: "f8".into(), value: key_counter.to_string() } });
+    let Some(index) = sim.server(l1).map(|s| s.node.log().last_index()) else { return };
+    sim.run_for(Duration::from_ms(40));
+    let _ = sim.act(Action::Crash { server: l1 });
+    let limit = Duration::from_ms(sim.config().election_timeout_max_ms * 4);
+    let elected = run_while(sim, limit, |sim| !sim.leaders().iter().any(|l| rest.contains(l)));
+    let Some(l2) = sim.leaders().into_iter().find(|l| rest.contains(l)) else { return };
+    if !elected {
+        return;
+    }
+    let rest2: Vec<ServerId> = rest.iter().copied().filter(|s| *s != l2).collect();
+    // Cut l2 off before its no-op arrives anywhere, and keep it cut off while it is down.
+    let mut everyone_else = rest2.clone();
+    everyone_else.extend([f, l1]);
+    let _ = sim.act(Action::Partition { groups: vec![everyone_else, vec![l2]] });
+    let _ = sim.act(Action::Crash { server: l2 });
+    let _ = sim.act(Action::Restart { server: l1 });
+    if !campaign(sim, l1) {
+        return;
+    }
+    run_while(sim, limit, |sim| {
+        sim.server(l1).is_some_and(|s| s.alive && s.node.is_leader() && s.node.commit_index() < index)
+    });
+    // l1 crashes, and what it had in flight is lost with it (as in the paper).
+    let _ = sim.act(Action::Crash { server: l1 });
+    let mut all_but_l1: Vec<ServerId> = live.iter().copied().filter(|s| *s != l1).collect();
+    all_but_l1.sort();
+    let _ = sim.act(Action::Partition { groups: vec![all_but_l1, vec![l1]] });
+    let _ = sim.act(Action::Restart { server: l2 });
+    campaign(sim, l2);
+    sim.run_for(Duration::from_ms(500));
+    let _ = sim.act(Action::Heal);
+    let _ = sim.act(Action::Restart { server: l1 });
+}
+
+/// A membership change that adds two servers, with the network split at once so that
+/// the leader, the new servers and just enough old ones form a majority of C_new, and the
+/// other old servers a majority of C_old. With joint consensus the leader's side cannot
+/// commit C_old,new (it lacks a majority of C_old); without it, both sides commit.
+fn membership_under_partition(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
+    let _ = sim.act(Action::Heal);
+    let Some(leader) = sim.leader() else { return };
+    let Some(old) = sim.server(leader).map(|s| s.node.configuration().clone()) else { return };
+    if old.is_joint() {
+        return;
+    }
+    let old: Vec<ServerId> = old.members().into_iter().collect();
+    let (n, k) = (old.len() as u32, 2u32);
+    let active = sim.active_servers().count() as u32;
+    if active + k > MAX_SERVERS || !old.contains(&leader) {
+        return;
+    }
+    let next = sim.servers().len() as u32 + 1;
+    let new: Vec<ServerId> = (0..k).map(|i| ServerId(next + i)).collect();
+    if sim.act(Action::ChangeMembership { add: new.clone(), remove: vec![] }).is_err() {
+        return;
+    }
+    // Side A: the leader, the new servers and x old ones, with 1 + k + x a majority of
+    // n + k; side B: the other old servers.
+    let x = ((n + k) / 2 + 1).saturating_sub(1 + k) as usize;
+    let mut others: Vec<ServerId> = old.iter().copied().filter(|s| *s != leader).collect();
+    let mut side_a = vec![leader];
+    side_a.extend(new.iter().copied());
+    for _ in 0..x {
+        if others.is_empty() {
+            return;
+        }
+        let i = rng.random_range(0..others.len() as u32) as usize;
+        side_a.push(others.remove(i));
+    }
+    let _ = sim.act(Action::Partition { groups: vec![others.clone(), side_a] });
+    for round in 0..6 {
+        sim.run_for(Duration::from_ms(300));
+        for l in sim.leaders() {
+            *key_counter += 1;
+            let _ = sim.act(Action::ClientRequest { via: l, op: Op::Set { key: format!("m{round}"), value: key_counter.to_string() } });
+        }
+    }
+    let _ = sim.act(Action::Heal);
+}
+
+/// Makes `server` campaign until it wins or has tried a few times (its first term may
+/// be too low). Returns whether it became leader.
+/// Voters that heard from a leader within the minimum election timeout ignore it (§6),
+/// so it keeps trying for a while, with a higher term each time.
+fn campaign(sim: &mut Sim, server: ServerId) -> bool {
+    for _ in 0..16 {
+        let _ = sim.act(Action::ForceTimeout { server });
+        if run_while(sim, Duration::from_ms(25), |sim| sim.leader() != Some(server)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Heals every fault, restarts every server and checks that the cluster elects a leader
+/// and applies a new request on every live server. Returns a liveness violation if not.
+fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
+    let _ = sim.act(Action::Heal);
+    let _ = sim.act(Action::SetLoss { loss: 0.0 });
+    let _ = sim.act(Action::SetDuplication { duplication: 0.0 });
+    let _ = sim.act(Action::SetLatency { min_ms: 10, max_ms: 20 });
+    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
+    for server in down {
+        let _ = sim.act(Action::Restart { server });
+    }
+    let max_timeout = Duration::from_ms(sim.config().election_timeout_max_ms);
+    let limit = Duration(max_timeout.0 * super::LIVENESS_TIMEOUTS);
+    let start = sim.now();
+    let fail = |sim: &Sim, detail: String| Violation {
+        property: Property::Liveness,
+        time: sim.now(),
+        event: sim.events(),
+        event_description: "after healing every fault".into(),
+        servers: sim.active_servers().map(|s| s.node.id()).collect(),
+        terms: vec![sim.max_term()],
+        indices: vec![],
+        detail,
+    };
+    let Some(leader) = sim.run_until_leader(limit) else {
+        return Some(fail(sim, format!("no leader {} after every fault was healed", Duration(sim.now().0 - start.0))));
+    };
+    // Let a pending membership change finish before asking: it may retire servers.
+    sim.run_for(Duration::from_ms(500));
+    let Some(via) = sim.run_until_leader(limit) else {
+        return Some(fail(sim, format!("no leader after the membership change that followed {leader}'s election")));
+    };
+    let marker = format!("final-{}", sim.events());
+    if sim.act(Action::ClientRequest { via, op: Op::Set { key: "final".into(), value: marker.clone() } }).is_err() {
+        return Some(fail(sim, "the final request could not be sent".into()));
+    }
+    let deadline = sim.now() + limit;
+    loop {
+        // The servers that must have it: the live members of the leader's configuration
+        // (a server added by a change that was abandoned is not one).
+        let members = sim
+            .leader()
+            .and_then(|l| sim.server(l))
+            .map(|l| l.node.configuration().members())
+            .unwrap_or_default();
+        let missing: Vec<String> = sim
+            .active_servers()
+            .filter(|s| s.alive && members.contains(&s.node.id()))
+            .filter(|s| s.node.kv().data.get("final") != Some(&marker))
+            .map(|s| s.node.id().to_string())
+            .collect();
+        let done = matches!(sim.clients().last().map(|c| &c.status), Some(ClientStatus::Done { .. }));
+        if done && missing.is_empty() && !members.is_empty() {
+            return None;
+        }
+        if sim.now() >= deadline {
+            return Some(fail(
+                sim,
+                format!(
+                    "a request sent after healing was not applied on {} within {limit} (client: {:?})",
+                    if missing.is_empty() { "the leader".to_string() } else { missing.join(", ") },
+                    sim.clients().last().map(|c| &c.status)
+                ),
+            ));
+        }
+        sim.run_for(Duration::from_ms(50));
+    }
+}
+
+/// The result of the standard workload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchReport {
+    pub servers: u32,
+    pub events: u64,
+    pub sim_seconds: f64,
+    /// Messages sent during the run.
+    pub messages: u64,
+}
+
+/// The standard workload: `servers` servers with the default timings, a client request
+/// every 100 ms, the leader crashed every 5 s and restarted 1 s later, for 600 simulated
+/// seconds. The checker runs after every event and the message history is kept, as in
+/// the page; checkpoints for time travel are off.
+pub fn standard_workload(servers: u32) -> BenchReport {
+    standard_workload_for(servers, Duration::from_ms(600_000))
+}
+
+/// The standard workload for a chosen length of simulated time.
+pub fn standard_workload_for(servers: u32, length: Duration) -> BenchReport {
+    let config = SimConfig { servers, seed: 42, checkpoint_every_ms: 0, ..SimConfig::default() };
+    let mut sim = Sim::new_large(config).expect("valid benchmark configuration");
+    let end = Time(length.0);
+    let mut next_request = Time::from_ms(100);
+    let mut next_crash = Time::from_ms(5000);
+    let mut pending_restart: Option<(Time, ServerId)> = None;
+    let mut n = 0u64;
+    while sim.now() < end {
+        let mut t = next_request.min(next_crash).min(end);
+        if let Some((at, _)) = pending_restart {
+            t = t.min(at);
+        }
+        sim.run_until(t);
+        if let Some((at, server)) = pending_restart {
+            if sim.now() >= at {
+                let _ = sim.act(Action::Restart { server });
+                pending_restart = None;
+            }
+        }
+        if sim.now() >= next_request {
+            n += 1;
+            let via = sim.leader().unwrap_or(ServerId(1));
+            let _ = sim.act(Action::ClientRequest { via, op: Op::Set { key: format!("k{}", n % 16), value: n.to_string() } });
+            next_request = Time(next_request.0 + 100_000);
+        }
+        if sim.now() >= next_crash {
+            if let Some(leader) = sim.leader() {
+                if sim.act(Action::Crash { server: leader }).is_ok() {
+                    pending_restart = Some((Time(sim.now().0 + 1_000_000), leader));
+                }
+            }
+            next_crash = Time(next_crash.0 + 5_000_000);
+        }
+    }
+    BenchReport {
+        servers,
+        events: sim.events(),
+        sim_seconds: sim.now().0 as f64 / 1e6,
+        messages: sim.history().messages.len() as u64,
+    }
+}
+

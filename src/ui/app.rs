@@ -1,0 +1,586 @@
+//! The one owner of the simulator. It holds the `Sim`, runs the single animation loop,
+//! turns user commands into [`Action`]s, and hands plain-data snapshots (`view::model`)
+//! to thin components with `PartialEq` props.
+
+use super::controls::{
+    ClusterControls, MembershipProgress, NetworkControls, PlaybackBar, RequestBox, RunControls, ServerPanel,
+    ServerPanelInfo, StatusLine, Toasts,
+};
+use super::legend::{Legend, ShortcutsDialog};
+use super::logs::{LogPanel, SimHandle};
+use super::ring::Ring;
+use crate::raft::{Op, RoleKind, ServerId};
+use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
+use crate::view::format::{self, PageParams};
+use crate::view::i18n::{t, tf, K};
+use crate::view::model;
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+/// At most this much wall time counts for one frame, so that a tab coming back from the
+/// background (or a slow frame) does not jump the cluster forward.
+const MAX_FRAME_MS: f64 = 100.0;
+/// How long a transient message stays, in milliseconds.
+const TOAST_MS: u32 = 4_500;
+
+/// Everything a component can ask the owner to do.
+pub enum Msg {
+    Frame(f64),
+    Visibility(bool),
+    TogglePlay,
+    Step,
+    SetSpeed(f64),
+    Select(Option<ServerId>),
+    Act(Action),
+    KillLeader,
+    ReviveAll,
+    SplitVote,
+    AddServer,
+    RemoveServer(ServerId),
+    DropMessage(u64),
+    RequestText(String),
+    SendRequest(Option<ServerId>),
+    PartitionText(String),
+    ApplyPartition,
+    SetLoss(f64),
+    LatencyText(String, String),
+    ApplyLatency,
+    SeedText(String),
+    SetServers(u32),
+    Reset,
+    Key(KeyInput),
+    ToggleHelp,
+    CloseOverlays,
+    DismissToast(u64),
+}
+
+/// A key press, as far as the shortcuts care.
+pub struct KeyInput {
+    pub key: String,
+    pub event: web_sys::KeyboardEvent,
+}
+
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    pub params: PageParams,
+}
+
+pub struct App {
+    sim: Rc<RefCell<Sim>>,
+    servers: u32,
+    seed: u64,
+    seed_text: String,
+    seed_error: Option<String>,
+    speed: f64,
+    playing: bool,
+    hidden: bool,
+    raf: Option<AnimationFrame>,
+    last_wall_ms: Option<f64>,
+    /// Fractions of a simulated microsecond not yet run.
+    carry_us: f64,
+    frames: u64,
+    /// The largest one-way latency ever set, in µs: how far back a message in flight
+    /// can have been sent.
+    scan_back_us: u64,
+    selected: Option<ServerId>,
+    request_text: String,
+    request_error: Option<String>,
+    partition_text: String,
+    partition_error: Option<String>,
+    latency_text: (String, String),
+    latency_error: Option<String>,
+    last_event: Option<String>,
+    toasts: Vec<(u64, String)>,
+    next_toast: u64,
+    help_open: bool,
+    dispatch: Callback<Msg>,
+    _listeners: Vec<EventListener>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let params = &ctx.props().params;
+        let seed = params.seed.unwrap_or(1);
+        let servers = params.servers.unwrap_or(5);
+        let sim = new_sim(seed, servers);
+        let latency = sim.config().network.clone();
+        let link = ctx.link().clone();
+        let document = gloo::utils::document();
+        let mut listeners = Vec::new();
+        {
+            let link = link.clone();
+            let doc = document.clone();
+            listeners.push(EventListener::new(&document, "visibilitychange", move |_| {
+                link.send_message(Msg::Visibility(doc.hidden()));
+            }));
+        }
+        {
+            let link = link.clone();
+            let options = EventListenerOptions::enable_prevent_default();
+            listeners.push(EventListener::new_with_options(&document, "keydown", options, move |event| {
+                if let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() {
+                    link.send_message(Msg::Key(KeyInput { key: event.key(), event: event.clone() }));
+                }
+            }));
+        }
+        let reduced_motion = params.speed.is_none() && prefers_reduced_motion();
+        let mut app = App {
+            sim: Rc::new(RefCell::new(sim)),
+            servers,
+            seed,
+            seed_text: seed.to_string(),
+            seed_error: None,
+            speed: params.speed.unwrap_or(format::DEFAULT_SPEED),
+            playing: !reduced_motion,
+            hidden: document.hidden(),
+            raf: None,
+            last_wall_ms: None,
+            carry_us: 0.0,
+            frames: 0,
+            scan_back_us: latency.latency_max_ms * 1000,
+            selected: None,
+            request_text: String::new(),
+            request_error: None,
+            partition_text: String::new(),
+            partition_error: None,
+            latency_text: (latency.latency_min_ms.to_string(), latency.latency_max_ms.to_string()),
+            latency_error: None,
+            last_event: None,
+            toasts: Vec::new(),
+            next_toast: 0,
+            help_open: false,
+            dispatch: link.callback(|m: Msg| m),
+            _listeners: listeners,
+        };
+        for problem in &params.problems {
+            app.toast(ctx, tf(K::ErrParam, &[problem]));
+        }
+        if reduced_motion {
+            app.toast(ctx, t(K::ReducedMotion).to_string());
+        }
+        app.publish_frames();
+        app.schedule_frame(ctx);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(wall_ms) => return self.frame(ctx, wall_ms),
+            Msg::Visibility(hidden) => {
+                self.hidden = hidden;
+                self.last_wall_ms = None;
+                if hidden {
+                    self.raf = None;
+                } else {
+                    self.schedule_frame(ctx);
+                }
+                return false;
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+                self.last_wall_ms = None;
+                if self.playing {
+                    self.last_event = None;
+                    self.schedule_frame(ctx);
+                } else {
+                    self.raf = None;
+                }
+            }
+            Msg::Step => {
+                self.pause();
+                let event = self.sim.borrow_mut().step();
+                if let Some(e) = event {
+                    self.last_event = Some(tf(K::LastEvent, &[&e.index, &e.kind]));
+                }
+            }
+            Msg::SetSpeed(speed) => self.speed = format::clamp_speed(speed),
+            Msg::Select(id) => self.selected = if self.selected == id { None } else { id },
+            Msg::Act(action) => self.act(ctx, action),
+            Msg::KillLeader => {
+                let leader = self.sim.borrow().leader();
+                match leader {
+                    Some(leader) => self.act(ctx, Action::Crash { server: leader }),
+                    None => self.refuse(ctx, ActionError::NoLeader),
+                }
+            }
+            Msg::ReviveAll => {
+                let down: Vec<ServerId> = self
+                    .sim
+                    .borrow()
+                    .servers()
+                    .iter()
+                    .filter(|s| !s.alive && !s.retired)
+                    .map(|s| s.node.id())
+                    .collect();
+                if down.is_empty() {
+                    self.toast(ctx, t(K::NothingToRevive).to_string());
+                }
+                for server in down {
+                    self.act(ctx, Action::Restart { server });
+                }
+            }
+            Msg::SplitVote => {
+                let leader = self.sim.borrow().leader();
+                if let Some(server) = leader {
+                    self.act(ctx, Action::Crash { server });
+                }
+                let others: Vec<ServerId> = self
+                    .sim
+                    .borrow()
+                    .servers()
+                    .iter()
+                    .filter(|s| s.alive && !s.retired && !s.node.is_leader())
+                    .map(|s| s.node.id())
+                    .collect();
+                if others.is_empty() {
+                    self.toast(ctx, t(K::SplitVoteNone).to_string());
+                } else {
+                    self.act(ctx, Action::AlignTimers { servers: others });
+                }
+            }
+            Msg::AddServer => {
+                let next = ServerId(self.sim.borrow().servers().len() as u32 + 1);
+                self.act(ctx, Action::ChangeMembership { add: vec![next], remove: vec![] });
+            }
+            Msg::RemoveServer(id) => {
+                self.act(ctx, Action::ChangeMembership { add: vec![], remove: vec![id] });
+            }
+            Msg::DropMessage(id) => self.act(ctx, Action::DropMessage { id: MessageId(id) }),
+            Msg::RequestText(text) => {
+                self.request_text = text;
+                self.request_error = None;
+            }
+            Msg::SendRequest(via) => match Op::parse(&self.request_text) {
+                Ok(op) => {
+                    let via = via.or_else(|| self.default_via());
+                    match via {
+                        Some(via) => {
+                            self.request_error = None;
+                            self.act(ctx, Action::ClientRequest { via, op });
+                        }
+                        None => self.refuse(ctx, ActionError::NoLeader),
+                    }
+                }
+                Err(e) => self.request_error = Some(e),
+            },
+            Msg::PartitionText(text) => {
+                self.partition_text = text;
+                self.partition_error = None;
+            }
+            Msg::ApplyPartition => {
+                let text = if self.partition_text.trim().is_empty() {
+                    self.suggested_partition()
+                } else {
+                    self.partition_text.clone()
+                };
+                match format::parse_partition(&text) {
+                    Ok(groups) => {
+                        self.partition_text = format::format_partition(&groups);
+                        self.partition_error = None;
+                        self.act(ctx, Action::Partition { groups });
+                    }
+                    Err(e) => self.partition_error = Some(e),
+                }
+            }
+            Msg::SetLoss(loss) => self.act(ctx, Action::SetLoss { loss }),
+            Msg::LatencyText(min, max) => {
+                self.latency_text = (min, max);
+                self.latency_error = None;
+            }
+            Msg::ApplyLatency => {
+                let (min, max) = &self.latency_text;
+                match (min.trim().parse::<u64>(), max.trim().parse::<u64>()) {
+                    (Ok(min_ms), Ok(max_ms)) => {
+                        let before = self.sim.borrow().actions().len();
+                        self.act(ctx, Action::SetLatency { min_ms, max_ms });
+                        if self.sim.borrow().actions().len() > before {
+                            self.scan_back_us = self.scan_back_us.max(max_ms * 1000);
+                            self.latency_error = None;
+                        }
+                    }
+                    _ => self.latency_error = Some(t(K::LatencyInvalid).to_string()),
+                }
+            }
+            Msg::SeedText(text) => {
+                self.seed_text = text;
+                self.seed_error = None;
+            }
+            Msg::SetServers(n) => {
+                self.servers = n.clamp(1, MAX_SERVERS);
+                self.reset(ctx);
+            }
+            Msg::Reset => self.reset(ctx),
+            Msg::Key(input) => return self.key(ctx, input),
+            Msg::ToggleHelp => self.help_open = !self.help_open,
+            Msg::CloseOverlays => {
+                self.help_open = false;
+                self.selected = None;
+            }
+            Msg::DismissToast(id) => self.toasts.retain(|(i, _)| *i != id),
+        }
+        true
+    }
+
+    fn view(&self, _ctx: &Context<Self>) -> Html {
+        let sim = self.sim.borrow();
+        let servers = Rc::new(model::servers(&sim));
+        let messages = Rc::new(model::messages(&sim, self.scan_back_us));
+        let status = model::status(&sim);
+        let membership = model::membership(&sim);
+        let clients = model::clients(&sim, 4);
+        let dispatch = self.dispatch.clone();
+        let leader = status.leader;
+        let active = sim.active_servers().count() as u32;
+        let next_id = ServerId(sim.servers().len() as u32 + 1);
+        let network = &sim.config().network;
+        let panel = self.selected.and_then(|id| servers.iter().find(|s| s.id == id)).map(|s| ServerPanelInfo {
+            id: s.id,
+            role: s.role,
+            term: s.term,
+            alive: s.alive,
+            retired: s.retired,
+            voter: s.voter,
+        });
+        html! {
+            <div class="app">
+                <header class="topbar">
+                    <div class="brand">
+                        <h1 class="brand__title">{ t(K::Title) }</h1>
+                        <p class="brand__tagline">{ t(K::Tagline) }</p>
+                    </div>
+                    <StatusLine status={status} />
+                    <button class="btn btn--icon help-button" aria-label={t(K::ShortcutsButton)}
+                        title={t(K::ShortcutsButton)} onclick={dispatch.reform(|_| Msg::ToggleHelp)}>{ "?" }</button>
+                </header>
+                <main class="layout">
+                    <section class="stage" aria-label={t(K::RingLabel)}>
+                        <PlaybackBar playing={self.playing} speed={self.speed}
+                            last_event={self.last_event.clone()} dispatch={dispatch.clone()} />
+                        <Ring servers={servers.clone()} messages={messages} selected={self.selected}
+                            dispatch={dispatch.clone()} />
+                        if let Some(info) = panel {
+                            <ServerPanel info={info} dispatch={dispatch.clone()} />
+                        }
+                        if let Some(m) = membership {
+                            <MembershipProgress membership={m} />
+                        }
+                    </section>
+                    <aside class="controls">
+                        <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
+                            next_id={next_id} dispatch={dispatch.clone()} />
+                        <RequestBox text={self.request_text.clone()} error={self.request_error.clone()}
+                            clients={clients} dispatch={dispatch.clone()} />
+                        <NetworkControls partition_text={self.partition_text.clone()}
+                            partition_placeholder={self.suggested_partition()}
+                            partition_error={self.partition_error.clone()}
+                            partitioned={sim.topology().is_partitioned()}
+                            loss_percent={(network.loss * 100.0).round() as u32}
+                            latency_text={self.latency_text.clone()} latency_error={self.latency_error.clone()}
+                            dispatch={dispatch.clone()} />
+                        <RunControls seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
+                            servers={self.servers} dispatch={dispatch.clone()} />
+                    </aside>
+                    <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} />
+                    <Legend />
+                </main>
+                <Toasts toasts={self.toasts.clone()} dispatch={dispatch.clone()} />
+                if self.help_open {
+                    <ShortcutsDialog dispatch={dispatch} />
+                }
+            </div>
+        }
+    }
+}
+
+impl App {
+    /// One animation frame: advance simulated time by the wall time since the last frame
+    /// times the speed, then ask for the next frame only if still playing and visible.
+    fn frame(&mut self, ctx: &Context<Self>, wall_ms: f64) -> bool {
+        self.raf = None;
+        self.frames += 1;
+        self.publish_frames();
+        if !self.playing || self.hidden {
+            self.last_wall_ms = None;
+            return false;
+        }
+        let elapsed = self.last_wall_ms.map_or(0.0, |last| (wall_ms - last).clamp(0.0, MAX_FRAME_MS));
+        self.last_wall_ms = Some(wall_ms);
+        self.carry_us += elapsed * 1000.0 * self.speed;
+        let whole = self.carry_us.floor();
+        self.carry_us -= whole;
+        if whole >= 1.0 {
+            let mut sim = self.sim.borrow_mut();
+            let target = sim.now().0 + whole as u64;
+            sim.run_until(crate::raft::Time(target));
+        }
+        self.schedule_frame(ctx);
+        true
+    }
+
+    fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        if self.raf.is_none() && self.playing && !self.hidden {
+            let link = ctx.link().clone();
+            self.raf = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+        }
+    }
+
+    fn pause(&mut self) {
+        self.playing = false;
+        self.raf = None;
+        self.last_wall_ms = None;
+    }
+
+    /// Tests read `window.__rafCount`: how many animation frames ran.
+    fn publish_frames(&self) {
+        let window = gloo::utils::window();
+        let _ = js_sys::Reflect::set(&window, &JsValue::from_str("__rafCount"), &JsValue::from_f64(self.frames as f64));
+    }
+
+    fn act(&mut self, ctx: &Context<Self>, action: Action) {
+        let result = self.sim.borrow_mut().act(action);
+        if let Err(e) = result {
+            self.refuse(ctx, e);
+        }
+    }
+
+    /// A refused action is shown for a moment; nothing changed.
+    fn refuse(&mut self, ctx: &Context<Self>, error: ActionError) {
+        let text = match &error {
+            ActionError::NoSuchServer(s) => tf(K::ErrNoSuchServer, &[s]),
+            ActionError::Retired(s) => tf(K::ErrRetired, &[s]),
+            ActionError::AlreadyDown(s) => tf(K::ErrAlreadyDown, &[s]),
+            ActionError::AlreadyUp(s) => tf(K::ErrAlreadyUp, &[s]),
+            ActionError::IsLeader(s) => tf(K::ErrIsLeader, &[s]),
+            ActionError::NoLeader => t(K::ErrNoLeader).to_string(),
+            ActionError::Membership(m) => tf(K::ErrMembership, &[m]),
+            ActionError::NotInFlight(_) => t(K::ErrNotInFlight).to_string(),
+            ActionError::Invalid(m) => m.clone(),
+        };
+        self.toast(ctx, text);
+    }
+
+    fn toast(&mut self, ctx: &Context<Self>, text: String) {
+        let id = self.next_toast;
+        self.next_toast += 1;
+        self.toasts.push((id, text));
+        if self.toasts.len() > 3 {
+            self.toasts.remove(0);
+        }
+        let link = ctx.link().clone();
+        Timeout::new(TOAST_MS, move || link.send_message(Msg::DismissToast(id))).forget();
+    }
+
+    /// Requests from the request box go to the leader, or else to the first live server
+    /// (which redirects the client).
+    fn default_via(&self) -> Option<ServerId> {
+        let sim = self.sim.borrow();
+        sim.leader().or_else(|| sim.servers().iter().find(|s| s.alive && !s.retired).map(|s| s.node.id()))
+    }
+
+    fn suggested_partition(&self) -> String {
+        let sim = self.sim.borrow();
+        let ids: Vec<ServerId> = sim.active_servers().map(|s| s.node.id()).collect();
+        format::format_partition(&format::suggest_partition(&ids, sim.leader()))
+    }
+
+    fn reset(&mut self, ctx: &Context<Self>) {
+        let Ok(seed) = self.seed_text.trim().parse::<u64>() else {
+            self.seed_error = Some(t(K::SeedInvalid).to_string());
+            return;
+        };
+        self.seed = seed;
+        self.seed_error = None;
+        *self.sim.borrow_mut() = new_sim(seed, self.servers);
+        let network = self.sim.borrow().config().network.clone();
+        self.latency_text = (network.latency_min_ms.to_string(), network.latency_max_ms.to_string());
+        self.latency_error = None;
+        self.scan_back_us = network.latency_max_ms * 1000;
+        self.partition_text.clear();
+        self.partition_error = None;
+        self.selected = None;
+        self.last_event = None;
+        self.carry_us = 0.0;
+        let query = format::format_query(self.seed, self.servers, self.speed);
+        if let Ok(history) = gloo::utils::window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&query));
+        }
+        self.schedule_frame(ctx);
+    }
+
+    /// The keyboard shortcuts (listed in the `?` dialog). Keys typed into a field are
+    /// the field's; Space and Enter on a button press the button.
+    fn key(&mut self, ctx: &Context<Self>, input: KeyInput) -> bool {
+        let e = &input.event;
+        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return false;
+        }
+        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
+        let in_field = matches!(tag.as_str(), "input" | "textarea" | "select");
+        let on_button =
+            tag == "button" || target.as_ref().and_then(|t| t.get_attribute("role")).as_deref() == Some("button");
+        if input.key == "Escape" {
+            if in_field {
+                if let Some(t) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = t.blur();
+                }
+            }
+            return Component::update(self, ctx, Msg::CloseOverlays);
+        }
+        if in_field {
+            return false;
+        }
+        let msg = match input.key.as_str() {
+            " " | "k" if !(on_button && input.key == " ") => Msg::TogglePlay,
+            "." | "n" => Msg::Step,
+            "l" => Msg::KillLeader,
+            "r" => Msg::ReviveAll,
+            "v" => Msg::SplitVote,
+            "t" => Msg::Act(Action::SpreadTimers),
+            "a" => Msg::AddServer,
+            "h" => Msg::Act(Action::Heal),
+            "+" | "=" => Msg::SetSpeed(format::speed_step(self.speed, true)),
+            "-" | "_" => Msg::SetSpeed(format::speed_step(self.speed, false)),
+            "?" => Msg::ToggleHelp,
+            d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() && d != "0" => {
+                Msg::Select(Some(ServerId(d.parse().unwrap_or(1))))
+            }
+            _ => return false,
+        };
+        e.prevent_default();
+        Component::update(self, ctx, msg)
+    }
+}
+
+fn new_sim(seed: u64, servers: u32) -> Sim {
+    let config = SimConfig { seed, servers: servers.clamp(1, MAX_SERVERS), ..SimConfig::default() };
+    Sim::new(config).unwrap_or_else(|_| Sim::new(SimConfig::default()).expect("the default configuration is valid"))
+}
+
+fn prefers_reduced_motion() -> bool {
+    gloo::utils::window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches())
+}
+
+/// The role as the page names it, for labels.
+pub fn role_name(role: RoleKind, alive: bool, retired: bool, voter: bool) -> &'static str {
+    if retired {
+        t(K::RoleRemoved)
+    } else if !alive {
+        t(K::RoleDown)
+    } else {
+        match role {
+            RoleKind::Leader => t(K::RoleLeader),
+            RoleKind::Candidate => t(K::RoleCandidate),
+            RoleKind::Follower if !voter => t(K::RoleCatchingUp),
+            RoleKind::Follower => t(K::RoleFollower),
+        }
+    }
+}

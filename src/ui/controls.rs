@@ -1,0 +1,442 @@
+//! The status line and the controls. Each is a thin component with `PartialEq` props:
+//! it draws what it is given and sends [`Msg`]s to the owner.
+
+use super::app::{role_name, Msg};
+use crate::raft::{RoleKind, ServerId};
+use crate::sim::MAX_SERVERS;
+use crate::view::format::{self, format_sim_time, format_speed};
+use crate::view::i18n::{t, tf, K};
+use crate::view::model::{ClientState, ClientView, MembershipView, Phase, StatusView};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+fn change_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+// ---- Status line ------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct StatusLineProps {
+    pub status: StatusView,
+}
+
+#[function_component(StatusLine)]
+pub fn status_line(props: &StatusLineProps) -> Html {
+    let s = &props.status;
+    let leader = s.leader.map_or_else(|| t(K::StatusNone).to_string(), |l| l.to_string());
+    let (safety_class, safety_text) = match &s.safety {
+        None => ("badge badge--ok", t(K::SafetyOk).to_string()),
+        Some((p, _)) => ("badge badge--bad", tf(K::SafetyViolated, &[p])),
+    };
+    let safety_title = s.safety.as_ref().map_or_else(|| t(K::SafetyTitle).to_string(), |(_, d)| d.clone());
+    html! {
+        <dl class="status" aria-label={t(K::StatusLabel)} data-term={s.term.to_string()}
+            data-leader={s.leader.map(|l| l.to_string()).unwrap_or_default()}
+            data-sim-time-us={s.now_us.to_string()} data-events={s.events.to_string()}
+            data-safety={if s.safety.is_some() { "violated" } else { "ok" }}>
+            <div class="status__item"><dt>{ t(K::StatusTerm) }</dt><dd class="status__term">{ s.term }</dd></div>
+            <div class="status__item"><dt>{ t(K::StatusLeader) }</dt><dd class="status__leader">{ leader }</dd></div>
+            <div class="status__item"><dt>{ t(K::StatusCommit) }</dt><dd>{ s.commit_index }</dd></div>
+            <div class="status__item status__item--time"><dt>{ t(K::StatusTime) }</dt><dd class="status__time">{ format_sim_time(s.now_us) }</dd></div>
+            <div class="status__item"><dt>{ t(K::StatusEvents) }</dt><dd class="status__events">{ s.events }</dd></div>
+            <div class="status__item status__item--safety">
+                <dt class="visually-hidden">{ t(K::StatusSafety) }</dt>
+                <dd class={safety_class} title={safety_title} role="status">{ safety_text }</dd>
+            </div>
+            if let Some(detail) = &s.liveness {
+                <div class="status__item"><dd class="badge badge--warn" title={detail.clone()}>{ t(K::LivenessStuck) }</dd></div>
+            }
+        </dl>
+    }
+}
+
+// ---- Playback -----------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct PlaybackProps {
+    pub playing: bool,
+    pub speed: f64,
+    pub last_event: Option<String>,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(PlaybackBar)]
+pub fn playback_bar(props: &PlaybackProps) -> Html {
+    let d = &props.dispatch;
+    let play_label = if props.playing { t(K::Pause) } else { t(K::Play) };
+    let icon = if props.playing {
+        html! { <svg class="btn__icon" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><rect x="2" y="1.5" width="3" height="9" rx="0.8" /><rect x="7" y="1.5" width="3" height="9" rx="0.8" /></svg> }
+    } else {
+        html! { <svg class="btn__icon" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2.5 1.5L10.5 6L2.5 10.5Z" /></svg> }
+    };
+    let on_speed =
+        d.reform(|e: InputEvent| Msg::SetSpeed(format::speed_from_slider(input_value(&e).parse().unwrap_or(0))));
+    html! {
+        <div class="playback" role="toolbar" aria-label={t(K::PlaybackLabel)}>
+            <button class={classes!("btn", "btn--primary", "playback__play", props.playing.then_some("is-playing"))}
+                aria-label={play_label} onclick={d.reform(|_| Msg::TogglePlay)}>
+                { icon }
+                <span class="btn__text">{ play_label }</span>
+            </button>
+            <button class="btn" aria-label={t(K::Step)} title={t(K::StepTitle)} onclick={d.reform(|_| Msg::Step)}>
+                <svg class="btn__icon" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M1.5 1.5L8 6L1.5 10.5Z" /><rect x="8.5" y="1.5" width="2.2" height="9" rx="0.6" /></svg>
+                <span class="btn__text">{ t(K::Step) }</span>
+            </button>
+            <label class="speed" title={t(K::SpeedTitle)}>
+                <span class="speed__label">{ t(K::Speed) }</span>
+                <input type="range" class="speed__slider" min={format::SLIDER_MIN.to_string()}
+                    max={format::SLIDER_MAX.to_string()} step="1"
+                    value={format::slider_from_speed(props.speed).to_string()}
+                    aria-label={t(K::Speed)} aria-valuetext={format_speed(props.speed)} oninput={on_speed} />
+                <output class="speed__value">{ format_speed(props.speed) }</output>
+            </label>
+            if let Some(e) = &props.last_event {
+                <p class="playback__event" aria-live="polite">{ e }</p>
+            }
+        </div>
+    }
+}
+
+// ---- Cluster actions ------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    pub has_leader: bool,
+    pub can_add: bool,
+    pub next_id: ServerId,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(ClusterControls)]
+pub fn cluster_controls(props: &ClusterProps) -> Html {
+    let d = &props.dispatch;
+    let add_title =
+        if props.can_add { tf(K::AddServerTitle, &[&props.next_id]) } else { t(K::AddServerFull).to_string() };
+    html! {
+        <section class="panel" aria-labelledby="cluster-heading">
+            <h2 id="cluster-heading" class="panel__title">{ t(K::ClusterHeading) }</h2>
+            <div class="button-grid">
+                <button class="btn btn--danger" onclick={d.reform(|_| Msg::KillLeader)}>{ t(K::KillLeader) }</button>
+                <button class="btn" onclick={d.reform(|_| Msg::ReviveAll)}>{ t(K::ReviveAll) }</button>
+                <button class="btn" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::SplitVote)}>{ t(K::SplitVote) }</button>
+                <button class="btn" title={t(K::SpreadTimersTitle)}
+                    onclick={d.reform(|_| Msg::Act(crate::sim::Action::SpreadTimers))}>{ t(K::SpreadTimers) }</button>
+                <button class="btn" title={add_title} disabled={!props.can_add}
+                    onclick={d.reform(|_| Msg::AddServer)}>{ t(K::AddServer) }</button>
+            </div>
+        </section>
+    }
+}
+
+// ---- One server's actions ---------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerPanelInfo {
+    pub id: ServerId,
+    pub role: RoleKind,
+    pub term: u64,
+    pub alive: bool,
+    pub retired: bool,
+    pub voter: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ServerPanelProps {
+    pub info: ServerPanelInfo,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(ServerPanel)]
+pub fn server_panel(props: &ServerPanelProps) -> Html {
+    let s = &props.info;
+    let id = s.id;
+    let d = &props.dispatch;
+    let name = id.to_string();
+    let role = role_name(s.role, s.alive, s.retired, s.voter);
+    let is_leader = s.alive && s.role == RoleKind::Leader;
+    use crate::sim::Action;
+    html! {
+        <section class={classes!("server-panel", format!("server-panel--{}", if s.alive { s.role.name() } else { "down" }))}
+            aria-label={tf(K::ServerPanelLabel, &[&name])} data-panel={name.clone()}>
+            <div class="server-panel__head">
+                <h2 class="server-panel__title">{ tf(K::ServerSummary, &[&name, &role, &s.term]) }</h2>
+                <button class="btn btn--quiet btn--icon" aria-label={t(K::Close)} onclick={d.reform(|_| Msg::Select(None))}>{ "✕" }</button>
+            </div>
+            <div class="button-row">
+                <button class="btn btn--danger" disabled={!s.alive || s.retired}
+                    onclick={d.reform(move |_| Msg::Act(Action::Crash { server: id }))}>{ tf(K::CrashServer, &[&name]) }</button>
+                <button class="btn" disabled={s.alive || s.retired}
+                    onclick={d.reform(move |_| Msg::Act(Action::Restart { server: id }))}>{ tf(K::RestartServer, &[&name]) }</button>
+                <button class="btn" disabled={!s.alive || is_leader || s.retired}
+                    onclick={d.reform(move |_| Msg::Act(Action::ForceTimeout { server: id }))}>{ tf(K::ForceTimeout, &[&name]) }</button>
+                <button class="btn" disabled={s.retired}
+                    onclick={d.reform(move |_| Msg::SendRequest(Some(id)))}>{ tf(K::RequestVia, &[&name]) }</button>
+                <button class="btn" disabled={s.retired || !s.voter}
+                    onclick={d.reform(move |_| Msg::RemoveServer(id))}>{ tf(K::RemoveServer, &[&name]) }</button>
+            </div>
+        </section>
+    }
+}
+
+// ---- Membership progress -------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct MembershipProps {
+    pub membership: MembershipView,
+}
+
+fn phase_text(p: Phase) -> &'static str {
+    match p {
+        Phase::CatchingUp => t(K::PhaseCatchingUp),
+        Phase::JointAppended => t(K::PhaseJointAppended),
+        Phase::JointCommitted => t(K::PhaseJointCommitted),
+        Phase::NewAppended => t(K::PhaseNewAppended),
+        Phase::NewCommitted => t(K::PhaseNewCommitted),
+    }
+}
+
+#[function_component(MembershipProgress)]
+pub fn membership_progress(props: &MembershipProps) -> Html {
+    let m = &props.membership;
+    let target = format!("{{{}}}", m.target.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","));
+    let current = m.current();
+    html! {
+        <section class="membership" aria-label={t(K::MembershipLabel)}
+            data-phase={current.map(|p| p.slug()).unwrap_or("started")} data-finished={m.finished.to_string()}>
+            <h2 class="membership__title">{ tf(K::MembershipTarget, &[&target]) }</h2>
+            <ol class="phases">
+                { for Phase::ALL.iter().map(|p| {
+                    let reached = m.reached.iter().find(|(q, _)| q == p);
+                    let state = match (reached, current) {
+                        (Some(_), Some(c)) if c == *p && !m.finished => "phase--current",
+                        (Some(_), _) => "phase--done",
+                        _ => "phase--pending",
+                    };
+                    html! {
+                        <li class={classes!("phase", state)} data-phase-step={p.slug()}>
+                            <span class="phase__mark" aria-hidden="true">{ if reached.is_some() { "✓" } else { "·" } }</span>
+                            <span class="phase__name">{ phase_text(*p) }</span>
+                            if let Some((_, at)) = reached {
+                                <span class="phase__time">{ format_sim_time(*at) }</span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+            if m.leader_stepped_down {
+                <p class="membership__note">{ t(K::LeaderSteppedDown) }</p>
+            }
+        </section>
+    }
+}
+
+// ---- Client requests ---------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct RequestBoxProps {
+    pub text: String,
+    pub error: Option<String>,
+    pub clients: Vec<ClientView>,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(RequestBox)]
+pub fn request_box(props: &RequestBoxProps) -> Html {
+    let d = &props.dispatch;
+    let onsubmit = d.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        Msg::SendRequest(None)
+    });
+    html! {
+        <section class="panel" aria-labelledby="client-heading">
+            <h2 id="client-heading" class="panel__title">{ t(K::ClientHeading) }</h2>
+            <form class="field-row" {onsubmit}>
+                <label class="visually-hidden" for="request-input">{ t(K::ClientLabel) }</label>
+                <input id="request-input" class={classes!("input", props.error.is_some().then_some("input--bad"))}
+                    type="text" autocomplete="off" spellcheck="false" placeholder={t(K::ClientPlaceholder)}
+                    value={props.text.clone()} aria-invalid={props.error.is_some().to_string()}
+                    aria-describedby="request-help" oninput={d.reform(|e: InputEvent| Msg::RequestText(input_value(&e)))} />
+                <button class="btn btn--primary" type="submit">{ t(K::Send) }</button>
+            </form>
+            if let Some(e) = &props.error {
+                <p class="field-error" id="request-help" role="alert">{ e }</p>
+            } else {
+                <p class="field-help" id="request-help">{ t(K::ClientHelp) }</p>
+            }
+            if !props.clients.is_empty() {
+                <ul class="requests">
+                    { for props.clients.iter().map(|c| {
+                        let (class, text) = match &c.status {
+                            ClientState::Pending => ("request--pending", t(K::ClientPending).to_string()),
+                            ClientState::Done { by, result } => ("request--done", tf(K::ClientDone, &[result, by])),
+                            ClientState::GaveUp => ("request--gaveup", t(K::ClientGaveUp).to_string()),
+                        };
+                        html! {
+                            <li key={c.client} class={classes!("request", class)}>
+                                <code class="request__op">{ &c.op }</code>
+                                <span class="request__status">{ text }</span>
+                                if c.attempts > 1 {
+                                    <span class="request__tries">{ tf(K::ClientAttempts, &[&c.attempts]) }</span>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+// ---- Network ------------------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct NetworkProps {
+    pub partition_text: String,
+    pub partition_placeholder: String,
+    pub partition_error: Option<String>,
+    pub partitioned: bool,
+    pub loss_percent: u32,
+    pub latency_text: (String, String),
+    pub latency_error: Option<String>,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(NetworkControls)]
+pub fn network_controls(props: &NetworkProps) -> Html {
+    let d = &props.dispatch;
+    let onsubmit = d.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        Msg::ApplyPartition
+    });
+    let (min_text, max_text) = props.latency_text.clone();
+    let on_min = {
+        let max_text = max_text.clone();
+        d.reform(move |e: InputEvent| Msg::LatencyText(input_value(&e), max_text.clone()))
+    };
+    let on_max = {
+        let min_text = min_text.clone();
+        d.reform(move |e: InputEvent| Msg::LatencyText(min_text.clone(), input_value(&e)))
+    };
+    let on_latency = d.reform(|_: Event| Msg::ApplyLatency);
+    let on_loss = d.reform(|e: Event| Msg::SetLoss(change_value(&e).parse::<f64>().unwrap_or(0.0) / 100.0));
+    html! {
+        <section class="panel" aria-labelledby="network-heading">
+            <h2 id="network-heading" class="panel__title">{ t(K::NetworkHeading) }</h2>
+            <form class="field-row" {onsubmit}>
+                <label class="visually-hidden" for="partition-input">{ t(K::PartitionLabel) }</label>
+                <input id="partition-input" class={classes!("input", props.partition_error.is_some().then_some("input--bad"))}
+                    type="text" autocomplete="off" spellcheck="false" placeholder={props.partition_placeholder.clone()}
+                    value={props.partition_text.clone()} aria-invalid={props.partition_error.is_some().to_string()}
+                    aria-describedby="partition-help"
+                    oninput={d.reform(|e: InputEvent| Msg::PartitionText(input_value(&e)))} />
+                <button class="btn" type="submit" title={t(K::PartitionTitle)}>{ t(K::Partition) }</button>
+                <button class={classes!("btn", props.partitioned.then_some("btn--attention"))} type="button"
+                    title={t(K::HealTitle)} onclick={d.reform(|_| Msg::Act(crate::sim::Action::Heal))}>{ t(K::Heal) }</button>
+            </form>
+            if let Some(e) = &props.partition_error {
+                <p class="field-error" id="partition-help" role="alert">{ e }</p>
+            } else {
+                <p class="field-help" id="partition-help">{ t(K::PartitionLabel) }{ ": " }<code>{ &props.partition_placeholder }</code></p>
+            }
+            <div class="field-grid">
+                <label class="field">
+                    <span class="field__label">{ t(K::Loss) }{ " " }<output>{ tf(K::LossValue, &[&props.loss_percent]) }</output></span>
+                    <input type="range" min="0" max="50" step="1" value={props.loss_percent.to_string()}
+                        aria-label={t(K::Loss)} aria-valuetext={tf(K::LossValue, &[&props.loss_percent])} onchange={on_loss} />
+                </label>
+                <label class="field">
+                    <span class="field__label">{ t(K::LatencyMin) }</span>
+                    <input class={classes!("input", "input--number", props.latency_error.is_some().then_some("input--bad"))}
+                        type="number" min="0" max="10000" inputmode="numeric" value={min_text}
+                        oninput={on_min} onchange={on_latency.clone()} />
+                </label>
+                <label class="field">
+                    <span class="field__label">{ t(K::LatencyMax) }</span>
+                    <input class={classes!("input", "input--number", props.latency_error.is_some().then_some("input--bad"))}
+                        type="number" min="0" max="10000" inputmode="numeric" value={max_text}
+                        oninput={on_max} onchange={on_latency} />
+                </label>
+            </div>
+            if let Some(e) = &props.latency_error {
+                <p class="field-error" role="alert">{ e }</p>
+            }
+        </section>
+    }
+}
+
+// ---- Run settings -------------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct RunProps {
+    pub seed_text: String,
+    pub seed_error: Option<String>,
+    pub servers: u32,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(RunControls)]
+pub fn run_controls(props: &RunProps) -> Html {
+    let d = &props.dispatch;
+    let onsubmit = d.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        Msg::Reset
+    });
+    let on_servers = d.reform(|e: Event| Msg::SetServers(change_value(&e).parse().unwrap_or(5)));
+    html! {
+        <section class="panel" aria-labelledby="run-heading">
+            <h2 id="run-heading" class="panel__title">{ t(K::RunHeading) }</h2>
+            <form class="field-grid field-grid--run" {onsubmit}>
+                <label class="field">
+                    <span class="field__label">{ t(K::Seed) }</span>
+                    <input class={classes!("input", props.seed_error.is_some().then_some("input--bad"))} type="text"
+                        inputmode="numeric" autocomplete="off" value={props.seed_text.clone()}
+                        aria-invalid={props.seed_error.is_some().to_string()}
+                        oninput={d.reform(|e: InputEvent| Msg::SeedText(input_value(&e)))} />
+                </label>
+                <label class="field">
+                    <span class="field__label">{ t(K::ClusterSize) }</span>
+                    <select class="input" onchange={on_servers}>
+                        { for (1..=MAX_SERVERS).map(|n| html! {
+                            <option value={n.to_string()} selected={n == props.servers}>{ n }</option>
+                        }) }
+                    </select>
+                </label>
+                <button class="btn" type="submit" title={t(K::ResetTitle)}>{ t(K::Reset) }</button>
+            </form>
+            if let Some(e) = &props.seed_error {
+                <p class="field-error" role="alert">{ e }</p>
+            }
+        </section>
+    }
+}
+
+// ---- Transient messages -----------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct ToastsProps {
+    pub toasts: Vec<(u64, String)>,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(Toasts)]
+pub fn toasts(props: &ToastsProps) -> Html {
+    html! {
+        <div class="toasts" role="status" aria-live="polite">
+            { for props.toasts.iter().map(|(id, text)| {
+                let id = *id;
+                html! {
+                    <div key={id} class="toast">
+                        <span>{ text }</span>
+                        <button class="btn btn--quiet toast__close" aria-label={t(K::Close)}
+                            onclick={props.dispatch.reform(move |_| Msg::DismissToast(id))}>{ "✕" }</button>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}

@@ -1,0 +1,97 @@
+//! The Yew front end (wasm32 only). It reads the simulator's state through the plain-data
+//! snapshots of [`crate::view::model`] and sends it commands, nothing else.
+//!
+//! - `app`: the one owner of the `Sim` and the single animation loop;
+//! - `ring`: the servers, links and messages in flight (SVG);
+//! - `logs`: the logs (only the cells in view are drawn) and the key-value states;
+//! - `controls`: the status line, playback, cluster, network, client and run controls;
+//! - `legend`: the legend and the keyboard shortcuts dialog.
+
+mod app;
+mod controls;
+mod legend;
+mod logs;
+mod ring;
+
+use crate::sim::workload::standard_workload;
+use crate::view::format::parse_query;
+use crate::view::i18n::{t, K};
+use app::{App, AppProps};
+use wasm_bindgen::JsValue;
+
+/// Mounts the playground into `<body>`; with `?bench=sim`, runs the benchmark instead.
+pub fn start() {
+    install_panic_hook();
+    let search = gloo::utils::window().location().search().unwrap_or_default();
+    let params = parse_query(&search);
+    if params.bench.as_deref() == Some("sim") {
+        run_bench(params.servers.unwrap_or(5));
+        return;
+    }
+    yew::Renderer::<App>::with_props(AppProps { params }).render();
+}
+
+/// A panic must never leave a dead page: show a banner that says so, with a reload link,
+/// and log the panic to the console.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&JsValue::from_str(&format!("Raft Playground panicked: {message}")));
+        let document = gloo::utils::document();
+        if document.get_element_by_id("panic-banner").is_some() {
+            return;
+        }
+        let Ok(banner) = document.create_element("div") else { return };
+        banner.set_id("panic-banner");
+        banner.set_class_name("panic-banner");
+        let _ = banner.set_attribute("role", "alert");
+        let text = document.create_element("p").ok();
+        if let Some(p) = &text {
+            p.set_text_content(Some(t(K::PanicBanner)));
+            let _ = banner.append_child(p);
+        }
+        if let Ok(detail) = document.create_element("code") {
+            detail.set_text_content(Some(&message));
+            let _ = banner.append_child(&detail);
+        }
+        if let Ok(link) = document.create_element("a") {
+            let _ = link.set_attribute("href", "");
+            link.set_class_name("btn btn--primary");
+            link.set_text_content(Some(t(K::PanicReload)));
+            let _ = banner.append_child(&link);
+        }
+        if let Some(body) = document.body() {
+            let _ = body.prepend_with_node_1(&banner);
+        }
+    }));
+}
+
+/// `?bench=sim`: runs the standard workload and writes
+/// `{servers, events, sim_seconds, wall_ms, events_per_sec, messages}` into `#bench`.
+fn run_bench(servers: u32) {
+    let document = gloo::utils::document();
+    let Some(body) = document.body() else { return };
+    let Ok(pre) = document.create_element("pre") else { return };
+    pre.set_id("bench");
+    pre.set_class_name("bench");
+    pre.set_text_content(Some(t(K::BenchRunning)));
+    let _ = body.append_child(&pre);
+    // Let the page paint "running" first.
+    gloo::timers::callback::Timeout::new(50, move || {
+        let performance = gloo::utils::window().performance().expect("performance is available");
+        let started = performance.now();
+        let report = standard_workload(servers);
+        let wall_ms = performance.now() - started;
+        let result = serde_json::json!({
+            "servers": report.servers,
+            "events": report.events,
+            "sim_seconds": report.sim_seconds,
+            "messages": report.messages,
+            "wall_ms": (wall_ms * 10.0).round() / 10.0,
+            "events_per_sec": (report.events as f64 / (wall_ms / 1000.0)).round(),
+        });
+        pre.set_text_content(Some(&result.to_string()));
+        pre.set_attribute("data-done", "true").ok();
+    })
+    .forget();
+}

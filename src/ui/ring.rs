@@ -1,0 +1,254 @@
+//! The ring: servers on a circle, the links between them, and the messages in flight.
+
+use super::app::{role_name, Msg};
+use crate::raft::{MessageKind, RoleKind, ServerId};
+use crate::view::format::group_letter;
+use crate::view::geometry::{self, arc_path, message_position, server_position, server_radius, Point, VIEW_SIZE};
+use crate::view::i18n::{t, tf, K};
+use crate::view::model::{MessageView, ServerView};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct RingProps {
+    pub servers: Rc<Vec<ServerView>>,
+    pub messages: Rc<Vec<MessageView>>,
+    pub selected: Option<ServerId>,
+    pub dispatch: Callback<Msg>,
+}
+
+#[function_component(Ring)]
+pub fn ring(props: &RingProps) -> Html {
+    let count = props.servers.len();
+    let r = server_radius(count);
+    let view_box = format!("0 0 {VIEW_SIZE} {VIEW_SIZE}");
+    html! {
+        <svg class="ring" viewBox={view_box} role="group" aria-label={t(K::RingLabel)}>
+            <circle class="ring__guide" cx={fmt(geometry::CENTER.x)} cy={fmt(geometry::CENTER.y)}
+                r={fmt(geometry::ring_radius(count))} />
+            <Links servers={props.servers.clone()} />
+            // The timers drain every frame; drawn apart, so the servers redraw only when
+            // they change.
+            <g class="timers" aria-hidden="true">
+                { for props.servers.iter().filter_map(|s| s.timer.map(|f| {
+                    let p = server_position(s.index, count);
+                    html! { <TimerArc key={s.id.0} x={p.x} y={p.y} radius={r + 5.5} fraction={f} /> }
+                })) }
+            </g>
+            <g class="servers">
+                { for props.servers.iter().map(|s| html! {
+                    <ServerNode key={s.id.0} server={ServerView { timer: None, ..s.clone() }} count={count}
+                        selected={props.selected == Some(s.id)} dispatch={props.dispatch.clone()} />
+                }) }
+            </g>
+            <g class="messages">
+                { for props.messages.iter().map(|m| {
+                    let from = server_position(m.from_index, count);
+                    let to = server_position(m.to_index, count);
+                    let at = message_position(from, to, r, m.progress);
+                    html! { <MessageDot key={m.id} message={m.clone()} at_x={at.x} at_y={at.y} dispatch={props.dispatch.clone()} /> }
+                }) }
+            </g>
+        </svg>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LinksProps {
+    servers: Rc<Vec<ServerView>>,
+}
+
+/// A faint line between every two servers that can talk; a dashed red one across a
+/// partition.
+#[function_component(Links)]
+fn links(props: &LinksProps) -> Html {
+    let count = props.servers.len();
+    let mut lines = Vec::new();
+    for a in props.servers.iter().filter(|s| !s.retired) {
+        for b in props.servers.iter().filter(|s| !s.retired && s.index > a.index) {
+            let cut = a.group.is_some() && a.group != b.group;
+            let (p, q) = (server_position(a.index, count), server_position(b.index, count));
+            lines.push(html! {
+                <line key={format!("{}-{}", a.id.0, b.id.0)} class={classes!("link", cut.then_some("link--cut"))}
+                    x1={fmt(p.x)} y1={fmt(p.y)} x2={fmt(q.x)} y2={fmt(q.y)} />
+            });
+        }
+    }
+    html! { <g class="links">{ lines }</g> }
+}
+
+#[derive(Properties, PartialEq)]
+struct TimerArcProps {
+    x: f64,
+    y: f64,
+    radius: f64,
+    fraction: f64,
+}
+
+/// An election timer: a track, and an arc that drains clockwise to the top.
+#[function_component(TimerArc)]
+fn timer_arc(props: &TimerArcProps) -> Html {
+    let center = Point::new(props.x, props.y);
+    html! {
+        <g class="timer">
+            <circle class="server__timer-track" cx={fmt(props.x)} cy={fmt(props.y)} r={fmt(props.radius)} />
+            <path class="server__timer" d={arc_path(center, props.radius, props.fraction)} />
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ServerNodeProps {
+    server: ServerView,
+    count: usize,
+    selected: bool,
+    dispatch: Callback<Msg>,
+}
+
+fn role_slug(role: RoleKind) -> &'static str {
+    match role {
+        RoleKind::Follower => "follower",
+        RoleKind::Candidate => "candidate",
+        RoleKind::Leader => "leader",
+    }
+}
+
+#[function_component(ServerNode)]
+fn server_node(props: &ServerNodeProps) -> Html {
+    let s = &props.server;
+    let r = server_radius(props.count);
+    let p = server_position(s.index, props.count);
+    let id = s.id;
+    let role = role_slug(s.role);
+    let name = id.to_string();
+    let role_label = role_name(s.role, s.alive, s.retired, s.voter);
+    let mut label = tf(K::ServerLabel, &[&name, &role_label, &s.term]);
+    if s.role == RoleKind::Candidate && s.alive {
+        label.push_str(", ");
+        label.push_str(&tf(K::ServerVotes, &[&s.granted_votes(), &s.votes.len()]));
+    }
+    let class = classes!(
+        "server",
+        format!("server--{role}"),
+        (!s.alive).then_some("server--down"),
+        s.retired.then_some("server--retired"),
+        (!s.voter && !s.retired).then_some("server--nonvoter"),
+        props.selected.then_some("server--selected"),
+    );
+    let onclick = props.dispatch.reform(move |_: MouseEvent| Msg::Select(Some(id)));
+    let dispatch = props.dispatch.clone();
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            dispatch.emit(Msg::Select(Some(id)));
+        }
+    });
+    let origin = Point::new(0.0, 0.0);
+    let timer_ring = r + 5.5;
+    let cross = r * 0.45;
+    html! {
+        <g class={class} transform={format!("translate({} {})", fmt(p.x), fmt(p.y))}
+            data-server={name.clone()} data-role={role} data-alive={s.alive.to_string()} data-term={s.term.to_string()}
+            data-voter={s.voter.to_string()} data-retired={s.retired.to_string()}
+            role="button" tabindex="0" aria-label={label.clone()} aria-pressed={props.selected.to_string()}
+            {onclick} {onkeydown}>
+            <title>{ label }</title>
+            <circle class="server__halo" r={fmt(r + 11.0)} />
+            if s.role == RoleKind::Leader && s.alive {
+                <circle class="server__crown" r={fmt(timer_ring)} />
+            }
+            <circle class="server__disc" r={fmt(r)} />
+            if !s.alive && !s.retired {
+                <path class="server__cross" d={format!("M{a} {a}L{b} {b}M{b} {a}L{a} {b}", a = fmt(-cross), b = fmt(cross))} />
+            }
+            <text class="server__id" y={fmt(-r * 0.18)}>{ name }</text>
+            <text class="server__term" y={fmt(r * 0.3)}>{ tf(K::TermShort, &[&s.term]) }</text>
+            <text class="server__role" y={fmt(r * 0.62)}>{ role_label }</text>
+            if let Some(g) = s.group {
+                <g class="server__group" transform={format!("translate({} {})", fmt(r * 0.78), fmt(-r * 0.78))}>
+                    <circle r="8.5" />
+                    <text y="0.5">{ group_letter(g).to_string() }</text>
+                </g>
+            }
+            if s.role == RoleKind::Candidate && s.alive {
+                <g class="server__votes">
+                    { for s.votes.iter().enumerate().map(|(k, (voter, vote))| {
+                        let at = geometry::vote_pip_position(origin, r, k, s.votes.len());
+                        let state = match vote { Some(true) => "pip--granted", Some(false) => "pip--refused", None => "pip--waiting" };
+                        html! {
+                            <g key={voter.0} class={classes!("pip", state)} transform={format!("translate({} {})", fmt(at.x), fmt(at.y))}>
+                                <circle r="4.2" />
+                                if *vote == Some(false) {
+                                    <path d="M-2.6 -2.6L2.6 2.6M2.6 -2.6L-2.6 2.6" />
+                                }
+                            </g>
+                        }
+                    }) }
+                </g>
+            }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MessageDotProps {
+    message: MessageView,
+    at_x: f64,
+    at_y: f64,
+    dispatch: Callback<Msg>,
+}
+
+#[function_component(MessageDot)]
+fn message_dot(props: &MessageDotProps) -> Html {
+    let m = &props.message;
+    let id = m.id;
+    let dropped = m.dropped.is_some();
+    let onclick = props.dispatch.reform(move |e: MouseEvent| {
+        e.stop_propagation();
+        Msg::DropMessage(id)
+    });
+    let opacity = m.dropped.map(|f| fmt(1.0 - f));
+    let label = tf(K::DropMessage, &[&m.summary]);
+    html! {
+        <g class={classes!("msg", format!("msg--{}", m.kind.css_class()), dropped.then_some("msg--dropped"))}
+            transform={format!("translate({} {})", fmt(props.at_x), fmt(props.at_y))}
+            opacity={opacity} data-message={id.to_string()} data-kind={m.kind.css_class()}
+            role={(!dropped).then_some("button")} aria-label={(!dropped).then_some(label)}
+            onclick={(!dropped).then_some(onclick)}>
+            <title>{ &m.summary }</title>
+            if !dropped {
+                <circle class="msg__hit" r="12" />
+            }
+            { message_shape(m.kind) }
+            if dropped {
+                <path class="msg__dropmark" d="M-8 -8L8 8M8 -8L-8 8" />
+            }
+        </g>
+    }
+}
+
+/// The shape of a message kind, centred on 0,0: diamonds for votes, squares for
+/// appends, a small circle for a heartbeat; a tick or a cross on the replies.
+pub fn message_shape(kind: MessageKind) -> Html {
+    let tick = html! { <path class="msg__glyph" d="M-2.8 0.2L-0.8 2.4L3 -2.4" /> };
+    let cross = html! { <path class="msg__glyph" d="M-2.4 -2.4L2.4 2.4M2.4 -2.4L-2.4 2.4" /> };
+    match kind {
+        MessageKind::RequestVote => html! { <path class="msg__body" d="M0 -8L8 0L0 8L-8 0Z" /> },
+        MessageKind::VoteGranted => html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ tick }</> },
+        MessageKind::VoteRefused => html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ cross }</> },
+        MessageKind::AppendEntries => html! {
+            <><rect class="msg__body" x="-7" y="-7" width="14" height="14" rx="2" />
+            <path class="msg__glyph" d="M-4 -2.5H4M-4 0.5H4M-4 3.5H4" /></>
+        },
+        MessageKind::Heartbeat => html! { <circle class="msg__body" r="4.5" /> },
+        MessageKind::AppendOk => {
+            html! { <><rect class="msg__body" x="-6" y="-6" width="12" height="12" rx="2" />{ tick }</> }
+        }
+        MessageKind::AppendFailed => {
+            html! { <><rect class="msg__body" x="-6" y="-6" width="12" height="12" rx="2" />{ cross }</> }
+        }
+    }
+}
+
+pub use crate::view::geometry::svg_number as fmt;

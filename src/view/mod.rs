@@ -1,0 +1,8 @@
+//! The view's pure half: geometry, formatting, the message catalogue and the plain-data
+//! snapshots the page draws. Nothing here touches the DOM, so it compiles and is tested
+//! natively; `ui` (wasm32 only) turns it into Yew components.
+
+pub mod format;
+pub mod geometry;
+pub mod i18n;
+pub mod model;

@@ -1,0 +1,111 @@
+//! The `raftsim` command line: exit codes and messages.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn raftsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_raftsim")).args(args).output().expect("raftsim runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Writes a scenario to a file of its own in the target directory.
+fn scenario(name: &str, text: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-scenarios");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_passing_scenario_exits_0() {
+    let path =
+        scenario("pass.scn", "title: Pass\nservers 3\nrun until leader within 2s\nexpect one leader\nexpect safe\n");
+    let o = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("PASS"), "{}", stdout(&o));
+    assert!(stdout(&o).ends_with("1 passed, 0 failed\n"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_failed_expectation_exits_1_and_names_the_line() {
+    let path = scenario("fail.scn", "servers 3\nrun until leader within 2s\n\nexpect no leader\n");
+    let o = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL"), "{out}");
+    assert!(out.contains("fail.scn:4: expected `expect no leader`"), "{out}");
+    assert!(out.contains("but found leaders S"), "{out}");
+    assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
+}
+
+#[test]
+fn a_parse_error_exits_2_with_line_and_column() {
+    let path = scenario("bad.scn", "servers 3\ncrash X1\n");
+    let o = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("bad.scn:2:7: error: expected a server such as S1"), "{err}");
+    assert!(err.contains("    crash X1\n          ^"), "{err}");
+}
+
+#[test]
+fn a_missing_file_and_bad_usage_exit_2() {
+    assert_eq!(raftsim(&["run", "/no/such/file.scn"]).status.code(), Some(2));
+    assert_eq!(raftsim(&["run"]).status.code(), Some(2));
+    assert_eq!(raftsim(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(raftsim(&["check", "--seeds", "1"]).status.code(), Some(2));
+    let o = raftsim(&["check", "--seeds", "1", "--events", "10", "--break", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("commit-old-terms"), "{}", stderr(&o));
+}
+
+#[test]
+fn trace_prints_events_and_checks() {
+    let path = scenario("trace.scn", "servers 3\ntimeout S1\nrun until leader S1 within 1s\n");
+    let o = raftsim(&["run", "--trace", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("line 2   timeout S1"), "{out}");
+    assert!(out.contains("RequestVote"), "{out}");
+    assert!(out.contains("ok: run until leader S1 within 1s"), "{out}");
+}
+
+#[test]
+fn list_breaks_prints_one_name_per_line() {
+    let o = raftsim(&["check", "--list-breaks"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "equal-timeouts\nno-election-restriction\ncommit-old-terms\nsingle-step-membership\nvolatile-voted-for\n"
+    );
+}
+
+#[test]
+fn the_library_runs_from_the_command_line() {
+    let o = raftsim(&["run", "--library"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("figure-8-broken.scn"));
+    let list = raftsim(&["library"]);
+    assert!(stdout(&list).contains("figure-7.scn"));
+}
+
+#[test]
+fn check_passes_a_few_seeds_and_bench_prints_json() {
+    let o = raftsim(&["check", "--seeds", "2", "--events", "300", "--servers", "3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2 seeds, 0 with violations"), "{}", stdout(&o));
+    let o = raftsim(&["bench", "--servers", "3", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("one JSON object");
+    for key in ["servers", "events", "sim_seconds", "wall_ms", "events_per_sec"] {
+        assert!(v.get(key).is_some(), "{key} missing in {v}");
+    }
+}

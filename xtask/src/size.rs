@@ -1,0 +1,95 @@
+//! First-load bytes: the gzip size of every file in dist/, against the budget.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+/// Everything a first visit downloads, gzipped, must fit in 300 KB (300,000 bytes).
+pub const FIRST_LOAD_BUDGET_BYTES: u64 = 300_000;
+
+/// Prints each file's raw and gzip size and the total, and fails over budget.
+pub fn report(dist: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    collect_files(dist, &mut files)?;
+    files.sort();
+    if files.is_empty() {
+        bail!(
+            "{} has no files: run `cargo xtask dist` first",
+            dist.display()
+        );
+    }
+    println!("{:<56} {:>12} {:>12}", "file", "bytes", "gzip -9");
+    let (mut raw_total, mut gzip_total) = (0, 0);
+    for file in &files {
+        let bytes = std::fs::read(file)?;
+        let gzipped = gzip_len(&bytes)?;
+        let name = file
+            .strip_prefix(dist)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        println!("{name:<56} {:>12} {:>12}", bytes.len(), gzipped);
+        raw_total += bytes.len() as u64;
+        gzip_total += gzipped;
+    }
+    println!("{:<56} {raw_total:>12} {gzip_total:>12}", "total");
+    let percent = gzip_total * 100 / FIRST_LOAD_BUDGET_BYTES;
+    println!(
+        "first load: {} gzipped, {percent}% of the {} budget",
+        kilobytes(gzip_total),
+        kilobytes(FIRST_LOAD_BUDGET_BYTES)
+    );
+    if gzip_total > FIRST_LOAD_BUDGET_BYTES {
+        bail!(
+            "first load is {} gzipped, over the {} budget",
+            kilobytes(gzip_total),
+            kilobytes(FIRST_LOAD_BUDGET_BYTES)
+        );
+    }
+    Ok(())
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<u64> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len() as u64)
+}
+
+/// `123456` → `123.5 KB` (1 KB = 1000 bytes).
+fn kilobytes(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_shrinks_repetitive_bytes() {
+        let bytes = vec![b'a'; 10_000];
+        let gzipped = gzip_len(&bytes).unwrap();
+        assert!(gzipped < 100, "{gzipped}");
+        assert!(gzipped > 0);
+    }
+
+    #[test]
+    fn prints_kilobytes_with_one_decimal() {
+        assert_eq!(kilobytes(123_456), "123.5 KB");
+        assert_eq!(kilobytes(300_000), "300.0 KB");
+    }
+}
