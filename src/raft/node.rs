@@ -615,11 +615,15 @@ impl Node {
         let Role::Leader(leader) = &mut self.role else { return };
         let Some(progress) = leader.progress.get_mut(&from) else { return };
         if success {
-            if match_index > progress.match_index {
+            // Only a reply that moves matchIndex forward sends more at once; a stale or
+            // duplicated one does not, so the entries in flight to a follower stay a
+            // single chain (the heartbeat retransmits anything lost).
+            let advanced = match_index > progress.match_index;
+            if advanced {
                 progress.match_index = match_index;
             }
             progress.next_index = progress.next_index.max(progress.match_index.next());
-            let more = progress.next_index <= last_index;
+            let more = advanced && progress.next_index <= last_index;
             self.maybe_finish_catch_up();
             self.maybe_commit(now);
             if more && self.is_leader() {

@@ -269,7 +269,13 @@ impl Component for App {
                         None => self.refuse(ctx, ActionError::NoLeader),
                     }
                 }
-                Err(e) => self.request_error = Some(e),
+                Err(e) => {
+                    // From a server's panel the request box may be out of sight: say it here too.
+                    if via.is_some() {
+                        self.toast(ctx, e.clone());
+                    }
+                    self.request_error = Some(e);
+                }
             },
             Msg::PartitionText(text) => {
                 self.partition_text = text;

@@ -247,6 +247,10 @@ test('a hidden tab requests no animation frame, and the cluster resumes without 
 
 test('with reduced motion asked for, the cluster starts paused and says why', () =>
   withPlayground(async ({ page, errors }) => {
+    // Let the first load finish (a reload would abort its requests), then reload with
+    // reduced motion asked for.
+    await page.waitForSelector('[data-server]');
+    await page.waitForLoadState('networkidle');
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.reload();
     await page.waitForSelector('[data-server]');
