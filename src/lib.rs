@@ -3,6 +3,7 @@
 //! (`ui`, wasm32 only). Data flows one way: core → simulator → view.
 
 pub mod raft;
+pub mod share;
 pub mod scenario;
 pub mod sim;
 pub mod view;

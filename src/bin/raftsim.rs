@@ -150,7 +150,7 @@ mod native {
         }
         let (mut passed, mut failed) = (0, 0);
         for (name, s) in &parsed {
-            let report = match scenario::run(s, RunOptions { trace: args.trace }) {
+            let report = match scenario::run(s, RunOptions { trace: args.trace, ..Default::default() }) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("{name}:{}:{}: error: {}", e.line(), e.column(), e.message());
@@ -290,8 +290,9 @@ mod native {
 
     fn bench(args: BenchArgs) -> ExitCode {
         let started = Instant::now();
-        let report = workload::standard_workload(args.servers);
+        let sim = workload::run_standard_workload(args.servers, raft_playground::raft::Duration::from_ms(600_000));
         let wall = started.elapsed();
+        let report = workload::BenchReport::of(&sim);
         let wall_ms = wall.as_secs_f64() * 1000.0;
         let events_per_sec = if wall.as_secs_f64() > 0.0 { report.events as f64 / wall.as_secs_f64() } else { 0.0 };
         if args.json {
@@ -299,6 +300,7 @@ mod native {
                 "servers": report.servers,
                 "events": report.events,
                 "messages": report.messages,
+                "state_hash": format!("{:016x}", report.state_hash),
                 "sim_seconds": report.sim_seconds,
                 "wall_ms": wall_ms,
                 "events_per_sec": events_per_sec,

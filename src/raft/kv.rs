@@ -129,7 +129,10 @@ impl KvStore {
     /// Applies a request once: a retry (same client and sequence number) returns the first
     /// result without changing the map.
     pub fn apply(&mut self, req: &ClientRequest) -> Applied {
-        if let Some(session) = self.sessions.get(&req.client) {
+        use std::collections::btree_map::Entry as Slot;
+        let slot = self.sessions.entry(req.client);
+        if let Slot::Occupied(o) = &slot {
+            let session = o.get();
             if session.seq == req.seq {
                 return Applied::Duplicate(session.result.clone());
             }
@@ -137,32 +140,48 @@ impl KvStore {
                 return Applied::Stale;
             }
         }
-        let result = match &req.op {
-            Op::Set { key, value } => {
-                self.data.insert(key.clone(), value.clone());
-                OpResult::Ok
+        let result = execute(&mut self.data, &req.op);
+        self.applied_commands += 1;
+        let session = Session { seq: req.seq, result };
+        let stored = match slot {
+            Slot::Occupied(mut o) => {
+                o.insert(session);
+                o.into_mut()
             }
-            Op::Get { key } => OpResult::Value(self.data.get(key).cloned()),
-            Op::Delete { key } => OpResult::Value(self.data.remove(key)),
-            Op::Incr { key } => {
-                let current = self.data.get(key).map(|v| v.parse::<i64>());
-                match current {
-                    None => {
-                        self.data.insert(key.clone(), "1".into());
-                        OpResult::Value(Some("1".into()))
-                    }
-                    Some(Ok(n)) => {
-                        let v = (n + 1).to_string();
-                        self.data.insert(key.clone(), v.clone());
-                        OpResult::Value(Some(v))
-                    }
-                    Some(Err(_)) => OpResult::Error(format!("value of `{key}` is not an integer")),
+            Slot::Vacant(v) => v.insert(session),
+        };
+        Applied::Fresh(stored.result.clone())
+    }
+}
+
+/// Carries out one operation on the map.
+fn execute(data: &mut BTreeMap<String, String>, op: &Op) -> OpResult {
+    match op {
+        Op::Set { key, value } => {
+            // Rebuilding the state machine after a restart applies the whole log again:
+            // reuse the existing allocations where the key is already there.
+            match data.get_mut(key) {
+                Some(v) => v.clone_from(value),
+                None => {
+                    data.insert(key.clone(), value.clone());
                 }
             }
-        };
-        self.applied_commands += 1;
-        self.sessions.insert(req.client, Session { seq: req.seq, result: result.clone() });
-        Applied::Fresh(result)
+            OpResult::Ok
+        }
+        Op::Get { key } => OpResult::Value(data.get(key).cloned()),
+        Op::Delete { key } => OpResult::Value(data.remove(key)),
+        Op::Incr { key } => match data.get(key).map(|v| v.parse::<i64>()) {
+            None => {
+                data.insert(key.clone(), "1".into());
+                OpResult::Value(Some("1".into()))
+            }
+            Some(Ok(n)) => {
+                let v = (n + 1).to_string();
+                data.insert(key.clone(), v.clone());
+                OpResult::Value(Some(v))
+            }
+            Some(Err(_)) => OpResult::Error(format!("value of `{key}` is not an integer")),
+        },
     }
 }
 

@@ -140,8 +140,8 @@ pub enum Output {
     RoleChanged { role: RoleKind, term: Term },
     /// The commit index advanced to `index`.
     Committed { index: LogIndex },
-    /// The entry at `index` (of term `term`) was applied to the state machine.
-    Applied { index: LogIndex, term: Term },
+    /// The entries `first..=last` were applied to the state machine, in order.
+    Applied { first: LogIndex, last: LogIndex },
     /// A reply to a client, from the leader that applied its request.
     ClientReply { client: ClientId, seq: u64, result: OpResult },
     Membership(MembershipEvent),
@@ -530,7 +530,7 @@ impl Node {
     fn check_election(&mut self, now: Time) {
         let Role::Candidate { votes } = &self.role else { return };
         // §6: in C_old,new a candidate needs a majority of C_old and of C_new.
-        let result = self.configuration().quorum().vote_result(|id| votes.get(&id).copied());
+        let result = self.configuration().vote_result(|id| votes.get(&id).copied());
         if result == VoteResult::Won {
             self.become_leader(now);
         }
@@ -746,6 +746,9 @@ impl Node {
     /// §6: once every new server holds the log up to where it stood when the change was
     /// asked for, append C_old,new.
     fn maybe_finish_catch_up(&mut self) {
+        if !matches!(&self.role, Role::Leader(LeaderState { change: Some(_), .. })) {
+            return;
+        }
         let config = self.configuration().clone();
         let Role::Leader(leader) = &mut self.role else { return };
         let Some(change) = &leader.change else { return };
@@ -772,8 +775,7 @@ impl Node {
         let Role::Leader(leader) = &self.role else { return };
         let last_index = self.log.last_index();
         let me = self.id;
-        let quorum = self.configuration().quorum();
-        let committed = quorum.committed_index(|id| {
+        let committed = self.configuration().committed_index(|id| {
             if id == me {
                 Some(last_index)
             } else {
@@ -831,14 +833,14 @@ impl Node {
 
     /// Figure 2: apply entries up to commitIndex to the state machine, in order.
     fn apply_committed(&mut self) {
+        let first = self.last_applied.next();
         while self.last_applied < self.commit_index {
             let index = self.last_applied.next();
             let Some(entry) = self.log.entry(index) else { break };
             self.last_applied = index;
-            let term = entry.term;
             if let Payload::Command(req) = &entry.payload {
                 let applied = self.kv.apply(req);
-                if self.is_leader() {
+                if matches!(self.role, Role::Leader(_)) {
                     let result = match applied {
                         Applied::Fresh(r) | Applied::Duplicate(r) => r,
                         Applied::Stale => OpResult::Error("stale request: a newer one was applied".into()),
@@ -847,7 +849,9 @@ impl Node {
                     self.outputs.push(Output::ClientReply { client, seq, result });
                 }
             }
-            self.outputs.push(Output::Applied { index, term });
+        }
+        if self.last_applied >= first {
+            self.outputs.push(Output::Applied { first, last: self.last_applied });
         }
     }
 

@@ -28,25 +28,7 @@ impl MajorityConfig {
     /// `None` for no answer yet. An empty configuration wins every vote, so that the empty
     /// half of a joint configuration never blocks the other (etcd's convention).
     pub fn vote_result(&self, vote: impl Fn(ServerId) -> Option<bool>) -> VoteResult {
-        if self.0.is_empty() {
-            return VoteResult::Won;
-        }
-        let (mut yes, mut missing) = (0, 0);
-        for id in &self.0 {
-            match vote(*id) {
-                Some(true) => yes += 1,
-                Some(false) => {}
-                None => missing += 1,
-            }
-        }
-        let q = self.quorum_size();
-        if yes >= q {
-            VoteResult::Won
-        } else if yes + missing >= q {
-            VoteResult::Pending
-        } else {
-            VoteResult::Lost
-        }
+        majority_vote(&self.0, vote)
     }
 
     /// The largest index that a majority has: `matched(id)` is what each voter is known to
@@ -54,13 +36,53 @@ impl MajorityConfig {
     /// not itself a member). An empty configuration returns `u64::MAX`, so that `min` over
     /// a joint configuration ignores it.
     pub fn committed_index(&self, matched: impl Fn(ServerId) -> Option<LogIndex>) -> LogIndex {
-        if self.0.is_empty() {
-            return LogIndex(u64::MAX);
-        }
-        let mut indices: Vec<u64> = self.0.iter().map(|id| matched(*id).map_or(0, |i| i.0)).collect();
-        indices.sort_unstable_by(|a, b| b.cmp(a));
-        LogIndex(indices[self.quorum_size() - 1])
+        majority_committed(&self.0, matched)
     }
+}
+
+/// Counts votes over a set of voters (see [`MajorityConfig::vote_result`]).
+fn majority_vote(voters: &BTreeSet<ServerId>, vote: impl Fn(ServerId) -> Option<bool>) -> VoteResult {
+    if voters.is_empty() {
+        return VoteResult::Won;
+    }
+    let (mut yes, mut missing) = (0, 0);
+    for id in voters {
+        match vote(*id) {
+            Some(true) => yes += 1,
+            Some(false) => {}
+            None => missing += 1,
+        }
+    }
+    let q = voters.len() / 2 + 1;
+    if yes >= q {
+        VoteResult::Won
+    } else if yes + missing >= q {
+        VoteResult::Pending
+    } else {
+        VoteResult::Lost
+    }
+}
+
+/// The largest index a majority of `voters` holds (see [`MajorityConfig::committed_index`]).
+/// Allocation-free for up to 16 voters: it runs on every AppendEntries reply.
+fn majority_committed(voters: &BTreeSet<ServerId>, matched: impl Fn(ServerId) -> Option<LogIndex>) -> LogIndex {
+    if voters.is_empty() {
+        return LogIndex(u64::MAX);
+    }
+    let q = voters.len() / 2 + 1;
+    let mut small = [0u64; 16];
+    let mut large = Vec::new();
+    let indices: &mut [u64] = if voters.len() <= small.len() {
+        for (slot, id) in small.iter_mut().zip(voters) {
+            *slot = matched(*id).map_or(0, |i| i.0);
+        }
+        &mut small[..voters.len()]
+    } else {
+        large.extend(voters.iter().map(|id| matched(*id).map_or(0, |i| i.0)));
+        &mut large
+    };
+    indices.sort_unstable_by(|a, b| b.cmp(a));
+    LogIndex(indices[q - 1])
 }
 
 /// A joint configuration: two majority configurations that must both agree. Outside a
@@ -131,6 +153,26 @@ impl Configuration {
         match self {
             Configuration::Simple { voters } => voters,
             Configuration::Joint { new, .. } => new,
+        }
+    }
+
+    /// §6: an election in C_old,new needs a majority of each half.
+    pub fn vote_result(&self, vote: impl Fn(ServerId) -> Option<bool> + Copy) -> VoteResult {
+        match self {
+            Configuration::Simple { voters } => majority_vote(voters, vote),
+            Configuration::Joint { old, new } => match (majority_vote(new, vote), majority_vote(old, vote)) {
+                (VoteResult::Won, VoteResult::Won) => VoteResult::Won,
+                (VoteResult::Lost, _) | (_, VoteResult::Lost) => VoteResult::Lost,
+                _ => VoteResult::Pending,
+            },
+        }
+    }
+
+    /// §6: a commit in C_old,new needs a majority of each half.
+    pub fn committed_index(&self, matched: impl Fn(ServerId) -> Option<LogIndex> + Copy) -> LogIndex {
+        match self {
+            Configuration::Simple { voters } => majority_committed(voters, matched),
+            Configuration::Joint { old, new } => majority_committed(new, matched).min(majority_committed(old, matched)),
         }
     }
 

@@ -15,6 +15,14 @@ pub struct Scenario {
     pub title: Option<String>,
     /// From `description: ...`; one line.
     pub description: Option<String>,
+    /// `title-zh:` and `description-zh:`: the same in 简体中文.
+    #[serde(default)]
+    pub title_zh: Option<String>,
+    #[serde(default)]
+    pub description_zh: Option<String>,
+    /// From `goal: ...`: the scenario is an exercise, solved when the goal is met.
+    #[serde(default)]
+    pub goal: Option<Goal>,
     /// Cluster size, seed, timings, network and break-switches as set up before the first
     /// action.
     pub config: SimConfig,
@@ -43,6 +51,15 @@ pub enum StatementKind {
     /// `step: text`: a narrated step. The runner records it with the time it was reached.
     Narrate {
         text: String,
+        /// `step-zh:` right after: the same in 简体中文.
+        #[serde(default)]
+        zh: Option<String>,
+        /// `question:` after the step: the reader predicts before going on.
+        #[serde(default)]
+        question: Option<Localized>,
+        /// `answer:`: revealed when the reader asks.
+        #[serde(default)]
+        answer: Option<Localized>,
     },
     /// `let NAME = SERVER`: binds a name to the server a reference resolves to now.
     Let {
@@ -58,6 +75,25 @@ pub enum StatementKind {
     Expect {
         expectation: Expectation,
     },
+}
+
+/// A text in English, and in 简体中文 when the file gives it (`question-zh:`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Localized {
+    pub en: String,
+    pub zh: Option<String>,
+}
+
+/// An exercise's goal: `goal: no leader and role S1 up for 3s`. It is met once every
+/// condition has held at the same time for `hold_for` of simulated time (at one instant
+/// when `hold_for` is zero). The page checks it after every event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    pub line: usize,
+    /// The goal as written, after `goal:`.
+    pub source: String,
+    pub all_of: Vec<Expectation>,
+    pub hold_for: Duration,
 }
 
 /// A server, named directly or resolved when the statement runs.
@@ -262,6 +298,14 @@ pub enum Condition {
     /// Exactly these servers are live leaders (a partition can have two).
     Leaders {
         servers: Vec<ServerRef>,
+    },
+    /// `leaders 2`: exactly this many live servers believe they lead.
+    LeaderCount {
+        count: u64,
+    },
+    /// `up 3`: at least this many servers are running and in the cluster.
+    UpCount {
+        at_least: u64,
     },
     /// A server's term, or the highest term of any server when `server` is `None`.
     Term {

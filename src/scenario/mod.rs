@@ -16,7 +16,7 @@ mod tests;
 pub use ast::{Command, Condition, Expectation, RunSpec, Scenario, ServerRef, ServerSet, Statement, StatementKind};
 pub use error::ScenarioError;
 pub use parser::parse;
-pub use runner::{run, CheckKind, CheckResult, Narration, Report, RunOptions, Runner, TraceLine};
+pub use runner::{run, run_to_end, CheckKind, CheckResult, GoalTracker, Narration, Observer, Report, RunOptions, Runner, TraceLine};
 
 /// A scenario shipped with the playground.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +45,15 @@ pub fn library() -> &'static [LibraryScenario] {
         "figure-7.scn",
         "figure-8.scn",
         "figure-8-broken.scn",
+        "break-equal-timeouts.scn",
+        "break-no-election-restriction.scn",
+        "break-single-step-membership.scn",
+        "break-volatile-voted-for.scn",
+        "exercise-no-quorum.scn",
+        "exercise-commit-cut-off.scn",
+        "exercise-two-leaders.scn",
+        "exercise-grow.scn",
+        "exercise-figure-8.scn",
     ];
     LIBRARY
 }

@@ -22,7 +22,7 @@ const SETUP_CLIENT_BASE: u32 = 1_000_000;
 /// Words that cannot be `let` names, because the grammar gives them a meaning where a
 /// server may appear.
 const RESERVED: &[&str] =
-    &["leader", "leaders", "all", "none", "on", "within", "not", "or", "add", "remove", "next", "message", "until"];
+    &["leader", "leaders", "all", "none", "on", "within", "not", "or", "add", "remove", "next", "message", "until", "and", "for"];
 
 /// Parses a scenario.
 pub fn parse(text: &str) -> Result<Scenario> {
@@ -37,6 +37,9 @@ pub fn parse(text: &str) -> Result<Scenario> {
     Ok(Scenario {
         title: p.title,
         description: p.description,
+        title_zh: p.title_zh,
+        description_zh: p.description_zh,
+        goal: p.goal,
         config: p.config,
         initial: p.initial,
         statements: p.statements,
@@ -56,6 +59,9 @@ struct ServerSetup {
 struct Parser {
     title: Option<String>,
     description: Option<String>,
+    title_zh: Option<String>,
+    description_zh: Option<String>,
+    goal: Option<Goal>,
     config: SimConfig,
     initial: Vec<InitialState>,
     statements: Vec<Statement>,
@@ -72,6 +78,9 @@ impl Default for Parser {
         Parser {
             title: None,
             description: None,
+            title_zh: None,
+            description_zh: None,
+            goal: None,
             config: SimConfig { servers: 5, ..SimConfig::default() },
             initial: Vec::new(),
             statements: Vec::new(),
@@ -575,18 +584,23 @@ impl Parser {
                 found: "end of line".into(),
             });
         }
-        match key.to_ascii_lowercase().as_str() {
-            "title" | "description" => {
-                let slot = if key.eq_ignore_ascii_case("title") { &mut self.title } else { &mut self.description };
-                if slot.is_some() {
-                    return Err(ScenarioError::Invalid {
-                        line,
-                        column: key_col,
-                        message: format!("a scenario has one `{key}:` line; this is the second"),
-                    });
-                }
-                *slot = Some(text.to_string());
+        let lower = key.to_ascii_lowercase();
+        let once = |slot: &mut Option<String>| {
+            if slot.is_some() {
+                return Err(ScenarioError::Invalid {
+                    line,
+                    column: key_col,
+                    message: format!("a scenario has one `{key}:` line; this is the second"),
+                });
             }
+            *slot = Some(text.to_string());
+            Ok(())
+        };
+        match lower.as_str() {
+            "title" => once(&mut self.title)?,
+            "description" => once(&mut self.description)?,
+            "title-zh" => once(&mut self.title_zh)?,
+            "description-zh" => once(&mut self.description_zh)?,
             "step" => {
                 if self.in_setup {
                     self.finish_setup(line)?;
@@ -595,14 +609,62 @@ impl Parser {
                     line,
                     source: raw.trim().to_string(),
                     at: None,
-                    kind: StatementKind::Narrate { text: text.to_string() },
+                    kind: StatementKind::Narrate { text: text.to_string(), zh: None, question: None, answer: None },
                 });
+            }
+            "step-zh" | "question" | "question-zh" | "answer" | "answer-zh" => {
+                let Some(StatementKind::Narrate { zh, question, answer, .. }) =
+                    self.statements.last_mut().map(|s| &mut s.kind)
+                else {
+                    return Err(ScenarioError::Invalid {
+                        line,
+                        column: key_col,
+                        message: format!("`{key}:` belongs to a `step:`: write it on the lines right after one"),
+                    });
+                };
+                let slot = match lower.as_str() {
+                    "step-zh" => zh,
+                    "question" | "answer" => {
+                        let l = if lower == "question" { question } else { answer };
+                        let l = l.get_or_insert_with(Localized::default);
+                        if !l.en.is_empty() {
+                            return Err(ScenarioError::Invalid {
+                                line,
+                                column: key_col,
+                                message: format!("this step already has a `{key}:`"),
+                            });
+                        }
+                        l.en = text.to_string();
+                        return Ok(());
+                    }
+                    "question-zh" => &mut question.get_or_insert_with(Localized::default).zh,
+                    _ => &mut answer.get_or_insert_with(Localized::default).zh,
+                };
+                once(slot)?;
+            }
+            "goal" => {
+                if self.goal.is_some() {
+                    return Err(ScenarioError::Invalid {
+                        line,
+                        column: key_col,
+                        message: "a scenario has one `goal:` line; this is the second".into(),
+                    });
+                }
+                // Parse the text where it stands, so that columns in errors are right.
+                let start = raw.chars().count() - raw.trim_start().chars().count() + key.chars().count() + 1;
+                let masked: String = " ".repeat(start) + strip_comment(&raw.chars().skip(start).collect::<String>());
+                let toks = tokenize(&masked);
+                let names = std::mem::take(&mut self.names);
+                let mut c = Cursor { toks, pos: 0, line, end_col: masked.chars().count() + 1, names: &names };
+                let goal = goal(&mut c, line, masked.trim().to_string());
+                self.names = names;
+                self.goal = Some(goal?);
             }
             _ => {
                 return Err(ScenarioError::Expected {
                     line,
                     column: key_col,
-                    expected: "`title:`, `description:` or `step:`".into(),
+                    expected: "`title:`, `description:`, `step:`, `question:`, `answer:` or `goal:` (or one of them with `-zh`)".into(),
                     found: quote(&format!("{key}:")),
                 })
             }
@@ -1012,6 +1074,19 @@ fn run_spec(c: &mut Cursor<'_>) -> Result<RunSpec> {
 
 const CONDITIONS: &str = "a condition such as `leader S1`, `one leader`, `committed 3 on all` or `safe`";
 
+/// `goal: CONDITION [and CONDITION]... [for DURATION]`.
+fn goal(c: &mut Cursor<'_>, line: usize, source: String) -> Result<Goal> {
+    let mut all_of = vec![expectation(c)?];
+    while c.eat("and") {
+        all_of.push(expectation(c)?);
+    }
+    let hold_for = if c.eat("for") { c.duration()? } else { Duration(0) };
+    if !c.at_end() {
+        return Err(c.expected("`and` and another condition, `for` and a duration, or the end of the line"));
+    }
+    Ok(Goal { line, source, all_of, hold_for })
+}
+
 fn expectation(c: &mut Cursor<'_>) -> Result<Expectation> {
     let negated = c.eat("not");
     Ok(Expectation { negated, condition: condition(c)? })
@@ -1029,7 +1104,9 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             };
             Condition::Leader { server }
         }
+        "leaders" if c.peek_is_number() => Condition::LeaderCount { count: c.u64("a number of leaders")? },
         "leaders" => Condition::Leaders { servers: c.server_refs()? },
+        "up" => Condition::UpCount { at_least: c.u64("a number of servers, as in `up 3`")? },
         "one" => {
             c.expect_word("leader")?;
             Condition::OneLeader
@@ -1076,7 +1153,7 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             let server = c.server_ref()?;
             let mut terms = Vec::new();
             if !c.eat("empty") {
-                while !c.at_end() && !c.peek_is("within") {
+                while !c.at_end() && !c.peek_is("within") && !c.peek_is("and") && !c.peek_is("for") {
                     terms.push(c.u64("the term of a log entry")?);
                 }
             }

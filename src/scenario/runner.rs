@@ -17,6 +17,10 @@ use std::fmt;
 pub struct RunOptions {
     /// Keep a trace of every simulator event, action and check.
     pub trace: bool,
+    /// For an exercise: the statements include a solution, so the goal must be met.
+    /// Without it, an exercise whose own statements already meet its goal fails: the
+    /// reader would have nothing left to do.
+    pub solved: bool,
 }
 
 /// What a checked statement was.
@@ -68,6 +72,13 @@ pub struct Narration {
     pub line: usize,
     pub time: Time,
     pub text: String,
+    /// The step in 简体中文, its question and its answer, when the file gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Localized>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Localized>,
 }
 
 /// One line of the trace.
@@ -102,6 +113,9 @@ pub struct Report {
     pub trace: Vec<TraceLine>,
     pub end_time: Time,
     pub events: u64,
+    /// For an exercise: when its goal was met during the run, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_met: Option<Time>,
 }
 
 impl Report {
@@ -118,7 +132,27 @@ impl Report {
 pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Report, ScenarioError> {
     let mut runner = Runner::new(scenario, options)?;
     while runner.step_statement() {}
-    Ok(runner.finish().1)
+    let (sim, mut report) = runner.finish();
+    if let Some(goal) = &scenario.goal {
+        let (passed, detail) = match (report.goal_met, options.solved) {
+            (Some(t), true) => (true, format!("met at {t}")),
+            (None, true) => (false, format!("the goal was not met by {}", sim.now())),
+            (Some(t), false) => (false, format!("the exercise's own statements already meet it at {t}: nothing is left for the reader to do")),
+            (None, false) => (true, "not met by the set-up: the reader has work to do".into()),
+        };
+        let kind = CheckKind::Expect;
+        let source = format!("goal: {}", goal.source);
+        report.results.push(CheckResult { line: goal.line, kind, source, time: sim.now(), passed, detail });
+    }
+    Ok(report)
+}
+
+/// Runs a whole scenario and keeps its simulator, with every action recorded, so that a
+/// page can show the run and travel through it.
+pub fn run_to_end(scenario: &Scenario) -> Result<(Sim, Report), ScenarioError> {
+    let mut runner = Runner::new(scenario, RunOptions::default())?;
+    while runner.step_statement() {}
+    Ok(runner.finish())
 }
 
 /// Runs a scenario statement by statement, so that a page can narrate it step by step.
@@ -129,6 +163,7 @@ pub struct Runner<'a> {
     names: BTreeMap<String, ServerId>,
     report: Report,
     options: RunOptions,
+    goal: Option<GoalTracker>,
 }
 
 impl<'a> Runner<'a> {
@@ -136,7 +171,8 @@ impl<'a> Runner<'a> {
         let sim = Sim::with_initial_state(scenario.config.clone(), scenario.initial.clone())
             .map_err(|message| ScenarioError::Invalid { line: 1, column: 1, message })?;
         let report = Report { title: scenario.title.clone(), ..Report::default() };
-        Ok(Runner { scenario, sim, next: 0, names: BTreeMap::new(), report, options })
+        let goal = scenario.goal.clone().map(GoalTracker::new);
+        Ok(Runner { scenario, sim, next: 0, names: BTreeMap::new(), report, options, goal })
     }
 
     pub fn sim(&self) -> &Sim {
@@ -168,8 +204,15 @@ impl<'a> Runner<'a> {
             }
         }
         match &stmt.kind {
-            StatementKind::Narrate { text } => {
-                self.report.narration.push(Narration { line: stmt.line, time: self.sim.now(), text: text.clone() });
+            StatementKind::Narrate { text, zh, question, answer } => {
+                self.report.narration.push(Narration {
+                    line: stmt.line,
+                    time: self.sim.now(),
+                    text: text.clone(),
+                    zh: zh.clone(),
+                    question: question.clone(),
+                    answer: answer.clone(),
+                });
                 self.trace_line(stmt.line, format!("step: {text}"));
             }
             StatementKind::Let { name, server } => match self.resolve(server) {
@@ -190,9 +233,18 @@ impl<'a> Runner<'a> {
                 self.record(stmt, CheckKind::Expect, passed, detail);
             }
         }
+        self.observe_goal();
         self.report.end_time = self.sim.now();
         self.report.events = self.sim.events();
         true
+    }
+
+    fn observe_goal(&mut self) {
+        if let Some(goal) = &mut self.goal {
+            if let Some(t) = goal.observe(&self.sim) {
+                self.report.goal_met.get_or_insert(t);
+            }
+        }
     }
 
     fn record(&mut self, stmt: &Statement, kind: CheckKind, passed: bool, detail: String) {
@@ -211,9 +263,9 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn trace_event(trace: &mut Vec<TraceLine>, e: &StepEvent) {
+    fn trace_event(trace: &mut Vec<TraceLine>, sim: &Sim, e: &StepEvent) {
         let text = match &e.kind {
-            StepKind::Delivered { id, .. } | StepKind::Dropped { id, .. } => format!("{} [message {}]", e.kind, id.0),
+            StepKind::Delivered { id } | StepKind::Dropped { id, .. } => format!("{} [message {}]", sim.describe(&e.kind), id.0),
             other => other.to_string(),
         };
         trace.push(TraceLine { time: e.time, event: Some(e.index), line: None, text });
@@ -224,6 +276,7 @@ impl<'a> Runner<'a> {
         while self.step_one(t) {}
         // Nothing is left at or before `t`: this only moves the clock.
         self.sim.run_until(t);
+        self.observe_goal();
     }
 
     /// Processes the next event if it is due by `limit`.
@@ -231,8 +284,9 @@ impl<'a> Runner<'a> {
         match self.sim.step_until(limit) {
             Some(e) => {
                 if self.options.trace {
-                    Self::trace_event(&mut self.report.trace, &e);
+                    Self::trace_event(&mut self.report.trace, &self.sim, &e);
                 }
+                self.observe_goal();
                 true
             }
             None => false,
@@ -280,26 +334,21 @@ impl<'a> Runner<'a> {
         }
     }
 
-    // ---- Resolving servers ------------------------------------------------------------
-
+    fn observer(&self) -> Observer<'_> {
+        Observer { sim: &self.sim, names: &self.names }
+    }
     fn resolve(&self, r: &ServerRef) -> Result<ServerId, String> {
-        match r {
-            ServerRef::Id(id) => Ok(*id),
-            ServerRef::Leader => self.sim.leader().ok_or_else(|| "there is no leader now".to_string()),
-            ServerRef::Name(n) => self.names.get(n).copied().ok_or_else(|| format!("`{n}` is not bound yet")),
-        }
+        self.observer().resolve(r)
     }
-
     fn resolve_all(&self, refs: &[ServerRef]) -> Result<Vec<ServerId>, String> {
-        refs.iter().map(|r| self.resolve(r)).collect()
+        self.observer().resolve_all(refs)
     }
-
-    /// `all` is every server that is up and in the cluster.
     fn resolve_set(&self, set: &ServerSet) -> Result<Vec<ServerId>, String> {
-        match set {
-            ServerSet::All => Ok(self.sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect()),
-            ServerSet::List(refs) => self.resolve_all(refs),
-        }
+        self.observer().resolve_set(set)
+    }
+    /// Checks an expectation: whether it holds, and what was seen.
+    pub fn check(&self, e: &Expectation) -> (bool, String) {
+        self.observer().check(e)
     }
 
     // ---- Actions ------------------------------------------------------------------------
@@ -381,6 +430,36 @@ impl<'a> Runner<'a> {
             Command::Break { switch, on } => one(Action::SetBreak { switch: *switch, on: *on }),
         }
     }
+}
+
+/// Reads conditions off a simulator: what `expect` and `run until` check, and what the
+/// page checks live for an exercise's goal.
+pub struct Observer<'s> {
+    pub sim: &'s Sim,
+    /// The names bound by `let` so far.
+    pub names: &'s BTreeMap<String, ServerId>,
+}
+
+impl Observer<'_> {
+    fn resolve(&self, r: &ServerRef) -> Result<ServerId, String> {
+        match r {
+            ServerRef::Id(id) => Ok(*id),
+            ServerRef::Leader => self.sim.leader().ok_or_else(|| "there is no leader now".to_string()),
+            ServerRef::Name(n) => self.names.get(n).copied().ok_or_else(|| format!("`{n}` is not bound yet")),
+        }
+    }
+
+    fn resolve_all(&self, refs: &[ServerRef]) -> Result<Vec<ServerId>, String> {
+        refs.iter().map(|r| self.resolve(r)).collect()
+    }
+
+    /// `all` is every server that is up and in the cluster.
+    fn resolve_set(&self, set: &ServerSet) -> Result<Vec<ServerId>, String> {
+        match set {
+            ServerSet::All => Ok(self.sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect()),
+            ServerSet::List(refs) => self.resolve_all(refs),
+        }
+    }
 
     // ---- Conditions -------------------------------------------------------------------
 
@@ -411,6 +490,14 @@ impl<'a> Runner<'a> {
                 let want = self.resolve(r)?;
                 let l = sim.leader();
                 (l == Some(want), l.map_or_else(|| "no leader".into(), |l| format!("leader {l}")))
+            }
+            Condition::LeaderCount { count } => {
+                let n = sim.leaders().len() as u64;
+                (n == *count, format!("{n} leaders ({})", leaders()))
+            }
+            Condition::UpCount { at_least } => {
+                let up: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
+                (up.len() as u64 >= *at_least, format!("{} up ({})", up.len(), fmt_ids(&up)))
             }
             Condition::OneLeader => {
                 let n = sim.leaders().len();
@@ -559,6 +646,52 @@ impl<'a> Runner<'a> {
 
     fn slot(&self, id: ServerId) -> Result<&crate::sim::ServerSlot, String> {
         self.sim.server(id).ok_or_else(|| format!("there is no server {id}"))
+    }
+}
+
+/// Follows an exercise's goal event by event: every condition must hold together for
+/// `hold_for`. Travelling back in time forgets what came after.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalTracker {
+    pub goal: Goal,
+    holding_since: Option<Time>,
+    last_seen: Time,
+    /// When the goal was met, once it has been.
+    pub met_at: Option<Time>,
+}
+
+impl GoalTracker {
+    pub fn new(goal: Goal) -> GoalTracker {
+        GoalTracker { goal, holding_since: None, last_seen: Time::ZERO, met_at: None }
+    }
+
+    /// Looks at the cluster now; returns when the goal was met, once it is.
+    pub fn observe(&mut self, sim: &Sim) -> Option<Time> {
+        let now = sim.now();
+        if now < self.last_seen {
+            self.holding_since = self.holding_since.filter(|t| *t <= now);
+            self.met_at = self.met_at.filter(|t| *t <= now);
+        }
+        self.last_seen = now;
+        if self.met_at.is_some() {
+            return self.met_at;
+        }
+        let names = BTreeMap::new();
+        let observer = Observer { sim, names: &names };
+        if !self.goal.all_of.iter().all(|e| observer.check(e).0) {
+            self.holding_since = None;
+            return None;
+        }
+        let since = *self.holding_since.get_or_insert(now);
+        if now.0 - since.0 >= self.goal.hold_for.0 {
+            self.met_at = Some(Time(since.0 + self.goal.hold_for.0));
+        }
+        self.met_at
+    }
+
+    /// How long the goal has held so far, while it is not yet met.
+    pub fn holding_for(&self) -> Option<crate::raft::Duration> {
+        self.holding_since.map(|t| crate::raft::Duration(self.last_seen.0.saturating_sub(t.0)))
     }
 }
 

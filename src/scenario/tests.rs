@@ -246,9 +246,13 @@ fn errors_name_the_line_and_column() {
     assert_eq!((l, c), (2, 1));
     assert!(m.contains("one `title:` line"), "{m}");
 
-    let (l, c, m) = at("goal: win");
+    let (l, c, m) = at("hint: win");
     assert_eq!((l, c), (1, 1));
-    assert!(m.contains("`title:`, `description:` or `step:`"), "{m}");
+    assert!(m.contains("`title:`, `description:`, `step:`"), "{m}");
+
+    let (l, c, m) = at("goal: win");
+    assert_eq!((l, c), (1, 7));
+    assert!(m.contains("expected a condition"), "{m}");
 
     // Columns count characters, not bytes.
     let (l, c, _) = at("expect value é = 1 on S0");
@@ -479,7 +483,7 @@ fn run_stops_at_the_time_asked_even_past_stale_timers() {
     // beyond its end because of them.
     let r = run(
         &parse("servers 3\nseed 5\nlatency 10ms\ntimeout S1\nrun until leader S1 within 1s\nrun 100ms\ncrash S1\nrun 155ms\nexpect term 1\n").unwrap(),
-        RunOptions { trace: true },
+        RunOptions { trace: true, ..Default::default() },
     )
     .unwrap();
     assert!(r.passed(), "{:#?}", r.failures().collect::<Vec<_>>());
@@ -500,7 +504,7 @@ fn run_until_a_condition_fails_after_its_limit() {
 #[test]
 fn narration_is_recorded_with_its_time() {
     let r = run_text("run 1s\nstep: Something happens.\n");
-    assert_eq!(r.narration, vec![Narration { line: 2, time: Time(1_000_000), text: "Something happens.".into() }]);
+    assert_eq!(r.narration, vec![Narration { line: 2, time: Time(1_000_000), text: "Something happens.".into(), zh: None, question: None, answer: None }]);
 }
 
 #[test]
@@ -539,4 +543,122 @@ fn the_figure_8_scenarios_differ_only_in_the_break_switch() {
     assert!(!intact.config.breaks.is_on(BreakSwitch::CommitOldTerms));
     assert!(broken.config.breaks.is_on(BreakSwitch::CommitOldTerms));
     assert_eq!(intact.initial, broken.initial);
+}
+
+// ---- Exercises and lessons -------------------------------------------------------------------
+
+/// Each exercise of the library with a solution: the goal must be met with it, and not
+/// without it (the library test above already checks that).
+const SOLUTIONS: &[(&str, &str)] = &[
+    ("exercise-no-quorum.scn", "crash leader\npartition S1 S2 | S3 S4 | S5\nrun 4s\n"),
+    ("exercise-commit-cut-off.scn", "run 1s\nrequest S2 set x 1\nrun 1s\n"),
+    ("exercise-two-leaders.scn", "isolate leader\nrun 1s\n"),
+    ("exercise-grow.scn", "membership add S4 S5\nrun 3s\n"),
+    ("exercise-figure-8.scn", ""),
+];
+
+fn solved(file: &str, solution: &str) -> Report {
+    let mut text = library().iter().find(|s| s.file == file).unwrap().text.to_string();
+    if file == "exercise-figure-8.scn" {
+        // The solution is the story of figure-8-broken.scn after its set-up.
+        let story = library().iter().find(|s| s.file == "figure-8-broken.scn").unwrap().text;
+        text.push_str(&story[story.find("step: (c)").unwrap()..]);
+    } else {
+        text.push_str(solution);
+    }
+    let s = parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+    run(&s, RunOptions { solved: true, ..Default::default() }).unwrap()
+}
+
+#[test]
+fn every_exercise_is_solvable_and_not_solved_by_its_set_up() {
+    let exercises: Vec<_> = library().iter().filter(|s| parse(s.text).unwrap().goal.is_some()).collect();
+    assert!(exercises.len() >= 5);
+    for entry in exercises {
+        let s = parse(entry.text).unwrap();
+        assert!(s.title_zh.is_some() && s.description_zh.is_some(), "{} has no 简体中文 text", entry.file);
+        let (_, solution) = SOLUTIONS.iter().find(|(f, _)| *f == entry.file).expect("a solution");
+        let report = solved(entry.file, solution);
+        assert!(report.goal_met.is_some(), "{}: the solution does not meet the goal", entry.file);
+        let failures: Vec<String> = report.failures().map(|f| f.to_string()).collect();
+        assert!(failures.is_empty(), "{}:\n{}", entry.file, failures.join("\n"));
+    }
+}
+
+#[test]
+fn an_exercise_solved_by_its_own_statements_fails() {
+    let r = run_text("goal: leader\nrun until leader\n");
+    let f: Vec<_> = r.failures().collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].line, 1);
+    assert!(f[0].detail.contains("already meet"), "{}", f[0].detail);
+}
+
+#[test]
+fn a_goal_held_for_a_while_is_met_only_after_that_while() {
+    let s = parse("goal: no leader and up 3 for 1s\nservers 3\nseed 1\nrun until leader\ncrash leader\n").unwrap();
+    let mut runner = Runner::new(&s, RunOptions::default()).unwrap();
+    while runner.step_statement() {}
+    let (mut sim, _) = runner.finish();
+    // Two of three up: `up 3` fails, so the goal is not met however long we wait.
+    let mut tracker = GoalTracker::new(s.goal.clone().unwrap());
+    sim.run_for(Duration::from_ms(3000));
+    assert_eq!(tracker.observe(&sim), None);
+    let s2 = parse("goal: no leader and up 2 for 1s\nservers 3\nseed 1\nrun until leader\n").unwrap();
+    let mut runner = Runner::new(&s2, RunOptions::default()).unwrap();
+    while runner.step_statement() {}
+    let (mut sim, report) = runner.finish();
+    assert_eq!(report.goal_met, None);
+    let mut tracker = GoalTracker::new(s2.goal.clone().unwrap());
+    let leader = sim.leader().unwrap();
+    sim.act(crate::sim::Action::Crash { server: leader }).unwrap();
+    sim.act(crate::sim::Action::Partition { groups: vec![vec![ServerId(1)], vec![ServerId(2)], vec![ServerId(3)]] }).unwrap();
+    let start = sim.now();
+    let mut met = None;
+    while sim.now() < start + Duration::from_ms(2000) {
+        let t = sim.now();
+        if let Some(at) = tracker.observe(&sim) {
+            met = Some((at, t));
+            break;
+        }
+        assert!(t < start + Duration::from_ms(1000), "not met at {t} although held since {start}");
+        sim.run_for(Duration::from_ms(10));
+    }
+    let (at, _) = met.expect("met");
+    assert_eq!(at, start + Duration::from_ms(1000));
+    // Travelling back before the goal was met forgets it.
+    sim.seek(start);
+    assert_eq!(tracker.observe(&sim), None);
+}
+
+#[test]
+fn goals_parse_and_report_their_errors() {
+    let s = parse("goal: no leader and up 3 for 3s\n").unwrap();
+    let g = s.goal.unwrap();
+    assert_eq!(g.all_of.len(), 2);
+    assert_eq!(g.hold_for, Duration::from_ms(3000));
+    assert_eq!(g.source, "no leader and up 3 for 3s");
+    let (line, col, msg) = at("servers 3\ngoal: no leader or 3s\n");
+    assert_eq!((line, col), (2, 17), "{msg}");
+    let (_, col, msg) = at("goal: leader for 3\n");
+    assert_eq!(col, 18, "{msg}");
+    let (_, _, msg) = at("goal: leader\ngoal: no leader\n");
+    assert!(msg.contains("one `goal:`"), "{msg}");
+    assert!(parse("goal: leaders 2 and safe # two leaders\n").is_ok());
+}
+
+#[test]
+fn steps_take_translations_questions_and_answers() {
+    let s = parse("step: One.\nstep-zh: 一。\nquestion: Who wins?\nquestion-zh: 谁赢？\nanswer: S1.\nanswer-zh: S1。\nrun 1s\n").unwrap();
+    let StatementKind::Narrate { text, zh, question, answer } = &s.statements[0].kind else { panic!() };
+    assert_eq!(text, "One.");
+    assert_eq!(zh.as_deref(), Some("一。"));
+    assert_eq!(question.as_ref().unwrap().en, "Who wins?");
+    assert_eq!(question.as_ref().unwrap().zh.as_deref(), Some("谁赢？"));
+    assert_eq!(answer.as_ref().unwrap().zh.as_deref(), Some("S1。"));
+    let (line, _, msg) = at("run 1s\nquestion: Why?\n");
+    assert_eq!(line, 2);
+    assert!(msg.contains("belongs to a `step:`"), "{msg}");
+    let r = run_text("step: One.\nstep-zh: 一。\nanswer: A.\nrun 1s\n");
+    assert_eq!(r.narration[0].zh.as_deref(), Some("一。"));
 }

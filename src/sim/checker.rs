@@ -230,7 +230,11 @@ impl Checker {
                     self.check_completeness(node, *term, &mut found);
                 }
                 Output::Committed { index } => self.record_commit(node, *index, &mut found),
-                Output::Applied { index, .. } => self.record_apply(node, *index, &mut found),
+                Output::Applied { first, last } => {
+                    for i in first.0..=last.0 {
+                        self.record_apply(node, LogIndex(i), &mut found);
+                    }
+                }
                 _ => {}
             }
         }

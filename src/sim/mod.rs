@@ -24,7 +24,7 @@ use crate::raft::{
     Term, Time,
 };
 use checker::{Checker, Property, Violation};
-pub use history::{ActionRecord, DropReason, History, HistoryMark, MessageId, MessageRecord, Note, NoteKind};
+pub use history::{ActionRecord, DropReason, History, HistoryMark, MessageId, MessageLog, MessageRecord, Note, NoteKind};
 pub use network::{NetworkConfig, Topology};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -315,8 +315,8 @@ pub struct StepEvent {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum StepKind {
-    Delivered { id: MessageId, summary: String },
-    Dropped { id: MessageId, reason: DropReason, summary: String },
+    Delivered { id: MessageId },
+    Dropped { id: MessageId, reason: DropReason },
     ElectionTimeout { server: ServerId },
     Heartbeat { server: ServerId },
     ClientRetry { client: ClientId },
@@ -326,8 +326,8 @@ pub enum StepKind {
 impl fmt::Display for StepKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StepKind::Delivered { summary, .. } => write!(f, "deliver {summary}"),
-            StepKind::Dropped { reason, summary, .. } => write!(f, "drop ({reason:?}) {summary}"),
+            StepKind::Delivered { id } => write!(f, "deliver message {}", id.0),
+            StepKind::Dropped { id, reason } => write!(f, "drop ({reason:?}) message {}", id.0),
             StepKind::ElectionTimeout { server } => write!(f, "election timeout on {server}"),
             StepKind::Heartbeat { server } => write!(f, "heartbeat timer on {server}"),
             StepKind::ClientRetry { client } => write!(f, "client {client} retries"),
@@ -395,6 +395,9 @@ pub struct Sim {
     /// The furthest point the run has reached.
     horizon: Time,
     outputs: Vec<Output>,
+    /// The configuration and persistent state the run started from (before any action
+    /// changed the network or a break-switch): with `actions`, what replays the run.
+    origin: std::sync::Arc<(SimConfig, Vec<InitialState>)>,
 }
 
 impl Sim {
@@ -424,6 +427,7 @@ impl Sim {
         if initial.len() != config.servers as usize {
             return Err(format!("{} initial states given for {} servers", initial.len(), config.servers));
         }
+        let origin = std::sync::Arc::new((config.clone(), initial.clone()));
         let voters = Configuration::simple((1..=config.servers).map(ServerId));
         let node_config = config.node_config();
         let servers: Vec<ServerSlot> = initial
@@ -464,6 +468,7 @@ impl Sim {
             checkpoint_interval_us,
             horizon: Time::ZERO,
             outputs: Vec::new(),
+            origin,
         };
         for i in 0..sim.world.servers.len() {
             sim.world.servers[i].node.start();
@@ -477,6 +482,16 @@ impl Sim {
 
     pub fn config(&self) -> &SimConfig {
         &self.world.config
+    }
+    /// The configuration the run started from; [`Sim::config`] follows later actions
+    /// (`latency`, `loss`, `break`). With [`Sim::initial_state`] and the applied actions,
+    /// it is what [`Sim::replay`] needs.
+    pub fn initial_config(&self) -> &SimConfig {
+        &self.origin.0
+    }
+    /// Each server's persistent state at the start of the run.
+    pub fn initial_state(&self) -> &[InitialState] {
+        &self.origin.1
     }
     pub fn now(&self) -> Time {
         self.world.now
@@ -582,6 +597,18 @@ impl Sim {
         fnv1a(&bytes)
     }
 
+    /// What a step did, in words, with the message's contents for deliveries and drops.
+    pub fn describe(&self, kind: &StepKind) -> String {
+        let message = |id: &MessageId| self.history.messages.get(id.0 as usize).map(|m| m.message.summary());
+        match kind {
+            StepKind::Delivered { id } => format!("deliver {}", message(id).unwrap_or_default()),
+            StepKind::Dropped { id, reason } => {
+                format!("drop ({reason:?}) {}", message(id).unwrap_or_default())
+            }
+            other => other.to_string(),
+        }
+    }
+
     // ---- Running ----------------------------------------------------------------------
 
     /// Processes one event (applying any recorded action that comes first). Returns what
@@ -680,7 +707,9 @@ impl Sim {
     /// the recorded future is discarded.
     pub fn act(&mut self, action: Action) -> Result<(), ActionError> {
         self.apply_action(&action)?;
-        if self.next_action < self.actions.len() {
+        // Behind the horizon the recorded future (actions, and checkpoints taken ahead of
+        // now) no longer follows from the present: drop it.
+        if self.next_action < self.actions.len() || self.world.now < self.horizon {
             self.actions.truncate(self.next_action);
             let now = self.world.now;
             self.checkpoints.retain(|c| c.world.now <= now);
@@ -793,14 +822,13 @@ impl Sim {
                     None
                 };
                 let record = &mut self.history.messages[id.0 as usize];
-                let summary = record.message.summary();
                 if let Some(reason) = reason {
                     record.dropped = Some((q.time, reason));
-                    return Some(StepKind::Dropped { id, reason, summary });
+                    return Some(StepKind::Dropped { id, reason });
                 }
                 record.delivered = true;
                 let msg = record.message.clone();
-                let kind = StepKind::Delivered { id, summary };
+                let kind = StepKind::Delivered { id };
                 self.world.current_event = Some(kind.clone());
                 let i = to.0 as usize - 1;
                 let before = self.leader_term(i);
@@ -876,8 +904,20 @@ impl Sim {
         }
         {
             let world = &mut self.world;
-            let current = world.current_event.clone();
-            let describe = || current.as_ref().map_or_else(|| "start".to_string(), |k| k.to_string());
+            let history = &self.history;
+            let current = world.current_event.as_ref();
+            let describe = || {
+                current.map_or_else(
+                    || "start".to_string(),
+                    |k| match k {
+                        StepKind::Delivered { id } | StepKind::Dropped { id, .. } => {
+                            let summary = history.messages.get(id.0 as usize).map(|m| m.message.summary());
+                            format!("{k}: {}", summary.unwrap_or_default())
+                        }
+                        other => other.to_string(),
+                    },
+                )
+            };
             world.checker.observe(&world.servers[i].node, was_leader, &outputs, world.now, world.events, &describe);
         }
         let id = ServerId(i as u32 + 1);
@@ -1396,7 +1436,7 @@ impl Sim {
                 let n = &s.node;
                 Some((n.log().last_term(), n.log().last_index())) == best
                     && n.can_campaign()
-                    && n.configuration().quorum().vote_result(|id| Some(members.contains(&id)))
+                    && n.configuration().vote_result(|id| Some(members.contains(&id)))
                         == crate::raft::VoteResult::Won
             });
             if electable {

@@ -80,3 +80,30 @@ fn same_seed_same_run_byte_for_byte() {
     assert_eq!(run(5), run(5));
     assert_ne!(run(5).1, run(6).1);
 }
+
+#[test]
+fn seeking_back_restores_the_state_exactly_and_acting_there_forks_the_run() {
+    let mut s = sim(21);
+    s.run_until(Time::from_ms(1_500));
+    let (hash, events, messages) = (s.state_hash(), s.events(), s.history().messages.len());
+    s.run_until(Time::from_ms(4_000));
+    s.seek(Time::from_ms(1_500));
+    assert_eq!((s.state_hash(), s.events(), s.history().messages.len()), (hash, events, messages));
+    assert_eq!(s.horizon(), Time::from_ms(4_000), "the future is kept until someone acts");
+    s.seek_event(events - 1);
+    assert_eq!(s.events(), events - 1);
+    s.step();
+    assert_eq!(s.events(), events);
+    s.seek(Time::from_ms(1_500));
+    assert_eq!(s.state_hash(), hash);
+    // Acting in the past, with no recorded action ahead, still forks: the old horizon
+    // and the checkpoints taken ahead of now go.
+    let leader = s.leader().expect("a leader by 1.5 s");
+    s.act(Action::Crash { server: leader }).unwrap();
+    assert_eq!(s.horizon(), s.now());
+    s.run_until(Time::from_ms(4_000));
+    s.seek(Time::from_ms(3_000));
+    let forked = s.state_hash();
+    let replay = Sim::replay(s.config().clone(), None, s.actions(), Time::from_ms(3_000)).unwrap();
+    assert_eq!(replay.state_hash(), forked, "seeking in the forked run gives the forked past");
+}

@@ -275,9 +275,7 @@ fn split_vote_with_bounce(sim: &mut Sim, rng: &mut ChaCha8Rng) {
     let limit = Duration::from_ms(sim.config().election_timeout_max_ms * 2);
     let seen = sim.history().messages.len();
     let voted = run_while(sim, limit, |sim| {
-        !sim.history().messages[seen..]
-            .iter()
-            .any(|m| m.message.from == voter && m.kind() == crate::raft::MessageKind::VoteGranted)
+        !sim.history().messages.iter_from(seen).any(|m| m.message.from == voter && m.kind() == crate::raft::MessageKind::VoteGranted)
     });
     if voted && sim.act(Action::Crash { server: voter }).is_ok() {
         let _ = sim.act(Action::Restart { server: voter });
@@ -487,6 +485,9 @@ pub struct BenchReport {
     pub sim_seconds: f64,
     /// Messages sent during the run.
     pub messages: u64,
+    /// [`Sim::state_hash`] at the end: the same on every platform, or the run is not
+    /// deterministic.
+    pub state_hash: u64,
 }
 
 /// The standard workload: `servers` servers with the default timings, a client request
@@ -499,6 +500,25 @@ pub fn standard_workload(servers: u32) -> BenchReport {
 
 /// The standard workload for a chosen length of simulated time.
 pub fn standard_workload_for(servers: u32, length: Duration) -> BenchReport {
+    BenchReport::of(&run_standard_workload(servers, length))
+}
+
+impl BenchReport {
+    /// The figures of a finished run.
+    pub fn of(sim: &Sim) -> BenchReport {
+        BenchReport {
+            servers: sim.servers().len() as u32,
+            events: sim.events(),
+            sim_seconds: sim.now().0 as f64 / 1e6,
+            messages: sim.history().messages.len() as u64,
+            state_hash: sim.state_hash(),
+        }
+    }
+}
+
+/// Runs the standard workload and returns the simulator at the end; time this call
+/// alone to measure the simulator (the report and dropping the run are not part of it).
+pub fn run_standard_workload(servers: u32, length: Duration) -> Sim {
     let config = SimConfig { servers, seed: 42, checkpoint_every_ms: 0, ..SimConfig::default() };
     let mut sim = Sim::new_large(config).expect("valid benchmark configuration");
     let end = Time(length.0);
@@ -533,11 +553,6 @@ pub fn standard_workload_for(servers: u32, length: Duration) -> BenchReport {
             next_crash = Time(next_crash.0 + 5_000_000);
         }
     }
-    BenchReport {
-        servers,
-        events: sim.events(),
-        sim_seconds: sim.now().0 as f64 / 1e6,
-        messages: sim.history().messages.len() as u64,
-    }
+    sim
 }
 

@@ -9,6 +9,9 @@ use super::controls::{
 use super::legend::{Legend, ShortcutsDialog};
 use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
+use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel, ViolationInfo};
+use super::timeline::{Diagram, TimeBar};
+use crate::view::inspect;
 use crate::raft::{Op, RoleKind, ServerId};
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
 use crate::view::format::{self, PageParams};
@@ -57,6 +60,14 @@ pub enum Msg {
     ToggleHelp,
     CloseOverlays,
     DismissToast(u64),
+    /// Time travel: go to this simulated time (µs), or one event back.
+    Seek(u64),
+    StepBack,
+    /// A message hovered (in the ring or the diagram), or picked to see its fields.
+    HoverMessage(Option<u64>),
+    PickMessage(Option<u64>),
+    /// Load the scenario that shows what breaking this rule does.
+    ShowMe(crate::raft::BreakSwitch),
 }
 
 /// A key press, as far as the shortcuts care.
@@ -98,6 +109,11 @@ pub struct App {
     toasts: Vec<(u64, String)>,
     next_toast: u64,
     help_open: bool,
+    /// See inside: the message hovered and the one picked, and how many violations the
+    /// play loop has already stopped for.
+    hot_message: Option<u64>,
+    picked_message: Option<u64>,
+    seen_violations: usize,
     dispatch: Callback<Msg>,
     _listeners: Vec<EventListener>,
 }
@@ -157,6 +173,9 @@ impl Component for App {
             toasts: Vec::new(),
             next_toast: 0,
             help_open: false,
+            hot_message: None,
+            picked_message: None,
+            seen_violations: 0,
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
         };
@@ -331,6 +350,20 @@ impl Component for App {
                 self.selected = None;
             }
             Msg::DismissToast(id) => self.toasts.retain(|(i, _)| *i != id),
+            Msg::Seek(us) => {
+                self.pause();
+                self.sim.borrow_mut().seek(crate::raft::Time(us));
+                self.seen_violations = self.sim.borrow().violations().len();
+            }
+            Msg::StepBack => {
+                self.pause();
+                let events = self.sim.borrow().events();
+                self.sim.borrow_mut().seek_event(events.saturating_sub(1));
+                self.seen_violations = self.sim.borrow().violations().len();
+            }
+            Msg::HoverMessage(id) => self.hot_message = id,
+            Msg::PickMessage(id) => self.picked_message = id,
+            Msg::ShowMe(switch) => self.show_me(ctx, switch),
         }
         true
     }
@@ -347,6 +380,23 @@ impl Component for App {
         let active = sim.active_servers().count() as u32;
         let next_id = ServerId(sim.servers().len() as u32 + 1);
         let network = &sim.config().network;
+        let focus = inspect::focus(&sim);
+        let involved = Rc::new(focus.map(|v| (v.servers.clone(), v.indices.iter().map(|i| i.0).collect::<Vec<u64>>())).unwrap_or_default());
+        let violation = focus.map(|v| {
+            let list = |v: Vec<String>| v.join(", ");
+            ViolationInfo {
+                property: v.property,
+                time_us: v.time.0,
+                servers: list(v.servers.iter().map(|s| s.to_string()).collect()),
+                terms: list(v.terms.iter().map(|t| t.to_string()).collect()),
+                indices: list(v.indices.iter().map(|i| i.to_string()).collect()),
+                detail: v.detail.clone(),
+            }
+        });
+        let hot = self.hot_message.or(self.picked_message);
+        let picked = self.picked_message.and_then(|id| sim.history().messages.get(id as usize)).map(|m| (m.id.0, inspect::message_fields(m, sim.now())));
+        let detail = self.selected.and_then(|id| inspect::server_detail(&sim, id));
+        let breaks: Vec<_> = sim.breaks().active().collect();
         let panel = self.selected.and_then(|id| servers.iter().find(|s| s.id == id)).map(|s| ServerPanelInfo {
             id: s.id,
             role: s.role,
@@ -360,6 +410,9 @@ impl Component for App {
                 <header class="topbar">
                     <div class="brand">
                         <h1 class="brand__title">{ t(K::Title) }</h1>
+                        if !breaks.is_empty() {
+                            <span class="badge badge--modified" title={t(K::ModifiedTitle)} data-modified="true">{ t(K::Modified) }</span>
+                        }
                         <p class="brand__tagline">{ t(K::Tagline) }</p>
                     </div>
                     <StatusLine status={status} />
@@ -370,10 +423,14 @@ impl Component for App {
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
                             last_event={self.last_event.clone()} dispatch={dispatch.clone()} />
+                        <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} dispatch={dispatch.clone()} />
                         <Ring servers={servers.clone()} messages={messages} selected={self.selected}
-                            dispatch={dispatch.clone()} />
+                            dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
                         if let Some(info) = panel {
                             <ServerPanel info={info} dispatch={dispatch.clone()} />
+                        }
+                        if let Some(detail) = detail {
+                            <Inspector detail={detail} />
                         }
                         if let Some(m) = membership {
                             <MembershipProgress membership={m} />
@@ -394,7 +451,21 @@ impl Component for App {
                         <RunControls seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
                             servers={self.servers} dispatch={dispatch.clone()} />
                     </aside>
-                    <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} />
+                    <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} involved={involved.clone()} />
+                    <div class="inside">
+                        <Diagram sim={SimHandle(self.sim.clone())} now_us={sim.now().0} events={sim.events()}
+                            scan_back_us={self.scan_back_us} hot={hot} dispatch={dispatch.clone()} />
+                        if let Some((id, fields)) = picked {
+                            <MessageDetail id={id} fields={fields} dispatch={dispatch.clone()} />
+                        }
+                        <div class="inside__panels">
+                            <Monitor statuses={inspect::monitor(&sim)} focus={violation} />
+                            if let Some(q) = inspect::quorum(&sim) {
+                                <QuorumPanel quorum={q} />
+                            }
+                            <Breaks on={breaks} dispatch={dispatch.clone()} />
+                        </div>
+                    </div>
                     <Legend />
                 </main>
                 <Toasts toasts={self.toasts.clone()} dispatch={dispatch.clone()} />
@@ -423,9 +494,15 @@ impl App {
         let whole = self.carry_us.floor();
         self.carry_us -= whole;
         if whole >= 1.0 {
-            let mut sim = self.sim.borrow_mut();
-            let target = sim.now().0 + whole as u64;
-            sim.run_until(crate::raft::Time(target));
+            let stopped = {
+                let mut sim = self.sim.borrow_mut();
+                let target = sim.now().0 + whole as u64;
+                inspect::run_until_violation(&mut sim, crate::raft::Time(target), self.seen_violations)
+            };
+            if stopped {
+                self.stop_at_violation(ctx);
+                return true;
+            }
         }
         self.schedule_frame(ctx);
         true
@@ -451,10 +528,51 @@ impl App {
     }
 
     fn act(&mut self, ctx: &Context<Self>, action: Action) {
+        let (now, in_past) = {
+            let sim = self.sim.borrow();
+            (sim.now().0, sim.now() < sim.horizon())
+        };
         let result = self.sim.borrow_mut().act(action);
-        if let Err(e) = result {
-            self.refuse(ctx, e);
+        match result {
+            Err(e) => self.refuse(ctx, e),
+            Ok(()) if in_past => self.toast(ctx, tf(K::Forked, &[&format::format_sim_time(now)])),
+            Ok(()) => {}
         }
+    }
+
+    /// The play loop reached a new violation: pause on it and say so.
+    fn stop_at_violation(&mut self, ctx: &Context<Self>) {
+        self.pause();
+        let (count, property) = {
+            let sim = self.sim.borrow();
+            (sim.violations().len(), sim.violations().last().map(|v| v.property))
+        };
+        self.seen_violations = count;
+        if let Some(p) = property {
+            self.toast(ctx, tf(K::ViolationPaused, &[&inside::property_name(p)]));
+        }
+    }
+
+    /// Loads the library scenario for `switch`, run to its end, and shows the moment of its
+    /// first violation (Play goes on from there; the timeline reaches the end).
+    fn show_me(&mut self, ctx: &Context<Self>, switch: crate::raft::BreakSwitch) {
+        let file = inside::show_me_file(switch);
+        let loaded = crate::scenario::library_scenario(file)
+            .and_then(|s| s.ok())
+            .and_then(|s| crate::scenario::run_to_end(&s).ok().map(|(sim, _)| (s.title.clone(), sim)));
+        let Some((title, mut sim)) = loaded else { return };
+        if let Some(v) = sim.violations().first() {
+            let event = v.event;
+            sim.seek_event(event);
+        }
+        self.pause();
+        self.scan_back_us = self.scan_back_us.max(sim.config().network.latency_max_ms * 1000);
+        self.seen_violations = sim.violations().len();
+        self.selected = None;
+        self.picked_message = None;
+        self.servers = sim.config().servers;
+        *self.sim.borrow_mut() = sim;
+        self.toast(ctx, tf(K::ScenarioLoaded, &[&title.unwrap_or_else(|| file.to_string())]));
     }
 
     /// A refused action is shown for a moment; nothing changed.
@@ -514,6 +632,8 @@ impl App {
         self.selected = None;
         self.last_event = None;
         self.carry_us = 0.0;
+        self.seen_violations = 0;
+        self.picked_message = None;
         let query = format::format_query(self.seed, self.servers, self.speed);
         if let Ok(history) = gloo::utils::window().history() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&query));

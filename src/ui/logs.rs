@@ -36,6 +36,9 @@ impl PartialEq for SimHandle {
 pub struct LogPanelProps {
     pub sim: SimHandle,
     pub version: u64,
+    /// The servers and log indices named by the violation on show.
+    #[prop_or_default]
+    pub involved: Rc<(Vec<crate::raft::ServerId>, Vec<u64>)>,
 }
 
 pub enum LogMsg {
@@ -101,7 +104,8 @@ impl Component for LogPanel {
                         </svg>
                     </div>
                     { for rows.iter().map(|row| html! {
-                        <LogRow key={row.id.0} row={row.clone()} width={width.clone()} />
+                        <LogRow key={row.id.0} row={row.clone()} width={width.clone()}
+                            marked={if ctx.props().involved.0.contains(&row.id) { ctx.props().involved.1.clone() } else { Vec::new() }} />
                     }) }
                 </div>
                 <h3 class="panel__subtitle">{ t(K::StateHeading) }</h3>
@@ -149,6 +153,8 @@ impl LogPanel {
 struct LogRowProps {
     row: LogRowView,
     width: String,
+    /// Indices to highlight: the entries a violation involves.
+    marked: Vec<u64>,
 }
 
 #[function_component(LogRow)]
@@ -173,7 +179,7 @@ fn log_row(props: &LogRowProps) -> Html {
                         <rect class="progress-match" x="1" y={fmt(CELL_H + 1.0)} width={fmt(matched as f64 * CELL_W - 2.0)} height="3" rx="1.5" />
                     }
                 }
-                { for r.cells.iter().map(|c| html! { <Cell key={c.index} cell={c.clone()} /> }) }
+                { for r.cells.iter().map(|c| html! { <Cell key={c.index} cell={c.clone()} marked={props.marked.contains(&c.index)} /> }) }
                 if let Some((next, _)) = r.progress {
                     <path class="progress-next"
                         d={format!("M{} {}l4 6h-8z", fmt((next as f64 - 0.5) * CELL_W), fmt(CELL_H + 2.0))} />
@@ -186,6 +192,7 @@ fn log_row(props: &LogRowProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct CellProps {
     cell: CellView,
+    marked: bool,
 }
 
 #[function_component(Cell)]
@@ -206,7 +213,8 @@ fn cell(props: &CellProps) -> Html {
     };
     let cx = fmt(x + CELL_W / 2.0);
     html! {
-        <g class={classes!("cell", term_class(c.term), kind, if c.committed { "cell--committed" } else { "cell--uncommitted" })}>
+        <g class={classes!("cell", term_class(c.term), kind, if c.committed { "cell--committed" } else { "cell--uncommitted" }, props.marked.then_some("cell--involved"))}
+            data-index={c.index.to_string()}>
             <title>{ format!("{} ({status})", c.text) }</title>
             <rect x={fmt(x + 1.5)} y="1.5" width={fmt(CELL_W - 3.0)} height={fmt(CELL_H - 3.0)} rx="4" />
             <text class="cell__term" x={cx.clone()} y={if glyph.is_some() { "12" } else { "16" }}>{ c.term }</text>

@@ -5,15 +5,19 @@
 //! - `ring`: the servers, links and messages in flight (SVG);
 //! - `logs`: the logs (only the cells in view are drawn) and the key-value states;
 //! - `controls`: the status line, playback, cluster, network, client and run controls;
-//! - `legend`: the legend and the keyboard shortcuts dialog.
+//! - `legend`: the legend and the keyboard shortcuts dialog;
+//! - `timeline`: the time-travel scrubber and the space-time diagram;
+//! - `inside`: the safety monitor, break-switches, quorum meters, state inspector.
 
 mod app;
 mod controls;
+mod inside;
 mod legend;
 mod logs;
 mod ring;
+mod timeline;
 
-use crate::sim::workload::standard_workload;
+use crate::sim::workload::{run_standard_workload, BenchReport};
 use crate::view::format::parse_query;
 use crate::view::i18n::{t, K};
 use app::{App, AppProps};
@@ -80,13 +84,15 @@ fn run_bench(servers: u32) {
     gloo::timers::callback::Timeout::new(50, move || {
         let performance = gloo::utils::window().performance().expect("performance is available");
         let started = performance.now();
-        let report = standard_workload(servers);
+        let sim = run_standard_workload(servers, crate::raft::Duration::from_ms(600_000));
         let wall_ms = performance.now() - started;
+        let report = BenchReport::of(&sim);
         let result = serde_json::json!({
             "servers": report.servers,
             "events": report.events,
             "sim_seconds": report.sim_seconds,
             "messages": report.messages,
+            "state_hash": format!("{:016x}", report.state_hash),
             "wall_ms": (wall_ms * 10.0).round() / 10.0,
             "events_per_sec": (report.events as f64 / (wall_ms / 1000.0)).round(),
         });

@@ -15,6 +15,12 @@ pub struct RingProps {
     pub messages: Rc<Vec<MessageView>>,
     pub selected: Option<ServerId>,
     pub dispatch: Callback<Msg>,
+    /// Servers named by the violation on show.
+    #[prop_or_default]
+    pub involved: Vec<ServerId>,
+    /// The message hovered or picked, here or in the space-time diagram.
+    #[prop_or_default]
+    pub hot: Option<u64>,
 }
 
 #[function_component(Ring)]
@@ -38,7 +44,8 @@ pub fn ring(props: &RingProps) -> Html {
             <g class="servers">
                 { for props.servers.iter().map(|s| html! {
                     <ServerNode key={s.id.0} server={ServerView { timer: None, ..s.clone() }} count={count}
-                        selected={props.selected == Some(s.id)} dispatch={props.dispatch.clone()} />
+                        selected={props.selected == Some(s.id)} involved={props.involved.contains(&s.id)}
+                        dispatch={props.dispatch.clone()} />
                 }) }
             </g>
             <g class="messages">
@@ -46,7 +53,7 @@ pub fn ring(props: &RingProps) -> Html {
                     let from = server_position(m.from_index, count);
                     let to = server_position(m.to_index, count);
                     let at = message_position(from, to, r, m.progress);
-                    html! { <MessageDot key={m.id} message={m.clone()} at_x={at.x} at_y={at.y} dispatch={props.dispatch.clone()} /> }
+                    html! { <MessageDot key={m.id} message={m.clone()} at_x={at.x} at_y={at.y} hot={props.hot == Some(m.id)} dispatch={props.dispatch.clone()} /> }
                 }) }
             </g>
         </svg>
@@ -102,6 +109,7 @@ struct ServerNodeProps {
     server: ServerView,
     count: usize,
     selected: bool,
+    involved: bool,
     dispatch: Callback<Msg>,
 }
 
@@ -134,6 +142,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
         s.retired.then_some("server--retired"),
         (!s.voter && !s.retired).then_some("server--nonvoter"),
         props.selected.then_some("server--selected"),
+        props.involved.then_some("server--involved"),
     );
     let onclick = props.dispatch.reform(move |_: MouseEvent| Msg::Select(Some(id)));
     let dispatch = props.dispatch.clone();
@@ -196,6 +205,7 @@ struct MessageDotProps {
     message: MessageView,
     at_x: f64,
     at_y: f64,
+    hot: bool,
     dispatch: Callback<Msg>,
 }
 
@@ -208,14 +218,16 @@ fn message_dot(props: &MessageDotProps) -> Html {
         e.stop_propagation();
         Msg::DropMessage(id)
     });
+    let onmouseenter = props.dispatch.reform(move |_: MouseEvent| Msg::HoverMessage(Some(id)));
+    let onmouseleave = props.dispatch.reform(|_: MouseEvent| Msg::HoverMessage(None));
     let opacity = m.dropped.map(|f| fmt(1.0 - f));
     let label = tf(K::DropMessage, &[&m.summary]);
     html! {
-        <g class={classes!("msg", format!("msg--{}", m.kind.css_class()), dropped.then_some("msg--dropped"))}
+        <g class={classes!("msg", format!("msg--{}", m.kind.css_class()), dropped.then_some("msg--dropped"), props.hot.then_some("msg--hot"))}
             transform={format!("translate({} {})", fmt(props.at_x), fmt(props.at_y))}
             opacity={opacity} data-message={id.to_string()} data-kind={m.kind.css_class()}
             role={(!dropped).then_some("button")} aria-label={(!dropped).then_some(label)}
-            onclick={(!dropped).then_some(onclick)}>
+            onclick={(!dropped).then_some(onclick)} {onmouseenter} {onmouseleave}>
             <title>{ &m.summary }</title>
             if !dropped {
                 <circle class="msg__hit" r="12" />

@@ -4,11 +4,40 @@
 
 use std::cell::Cell;
 
-/// The languages the page speaks. English is the only one so far; 简体中文 is next.
+/// The languages the page speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
     #[default]
     English,
+    /// 简体中文 (`src/view/i18n_zh.rs`).
+    Chinese,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::English, Lang::Chinese];
+    /// The BCP 47 tag, for `<html lang>` and localStorage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::English => "en",
+            Lang::Chinese => "zh-CN",
+        }
+    }
+    /// The language's own name, for the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::English => "English",
+            Lang::Chinese => "简体中文",
+        }
+    }
+    /// The page's language for a browser language such as `zh-TW` or `en-GB`: any `zh`
+    /// is Chinese, anything else English.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().to_ascii_lowercase().starts_with("zh") {
+            Lang::Chinese
+        } else {
+            Lang::English
+        }
+    }
 }
 
 thread_local! {
@@ -201,12 +230,148 @@ catalogue! {
     PanicReload => "Reload",
     ReducedMotion => "Your system asks for reduced motion, so the cluster starts paused. Press Play to run it.",
     BenchRunning => "Running the standard workload…",
+    // Time travel
+    TimelineLabel => "Timeline",
+    StepBack => "Step back",
+    StepBackTitle => "Go back one event",
+    TimeOf => "{0} of {1}",
+    Forked => "Run forked at {0}: what happened after it is discarded.",
+    // Space-time diagram
+    DiagramHeading => "Space-time diagram",
+    DiagramLabel => "Messages between servers over time. Hover or select an arrow; select one in flight to drop it.",
+    ZoomIn => "Zoom in",
+    ZoomOut => "Zoom out",
+    FollowNow => "Now",
+    FollowNowTitle => "Follow the current time",
+    DiagramCount => "{0} messages in view",
+    DiagramCapped => "{0} messages in view; the newest {1} are drawn. Zoom in for the rest.",
+    MessageHeading => "Message {0}",
+    FieldId => "id",
+    FieldKind => "kind",
+    FieldFrom => "from",
+    FieldTo => "to",
+    FieldTerm => "term",
+    FieldSent => "sent at",
+    FieldArrives => "arrives at",
+    FieldFate => "fate",
+    FieldDuplicate => "duplicate",
+    FieldLastLogIndex => "lastLogIndex",
+    FieldLastLogTerm => "lastLogTerm",
+    FieldGranted => "voteGranted",
+    FieldPrevLogIndex => "prevLogIndex",
+    FieldPrevLogTerm => "prevLogTerm",
+    FieldEntries => "entries",
+    FieldLeaderCommit => "leaderCommit",
+    FieldSuccess => "success",
+    FieldMatchIndex => "matchIndex",
+    // Safety monitor
+    MonitorHeading => "Safety monitor",
+    PropOk => "OK",
+    PropViolatedAt => "violated at {0}",
+    PropElectionSafety => "Election Safety",
+    PropLeaderAppendOnly => "Leader Append-Only",
+    PropLogMatching => "Log Matching",
+    PropLeaderCompleteness => "Leader Completeness",
+    PropStateMachineSafety => "State Machine Safety",
+    PropSingleConfigChange => "Single Config Change",
+    PropLiveness => "Liveness",
+    ExplainElectionSafety => "Two servers became leader in the same term. Each voter grants at most one vote per term and remembers it across crashes (votedFor is persistent), so two majorities cannot both vote for different candidates in one term (§5.2).",
+    ExplainLeaderAppendOnly => "A leader removed or overwrote entries in its own log. A leader only ever appends; only followers truncate, to match the leader (§5.3).",
+    ExplainLogMatching => "Two logs hold the same index and term but differ before it. The consistency check in AppendEntries (prevLogIndex and prevLogTerm must match) prevents this (§5.3).",
+    ExplainLeaderCompleteness => "A committed entry is missing from a later leader's log. A voter refuses a candidate whose log is less up to date than its own (§5.4.1), and a leader counts replicas only for entries of its own term (§5.4.2, Figure 8).",
+    ExplainStateMachineSafety => "Two servers applied different entries at the same index: a client saw a value that was later lost. This follows from Leader Completeness: an entry of an earlier term is committed only together with one of the leader's current term (§5.4.2, Figure 8).",
+    ExplainSingleConfigChange => "A second membership change began before the first was done. A leader starts a change only once the previous one is committed (§6).",
+    ExplainLiveness => "No leader was elected for a long time although a majority was up and connected. Randomized election timeouts make split votes rare (§5.2).",
+    ViolationHeading => "{0} violated at {1}",
+    ViolationInvolved => "Servers {0} · terms {1} · entries {2}",
+    ViolationPaused => "{0} violated: the run paused there.",
+    // Break-switches
+    BreaksHeading => "Break a rule",
+    BreaksHelp => "Turn off one rule of Raft, then watch the monitor.",
+    BreakEqualTimeouts => "Equal election timeouts",
+    BreakNoElectionRestriction => "No election restriction",
+    BreakCommitOldTerms => "Commit old terms by counting",
+    BreakSingleStepMembership => "Single-step membership change",
+    BreakVolatileVotedFor => "Forget votedFor in a crash",
+    ExplainEqualTimeouts => "All election timeouts are equal, so candidates keep splitting the vote (§5.2).",
+    ExplainNoElectionRestriction => "Voters ignore whether the candidate's log is up to date, so a leader can lack committed entries (§5.4.1).",
+    ExplainCommitOldTerms => "Leaders commit earlier-term entries by counting replicas, which can lose them (§5.4.2, Figure 8).",
+    ExplainSingleStepMembership => "Membership changes skip C_old,new, so two majorities can elect two leaders (§6).",
+    ExplainVolatileVotedFor => "votedFor is lost in a crash, so a server can vote twice in one term (Figure 2).",
+    ShowMe => "Show me",
+    ShowMeTitle => "Load a run that shows the harm",
+    Modified => "Modified Raft",
+    ModifiedTitle => "A rule of Raft is switched off in this run",
+    ScenarioLoaded => "Loaded: {0}",
+    // Joint consensus
+    QuorumHeading => "Joint consensus",
+    QuorumOld => "C_old",
+    QuorumNew => "C_new",
+    QuorumVote => "{0}'s election",
+    QuorumEntry => "Entry {0}",
+    QuorumCount => "{0} of {1} ({2} needed)",
+    ConfigsHeading => "Configuration in use",
+    // State inspector
+    InspectorHeading => "{0}: full state",
+    StateTerm => "currentTerm",
+    StateVotedFor => "votedFor",
+    StateCommit => "commitIndex",
+    StateApplied => "lastApplied",
+    StateConfig => "configuration",
+    StateElection => "election timer fires",
+    StateHeartbeat => "next heartbeat",
+    StateLog => "log ({0} entries)",
+    StateProgress => "peer: nextIndex / matchIndex",
+    StateNone => "none",
+    // Teaching: share links, language, scenarios, exercises and lessons
+    TeachHeading => "Share",
+    CopyLink => "Copy link",
+    CopyLinkTitle => "Put this run in the address bar and on the clipboard",
+    LinkLabel => "Link to this run",
+    LinkCopied => "Link copied. Whoever opens it sees this run, replayed to this moment.",
+    LinkNotCopied => "The clipboard is not available here: copy the link from the field.",
+    LinkOpened => "Opened a shared run, replayed to {0}.",
+    LinkFailed => "This link could not be opened: {0}. Showing the default cluster instead.",
+    ShareEmpty => "the link holds no run",
+    ShareNoVersion => "it has no format version (it should start with #v1:)",
+    ShareUnknownVersion => "it is in format {0}, which this playground cannot read",
+    ShareBadBase64 => "it is damaged at character {0} (`{1}`)",
+    ShareTruncated => "it was cut short",
+    ShareCorrupt => "its data is truncated or corrupt",
+    ShareTooLarge => "it is too long",
+    ShareBadData => "its data does not describe a run ({0})",
+    ShareUnknownScenario => "it names a scenario this playground does not have ({0})",
+    ShareScenario => "its scenario does not parse ({0})",
+    ShareReplay => "its run cannot be replayed ({0})",
+    ShareDiverged => "it replays to a different state in this version of the playground",
+    Language => "Language",
+    ScenariosHeading => "Scenarios, exercises and lessons",
+    ScenarioPick => "Scenario",
+    ScenarioFree => "Free play (no scenario)",
+    ScenarioLoad => "Load",
+    ScenarioText => "Scenario text",
+    ScenarioTextPlaceholder => "Paste a scenario here (title:, goal:, step: …)",
+    ScenarioLoadText => "Load text",
+    ScenarioFile => "Load a file",
+    ScenarioParseError => "The scenario does not parse: {0}",
+    GoalLabel => "Goal: {0}",
+    GoalNotYet => "Not solved yet.",
+    GoalHolding => "Holding for {0} of {1}…",
+    GoalMet => "Solved! The goal was met at {0}.",
+    LessonStep => "Step {0} of {1}",
+    LessonBack => "Back",
+    LessonNext => "Next",
+    LessonPredict => "Predict: {0}",
+    LessonReveal => "Reveal the answer",
+    LessonAnswer => "Answer: {0}",
+    ErrorPrefix => "Error: {0}",
 }
 
 /// The message `key` in the current language.
 pub fn t(key: K) -> &'static str {
     match lang() {
         Lang::English => english(key),
+        Lang::Chinese => super::i18n_zh::chinese(key).unwrap_or_else(|| english(key)),
     }
 }
 
@@ -240,6 +405,32 @@ mod tests {
             }
             assert!(!text.contains(&format!("{{{}}}", n + 1)), "{key:?} skips {{{n}}}: {text}");
         }
+    }
+
+    fn placeholders(text: &str) -> Vec<usize> {
+        (0..10).filter(|n| text.contains(&format!("{{{n}}}"))).collect()
+    }
+
+    #[test]
+    fn every_key_has_a_chinese_translation_with_the_same_placeholders() {
+        for key in K::ALL {
+            let zh = crate::view::i18n_zh::chinese(*key).unwrap_or_else(|| panic!("{key:?} has no 简体中文 text"));
+            assert!(!zh.trim().is_empty(), "{key:?}: empty 简体中文 text");
+            assert_eq!(placeholders(zh), placeholders(english(*key)), "{key:?}: {zh}");
+        }
+    }
+
+    #[test]
+    fn the_language_follows_the_browser_and_the_switch() {
+        assert_eq!(Lang::from_code("zh-TW"), Lang::Chinese);
+        assert_eq!(Lang::from_code("zh"), Lang::Chinese);
+        assert_eq!(Lang::from_code("en-GB"), Lang::English);
+        assert_eq!(Lang::from_code("fr"), Lang::English);
+        set_lang(Lang::Chinese);
+        assert_eq!(t(K::Language), "语言");
+        assert_eq!(tf(K::CrashServer, &[&"S3"]), "使 S3 崩溃");
+        set_lang(Lang::English);
+        assert_eq!(t(K::Language), "Language");
     }
 
     #[test]

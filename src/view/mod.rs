@@ -5,4 +5,7 @@
 pub mod format;
 pub mod geometry;
 pub mod i18n;
+mod i18n_zh;
+pub mod inspect;
 pub mod model;
+pub mod timeline;

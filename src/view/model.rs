@@ -228,8 +228,7 @@ pub fn messages(sim: &Sim, scan_back_us: u64) -> Vec<MessageView> {
     let horizon = scan_back_us + DROP_FADE_US;
     let start = all.partition_point(|m| m.sent_at.0 + horizon < now.0);
     let index_of = |id: ServerId| id.0.saturating_sub(1) as usize;
-    all[start..]
-        .iter()
+    all.iter_from(start)
         .filter_map(|m| {
             if m.sent_at > now {
                 return None;

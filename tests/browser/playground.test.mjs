@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 // The playground page, driven the way a person drives it: click servers and buttons,
 // type into the fields, press keys. Every run is deterministic: `?seed=` fixes the
 // cluster's randomness and `?speed=` how fast simulated time runs (1 is real time).
@@ -340,5 +341,9 @@ test('bench mode runs the standard workload and reports its numbers', () =>
     assert.ok(result.events > 0 && result.sim_seconds > 0 && result.wall_ms > 0 && result.events_per_sec > 0,
       JSON.stringify(result));
     console.log(`bench: ${JSON.stringify(result)}`);
+    // Determinism across platforms: the wasm build ends the standard workload in the same
+    // state as the native build (tests/determinism.rs checks the same recorded hash).
+    const expected = readFileSync(new URL('../fixtures/standard-workload.hash', import.meta.url), 'utf8').trim();
+    assert.equal(result.state_hash, expected, 'wasm and native runs of the standard workload differ');
     assert.deepEqual(errors, []);
   }, { name: 'bench', path: '?bench=sim' }));

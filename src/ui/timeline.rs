@@ -1,0 +1,299 @@
+//! Time travel and the space-time diagram: the scrubber over the whole run, and the
+//! message sequence chart (one lane per server) that follows it.
+
+use super::app::Msg;
+use super::logs::SimHandle;
+use super::ring::fmt;
+use crate::view::format::format_sim_time;
+use crate::view::i18n::{t, tf, K};
+use crate::view::timeline::{self, Fate, DEFAULT_SPAN_US};
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+// ---- The scrubber ---------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct TimeBarProps {
+    pub now_us: u64,
+    pub horizon_us: u64,
+    pub dispatch: Callback<Msg>,
+}
+
+/// A range over the whole run (0 to the furthest time reached), in milliseconds.
+#[function_component(TimeBar)]
+pub fn time_bar(props: &TimeBarProps) -> Html {
+    let d = &props.dispatch;
+    let oninput = d.reform(|e: InputEvent| {
+        let ms: u64 = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0);
+        Msg::Seek(ms * 1000)
+    });
+    let now = format_sim_time(props.now_us);
+    let end = format_sim_time(props.horizon_us);
+    html! {
+        <div class="timebar" data-horizon-us={props.horizon_us.to_string()}>
+            <button class="btn btn--icon" aria-label={t(K::StepBack)} title={t(K::StepBackTitle)}
+                onclick={d.reform(|_| Msg::StepBack)}>
+                <svg class="btn__icon" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M10.5 1.5L4 6L10.5 10.5Z" /><rect x="1.3" y="1.5" width="2.2" height="9" rx="0.6" /></svg>
+            </button>
+            <input type="range" class="timebar__range" min="0" max={(props.horizon_us / 1000).to_string()} step="1"
+                value={(props.now_us / 1000).to_string()} aria-label={t(K::TimelineLabel)}
+                aria-valuetext={tf(K::TimeOf, &[&now, &end])} {oninput} />
+            <output class="timebar__time">{ tf(K::TimeOf, &[&now, &end]) }</output>
+        </div>
+    }
+}
+
+// ---- The space-time diagram ------------------------------------------------------------------
+
+/// Height of one lane, the room for the lane labels, and for the time axis.
+const LANE_H: f64 = 30.0;
+const LABEL_W: f64 = 30.0;
+const AXIS_H: f64 = 16.0;
+
+#[derive(Properties, PartialEq)]
+pub struct DiagramProps {
+    pub sim: SimHandle,
+    pub now_us: u64,
+    pub events: u64,
+    pub scan_back_us: u64,
+    /// The message hovered or selected, in either view.
+    pub hot: Option<u64>,
+    pub dispatch: Callback<Msg>,
+}
+
+pub enum DiagramMsg {
+    Zoom(f64),
+    Follow,
+    Resized,
+    DragStart(f64),
+    DragMove(f64),
+    DragEnd,
+}
+
+pub struct Diagram {
+    span_us: u64,
+    /// The window's end when panned back; `None` follows the current time.
+    end_us: Option<u64>,
+    width: f64,
+    drag: Option<(f64, u64)>,
+    /// The window's end as last drawn, for dragging.
+    drawn_end: u64,
+    svg: NodeRef,
+    box_ref: NodeRef,
+    _listeners: Vec<EventListener>,
+}
+
+impl Component for Diagram {
+    type Message = DiagramMsg;
+    type Properties = DiagramProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let link = ctx.link().clone();
+        let resize = EventListener::new(&gloo::utils::window(), "resize", move |_| link.send_message(DiagramMsg::Resized));
+        Diagram {
+            span_us: DEFAULT_SPAN_US,
+            end_us: None,
+            width: 800.0,
+            drag: None,
+            drawn_end: 0,
+            svg: NodeRef::default(),
+            box_ref: NodeRef::default(),
+            _listeners: vec![resize],
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: DiagramMsg) -> bool {
+        let now = ctx.props().now_us;
+        match msg {
+            DiagramMsg::Zoom(f) => self.span_us = timeline::zoom_span(self.span_us, f),
+            DiagramMsg::Follow => self.end_us = None,
+            DiagramMsg::Resized => {
+                let Some(el) = self.box_ref.cast::<web_sys::Element>() else { return false };
+                let w = (el.client_width() as f64).max(200.0);
+                if (w - self.width).abs() < 1.0 {
+                    return false;
+                }
+                self.width = w;
+            }
+            DiagramMsg::DragStart(x) => {
+                self.drag = Some((x, self.drawn_end));
+                return false;
+            }
+            DiagramMsg::DragMove(x) => {
+                let Some((x0, end0)) = self.drag else { return false };
+                let plot = (self.width - LABEL_W).max(1.0);
+                let dt = ((x - x0) / plot * self.span_us as f64) as i64;
+                if dt.abs() < 1000 {
+                    return false;
+                }
+                let end = (end0 as i64 - dt).max(self.span_us as i64) as u64;
+                self.end_us = if end >= now { None } else { Some(end) };
+            }
+            DiagramMsg::DragEnd => {
+                self.drag = None;
+                return false;
+            }
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let p = ctx.props();
+        let sim = p.sim.0.borrow();
+        let (from, to) = timeline::window(self.end_us, p.now_us, self.span_us);
+        let d = timeline::diagram(&sim, from, to, p.scan_back_us);
+        drop(sim);
+        let plot = (self.width - LABEL_W).max(1.0);
+        let x = |t: u64| LABEL_W + timeline::time_x(t, from, to, plot);
+        let y = |lane: usize| AXIS_H + lane as f64 * LANE_H + LANE_H / 2.0;
+        let height = AXIS_H + d.lanes.len() as f64 * LANE_H + 4.0;
+        let delivered = d.arrows.iter().filter(|a| a.fate == Fate::Delivered).count();
+        let link = ctx.link();
+        let count_text = if d.in_window > d.arrows.len() {
+            tf(K::DiagramCapped, &[&d.in_window, &d.arrows.len()])
+        } else {
+            tf(K::DiagramCount, &[&d.in_window])
+        };
+        // Ticks: about one per 100 px, at round times.
+        let step = tick_step((to - from) as f64 / (plot / 100.0));
+        let ticks = (from.div_ceil(step)..=to / step).map(|k| k * step);
+        let onpointerdown = link.callback(|e: PointerEvent| DiagramMsg::DragStart(e.client_x() as f64));
+        let onpointermove = link.batch_callback(|e: PointerEvent| {
+            (e.buttons() & 1 == 1).then(|| DiagramMsg::DragMove(e.client_x() as f64))
+        });
+        let onpointerup = link.callback(|_: PointerEvent| DiagramMsg::DragEnd);
+        html! {
+            <section class="panel diagram" aria-labelledby="diagram-heading">
+                <div class="diagram__head">
+                    <h2 id="diagram-heading" class="panel__title">{ t(K::DiagramHeading) }</h2>
+                    <span class="diagram__count">{ count_text }</span>
+                    <div class="diagram__tools">
+                        <button class="btn btn--icon" aria-label={t(K::ZoomIn)} title={t(K::ZoomIn)}
+                            onclick={link.callback(|_| DiagramMsg::Zoom(0.5))}>{ "+" }</button>
+                        <button class="btn btn--icon" aria-label={t(K::ZoomOut)} title={t(K::ZoomOut)}
+                            onclick={link.callback(|_| DiagramMsg::Zoom(2.0))}>{ "−" }</button>
+                        <button class={classes!("btn", self.end_us.is_none().then_some("is-active"))} title={t(K::FollowNowTitle)}
+                            aria-pressed={self.end_us.is_none().to_string()}
+                            onclick={link.callback(|_| DiagramMsg::Follow)}>{ t(K::FollowNow) }</button>
+                    </div>
+                </div>
+                <div class="diagram__box" ref={self.box_ref.clone()}>
+                    <svg class="diagram__svg" ref={self.svg.clone()} width={fmt(self.width)} height={fmt(height)}
+                        viewBox={format!("0 0 {} {}", fmt(self.width), fmt(height))} role="group" aria-label={t(K::DiagramLabel)}
+                        data-from-us={from.to_string()} data-to-us={to.to_string()}
+                        data-arrows={d.arrows.len().to_string()} data-delivered={delivered.to_string()}
+                        {onpointerdown} {onpointermove} {onpointerup}>
+                        <defs>
+                            <marker id="arrowhead" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                                <path d="M0 0L6 3L0 6z" class="arrowhead" />
+                            </marker>
+                        </defs>
+                        <g class="diagram__spans">
+                            { for d.spans.iter().map(|s| html! {
+                                <rect class={classes!("span", format!("span--{}", s.state.slug()))} x={fmt(x(s.from_us))}
+                                    y={fmt(y(s.lane) - LANE_H / 2.0 + 3.0)} width={fmt((x(s.to_us) - x(s.from_us)).max(0.0))}
+                                    height={fmt(LANE_H - 6.0)} />
+                            }) }
+                        </g>
+                        <g class="diagram__axis" aria-hidden="true">
+                            { for ticks.map(|tk| html! {
+                                <g key={tk}>
+                                    <line class="tick" x1={fmt(x(tk))} x2={fmt(x(tk))} y1={fmt(AXIS_H - 4.0)} y2={fmt(height)} />
+                                    <text class="tick__label" x={fmt(x(tk))} y={fmt(AXIS_H - 6.0)}>{ format_sim_time(tk) }</text>
+                                </g>
+                            }) }
+                        </g>
+                        <g class="diagram__lanes">
+                            { for d.lanes.iter().enumerate().map(|(i, id)| html! {
+                                <g key={id.0}>
+                                    <line class="lane" x1={fmt(LABEL_W)} x2={fmt(self.width)} y1={fmt(y(i))} y2={fmt(y(i))} />
+                                    <text class="lane__label" x="4" y={fmt(y(i) + 4.0)}>{ id.to_string() }</text>
+                                </g>
+                            }) }
+                        </g>
+                        <g class="diagram__terms">
+                            { for d.terms.iter().map(|m| html! {
+                                <g class="termmark">
+                                    <line x1={fmt(x(m.at_us))} x2={fmt(x(m.at_us))} y1={fmt(y(m.lane) - LANE_H / 2.0 + 2.0)} y2={fmt(y(m.lane) + LANE_H / 2.0 - 2.0)} />
+                                    <text x={fmt(x(m.at_us) + 2.0)} y={fmt(y(m.lane) - LANE_H / 2.0 + 10.0)}>{ tf(K::TermShort, &[&m.term]) }</text>
+                                </g>
+                            }) }
+                        </g>
+                        <g class="diagram__arrows">
+                            { for d.arrows.iter().map(|a| {
+                                let (x1, y1) = (x(a.sent_us), y(a.from));
+                                let (x2, y2) = (x(a.end_us), y(a.from) + (y(a.to) - y(a.from)) * a.reach);
+                                let id = a.id;
+                                let fate = a.fate;
+                                let d2 = p.dispatch.clone();
+                                let onclick = Callback::from(move |e: MouseEvent| {
+                                    e.stop_propagation();
+                                    if fate == Fate::InFlight {
+                                        d2.emit(Msg::DropMessage(id));
+                                    }
+                                    d2.emit(Msg::PickMessage(Some(id)));
+                                });
+                                let onenter = p.dispatch.reform(move |_: MouseEvent| Msg::HoverMessage(Some(id)));
+                                let onleave = p.dispatch.reform(|_: MouseEvent| Msg::HoverMessage(None));
+                                let (sx1, sy1, sx2, sy2) = (fmt(x1), fmt(y1), fmt(x2), fmt(y2));
+                                html! {
+                                    <g key={id} class={classes!("arrow", format!("arrow--{}", a.kind.css_class()),
+                                        format!("arrow--{}", fate.slug()), (p.hot == Some(id)).then_some("arrow--hot"))}
+                                        data-arrow={id.to_string()} data-fate={fate.slug()} onclick={onclick}
+                                        onmouseenter={onenter} onmouseleave={onleave}>
+                                        <line class="arrow__hit" x1={sx1.clone()} y1={sy1.clone()} x2={sx2.clone()} y2={sy2.clone()} />
+                                        <line class="arrow__line" x1={sx1} y1={sy1} x2={sx2.clone()} y2={sy2.clone()}
+                                            marker-end={(fate == Fate::Delivered).then_some("url(#arrowhead)")} />
+                                        if fate == Fate::Dropped {
+                                            <path class="arrow__drop" d={format!("M{} {}m-4 -4l8 8m0 -8l-8 8", sx2, sy2)} />
+                                        }
+                                    </g>
+                                }
+                            }) }
+                        </g>
+                        if p.now_us >= from && p.now_us <= to {
+                            <line class="diagram__now" x1={fmt(x(p.now_us))} x2={fmt(x(p.now_us))} y1={fmt(AXIS_H - 4.0)} y2={fmt(height)} />
+                        }
+                    </svg>
+                </div>
+            </section>
+        }
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        let p = ctx.props();
+        self.drawn_end = timeline::window(self.end_us, p.now_us, self.span_us).1;
+        if first_render {
+            ctx.link().send_message(DiagramMsg::Resized);
+            // Wheel zooms the diagram, not the page: a listener that may prevent default.
+            if let Some(svg) = self.svg.cast::<web_sys::Element>() {
+                let link = ctx.link().clone();
+                let options = EventListenerOptions::enable_prevent_default();
+                self._listeners.push(EventListener::new_with_options(&svg, "wheel", options, move |e| {
+                    if let Some(w) = e.dyn_ref::<web_sys::WheelEvent>() {
+                        if w.delta_y() == 0.0 {
+                            return;
+                        }
+                        w.prevent_default();
+                        link.send_message(DiagramMsg::Zoom(if w.delta_y() < 0.0 { 0.8 } else { 1.25 }));
+                    }
+                }));
+            }
+        }
+    }
+}
+
+/// A round tick interval (1, 2 or 5 × a power of ten µs) of at least `raw_us`.
+fn tick_step(raw_us: f64) -> u64 {
+    let mut step = 1_000u64;
+    loop {
+        for m in [1, 2, 5] {
+            if (step * m) as f64 >= raw_us {
+                return step * m;
+            }
+        }
+        step *= 10;
+    }
+}
