@@ -11,6 +11,9 @@ use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
 use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel, ViolationInfo};
 use super::timeline::{Diagram, TimeBar};
+use super::teach::{Teach, TeachMsg};
+
+mod teach_glue;
 use crate::view::inspect;
 use crate::raft::{Op, RoleKind, ServerId};
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
@@ -68,6 +71,8 @@ pub enum Msg {
     PickMessage(Option<u64>),
     /// Load the scenario that shows what breaking this rule does.
     ShowMe(crate::raft::BreakSwitch),
+    /// Share links, language, scenarios, exercises and lessons (`teach_glue`).
+    Teach(TeachMsg),
 }
 
 /// A key press, as far as the shortcuts care.
@@ -114,6 +119,7 @@ pub struct App {
     hot_message: Option<u64>,
     picked_message: Option<u64>,
     seen_violations: usize,
+    teach: Teach,
     dispatch: Callback<Msg>,
     _listeners: Vec<EventListener>,
 }
@@ -131,6 +137,12 @@ impl Component for App {
         let link = ctx.link().clone();
         let document = gloo::utils::document();
         let mut listeners = Vec::new();
+        {
+            let link = link.clone();
+            listeners.push(EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                link.send_message(Msg::Teach(TeachMsg::HashChanged));
+            }));
+        }
         {
             let link = link.clone();
             let doc = document.clone();
@@ -176,6 +188,7 @@ impl Component for App {
             hot_message: None,
             picked_message: None,
             seen_violations: 0,
+            teach: Teach::default(),
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
         };
@@ -185,9 +198,14 @@ impl Component for App {
         if reduced_motion {
             app.toast(ctx, t(K::ReducedMotion).to_string());
         }
+        app.open_fragment(ctx);
         app.publish_frames();
         app.schedule_frame(ctx);
         app
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
+        self.observe_goal(ctx);
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -364,6 +382,7 @@ impl Component for App {
             Msg::HoverMessage(id) => self.hot_message = id,
             Msg::PickMessage(id) => self.picked_message = id,
             Msg::ShowMe(switch) => self.show_me(ctx, switch),
+            Msg::Teach(m) => return self.teach_update(ctx, m),
         }
         true
     }
@@ -406,7 +425,7 @@ impl Component for App {
             voter: s.voter,
         });
         html! {
-            <div class="app">
+            <div class="app" key={crate::view::i18n::lang().code()}>
                 <header class="topbar">
                     <div class="brand">
                         <h1 class="brand__title">{ t(K::Title) }</h1>
@@ -437,6 +456,7 @@ impl Component for App {
                         }
                     </section>
                     <aside class="controls">
+                        { self.teach_panel(&sim) }
                         <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
                             next_id={next_id} dispatch={dispatch.clone()} />
                         <RequestBox text={self.request_text.clone()} error={self.request_error.clone()}

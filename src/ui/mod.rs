@@ -7,7 +7,8 @@
 //! - `controls`: the status line, playback, cluster, network, client and run controls;
 //! - `legend`: the legend and the keyboard shortcuts dialog;
 //! - `timeline`: the time-travel scrubber and the space-time diagram;
-//! - `inside`: the safety monitor, break-switches, quorum meters, state inspector.
+//! - `inside`: the safety monitor, break-switches, quorum meters, state inspector;
+//! - `teach`: share links, the language switch, scenarios, exercises and lessons.
 
 mod app;
 mod controls;
@@ -15,6 +16,7 @@ mod inside;
 mod legend;
 mod logs;
 mod ring;
+mod teach;
 mod timeline;
 
 use crate::sim::workload::{run_standard_workload, BenchReport};
@@ -26,6 +28,7 @@ use wasm_bindgen::JsValue;
 /// Mounts the playground into `<body>`; with `?bench=sim`, runs the benchmark instead.
 pub fn start() {
     install_panic_hook();
+    teach::init_lang();
     let search = gloo::utils::window().location().search().unwrap_or_default();
     let params = parse_query(&search);
     if params.bench.as_deref() == Some("sim") {

@@ -468,8 +468,10 @@ fn measure(runs: u32, no_build: bool) -> Result<()> {
 }
 
 fn bench(no_criterion: bool) -> Result<()> {
-    header("bench: raftsim bench (release)");
-    run(cargo().args(["run", "--release", "--bin", "raftsim", "--", "bench"]))?;
+    for servers in ["5", "101"] {
+        header(&format!("bench: raftsim bench --servers {servers} (release)"));
+        run(cargo().args(["run", "--release", "--bin", "raftsim", "--", "bench", "--servers", servers]))?;
+    }
     if no_criterion {
         return Ok(());
     }

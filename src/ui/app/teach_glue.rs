@@ -1,0 +1,180 @@
+//! The app's side of teaching (`super::super::teach`): it swaps the simulator when a
+//! scenario or a shared link is loaded, and moves through a lesson by time travel.
+
+use super::{App, Msg};
+use crate::share::{self, SharedRun};
+use crate::sim::Sim;
+use crate::ui::teach::{self, GoalView, LessonView, TeachMsg, TeachPanel};
+use crate::view::format;
+use crate::view::i18n::{lang, t, tf, K};
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+impl App {
+    pub(super) fn teach_update(&mut self, ctx: &Context<Self>, msg: TeachMsg) -> bool {
+        match msg {
+            TeachMsg::CopyLink => {
+                let run = SharedRun::from_sim(&self.sim.borrow(), self.teach.source());
+                let link = share::encode(&run);
+                set_fragment(&link);
+                self.teach.link = page_url_with(&link);
+                let link_cb = ctx.link().callback(|ok: bool| Msg::Teach(TeachMsg::Copied(ok)));
+                teach::copy_to_clipboard(&self.teach.link, link_cb);
+            }
+            TeachMsg::Copied(ok) => {
+                self.toast(ctx, t(if ok { K::LinkCopied } else { K::LinkNotCopied }).to_string());
+            }
+            TeachMsg::SetLang(l) => {
+                teach::apply_lang(l);
+                teach::remember_lang(l);
+            }
+            TeachMsg::Pick(file) => self.teach.picked = file,
+            TeachMsg::LoadPicked => {
+                if self.teach.picked.is_empty() {
+                    self.reset(ctx);
+                    self.teach.loaded = None;
+                    self.teach.goal = None;
+                } else {
+                    let source = share::ScenarioSource::Library(self.teach.picked.clone());
+                    self.load_scenario(ctx, source);
+                }
+            }
+            TeachMsg::Text(text) => self.teach.text = text,
+            TeachMsg::LoadText => {
+                let source = share::ScenarioSource::Text(self.teach.text.clone());
+                self.load_scenario(ctx, source);
+            }
+            TeachMsg::LoadFile(_, text) => {
+                self.teach.text = text.clone();
+                self.load_scenario(ctx, share::ScenarioSource::Text(text));
+            }
+            TeachMsg::LessonGo(step) => {
+                if let Some(time) = self.teach.lesson_time(step) {
+                    self.pause();
+                    self.teach.step = step;
+                    self.teach.revealed = false;
+                    self.sim.borrow_mut().seek(time);
+                    self.seen_violations = self.sim.borrow().violations().len();
+                }
+            }
+            TeachMsg::Reveal => self.teach.revealed = true,
+            TeachMsg::DismissError => self.teach.error = None,
+            TeachMsg::HashChanged => self.open_fragment(ctx),
+            TeachMsg::Refresh => {}
+        }
+        true
+    }
+
+    fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource) {
+        match self.teach.load(source) {
+            Ok(sim) => {
+                let lesson = self.teach.goal.is_none()
+                    && self.teach.loaded.as_ref().is_some_and(|l| !l.narration.is_empty());
+                let exercise = self.teach.goal.is_some();
+                let title = self.teach.loaded.as_ref().and_then(|l| {
+                    l.scenario.title.as_deref().map(|en| teach::pick(en, l.scenario.title_zh.as_deref()).to_string())
+                });
+                self.swap_sim(sim);
+                if lesson || exercise {
+                    self.pause();
+                } else if !self.playing {
+                    Component::update(self, ctx, Msg::TogglePlay);
+                }
+                self.toast(ctx, tf(K::ScenarioLoaded, &[&title.unwrap_or_default()]));
+            }
+            Err(e) => self.teach.error = Some(e),
+        }
+    }
+
+    /// Puts `sim` on the page in place of the current one.
+    fn swap_sim(&mut self, sim: Sim) {
+        self.scan_back_us = self.scan_back_us.max(sim.config().network.latency_max_ms * 1000);
+        self.seen_violations = sim.violations().len();
+        self.selected = None;
+        self.picked_message = None;
+        self.servers = sim.config().servers;
+        self.seed = sim.config().seed;
+        self.seed_text = self.seed.to_string();
+        *self.sim.borrow_mut() = sim;
+    }
+
+    /// Opens the run in the address bar's fragment, if there is one. A link that does
+    /// not open leaves the default cluster and says what is wrong with the link.
+    pub(super) fn open_fragment(&mut self, ctx: &Context<Self>) {
+        let hash = gloo::utils::window().location().hash().unwrap_or_default();
+        if hash.len() <= 1 {
+            return;
+        }
+        match share::open(&hash) {
+            Ok((run, sim)) => {
+                self.teach.error = None;
+                self.teach.adopt(run.scenario.clone(), &sim);
+                let at = format::format_sim_time(sim.now().0);
+                self.swap_sim(sim);
+                self.pause();
+                self.teach.link = page_url_with(hash.trim_start_matches('#'));
+                self.toast(ctx, tf(K::LinkOpened, &[&at]));
+            }
+            Err(e) => self.teach.error = Some(teach::share_error_text(&e)),
+        }
+    }
+
+    /// After every render: check an exercise's goal against the cluster now.
+    pub(super) fn observe_goal(&mut self, ctx: &Context<Self>) {
+        let met = self.teach.observe(&self.sim.borrow());
+        if met {
+            self.pause();
+            ctx.link().send_message(Msg::Teach(TeachMsg::Refresh));
+        }
+    }
+
+    pub(super) fn teach_panel(&self, sim: &Sim) -> Html {
+        let loaded = self.teach.loaded.as_ref();
+        let title = loaded.and_then(|l| {
+            let s = &l.scenario;
+            let title = teach::pick(s.title.as_deref()?, s.title_zh.as_deref()).to_string();
+            let desc = s.description.as_deref().map(|d| teach::pick(d, s.description_zh.as_deref()).to_string());
+            Some((title, desc.unwrap_or_default()))
+        });
+        let goal = self.teach.goal.as_ref().map(|g| GoalView {
+            source: g.goal.source.clone(),
+            met_at: g.met_at,
+            holding: g.holding_for().filter(|_| g.goal.hold_for.0 > 0).map(|h| {
+                (format::format_sim_time(h.0), format::format_sim_time(g.goal.hold_for.0))
+            }),
+        });
+        let lesson = loaded.filter(|l| self.teach.goal.is_none() && !l.narration.is_empty()).map(|l| {
+            let step = self.teach.step.min(l.narration.len() - 1);
+            let n = &l.narration[step];
+            LessonView {
+                step,
+                count: l.narration.len(),
+                text: teach::pick(&n.text, n.zh.as_deref()).to_string(),
+                question: n.question.as_ref().map(|q| teach::pick(&q.en, q.zh.as_deref()).to_string()),
+                answer: n.answer.as_ref().map(|a| teach::pick(&a.en, a.zh.as_deref()).to_string()),
+                revealed: self.teach.revealed,
+            }
+        });
+        html! {
+            <TeachPanel lang={lang()} entries={self.teach.entries.clone()} picked={self.teach.picked.clone()}
+                text={self.teach.text.clone()} link={self.teach.link.clone()} error={self.teach.error.clone()}
+                title={title} goal={goal} lesson={lesson}
+                state_hash={(!self.playing).then(|| sim.state_hash().to_string())}
+                dispatch={self.dispatch.reform(Msg::Teach)} />
+        }
+    }
+}
+
+/// Sets the address bar's fragment without reloading or adding a history entry.
+fn set_fragment(link: &str) {
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{link}")));
+    }
+}
+
+/// The page's address with `#link` as its fragment.
+fn page_url_with(link: &str) -> String {
+    let href = gloo::utils::window().location().href().unwrap_or_default();
+    let base = href.split('#').next().unwrap_or_default();
+    format!("{base}#{link}")
+}

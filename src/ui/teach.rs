@@ -1,0 +1,392 @@
+//! Teaching: share links, the language switch, the scenario picker, exercises that check
+//! themselves and guided lessons. The state lives in [`Teach`], owned by the app (the one
+//! owner of the `Sim`); [`TeachPanel`] is a thin component over plain props.
+
+use crate::raft::Time;
+use crate::scenario::{self, GoalTracker, Narration, Scenario};
+use crate::share::{ScenarioSource, ShareError};
+use crate::sim::Sim;
+use crate::view::format;
+use crate::view::i18n::{lang, set_lang, t, tf, Lang, K};
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+const LANG_KEY: &str = "raft-playground.lang";
+
+/// What the teaching panel asks the app to do.
+pub enum TeachMsg {
+    CopyLink,
+    SetLang(Lang),
+    Pick(String),
+    LoadPicked,
+    Text(String),
+    LoadText,
+    /// A file's text, read.
+    LoadFile(String, String),
+    LessonGo(usize),
+    Reveal,
+    DismissError,
+    HashChanged,
+    /// The clipboard answered: written or not.
+    Copied(bool),
+    /// Nothing to change; render again (the goal was just met).
+    Refresh,
+}
+
+/// One library scenario as the picker lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub file: &'static str,
+    pub title: String,
+    pub title_zh: Option<String>,
+    pub description: String,
+    pub description_zh: Option<String>,
+}
+
+/// A scenario loaded into the page.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub source: ScenarioSource,
+    pub scenario: Scenario,
+    pub narration: Vec<Narration>,
+}
+
+/// The teaching state, owned by the app.
+pub struct Teach {
+    pub entries: Vec<Entry>,
+    pub picked: String,
+    pub text: String,
+    pub link: String,
+    pub error: Option<String>,
+    pub loaded: Option<Loaded>,
+    pub goal: Option<GoalTracker>,
+    pub step: usize,
+    pub revealed: bool,
+}
+
+impl Default for Teach {
+    fn default() -> Self {
+        let entries = scenario::library()
+            .iter()
+            .filter_map(|s| {
+                let p = scenario::parse(s.text).ok()?;
+                Some(Entry {
+                    file: s.file,
+                    title: p.title.unwrap_or_else(|| s.file.to_string()),
+                    title_zh: p.title_zh,
+                    description: p.description.unwrap_or_default(),
+                    description_zh: p.description_zh,
+                })
+            })
+            .collect();
+        Teach {
+            entries,
+            picked: String::new(),
+            text: String::new(),
+            link: String::new(),
+            error: None,
+            loaded: None,
+            goal: None,
+            step: 0,
+            revealed: false,
+        }
+    }
+}
+
+/// Picks the language in `localized` (English when there is no Chinese).
+pub fn pick<'a>(en: &'a str, zh: Option<&'a str>) -> &'a str {
+    match (lang(), zh) {
+        (Lang::Chinese, Some(zh)) => zh,
+        _ => en,
+    }
+}
+
+impl Teach {
+    /// Parses and runs a scenario: the cluster to show and what to remember of it.
+    /// An exercise stays at the end of its set-up; a lesson goes to its first step; any
+    /// other scenario goes back to its start and plays (its actions replay as it runs).
+    pub fn load(&mut self, source: ScenarioSource) -> Result<Sim, String> {
+        let text = source.text().map_err(|e| share_error_text(&e))?;
+        let parsed = scenario::parse(&text).map_err(|e| tf(K::ScenarioParseError, &[&e]))?;
+        let (mut sim, report) = scenario::run_to_end(&parsed).map_err(|e| tf(K::ScenarioParseError, &[&e]))?;
+        self.goal = parsed.goal.clone().map(GoalTracker::new);
+        if let Some(goal) = &mut self.goal {
+            goal.observe(&sim);
+        } else if let Some(first) = report.narration.first() {
+            sim.seek(first.time);
+        } else {
+            sim.seek(Time::ZERO);
+        }
+        self.step = 0;
+        self.revealed = false;
+        self.error = None;
+        self.loaded = Some(Loaded { source, scenario: parsed, narration: report.narration });
+        Ok(sim)
+    }
+
+    /// After a shared link replayed: remember its scenario (for the title, goal and lesson).
+    pub fn adopt(&mut self, source: Option<ScenarioSource>, sim: &Sim) {
+        self.loaded = None;
+        self.goal = None;
+        let Some(source) = source else { return };
+        let Ok(text) = source.text() else { return };
+        let Ok(parsed) = scenario::parse(&text) else { return };
+        let narration = scenario::run_to_end(&parsed).map(|(_, r)| r.narration).unwrap_or_default();
+        self.goal = parsed.goal.clone().map(GoalTracker::new);
+        if let Some(goal) = &mut self.goal {
+            goal.observe(sim);
+        }
+        self.step = narration.iter().rposition(|n| n.time <= sim.now()).unwrap_or(0);
+        self.loaded = Some(Loaded { source, scenario: parsed, narration });
+    }
+
+    pub fn source(&self) -> Option<ScenarioSource> {
+        self.loaded.as_ref().map(|l| l.source.clone())
+    }
+
+    /// Checks the goal against the cluster now. True when it has just been met.
+    pub fn observe(&mut self, sim: &Sim) -> bool {
+        let Some(goal) = &mut self.goal else { return false };
+        let before = goal.met_at;
+        goal.observe(sim);
+        before.is_none() && goal.met_at.is_some()
+    }
+
+    pub fn lesson_time(&self, step: usize) -> Option<Time> {
+        self.loaded.as_ref()?.narration.get(step).map(|n| n.time)
+    }
+}
+
+/// The page's message for a link that does not open.
+pub fn share_error_text(e: &ShareError) -> String {
+    let what = match e {
+        ShareError::Empty => t(K::ShareEmpty).to_string(),
+        ShareError::NoVersion => t(K::ShareNoVersion).to_string(),
+        ShareError::UnknownVersion(v) => tf(K::ShareUnknownVersion, &[v]),
+        ShareError::BadBase64 { position, found } => tf(K::ShareBadBase64, &[position, found]),
+        ShareError::Truncated => t(K::ShareTruncated).to_string(),
+        ShareError::Corrupt(_) => t(K::ShareCorrupt).to_string(),
+        ShareError::TooLarge(_) => t(K::ShareTooLarge).to_string(),
+        ShareError::BadData(m) => tf(K::ShareBadData, &[m]),
+        ShareError::UnknownScenario(n) => tf(K::ShareUnknownScenario, &[n]),
+        ShareError::Scenario(m) => tf(K::ShareScenario, &[m]),
+        ShareError::Replay(m) => tf(K::ShareReplay, &[m]),
+        ShareError::Diverged => t(K::ShareDiverged).to_string(),
+    };
+    tf(K::LinkFailed, &[&what])
+}
+
+// ---- The browser side: storage, language, clipboard ------------------------------------
+
+/// localStorage, if the page may use it (a sandboxed iframe may not: reading the
+/// property throws there).
+fn storage() -> Option<web_sys::Storage> {
+    gloo::utils::window().local_storage().ok().flatten()
+}
+
+/// The language to start in: the one chosen before, else the browser's.
+pub fn init_lang() {
+    let saved = storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+    let code = saved.or_else(|| gloo::utils::window().navigator().language()).unwrap_or_default();
+    apply_lang(Lang::from_code(&code));
+}
+
+pub fn apply_lang(l: Lang) {
+    set_lang(l);
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = root.set_attribute("lang", l.code());
+    }
+    gloo::utils::document().set_title(t(K::Title));
+}
+
+pub fn remember_lang(l: Lang) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LANG_KEY, l.code());
+    }
+}
+
+/// Writes `text` to the clipboard; `done(true)` once written, `done(false)` if the
+/// browser refuses (no permission, no clipboard API, an insecure page).
+pub fn copy_to_clipboard(text: &str, done: Callback<bool>) {
+    let navigator = gloo::utils::window().navigator();
+    let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok().filter(|c| !c.is_undefined());
+    let write = clipboard.as_ref().and_then(|c| {
+        let f = js_sys::Reflect::get(c, &JsValue::from_str("writeText")).ok()?.dyn_into::<js_sys::Function>().ok()?;
+        f.call1(c, &JsValue::from_str(text)).ok()?.dyn_into::<js_sys::Promise>().ok()
+    });
+    let Some(promise) = write else {
+        done.emit(false);
+        return;
+    };
+    use wasm_bindgen::closure::Closure;
+    let ok = {
+        let done = done.clone();
+        Closure::once(move |_: JsValue| done.emit(true))
+    };
+    let err = Closure::once(move |_: JsValue| done.emit(false));
+    let _ = promise.then2(&ok, &err);
+    // Each runs at most once, when the promise settles; they must outlive this call.
+    ok.forget();
+    err.forget();
+}
+
+// ---- The panel ------------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalView {
+    pub source: String,
+    pub met_at: Option<Time>,
+    pub holding: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonView {
+    pub step: usize,
+    pub count: usize,
+    pub text: String,
+    pub question: Option<String>,
+    pub answer: Option<String>,
+    pub revealed: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TeachPanelProps {
+    pub lang: Lang,
+    pub entries: Vec<Entry>,
+    pub picked: String,
+    pub text: String,
+    pub link: String,
+    pub error: Option<String>,
+    pub title: Option<(String, String)>,
+    pub goal: Option<GoalView>,
+    pub lesson: Option<LessonView>,
+    /// `Sim::state_hash` while paused (tests compare runs with it).
+    pub state_hash: Option<String>,
+    pub dispatch: Callback<TeachMsg>,
+}
+
+#[function_component(TeachPanel)]
+pub fn teach_panel(p: &TeachPanelProps) -> Html {
+    let d = &p.dispatch;
+    let on_lang = d.reform(|e: Event| {
+        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        TeachMsg::SetLang(Lang::from_code(&v))
+    });
+    let on_pick = d.reform(|e: Event| TeachMsg::Pick(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));
+    let on_text = d.reform(|e: InputEvent| TeachMsg::Text(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()));
+    let on_file = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let name = file.name();
+            let d = d.clone();
+            let file = gloo::file::File::from(file);
+            let reader = gloo::file::callbacks::read_as_text(&file, move |text| {
+                if let Ok(text) = text {
+                    d.emit(TeachMsg::LoadFile(name, text));
+                }
+            });
+            // The read finishes on its own; keep the reader alive until then.
+            std::mem::forget(reader);
+        })
+    };
+    let picked_description = p.entries.iter().find(|e| e.file == p.picked).map(|e| {
+        pick(&e.description, e.description_zh.as_deref()).to_string()
+    });
+    html! {
+        <section class="panel teach" aria-label={t(K::ScenariosHeading)} data-state-hash={p.state_hash.clone()}>
+            <div class="teach__row">
+                <label class="field">
+                    <span class="field__label">{ t(K::Language) }</span>
+                    <select aria-label={t(K::Language)} onchange={on_lang} class="teach__lang">
+                        { for Lang::ALL.iter().map(|l| html! {
+                            <option value={l.code()} selected={*l == p.lang}>{ l.native_name() }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            if let Some(error) = &p.error {
+                <p class="teach__error" role="alert" data-link-error="true">
+                    { error.clone() }
+                    <button class="btn btn--small" onclick={d.reform(|_| TeachMsg::DismissError)}>{ t(K::Close) }</button>
+                </p>
+            }
+            <h2 class="panel__heading">{ t(K::TeachHeading) }</h2>
+            <div class="teach__row">
+                <button class="btn" title={t(K::CopyLinkTitle)} onclick={d.reform(|_| TeachMsg::CopyLink)}>{ t(K::CopyLink) }</button>
+                <input class="teach__link" readonly=true aria-label={t(K::LinkLabel)} value={p.link.clone()}
+                    placeholder={t(K::LinkLabel)} />
+            </div>
+            <h2 class="panel__heading">{ t(K::ScenariosHeading) }</h2>
+            <div class="teach__row">
+                <select aria-label={t(K::ScenarioPick)} onchange={on_pick} class="teach__picker">
+                    <option value="" selected={p.picked.is_empty()}>{ t(K::ScenarioFree) }</option>
+                    { for p.entries.iter().map(|e| html! {
+                        <option key={e.file} value={e.file} selected={e.file == p.picked}
+                            title={pick(&e.description, e.description_zh.as_deref()).to_string()}>
+                            { pick(&e.title, e.title_zh.as_deref()).to_string() }
+                        </option>
+                    }) }
+                </select>
+                <button class="btn" onclick={d.reform(|_| TeachMsg::LoadPicked)}>{ t(K::ScenarioLoad) }</button>
+            </div>
+            if let Some(desc) = picked_description {
+                <p class="teach__description">{ desc }</p>
+            }
+            <details class="teach__custom">
+                <summary>{ t(K::ScenarioText) }</summary>
+                <textarea aria-label={t(K::ScenarioText)} placeholder={t(K::ScenarioTextPlaceholder)}
+                    value={p.text.clone()} oninput={on_text} rows="5"></textarea>
+                <div class="teach__row">
+                    <button class="btn" onclick={d.reform(|_| TeachMsg::LoadText)}>{ t(K::ScenarioLoadText) }</button>
+                    <label class="btn teach__file">
+                        { t(K::ScenarioFile) }
+                        <input type="file" accept=".scn,.txt,text/plain" onchange={on_file} aria-label={t(K::ScenarioFile)} />
+                    </label>
+                </div>
+            </details>
+            if let Some((title, description)) = &p.title {
+                <div class="teach__loaded">
+                    <h3 class="teach__title">{ title.clone() }</h3>
+                    <p class="teach__description">{ description.clone() }</p>
+                </div>
+            }
+            if let Some(goal) = &p.goal {
+                <div class={classes!("goal", goal.met_at.map(|_| "goal--met"))} role="status"
+                    data-goal={if goal.met_at.is_some() { "met" } else { "pending" }}>
+                    <p class="goal__text">{ tf(K::GoalLabel, &[&goal.source]) }</p>
+                    <p class="goal__status">{
+                        match (&goal.met_at, &goal.holding) {
+                            (Some(at), _) => tf(K::GoalMet, &[&format::format_sim_time(at.0)]),
+                            (None, Some((held, need))) => tf(K::GoalHolding, &[held, need]),
+                            (None, None) => t(K::GoalNotYet).to_string(),
+                        }
+                    }</p>
+                </div>
+            }
+            if let Some(lesson) = &p.lesson {
+                <div class="lesson" data-step={lesson.step.to_string()}>
+                    <p class="lesson__count">{ tf(K::LessonStep, &[&(lesson.step + 1), &lesson.count]) }</p>
+                    <p class="lesson__text">{ lesson.text.clone() }</p>
+                    if let Some(q) = &lesson.question {
+                        <p class="lesson__question">{ tf(K::LessonPredict, &[q]) }</p>
+                        if let Some(a) = &lesson.answer {
+                            if lesson.revealed {
+                                <p class="lesson__answer">{ tf(K::LessonAnswer, &[a]) }</p>
+                            } else {
+                                <button class="btn btn--small" onclick={d.reform(|_| TeachMsg::Reveal)}>{ t(K::LessonReveal) }</button>
+                            }
+                        }
+                    }
+                    <div class="teach__row">
+                        <button class="btn" disabled={lesson.step == 0}
+                            onclick={let s = lesson.step; d.reform(move |_| TeachMsg::LessonGo(s.saturating_sub(1)))}>{ t(K::LessonBack) }</button>
+                        <button class="btn btn--primary" disabled={lesson.step + 1 >= lesson.count}
+                            onclick={let s = lesson.step; d.reform(move |_| TeachMsg::LessonGo(s + 1))}>{ t(K::LessonNext) }</button>
+                    </div>
+                </div>
+            }
+        </section>
+    }
+}
