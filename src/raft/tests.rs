@@ -225,8 +225,7 @@ fn next_index_backs_off_and_match_index_advances() {
 fn figure_8_old_term_entries_are_not_committed_by_counting() {
     // S1 leads term 4 with an entry of term 2 at index 2 that it replicates to a majority.
     let build = |breaks: BreakSwitches| {
-        let mut cfg = NodeConfig::default();
-        cfg.breaks = breaks;
+        let cfg = NodeConfig { breaks, ..NodeConfig::default() };
         let log = vec![Entry { term: Term(1), payload: Payload::Noop }, Entry { term: Term(2), payload: Payload::Noop }];
         let mut l = Node::with_state(ServerId(1), Configuration::simple((1..=5).map(ServerId)), cfg, Term(3), None, log);
         l.handle_election_timeout(T0);

@@ -574,11 +574,14 @@ impl Sim {
     /// A hash of everything observable about the cluster, stable across platforms: equal
     /// hashes mean the same roles, terms, votes, logs, commit indices and states.
     pub fn state_hash(&self) -> u64 {
+        /// One server: id, alive, retired, role, term, votedFor, log, commit, applied, state.
+        type ServerView<'a> =
+            (ServerId, bool, bool, RoleKind, Term, Option<ServerId>, &'a [Entry], LogIndex, LogIndex, &'a crate::raft::KvStore);
         #[derive(Serialize)]
         struct View<'a> {
             now: Time,
             events: u64,
-            servers: Vec<(ServerId, bool, bool, RoleKind, Term, Option<ServerId>, &'a [Entry], LogIndex, LogIndex, &'a crate::raft::KvStore)>,
+            servers: Vec<ServerView<'a>>,
         }
         let view = View {
             now: self.world.now,

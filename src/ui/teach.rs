@@ -22,7 +22,7 @@ pub enum TeachMsg {
     Text(String),
     LoadText,
     /// A file's text, read.
-    LoadFile(String, String),
+    LoadFile(String),
     LessonGo(usize),
     Reveal,
     DismissError,
@@ -279,12 +279,11 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            let name = file.name();
             let d = d.clone();
             let file = gloo::file::File::from(file);
             let reader = gloo::file::callbacks::read_as_text(&file, move |text| {
                 if let Ok(text) = text {
-                    d.emit(TeachMsg::LoadFile(name, text));
+                    d.emit(TeachMsg::LoadFile(text));
                 }
             });
             // The read finishes on its own; keep the reader alive until then.

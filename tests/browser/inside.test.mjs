@@ -62,8 +62,11 @@ test('scrubbing back restores an earlier state exactly; acting there forks the r
     assert.ok(horizon > t1 * 1000 + 400_000, 'the run went on past t1');
     await button(page, 'Revive all').click(); // nothing to revive at t1: refused, no fork
     await page.getByText('Every server is already running.').waitFor();
+    const forks = () => page.$$eval('.toast', (els) => els.filter((el) => el.textContent.includes('Run forked at')).length);
+    const forksBefore = await forks();
     await button(page, 'Kill leader').click();
-    await page.getByText(/Run forked at/).waitFor();
+    await page.waitForFunction((n) => [...document.querySelectorAll('.toast')]
+      .filter((el) => el.textContent.includes('Run forked at')).length > n, forksBefore);
     const after = Number(await page.$eval('.timebar', (el) => el.dataset.horizonUs));
     assert.ok(after < horizon, `the horizon came back to now (${after} < ${horizon})`);
     await screenshot(page, 'inside-forked');
@@ -102,12 +105,20 @@ test('the space-time diagram draws an arrow per delivered message; hover, select
       assert.ok(await detail.getByText(field, { exact: true }).isVisible(), `shows ${field}`);
     }
     // Step until a message is in flight, then drop it by clicking its arrow.
-    for (let i = 0; i < 30 && await page.locator('.arrow--in-flight').count() === 0; i++) {
+    // (one long enough to click: a message just sent has no length yet).
+    const longInFlight = () => page.$$eval('.arrow--in-flight .arrow__line', (lines) => {
+      const line = lines.find((l) => Math.abs(l.x2.baseVal.value - l.x1.baseVal.value) > 8);
+      return line ? line.parentElement.dataset.arrow : null;
+    });
+    await button(page, 'Zoom in').click();
+    await button(page, 'Zoom in').click();
+    let flyingId = await longInFlight();
+    for (let i = 0; i < 60 && !flyingId; i++) {
       await button(page, 'Step').click();
+      flyingId = await longInFlight();
     }
-    const flying = page.locator('.arrow--in-flight').first();
-    const flyingId = await flying.getAttribute('data-arrow');
-    await flying.click();
+    assert.ok(flyingId, 'a message in flight');
+    await page.locator(`[data-arrow="${flyingId}"] .arrow__hit`).click();
     await page.waitForSelector(`[data-arrow="${flyingId}"][data-fate="dropped"]`);
     await screenshot(page, 'inside-diagram');
     assert.deepEqual(errors, []);

@@ -44,7 +44,7 @@ impl App {
                 let source = share::ScenarioSource::Text(self.teach.text.clone());
                 self.load_scenario(ctx, source);
             }
-            TeachMsg::LoadFile(_, text) => {
+            TeachMsg::LoadFile(text) => {
                 self.teach.text = text.clone();
                 self.load_scenario(ctx, share::ScenarioSource::Text(text));
             }
