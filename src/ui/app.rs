@@ -474,7 +474,7 @@ impl Component for App {
                     <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} involved={involved.clone()} />
                     <div class="inside">
                         <Diagram sim={SimHandle(self.sim.clone())} now_us={sim.now().0} events={sim.events()}
-                            scan_back_us={self.scan_back_us} hot={hot} dispatch={dispatch.clone()} />
+                            actions={sim.applied_actions().len()} scan_back_us={self.scan_back_us} hot={hot} dispatch={dispatch.clone()} />
                         if let Some((id, fields)) = picked {
                             <MessageDetail id={id} fields={fields} dispatch={dispatch.clone()} />
                         }

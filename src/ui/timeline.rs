@@ -57,6 +57,8 @@ pub struct DiagramProps {
     pub sim: SimHandle,
     pub now_us: u64,
     pub events: u64,
+    /// Actions applied so far: an action (a drop, say) changes the diagram with no event.
+    pub actions: usize,
     pub scan_back_us: u64,
     /// The message hovered or selected, in either view.
     pub hot: Option<u64>,
@@ -164,6 +166,19 @@ impl Component for Diagram {
             (e.buttons() & 1 == 1).then(|| DiagramMsg::DragMove(e.client_x() as f64))
         });
         let onpointerup = link.callback(|_: PointerEvent| DiagramMsg::DragEnd);
+        // One handler for all arrows (event delegation): thousands of arrows, no closures each.
+        let dispatch = p.dispatch.clone();
+        let arrow_click = Callback::from(move |e: MouseEvent| {
+            if let Some((id, fate)) = arrow_of(&e) {
+                e.stop_propagation();
+                if fate == "in-flight" {
+                    dispatch.emit(Msg::DropMessage(id));
+                }
+                dispatch.emit(Msg::PickMessage(Some(id)));
+            }
+        });
+        let arrow_over = p.dispatch.reform(|e: MouseEvent| Msg::HoverMessage(arrow_of(&e).map(|(id, _)| id)));
+        let arrow_out = p.dispatch.reform(|_: MouseEvent| Msg::HoverMessage(None));
         html! {
             <section class="panel diagram" aria-labelledby="diagram-heading">
                 <div class="diagram__head">
@@ -221,32 +236,19 @@ impl Component for Diagram {
                                 </g>
                             }) }
                         </g>
-                        <g class="diagram__arrows">
+                        <g class="diagram__arrows" onclick={arrow_click} onmouseover={arrow_over} onmouseout={arrow_out}>
                             { for d.arrows.iter().map(|a| {
                                 let (x1, y1) = (x(a.sent_us), y(a.from));
                                 let (x2, y2) = (x(a.end_us), y(a.from) + (y(a.to) - y(a.from)) * a.reach);
-                                let id = a.id;
-                                let fate = a.fate;
-                                let d2 = p.dispatch.clone();
-                                let onclick = Callback::from(move |e: MouseEvent| {
-                                    e.stop_propagation();
-                                    if fate == Fate::InFlight {
-                                        d2.emit(Msg::DropMessage(id));
-                                    }
-                                    d2.emit(Msg::PickMessage(Some(id)));
-                                });
-                                let onenter = p.dispatch.reform(move |_: MouseEvent| Msg::HoverMessage(Some(id)));
-                                let onleave = p.dispatch.reform(|_: MouseEvent| Msg::HoverMessage(None));
                                 let (sx1, sy1, sx2, sy2) = (fmt(x1), fmt(y1), fmt(x2), fmt(y2));
                                 html! {
-                                    <g key={id} class={classes!("arrow", format!("arrow--{}", a.kind.css_class()),
-                                        format!("arrow--{}", fate.slug()), (p.hot == Some(id)).then_some("arrow--hot"))}
-                                        data-arrow={id.to_string()} data-fate={fate.slug()} onclick={onclick}
-                                        onmouseenter={onenter} onmouseleave={onleave}>
+                                    <g key={a.id} class={classes!("arrow", format!("arrow--{}", a.kind.css_class()),
+                                        format!("arrow--{}", a.fate.slug()), (p.hot == Some(a.id)).then_some("arrow--hot"))}
+                                        data-arrow={a.id.to_string()} data-fate={a.fate.slug()}>
                                         <line class="arrow__hit" x1={sx1.clone()} y1={sy1.clone()} x2={sx2.clone()} y2={sy2.clone()} />
                                         <line class="arrow__line" x1={sx1} y1={sy1} x2={sx2.clone()} y2={sy2.clone()}
-                                            marker-end={(fate == Fate::Delivered).then_some("url(#arrowhead)")} />
-                                        if fate == Fate::Dropped {
+                                            marker-end={(a.fate == Fate::Delivered).then_some("url(#arrowhead)")} />
+                                        if a.fate == Fate::Dropped {
                                             <path class="arrow__drop" d={format!("M{} {}m-4 -4l8 8m0 -8l-8 8", sx2, sy2)} />
                                         }
                                     </g>
@@ -283,6 +285,13 @@ impl Component for Diagram {
             }
         }
     }
+}
+
+/// The arrow under a mouse event: its message id and fate, from its `data-` attributes.
+fn arrow_of(e: &MouseEvent) -> Option<(u64, String)> {
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let g = target.closest("[data-arrow]").ok()??;
+    Some((g.get_attribute("data-arrow")?.parse().ok()?, g.get_attribute("data-fate")?))
 }
 
 /// A round tick interval (1, 2 or 5 × a power of ten µs) of at least `raw_us`.

@@ -17,7 +17,7 @@ pub const MAX_SPAN_US: u64 = 20_000_000;
 pub const DEFAULT_SPAN_US: u64 = 1_500_000;
 /// At most this many arrows are drawn (the newest in the window); beyond it the window is
 /// too wide to read one message anyway.
-pub const MAX_ARROWS: usize = 1_500;
+pub const MAX_ARROWS: usize = 800;
 
 /// What became of a message, as drawn at the current time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -42,6 +42,7 @@ test('scrubbing back restores an earlier state exactly; acting there forks the r
     assert.equal(before.time, String(t1 * 1000));
     // Run on, change the logs and kill the leader, then come back.
     await button(page, 'Play').click();
+    await page.waitForFunction((t) => Number(document.querySelector('.status').dataset.simTimeUs) > t + 100_000, t1 * 1000);
     await request(page, 'set y 2');
     await page.waitForFunction(() => document.querySelector('[data-kv-server="S1"]')?.dataset.kv.includes('y=2'));
     await button(page, 'Kill leader').click();
@@ -118,8 +119,19 @@ test('the space-time diagram draws an arrow per delivered message; hover, select
       flyingId = await longInFlight();
     }
     assert.ok(flyingId, 'a message in flight');
-    await page.locator(`[data-arrow="${flyingId}"] .arrow__hit`).click();
-    await page.waitForSelector(`[data-arrow="${flyingId}"][data-fate="dropped"]`);
+    // Click its tip (where it is now); the arrow on top there is the one dropped.
+    const dropped = () => page.locator('.arrow--dropped').count();
+    const droppedBefore = await dropped();
+    await page.locator(`[data-arrow="${flyingId}"]`).scrollIntoViewIfNeeded();
+    const tip = await page.$eval(`[data-arrow="${flyingId}"] .arrow__line`, (l) => {
+      const m = l.getScreenCTM();
+      const [x1, y1, x2, y2] = [l.x1, l.y1, l.x2, l.y2].map((a) => a.baseVal.value);
+      const p = new DOMPoint(x1 + 0.9 * (x2 - x1), y1 + 0.9 * (y2 - y1)).matrixTransform(m);
+      return { x: p.x, y: p.y };
+    });
+    await page.mouse.click(tip.x, tip.y);
+    await page.waitForFunction((n) => document.querySelectorAll('.arrow--dropped').length > n, droppedBefore);
+    assert.equal(await page.locator('.arrow--dropped .arrow__drop').count(), droppedBefore + 1, 'it ends in a ×');
     await screenshot(page, 'inside-diagram');
     assert.deepEqual(errors, []);
   }, { name: 'diagram', path: '?seed=2&speed=1' }));
