@@ -8,7 +8,7 @@ use std::fmt;
 
 /// An operation on the key-value map.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Op {
     Set { key: String, value: String },
     Get { key: String },

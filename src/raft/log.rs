@@ -8,7 +8,7 @@ use std::fmt;
 
 /// What an entry carries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Payload {
     /// The blank entry a new leader appends at the start of its term (§8), so that it can
     /// commit entries of earlier terms indirectly (§5.4.2).

@@ -109,7 +109,7 @@ impl JointConfig {
 
 /// A cluster configuration as it is stored in a log entry (§6).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Configuration {
     /// A single configuration: C_old or C_new.
     Simple { voters: BTreeSet<ServerId> },

@@ -662,3 +662,28 @@ fn steps_take_translations_questions_and_answers() {
     let r = run_text("step: One.\nstep-zh: 一。\nanswer: A.\nrun 1s\n");
     assert_eq!(r.narration[0].zh.as_deref(), Some("一。"));
 }
+
+#[test]
+fn the_lessons_are_in_chinese_too() {
+    // The lessons the page offers as stories; every step (and question, answer) has its 简体中文.
+    const LESSONS: &[&str] = &[
+        "leader-crash.scn", "split-vote.scn", "figure-7.scn", "figure-8.scn", "stale-leader.scn",
+        "membership-add.scn", "membership-remove-leader.scn", "client-retry.scn",
+    ];
+    for file in LESSONS {
+        let entry = library().iter().find(|s| s.file == *file).expect(file);
+        let s = parse(entry.text).unwrap();
+        assert!(s.title_zh.is_some() && s.description_zh.is_some(), "{file} has no 简体中文 title");
+        let mut steps = 0;
+        for st in &s.statements {
+            if let StatementKind::Narrate { zh, question, answer, .. } = &st.kind {
+                steps += 1;
+                assert!(zh.is_some(), "{file}:{}: step without step-zh", st.line);
+                for l in [question, answer].into_iter().flatten() {
+                    assert!(l.zh.is_some(), "{file}:{}: question or answer without -zh", st.line);
+                }
+            }
+        }
+        assert!(steps > 0, "{file} is not a lesson");
+    }
+}

@@ -59,7 +59,7 @@ impl Version {
 
 /// The scenario a run started from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ScenarioSource {
     /// A library scenario, by file name (`leader-crash.scn`): the link stays short.
     Library(String),

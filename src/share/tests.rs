@@ -90,9 +90,9 @@ fn errors_name_what_is_wrong() {
     assert_eq!(ok.config, SimConfig::default());
     let long = decode(&data(r#"{"config":{},"until":999999999999999}"#)).unwrap();
     assert!(matches!(long.replay(), Err(ShareError::BadData(_))));
-    let missing = decode(&data(r#"{"scenario":{"kind":"library","value":"nope.scn"},"config":{},"until":0}"#)).unwrap();
+    let missing = decode(&data(r#"{"scenario":{"library":"nope.scn"},"config":{},"until":0}"#)).unwrap();
     assert!(missing.scenario.is_some());
-    assert!(matches!(open(&data(r#"{"scenario":{"kind":"library","value":"nope.scn"},"config":{},"until":0}"#)),
+    assert!(matches!(open(&data(r#"{"scenario":{"library":"nope.scn"},"config":{},"until":0}"#)),
         Err(ShareError::UnknownScenario(n)) if n == "nope.scn"));
 }
 

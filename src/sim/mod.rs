@@ -126,7 +126,7 @@ pub struct InitialState {
 
 /// Everything a user (or a scenario) can do to a running cluster.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Action {
     Crash { server: ServerId },
     Restart { server: ServerId },
