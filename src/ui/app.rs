@@ -7,6 +7,7 @@ use super::controls::{
     ServerPanelInfo, StatusLine, Toasts,
 };
 use super::legend::{Legend, ShortcutsDialog};
+use super::export::{EmbedBar, Export};
 use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
 use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel, ViolationInfo};
@@ -120,6 +121,8 @@ pub struct App {
     picked_message: Option<u64>,
     seen_violations: usize,
     teach: Teach,
+    /// `?embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
+    embed: bool,
     dispatch: Callback<Msg>,
     _listeners: Vec<EventListener>,
 }
@@ -167,7 +170,7 @@ impl Component for App {
             seed_text: seed.to_string(),
             seed_error: None,
             speed: params.speed.unwrap_or(format::DEFAULT_SPEED),
-            playing: !reduced_motion,
+            playing: (!reduced_motion && !params.embed) || params.autoplay,
             hidden: document.hidden(),
             raf: None,
             last_wall_ms: None,
@@ -189,6 +192,7 @@ impl Component for App {
             picked_message: None,
             seen_violations: 0,
             teach: Teach::default(),
+            embed: params.embed,
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
         };
@@ -199,6 +203,13 @@ impl Component for App {
             app.toast(ctx, t(K::ReducedMotion).to_string());
         }
         app.open_fragment(ctx);
+        if let Some(file) = params.scenario.clone().filter(|_| app.teach.loaded.is_none()) {
+            app.teach.picked = file;
+            app.teach_update(ctx, TeachMsg::LoadPicked);
+            if params.autoplay != app.playing && (params.autoplay || params.embed) {
+                Component::update(&mut app, ctx, Msg::TogglePlay);
+            }
+        }
         app.publish_frames();
         app.schedule_frame(ctx);
         app
@@ -425,7 +436,8 @@ impl Component for App {
             voter: s.voter,
         });
         html! {
-            <div class="app" key={crate::view::i18n::lang().code()}>
+            <div class={classes!("app", self.embed.then_some("app--embed"))} key={crate::view::i18n::lang().code()}>
+                if !self.embed {
                 <header class="topbar">
                     <div class="brand">
                         <h1 class="brand__title">{ t(K::Title) }</h1>
@@ -438,11 +450,16 @@ impl Component for App {
                     <button class="btn btn--icon help-button" aria-label={t(K::ShortcutsButton)}
                         title={t(K::ShortcutsButton)} onclick={dispatch.reform(|_| Msg::ToggleHelp)}>{ "?" }</button>
                 </header>
+                }
                 <main class="layout">
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
                             last_event={self.last_event.clone()} dispatch={dispatch.clone()} />
+                        if self.embed {
+                            <EmbedBar reset={dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked))} />
+                        } else {
                         <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} dispatch={dispatch.clone()} />
+                        }
                         <Ring servers={servers.clone()} messages={messages} selected={self.selected}
                             dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
                         if let Some(info) = panel {
@@ -455,8 +472,11 @@ impl Component for App {
                             <MembershipProgress membership={m} />
                         }
                     </section>
+                    if !self.embed {
                     <aside class="controls">
                         { self.teach_panel(&sim) }
+                        <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
+                            scenario={self.library_file()} />
                         <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
                             next_id={next_id} dispatch={dispatch.clone()} />
                         <RequestBox text={self.request_text.clone()} error={self.request_error.clone()}
@@ -487,6 +507,7 @@ impl Component for App {
                         </div>
                     </div>
                     <Legend />
+                    }
                 </main>
                 <Toasts toasts={self.toasts.clone()} dispatch={dispatch.clone()} />
                 if self.help_open {
@@ -532,6 +553,14 @@ impl App {
         if self.raf.is_none() && self.playing && !self.hidden {
             let link = ctx.link().clone();
             self.raf = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+        }
+    }
+
+    /// The library scenario on show, for the embed snippet.
+    fn library_file(&self) -> Option<AttrValue> {
+        match self.teach.source()? {
+            crate::share::ScenarioSource::Library(file) => Some(file.into()),
+            _ => None,
         }
     }
 
@@ -655,7 +684,8 @@ impl App {
         self.seen_violations = 0;
         self.picked_message = None;
         let query = format::format_query(self.seed, self.servers, self.speed);
-        if let Ok(history) = gloo::utils::window().history() {
+        // An embed keeps its address: `embed=1` and its scenario must survive a reload.
+        if let Some(history) = gloo::utils::window().history().ok().filter(|_| !self.embed) {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&query));
         }
         self.schedule_frame(ctx);

@@ -8,10 +8,12 @@
 //! - `legend`: the legend and the keyboard shortcuts dialog;
 //! - `timeline`: the time-travel scrubber and the space-time diagram;
 //! - `inside`: the safety monitor, break-switches, quorum meters, state inspector;
+//! - `export`: Download SVG / PNG / trace, the Embed snippet, the embed mode's bar;
 //! - `teach`: share links, the language switch, scenarios, exercises and lessons.
 
 mod app;
 mod controls;
+mod export;
 mod inside;
 mod legend;
 mod logs;

@@ -71,6 +71,12 @@ pub struct PageParams {
     pub speed: Option<f64>,
     /// `bench=sim`: run the standard workload headless and print the result.
     pub bench: Option<String>,
+    /// `embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
+    pub embed: bool,
+    /// `scenario=split-vote.scn` (or `split-vote`): load this library scenario first.
+    pub scenario: Option<String>,
+    /// `autoplay=1`: play from the start (an embed is paused otherwise).
+    pub autoplay: bool,
     /// Parameters that were present but not understood, with why, to show the user.
     pub problems: Vec<String>,
 }
@@ -97,6 +103,12 @@ pub fn parse_query(query: &str) -> PageParams {
                 _ => params.problems.push(format!("speed=`{value}`: expected a number such as 0.1 or 1")),
             },
             "bench" => params.bench = Some(value.to_string()),
+            "embed" => params.embed = value != "0",
+            "autoplay" => params.autoplay = value != "0",
+            "scenario" if !value.is_empty() => {
+                let file = if value.ends_with(".scn") { value.to_string() } else { format!("{value}.scn") };
+                params.scenario = Some(file);
+            }
             _ => {}
         }
     }
@@ -107,6 +119,23 @@ pub fn parse_query(query: &str) -> PageParams {
 pub fn format_query(seed: u64, servers: u32, speed: f64) -> String {
     let speed = format_speed(speed);
     format!("?seed={seed}&servers={servers}&speed={}", speed.trim_end_matches('×'))
+}
+
+/// `query` without its `embed` parameter: the full playground's address for an embed.
+pub fn without_embed(query: &str) -> String {
+    let kept: Vec<&str> =
+        query.trim_start_matches('?').split('&').filter(|p| !p.is_empty() && p.split('=').next() != Some("embed")).collect();
+    if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) }
+}
+
+/// The `<iframe>` that embeds the page at `base` (its address without query or fragment)
+/// with this seed, cluster size and library scenario, playing.
+pub fn embed_snippet(base: &str, seed: u64, servers: u32, scenario: Option<&str>) -> String {
+    let scenario = scenario.map(|s| format!("&scenario={}", s.trim_end_matches(".scn"))).unwrap_or_default();
+    format!(
+        "<iframe src=\"{base}?embed=1&autoplay=1&seed={seed}&servers={servers}{scenario}\" width=\"640\" height=\"480\" \
+         title=\"Raft Playground\" sandbox=\"allow-scripts\" loading=\"lazy\" style=\"border:0\"></iframe>"
+    )
 }
 
 /// Parses the partition field: groups of servers separated by `|`, servers by spaces or
@@ -211,6 +240,23 @@ mod tests {
         assert_eq!(p.bench.as_deref(), Some("sim"));
         assert_eq!(parse_query(""), PageParams::default());
         assert_eq!(parse_query("?speed=1000").speed, Some(SPEED_MAX));
+    }
+
+    #[test]
+    fn embed_parameters() {
+        let p = parse_query("?embed=1&scenario=split-vote&autoplay=1");
+        assert!(p.embed && p.autoplay);
+        assert_eq!(p.scenario.as_deref(), Some("split-vote.scn"));
+        let p = parse_query("?embed=0&scenario=leader-crash.scn");
+        assert!(!p.embed && !p.autoplay);
+        assert_eq!(p.scenario.as_deref(), Some("leader-crash.scn"));
+        assert_eq!(without_embed("?embed=1&scenario=x&autoplay=1"), "?scenario=x&autoplay=1");
+        assert_eq!(without_embed("?embed=1"), "");
+        let snippet = embed_snippet("https://a.b/raft/", 3, 5, Some("split-vote.scn"));
+        assert!(snippet.starts_with("<iframe src=\"https://a.b/raft/?embed=1&autoplay=1&seed=3&servers=5&scenario=split-vote\""), "{snippet}");
+        assert!(snippet.contains("sandbox=\"allow-scripts\"") && snippet.ends_with("</iframe>"));
+        let p = parse_query(snippet.split('?').nth(1).unwrap().split('"').next().unwrap());
+        assert!(p.embed && p.autoplay && p.problems.is_empty());
     }
 
     #[test]

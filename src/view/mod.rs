@@ -9,3 +9,4 @@ mod i18n_zh;
 pub mod inspect;
 pub mod model;
 pub mod timeline;
+pub mod trace;
