@@ -87,6 +87,9 @@ pub struct AppProps {
     pub params: PageParams,
 }
 
+/// While playing, the space-time diagram is redrawn at most this often (wall time).
+const DIAGRAM_REFRESH_MS: f64 = 100.0;
+
 pub struct App {
     sim: Rc<RefCell<Sim>>,
     servers: u32,
@@ -96,6 +99,9 @@ pub struct App {
     speed: f64,
     playing: bool,
     hidden: bool,
+    /// The (time, events, wall ms) the space-time diagram last drew; while playing it is
+    /// redrawn at most every [`DIAGRAM_REFRESH_MS`], the costliest view on the page.
+    diagram_clock: std::cell::Cell<(u64, u64, f64)>,
     raf: Option<AnimationFrame>,
     last_wall_ms: Option<f64>,
     /// Fractions of a simulated microsecond not yet run.
@@ -171,6 +177,7 @@ impl Component for App {
             seed_error: None,
             speed: params.speed.unwrap_or(format::DEFAULT_SPEED),
             playing: (!reduced_motion && !params.embed) || params.autoplay,
+            diagram_clock: std::cell::Cell::new((0, 0, f64::NEG_INFINITY)),
             hidden: document.hidden(),
             raf: None,
             last_wall_ms: None,
@@ -399,6 +406,7 @@ impl Component for App {
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
+        let (diagram_now, diagram_events) = self.diagram_frame();
         let sim = self.sim.borrow();
         let servers = Rc::new(model::servers(&sim));
         let messages = Rc::new(model::messages(&sim, self.scan_back_us));
@@ -493,7 +501,7 @@ impl Component for App {
                     </aside>
                     <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} involved={involved.clone()} />
                     <div class="inside">
-                        <Diagram sim={SimHandle(self.sim.clone())} now_us={sim.now().0} events={sim.events()}
+                        <Diagram sim={SimHandle(self.sim.clone())} now_us={diagram_now} events={diagram_events}
                             actions={sim.applied_actions().len()} scan_back_us={self.scan_back_us} hot={hot} dispatch={dispatch.clone()} />
                         if let Some((id, fields)) = picked {
                             <MessageDetail id={id} fields={fields} dispatch={dispatch.clone()} />
@@ -519,6 +527,20 @@ impl Component for App {
 }
 
 impl App {
+    /// The time and event count the diagram shows: the current ones, except while playing,
+    /// when they advance at most every [`DIAGRAM_REFRESH_MS`].
+    fn diagram_frame(&self) -> (u64, u64) {
+        let sim = self.sim.borrow();
+        let (now, events) = (sim.now().0, sim.events());
+        let wall = gloo::utils::window().performance().map_or(0.0, |p| p.now());
+        let (shown_now, shown_events, at) = self.diagram_clock.get();
+        if self.playing && wall - at < DIAGRAM_REFRESH_MS && shown_now <= now {
+            return (shown_now, shown_events);
+        }
+        self.diagram_clock.set((now, events, wall));
+        (now, events)
+    }
+
     /// One animation frame: advance simulated time by the wall time since the last frame
     /// times the speed, then ask for the next frame only if still playing and visible.
     fn frame(&mut self, ctx: &Context<Self>, wall_ms: f64) -> bool {
