@@ -328,18 +328,23 @@ impl Checker {
         }
     }
 
+    /// If server `id`'s log differs from the committed prefix up to index `up_to`, the
+    /// first committed index it lacks (one prefix-hash comparison when it does not).
+    fn first_missing_committed(&self, id: ServerId, up_to: u64) -> Option<u64> {
+        let committed = |i: u64| Some(self.committed[i as usize - 1].0);
+        if up_to == 0 || self.prefix_hash(id, LogIndex(up_to)) == committed(up_to) {
+            return None;
+        }
+        (1..=up_to).find(|i| self.prefix_hash(id, LogIndex(*i)) != committed(*i))
+    }
+
     fn check_completeness(&self, node: &Node, term: Term, found: &mut Vec<Found>) {
         let c = self.committed.len() as u64;
         if c == 0 {
             return;
         }
         let id = node.id();
-        let committed_hash = self.committed[c as usize - 1].0;
-        if self.prefix_hash(id, LogIndex(c)) != Some(committed_hash) {
-            // Find the first committed entry the new leader lacks.
-            let missing = (1..=c)
-                .find(|i| self.prefix_hash(id, LogIndex(*i)) != Some(self.committed[*i as usize - 1].0))
-                .unwrap_or(c);
+        if let Some(missing) = self.first_missing_committed(id, c) {
             let (_, by, committed_term) = self.committed[missing as usize - 1];
             found.push(Found {
                 property: Property::LeaderCompleteness,
@@ -357,11 +362,7 @@ impl Checker {
         let id = node.id();
         let Some(hash) = self.prefix_hash(id, index) else { return };
         let c = self.committed.len() as u64;
-        let check_at = index.0.min(c);
-        if check_at > 0 && self.prefix_hash(id, LogIndex(check_at)) != Some(self.committed[check_at as usize - 1].0) {
-            let missing = (1..=check_at)
-                .find(|i| self.prefix_hash(id, LogIndex(*i)) != Some(self.committed[*i as usize - 1].0))
-                .unwrap_or(check_at);
+        if let Some(missing) = self.first_missing_committed(id, index.0.min(c)) {
             let (_, by, committed_term) = self.committed[missing as usize - 1];
             found.push(Found {
                 property: Property::LeaderCompleteness,
