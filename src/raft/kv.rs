@@ -27,13 +27,13 @@ impl Op {
     }
 
     /// Parses the request box's syntax: `set x 3`, `get x`, `del x`, `incr x`.
-    pub fn parse(text: &str) -> Result<Op, String> {
+    pub fn parse(text: &str) -> Result<Op, OpParseError> {
         let words: Vec<&str> = text.split_whitespace().collect();
-        let key_ok = |k: &str| -> Result<String, String> {
+        let key_ok = |k: &str| -> Result<String, OpParseError> {
             if k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.') {
                 Ok(k.to_string())
             } else {
-                Err(format!("key `{k}` may only contain letters, digits, `_`, `-` and `.`"))
+                Err(OpParseError::BadKey(k.to_string()))
             }
         };
         match words.as_slice() {
@@ -41,13 +41,44 @@ impl Op {
             ["get", key] => Ok(Op::Get { key: key_ok(key)? }),
             ["del" | "delete", key] => Ok(Op::Delete { key: key_ok(key)? }),
             ["incr", key] => Ok(Op::Incr { key: key_ok(key)? }),
-            [] => Err("empty request: expected `set KEY VALUE`, `get KEY`, `del KEY` or `incr KEY`".into()),
-            ["set", ..] => Err("`set` takes a key and a value: `set x 3`".into()),
-            ["get" | "del" | "delete" | "incr", ..] => Err(format!("`{}` takes exactly one key", words[0])),
-            [other, ..] => Err(format!(
-                "unknown operation `{other}`: expected `set`, `get`, `del` or `incr`"
-            )),
+            [] => Err(OpParseError::Empty),
+            ["set", ..] => Err(OpParseError::SetNeedsKeyAndValue),
+            ["get" | "del" | "delete" | "incr", ..] => Err(OpParseError::OneKey(words[0].to_string())),
+            [other, ..] => Err(OpParseError::Unknown(other.to_string())),
         }
+    }
+}
+
+/// Why a request did not parse. The page shows each in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpParseError {
+    Empty,
+    SetNeedsKeyAndValue,
+    /// The operation (`get`, `del`, `incr`) takes exactly one key.
+    OneKey(String),
+    Unknown(String),
+    BadKey(String),
+}
+
+impl fmt::Display for OpParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpParseError::Empty => {
+                f.write_str("empty request: expected `set KEY VALUE`, `get KEY`, `del KEY` or `incr KEY`")
+            }
+            OpParseError::SetNeedsKeyAndValue => f.write_str("`set` takes a key and a value: `set x 3`"),
+            OpParseError::OneKey(op) => write!(f, "`{op}` takes exactly one key"),
+            OpParseError::Unknown(op) => {
+                write!(f, "unknown operation `{op}`: expected `set`, `get`, `del` or `incr`")
+            }
+            OpParseError::BadKey(k) => write!(f, "key `{k}` may only contain letters, digits, `_`, `-` and `.`"),
+        }
+    }
+}
+
+impl From<OpParseError> for String {
+    fn from(e: OpParseError) -> String {
+        e.to_string()
     }
 }
 
@@ -216,10 +247,12 @@ mod tests {
 
     #[test]
     fn parse_errors_say_what_was_expected() {
-        assert!(Op::parse("").unwrap_err().contains("expected"));
-        assert!(Op::parse("put x 1").unwrap_err().contains("unknown operation `put`"));
-        assert!(Op::parse("set x").unwrap_err().contains("a key and a value"));
-        assert!(Op::parse("get x y").unwrap_err().contains("exactly one key"));
+        assert!(Op::parse("").unwrap_err().to_string().contains("expected"));
+        assert_eq!(Op::parse("put x 1").unwrap_err(), OpParseError::Unknown("put".into()));
+        assert!(Op::parse("put x 1").unwrap_err().to_string().contains("unknown operation `put`"));
+        assert!(Op::parse("set x").unwrap_err().to_string().contains("a key and a value"));
+        assert!(Op::parse("get x y").unwrap_err().to_string().contains("exactly one key"));
+        assert_eq!(Op::parse("get x!").unwrap_err(), OpParseError::BadKey("x!".into()));
         assert_eq!(Op::parse("del x").unwrap(), Op::Delete { key: "x".into() });
         assert_eq!(Op::parse("set x 3").unwrap().to_string(), "set x 3");
     }

@@ -13,7 +13,7 @@ pub mod types;
 mod tests;
 
 pub use breaks::{BreakSwitch, BreakSwitches};
-pub use kv::{ClientRequest, KvStore, Op, OpResult};
+pub use kv::{ClientRequest, KvStore, Op, OpParseError, OpResult};
 pub use log::{Entry, Payload, RaftLog};
 pub use message::{Message, MessageBody, MessageKind};
 pub use node::{

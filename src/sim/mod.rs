@@ -201,7 +201,10 @@ pub enum ActionError {
     AlreadyUp(ServerId),
     IsLeader(ServerId),
     NoLeader,
-    Membership(String),
+    Membership(ChangeError),
+    /// Adding would make the cluster larger than [`MAX_SERVERS`].
+    TooManyServers(usize),
+    NotAMember(ServerId),
     NotInFlight(MessageId),
     Invalid(String),
 }
@@ -216,6 +219,10 @@ impl fmt::Display for ActionError {
             ActionError::IsLeader(s) => write!(f, "{s} is the leader and has no election timer"),
             ActionError::NoLeader => write!(f, "there is no leader to ask; wait for an election"),
             ActionError::Membership(m) => write!(f, "membership change refused: {m}"),
+            ActionError::TooManyServers(n) => {
+                write!(f, "the cluster would have {n} servers; at most {MAX_SERVERS} are allowed")
+            }
+            ActionError::NotAMember(id) => write!(f, "{id} is not a member of the configuration"),
             ActionError::NotInFlight(id) => write!(f, "message {} is not in flight", id.0),
             ActionError::Invalid(m) => f.write_str(m),
         }
@@ -1346,17 +1353,17 @@ impl Sim {
         }
         for id in remove {
             if !target.remove(id) {
-                return Err(ActionError::Invalid(format!("{id} is not a member of the configuration {}", fmt_set(&current))));
+                return Err(ActionError::NotAMember(*id));
             }
         }
         let active_after = self.active_servers().count() + created.len();
         if active_after > MAX_SERVERS as usize {
-            return Err(ActionError::Invalid(format!("the cluster would have {active_after} servers; at most {MAX_SERVERS} are allowed")));
+            return Err(ActionError::TooManyServers(active_after));
         }
         // Ask the leader first, against a copy, so a refusal changes nothing.
         let now = self.world.now;
         let mut probe = self.world.servers[li].node.clone();
-        probe.propose_membership(now, target.clone()).map_err(|e: ChangeError| ActionError::Membership(e.to_string()))?;
+        probe.propose_membership(now, target.clone()).map_err(ActionError::Membership)?;
         // Create the new servers: empty logs, no configuration until the leader's arrives.
         let node_config = self.world.config.node_config();
         for id in &created {
@@ -1374,7 +1381,7 @@ impl Sim {
         self.world.servers[li]
             .node
             .propose_membership(now, target)
-            .map_err(|e| ActionError::Membership(e.to_string()))?;
+            .map_err(ActionError::Membership)?;
         self.process_outputs(li, before);
         self.world.liveness.groups = None;
         Ok(())

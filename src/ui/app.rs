@@ -16,7 +16,7 @@ use super::teach::{Teach, TeachMsg};
 
 mod teach_glue;
 use crate::view::inspect;
-use crate::raft::{Op, RoleKind, ServerId};
+use crate::raft::{ChangeError, Op, OpParseError, RoleKind, ServerId};
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
 use crate::view::format::{self, PageParams};
 use crate::view::i18n::{t, tf, K};
@@ -325,6 +325,13 @@ impl Component for App {
                     }
                 }
                 Err(e) => {
+                    let e = match e {
+                        OpParseError::Empty => t(K::ReqEmpty).to_string(),
+                        OpParseError::SetNeedsKeyAndValue => t(K::ReqSetNeeds).to_string(),
+                        OpParseError::OneKey(op) => tf(K::ReqOneKey, &[&op]),
+                        OpParseError::Unknown(op) => tf(K::ReqUnknown, &[&op]),
+                        OpParseError::BadKey(k) => tf(K::ReqBadKey, &[&k]),
+                    };
                     // From a server's panel the request box may be out of sight: say it here too.
                     if via.is_some() {
                         self.toast(ctx, e.clone());
@@ -348,7 +355,14 @@ impl Component for App {
                         self.partition_error = None;
                         self.act(ctx, Action::Partition { groups });
                     }
-                    Err(e) => self.partition_error = Some(e),
+                    Err(e) => {
+                        self.partition_error = Some(match e {
+                            format::PartitionError::NotAServer(w) => tf(K::PartNotAServer, &[&w]),
+                            format::PartitionError::NamedTwice(id) => tf(K::PartNamedTwice, &[&id]),
+                            format::PartitionError::EmptyGroup(g) => tf(K::PartEmptyGroup, &[&g]),
+                            format::PartitionError::OneGroup => t(K::PartOneGroup).to_string(),
+                        })
+                    }
                 }
             }
             Msg::SetLoss(loss) => self.act(ctx, Action::SetLoss { loss }),
@@ -655,9 +669,19 @@ impl App {
             ActionError::AlreadyUp(s) => tf(K::ErrAlreadyUp, &[s]),
             ActionError::IsLeader(s) => tf(K::ErrIsLeader, &[s]),
             ActionError::NoLeader => t(K::ErrNoLeader).to_string(),
-            ActionError::Membership(m) => tf(K::ErrMembership, &[m]),
+            ActionError::Membership(change) => {
+                let why = match change {
+                    ChangeError::NotLeader { .. } => t(K::ErrNoLeader).to_string(),
+                    ChangeError::ChangeInProgress { reason } => tf(K::ErrChangeInProgress, &[reason]),
+                    ChangeError::EmptyConfiguration => t(K::ErrEmptyConfiguration).to_string(),
+                    ChangeError::NoChange => t(K::ErrNoChange).to_string(),
+                };
+                tf(K::ErrMembership, &[&why])
+            }
+            ActionError::TooManyServers(n) => tf(K::ErrTooManyServers, &[n]),
+            ActionError::NotAMember(s) => tf(K::ErrNotAMember, &[s]),
             ActionError::NotInFlight(_) => t(K::ErrNotInFlight).to_string(),
-            ActionError::Invalid(m) => m.clone(),
+            ActionError::Invalid(m) => tf(K::ErrorPrefix, &[m]),
         };
         self.toast(ctx, text);
     }

@@ -141,26 +141,49 @@ pub fn embed_snippet(base: &str, seed: u64, servers: u32, scenario: Option<&str>
 /// Parses the partition field: groups of servers separated by `|`, servers by spaces or
 /// commas: `S1 S2 | S3 S4 S5`. Every group must name at least one server, and there must
 /// be at least two groups.
-pub fn parse_partition(text: &str) -> Result<Vec<Vec<ServerId>>, String> {
+pub fn parse_partition(text: &str) -> Result<Vec<Vec<ServerId>>, PartitionError> {
     let mut groups = Vec::new();
     for (g, part) in text.split('|').enumerate() {
         let mut group = Vec::new();
         for word in part.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()) {
-            let id: ServerId = word.parse()?;
+            let id: ServerId = word.parse().map_err(|_| PartitionError::NotAServer(word.to_string()))?;
             if groups.iter().flatten().chain(group.iter()).any(|s| *s == id) {
-                return Err(format!("{id} is named twice"));
+                return Err(PartitionError::NamedTwice(id));
             }
             group.push(id);
         }
         if group.is_empty() {
-            return Err(format!("group {} is empty: write groups like `S1 S2 | S3 S4 S5`", g + 1));
+            return Err(PartitionError::EmptyGroup(g + 1));
         }
         groups.push(group);
     }
     if groups.len() < 2 {
-        return Err("a partition needs two groups or more, separated by `|`: `S1 S2 | S3 S4 S5`".into());
+        return Err(PartitionError::OneGroup);
     }
     Ok(groups)
+}
+
+/// Why the partition field did not parse. The page shows each in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartitionError {
+    NotAServer(String),
+    NamedTwice(ServerId),
+    /// Group number (from 1) is empty.
+    EmptyGroup(usize),
+    OneGroup,
+}
+
+impl std::fmt::Display for PartitionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PartitionError::NotAServer(w) => write!(f, "expected a server such as S1, found `{w}`"),
+            PartitionError::NamedTwice(id) => write!(f, "{id} is named twice"),
+            PartitionError::EmptyGroup(g) => write!(f, "group {g} is empty: write groups like `S1 S2 | S3 S4 S5`"),
+            PartitionError::OneGroup => {
+                f.write_str("a partition needs two groups or more, separated by `|`: `S1 S2 | S3 S4 S5`")
+            }
+        }
+    }
 }
 
 /// Writes groups the way [`parse_partition`] reads them.
@@ -270,10 +293,11 @@ mod tests {
         let s = |n| ServerId(n);
         assert_eq!(parse_partition("S1 S2 | S3,S4 s5").unwrap(), vec![vec![s(1), s(2)], vec![s(3), s(4), s(5)]]);
         assert_eq!(parse_partition("1|2|3").unwrap().len(), 3);
-        assert!(parse_partition("S1 S2").unwrap_err().contains("two groups"));
-        assert!(parse_partition("S1 | ").unwrap_err().contains("group 2 is empty"));
-        assert!(parse_partition("S1 | S1").unwrap_err().contains("S1 is named twice"));
-        assert!(parse_partition("S1 | X").unwrap_err().contains("expected a server"));
+        assert!(parse_partition("S1 S2").unwrap_err().to_string().contains("two groups"));
+        assert!(parse_partition("S1 | ").unwrap_err().to_string().contains("group 2 is empty"));
+        assert!(parse_partition("S1 | S1").unwrap_err().to_string().contains("S1 is named twice"));
+        assert!(parse_partition("S1 | X").unwrap_err().to_string().contains("expected a server"));
+        assert_eq!(parse_partition("S1 | S2 | ").unwrap_err(), PartitionError::EmptyGroup(3));
         let groups = vec![vec![s(1)], vec![s(2), s(3)]];
         assert_eq!(parse_partition(&format_partition(&groups)).unwrap(), groups);
     }
