@@ -35,6 +35,16 @@ fn vote_req(from: u32, to: u32, term: u64, last_index: u64, last_term: u64) -> M
     msg(from, to, term, MessageBody::RequestVote { last_log_index: LogIndex(last_index), last_log_term: Term(last_term) })
 }
 
+/// An AppendEntries body: prevLogIndex, prevLogTerm, entries, leaderCommit.
+fn append(prev_index: u64, prev_term: u64, entries: Vec<Entry>, commit: u64) -> MessageBody {
+    MessageBody::AppendEntries {
+        prev_log_index: LogIndex(prev_index),
+        prev_log_term: Term(prev_term),
+        entries,
+        leader_commit: LogIndex(commit),
+    }
+}
+
 fn grant(from: u32, to: u32, term: u64) -> Message {
     msg(from, to, term, MessageBody::RequestVoteReply { granted: true })
 }
@@ -148,12 +158,7 @@ fn a_candidate_steps_down_for_a_leader_of_its_term() {
     let mut c = node(2, 3);
     c.handle_election_timeout(T0);
     outputs(&mut c);
-    let ae = MessageBody::AppendEntries {
-        prev_log_index: LogIndex(0),
-        prev_log_term: Term(0),
-        entries: vec![],
-        leader_commit: LogIndex(0),
-    };
+    let ae = append(0, 0, vec![], 0);
     c.step(T0, msg(1, 2, 1, ae));
     assert_eq!(c.role_kind(), RoleKind::Follower);
     assert_eq!(c.leader(), Some(ServerId(1)));
@@ -163,24 +168,14 @@ fn a_candidate_steps_down_for_a_leader_of_its_term() {
 fn consistency_check_fails_where_logs_differ_and_conflicts_are_truncated() {
     let mut f = node_with_log(2, 3, 3, &[1, 1, 2, 2]);
     // prevLogIndex 3 with term 3: the follower has term 2 there.
-    let bad = MessageBody::AppendEntries {
-        prev_log_index: LogIndex(3),
-        prev_log_term: Term(3),
-        entries: vec![],
-        leader_commit: LogIndex(0),
-    };
+    let bad = append(3, 3, vec![], 0);
     f.step(T0, msg(1, 2, 3, bad));
     assert_eq!(
         sent(&outputs(&mut f))[0].body,
         MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(2) }
     );
     // Matching at 2; the new entry of term 3 at index 3 replaces the two of term 2.
-    let good = MessageBody::AppendEntries {
-        prev_log_index: LogIndex(2),
-        prev_log_term: Term(1),
-        entries: vec![Entry { term: Term(3), payload: Payload::Noop }],
-        leader_commit: LogIndex(3),
-    };
+    let good = append(2, 1, vec![Entry { term: Term(3), payload: Payload::Noop }], 3);
     f.step(T0, msg(1, 2, 3, good));
     let out = outputs(&mut f);
     assert!(out.contains(&Output::SaveLog { from: LogIndex(3), last: LogIndex(3) }));
@@ -196,12 +191,7 @@ fn consistency_check_fails_where_logs_differ_and_conflicts_are_truncated() {
 #[test]
 fn a_reordered_old_append_does_not_truncate_newer_entries() {
     let mut f = node_with_log(2, 3, 1, &[1, 1, 1]);
-    let old = MessageBody::AppendEntries {
-        prev_log_index: LogIndex(0),
-        prev_log_term: Term(0),
-        entries: vec![Entry { term: Term(1), payload: Payload::Noop }],
-        leader_commit: LogIndex(0),
-    };
+    let old = append(0, 0, vec![Entry { term: Term(1), payload: Payload::Noop }], 0);
     f.step(T0, msg(1, 2, 1, old));
     assert_eq!(f.log().last_index(), LogIndex(3));
 }
@@ -281,12 +271,7 @@ fn followers_redirect_clients_to_the_leader_they_know() {
         f.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Get { key: "x".into() } }),
         Err(ProposeError::NotLeader { leader_hint: None })
     );
-    let hb = MessageBody::AppendEntries {
-        prev_log_index: LogIndex(0),
-        prev_log_term: Term(0),
-        entries: vec![],
-        leader_commit: LogIndex(0),
-    };
+    let hb = append(0, 0, vec![], 0);
     f.step(T0, msg(1, 2, 1, hb));
     assert_eq!(
         f.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Get { key: "x".into() } }),
@@ -311,12 +296,7 @@ fn a_retry_of_an_applied_request_is_answered_without_appending() {
 #[test]
 fn requests_are_ignored_within_the_minimum_election_timeout_of_a_leader() {
     let mut f = node(2, 3);
-    let hb = MessageBody::AppendEntries {
-        prev_log_index: LogIndex(0),
-        prev_log_term: Term(0),
-        entries: vec![],
-        leader_commit: LogIndex(0),
-    };
+    let hb = append(0, 0, vec![], 0);
     f.step(Time::from_ms(1000), msg(1, 2, 1, hb));
     outputs(&mut f);
     // 100 ms later a removed server asks for votes in a higher term: ignored.

@@ -7,7 +7,7 @@
 use super::ast::*;
 use super::error::ScenarioError;
 use crate::raft::{MembershipEvent, OpResult, ServerId, Time};
-use crate::sim::{Action, ActionError, ClientStatus, Sim, StepEvent, StepKind};
+use crate::sim::{Action, ActionError, ClientStatus, Sim, StepEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -264,10 +264,7 @@ impl<'a> Runner<'a> {
     }
 
     fn trace_event(trace: &mut Vec<TraceLine>, sim: &Sim, e: &StepEvent) {
-        let text = match &e.kind {
-            StepKind::Delivered { id } | StepKind::Dropped { id, .. } => format!("{} [message {}]", sim.describe(&e.kind), id.0),
-            other => other.to_string(),
-        };
+        let text = sim.describe(&e.kind);
         trace.push(TraceLine { time: e.time, event: Some(e.index), line: None, text });
     }
 

@@ -18,6 +18,14 @@ pub mod workload;
 #[cfg(test)]
 mod tests;
 
+/// A default cluster with the given seed, run until it has a leader (for tests).
+#[cfg(test)]
+pub(crate) fn elected(seed: u64) -> Sim {
+    let mut sim = Sim::new(SimConfig { seed, ..SimConfig::default() }).unwrap();
+    sim.run_until_leader(Duration::from_ms(5_000)).expect("a leader");
+    sim
+}
+
 use crate::raft::{
     BreakSwitch, BreakSwitches, ChangeError, ClientId, ClientRequest, Configuration, Duration, Entry, LogIndex,
     MembershipEvent, Message, Node, NodeConfig, Op, OpResult, Output, ProposeError, Proposed, RoleKind, ServerId,
@@ -609,14 +617,7 @@ impl Sim {
 
     /// What a step did, in words, with the message's contents for deliveries and drops.
     pub fn describe(&self, kind: &StepKind) -> String {
-        let message = |id: &MessageId| self.history.messages.get(id.0 as usize).map(|m| m.message.summary());
-        match kind {
-            StepKind::Delivered { id } => format!("deliver {}", message(id).unwrap_or_default()),
-            StepKind::Dropped { id, reason } => {
-                format!("drop ({reason:?}) {}", message(id).unwrap_or_default())
-            }
-            other => other.to_string(),
-        }
+        describe_step(&self.history, Some(kind))
     }
 
     // ---- Running ----------------------------------------------------------------------
@@ -916,18 +917,7 @@ impl Sim {
             let world = &mut self.world;
             let history = &self.history;
             let current = world.current_event.as_ref();
-            let describe = || {
-                current.map_or_else(
-                    || "start".to_string(),
-                    |k| match k {
-                        StepKind::Delivered { id } | StepKind::Dropped { id, .. } => {
-                            let summary = history.messages.get(id.0 as usize).map(|m| m.message.summary());
-                            format!("{k}: {}", summary.unwrap_or_default())
-                        }
-                        other => other.to_string(),
-                    },
-                )
-            };
+            let describe = || describe_step(history, current);
             world.checker.observe(&world.servers[i].node, was_leader, &outputs, world.now, world.events, &describe);
         }
         let id = ServerId(i as u32 + 1);
@@ -1416,7 +1406,7 @@ impl Sim {
                 Duration(now.0 - since.0),
                 LIVENESS_TIMEOUTS
             );
-            let event = self.world.current_event.as_ref().map_or_else(|| "start".into(), |k| k.to_string());
+            let event = describe_step(&self.history, self.world.current_event.as_ref());
             self.world.checker.report(Violation {
                 property: Property::Liveness,
                 time: now,
@@ -1503,6 +1493,19 @@ impl ServerSlot {
 
 fn fmt_set(set: &BTreeSet<ServerId>) -> String {
     Configuration::Simple { voters: set.clone() }.to_string()
+}
+
+/// An event in words (`start` before the first), with the message's contents for a
+/// delivery or a drop: `deliver message 12: S1→S3 t2 AppendEntries …`.
+fn describe_step(history: &History, kind: Option<&StepKind>) -> String {
+    match kind {
+        None => "start".to_string(),
+        Some(k @ (StepKind::Delivered { id } | StepKind::Dropped { id, .. })) => {
+            let summary = history.messages.get(id.0 as usize).map(|m| m.message.summary());
+            format!("{k}: {}", summary.unwrap_or_default())
+        }
+        Some(other) => other.to_string(),
+    }
 }
 
 /// FNV-1a: a tiny hash that gives the same answer on every platform.

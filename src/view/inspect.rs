@@ -285,13 +285,9 @@ pub fn message_fields(m: &MessageRecord, now: Time) -> Vec<(K, String)> {
 mod tests {
     use super::*;
     use crate::raft::{BreakSwitch, Duration};
-    use crate::sim::{Action, SimConfig};
+    use crate::sim::Action;
 
-    fn elected(seed: u64) -> Sim {
-        let mut sim = Sim::new(SimConfig { seed, ..SimConfig::default() }).unwrap();
-        sim.run_until_leader(Duration::from_ms(5_000)).expect("a leader");
-        sim
-    }
+    use crate::sim::elected;
 
     #[test]
     fn an_add_server_change_shows_both_majorities_until_it_is_done() {

@@ -412,11 +412,7 @@ mod tests {
     use crate::raft::{Duration, Op};
     use crate::sim::{Action, SimConfig};
 
-    fn elected(seed: u64) -> Sim {
-        let mut sim = Sim::new(SimConfig { seed, ..SimConfig::default() }).unwrap();
-        sim.run_until_leader(Duration::from_ms(5_000)).expect("a leader");
-        sim
-    }
+    use crate::sim::elected;
 
     #[test]
     fn the_ring_shows_one_leader_and_running_timers_on_the_others() {
