@@ -37,6 +37,7 @@ impl Op {
             }
         };
         match words.as_slice() {
+            ["set", _, value] if value.contains('|') => Err(OpParseError::BadValue(value.to_string())),
             ["set", key, value] => Ok(Op::Set { key: key_ok(key)?, value: value.to_string() }),
             ["get", key] => Ok(Op::Get { key: key_ok(key)? }),
             ["del" | "delete", key] => Ok(Op::Delete { key: key_ok(key)? }),
@@ -58,6 +59,9 @@ pub enum OpParseError {
     OneKey(String),
     Unknown(String),
     BadKey(String),
+    /// A value holds `|`, which the scenario format (and so a share link) reads as a
+    /// separator.
+    BadValue(String),
 }
 
 impl fmt::Display for OpParseError {
@@ -72,6 +76,7 @@ impl fmt::Display for OpParseError {
                 write!(f, "unknown operation `{op}`: expected `set`, `get`, `del` or `incr`")
             }
             OpParseError::BadKey(k) => write!(f, "key `{k}` may only contain letters, digits, `_`, `-` and `.`"),
+            OpParseError::BadValue(v) => write!(f, "value `{v}` may not contain `|`"),
         }
     }
 }
@@ -253,6 +258,7 @@ mod tests {
         assert!(Op::parse("set x").unwrap_err().to_string().contains("a key and a value"));
         assert!(Op::parse("get x y").unwrap_err().to_string().contains("exactly one key"));
         assert_eq!(Op::parse("get x!").unwrap_err(), OpParseError::BadKey("x!".into()));
+        assert_eq!(Op::parse("set x a|b").unwrap_err(), OpParseError::BadValue("a|b".into()));
         assert_eq!(Op::parse("del x").unwrap(), Op::Delete { key: "x".into() });
         assert_eq!(Op::parse("set x 3").unwrap().to_string(), "set x 3");
     }

@@ -5,7 +5,7 @@
 
 use crate::raft::{BreakSwitch, Duration, Op, RoleKind, ServerId, Time};
 use crate::sim::checker::Property;
-use crate::sim::{InitialState, SimConfig};
+use crate::sim::{Action, InitialState, MessageId, SimConfig};
 use serde::{Deserialize, Serialize};
 
 /// A whole scenario file.
@@ -183,6 +183,45 @@ pub enum Command {
         switch: BreakSwitch,
         on: bool,
     },
+}
+
+impl Command {
+    /// The one action this command is, with `server` resolving each server reference.
+    /// `None` for the commands that need the running cluster to become actions:
+    /// `align-timers all`, `isolate` and `drop next`/`drop all` (the runner handles them).
+    pub fn action<E>(&self, server: impl Fn(&ServerRef) -> Result<ServerId, E>) -> Option<Result<Action, E>> {
+        let all = |refs: &[ServerRef]| refs.iter().map(&server).collect::<Result<Vec<_>, E>>();
+        let action = || -> Result<Option<Action>, E> {
+            Ok(Some(match self {
+                Command::Crash { server: s } => Action::Crash { server: server(s)? },
+                Command::Restart { server: s } => Action::Restart { server: server(s)? },
+                Command::Timeout { server: s } => Action::ForceTimeout { server: server(s)? },
+                Command::AlignTimers { servers: ServerSet::List(list) } => Action::AlignTimers { servers: all(list)? },
+                Command::SpreadTimers => Action::SpreadTimers,
+                Command::Request { via, op } => Action::ClientRequest { via: server(via)?, op: op.clone() },
+                Command::Membership { add, remove } => {
+                    Action::ChangeMembership { add: add.clone(), remove: all(remove)? }
+                }
+                Command::Partition { groups } => {
+                    Action::Partition { groups: groups.iter().map(|g| all(g)).collect::<Result<_, E>>()? }
+                }
+                Command::Heal => Action::Heal,
+                Command::Cut { from, to, both } => Action::CutLink { from: server(from)?, to: server(to)?, both: *both },
+                Command::Restore { from, to, both } => {
+                    Action::RestoreLink { from: server(from)?, to: server(to)?, both: *both }
+                }
+                Command::DropMessage { id } => Action::DropMessage { id: MessageId(*id) },
+                Command::Loss { loss } => Action::SetLoss { loss: *loss },
+                Command::Duplication { duplication } => Action::SetDuplication { duplication: *duplication },
+                Command::Latency { min_ms, max_ms } => Action::SetLatency { min_ms: *min_ms, max_ms: *max_ms },
+                Command::Break { switch, on } => Action::SetBreak { switch: *switch, on: *on },
+                Command::AlignTimers { servers: ServerSet::All } | Command::Isolate { .. } | Command::DropBetween { .. } => {
+                    return Ok(None)
+                }
+            }))
+        };
+        action().transpose()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,18 +1,23 @@
 //! The one error type of the scenario boundary: where in the text, and what to write
-//! instead.
+//! instead. What went wrong is data ([`Expected`], [`Invalid`]), so that the page can say
+//! it in the reader's language (`view::format::scenario_error`); `Display` is the English
+//! that the command line prints.
 
-use thiserror::Error;
+use super::ast::Phase;
+use crate::raft::{BreakSwitch, OpParseError, ServerId};
+use crate::sim::checker::Property;
+use crate::sim::ConfigError;
+use std::fmt;
 
 /// Why a scenario text was refused. Lines and columns count from 1; a column counts
 /// characters, not bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScenarioError {
-    /// A word or number was not what the grammar allows here.
-    #[error("line {line}, column {column}: expected {expected}, found {found}")]
-    Expected { line: usize, column: usize, expected: String, found: String },
+    /// A word or number was not what the grammar allows here. `found` is the word as
+    /// written, `None` at the end of the line.
+    Expected { line: usize, column: usize, expected: Expected, found: Option<String> },
     /// The statement is well formed but cannot be used as written.
-    #[error("line {line}, column {column}: {message}")]
-    Invalid { line: usize, column: usize, message: String },
+    Invalid { line: usize, column: usize, reason: Invalid },
 }
 
 impl ScenarioError {
@@ -30,8 +35,243 @@ impl ScenarioError {
     /// (`file.scn:3:7: ...`).
     pub fn message(&self) -> String {
         match self {
-            ScenarioError::Expected { expected, found, .. } => format!("expected {expected}, found {found}"),
-            ScenarioError::Invalid { message, .. } => message.clone(),
+            ScenarioError::Expected { expected, found: Some(w), .. } => format!("expected {expected}, found `{w}`"),
+            ScenarioError::Expected { expected, found: None, .. } => format!("expected {expected}, found end of line"),
+            ScenarioError::Invalid { reason, .. } => reason.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line(), self.column(), self.message())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// What the grammar allows where a scenario went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// A keyword or symbol of the grammar: `->`, `=`, `leader`.
+    Word(&'static str),
+    EndOfLine,
+    Server,
+    /// A server, `leader` or a `let` name.
+    ServerRef,
+    AllOrServerRef,
+    Duration,
+    Range,
+    Probability,
+    BreakSwitch,
+    OnOff,
+    Arrow,
+    Request,
+    /// Text after the metadata key written (`title`).
+    MetadataText(String),
+    MetadataKey,
+    AfterAt,
+    Statement,
+    Name,
+    Key,
+    ValueOrNone,
+    Result,
+    CommandAfterColon,
+    /// A key for the operation written (`get`).
+    KeyFor(String),
+    /// A value for the operation written (`set`).
+    ValueFor(String),
+    EventCount,
+    ServerCount,
+    Seed,
+    EntryCount,
+    Term,
+    MessageNumber,
+    LeaderCount,
+    UpCount,
+    LogTerm,
+    LogIndex,
+    RequestNumber,
+    Membership,
+    PartitionBar,
+    DropWhat,
+    LogEntry,
+    LogOp,
+    TimeOrCondition,
+    RunSpec,
+    Condition,
+    GoalRest,
+    Role,
+    Phase,
+    Property,
+}
+
+impl Expected {
+    /// The names to choose from, for the kinds that list them (`Phase`, `Property`,
+    /// `BreakSwitch`): `` `a`, `b`, `c` ``. Empty for the others.
+    pub fn choices(&self) -> String {
+        let names: Vec<&str> = match self {
+            Expected::BreakSwitch => BreakSwitch::ALL.iter().map(|b| b.name()).collect(),
+            Expected::Phase => Phase::ALL.iter().map(|p| p.name()).collect(),
+            Expected::Property => Property::SAFETY.iter().chain(&[Property::Liveness]).map(|p| p.slug()).collect(),
+            _ => Vec::new(),
+        };
+        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Expected::*;
+        const SERVER_REF: &str = "a server such as S1, `leader`, or a name bound by `let`";
+        const CONDITION: &str = "a condition such as `leader S1`, `one leader`, `committed 3 on all` or `safe`";
+        let text = match self {
+            Word(w) => return write!(f, "`{w}`"),
+            MetadataText(key) => return write!(f, "some text after `{key}:`"),
+            KeyFor(op) => return write!(f, "a key for `{op}`"),
+            ValueFor(op) => return write!(f, "a value for `{op}`"),
+            AllOrServerRef => return write!(f, "`all` or {SERVER_REF}"),
+            TimeOrCondition => return write!(f, "a time such as 2s, or {CONDITION}"),
+            BreakSwitch => return write!(f, "a break-switch: one of {}", self.choices()),
+            Phase => return write!(f, "a membership phase: one of {}", self.choices()),
+            Property => return write!(f, "a property: one of {}", self.choices()),
+            EndOfLine => "end of line",
+            Server => "a server such as S1",
+            ServerRef => SERVER_REF,
+            Duration => "a duration such as 150ms or 2s",
+            Range => "a range such as 150ms..300ms",
+            Probability => "a probability such as 0.1 or 10%",
+            OnOff => "`on` or `off`",
+            Arrow => "`->` (one way) or `<->` (both ways)",
+            Request => "a request: `set KEY VALUE`, `get KEY`, `del KEY` or `incr KEY`",
+            MetadataKey => {
+                "`title:`, `description:`, `step:`, `question:`, `answer:` or `goal:` (or one of them with `-zh`)"
+            }
+            AfterAt => "an action or an expectation after `at TIME`",
+            Statement => "a statement such as `crash S1`, `run 500ms`, `expect leader S1` or `title: ...`",
+            Name => "a name",
+            Key => "a key",
+            ValueOrNone => "a value, or `none` for a missing key",
+            Result => "a result such as ok or 3",
+            CommandAfterColon => "a command after `:`, such as `set x 1`",
+            EventCount => "a number of events",
+            ServerCount => "a number of servers",
+            Seed => "a seed (a whole number)",
+            EntryCount => "a number of entries",
+            Term => "a term (a whole number)",
+            MessageNumber => "a message number",
+            LeaderCount => "a number of leaders",
+            UpCount => "a number of servers, as in `up 3`",
+            LogTerm => "the term of a log entry",
+            LogIndex => "a log index",
+            RequestNumber => "the number of a request (1 for the first)",
+            Membership => "`add` or `remove`, as in `membership add S6` or `membership remove S1`",
+            PartitionBar => "`|` between groups, as in `partition S1 S2 | S3 S4 S5`",
+            DropWhat => "`message N`, `next S1 -> S2` or `all S1 -> S2`",
+            LogEntry => "a log entry: its term (such as 2), or TERM:COMMAND (such as 2:set x 1)",
+            LogOp => "`noop`, `set`, `get`, `del` or `incr`",
+            RunSpec => "a duration such as 500ms, or `until`",
+            Condition => CONDITION,
+            GoalRest => "`and` and another condition, `for` and a duration, or the end of the line",
+            Role => "`leader`, `follower`, `candidate`, `down`, `up` or `retired`",
+        };
+        f.write_str(text)
+    }
+}
+
+/// Why a well-formed statement cannot be used. The strings are the words as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    /// A number too large for 64 bits.
+    TooLarge(String),
+    /// A word shaped like a server (`S12`) beyond the largest cluster.
+    NoServer(String),
+    /// A server range written backwards (`S3..S1`): the range, its low and high ends.
+    ServerRangeBackwards(String, ServerId, ServerId),
+    NotWholeMs(String),
+    /// A range of durations written backwards (`300ms..150ms`).
+    RangeBackwards(String),
+    NotAProbability(String),
+    /// A number with no unit (`500`).
+    NeedsUnit(String),
+    /// The unit, and the duration it ends.
+    UnknownUnit(String, String),
+    NotANumber(String),
+    TooLong(String),
+    FinerThanMicrosecond(String),
+    /// A client request that does not parse.
+    Op(OpParseError),
+    /// A set-up keyword after the set-up ended.
+    SetupAfterStart(String),
+    AtBeforeRun,
+    NotAName(String),
+    NameTaken(String),
+    ClusterSize(u64),
+    EntriesPerAppend(u64),
+    LogTwice(ServerId),
+    /// The settings as a whole are refused.
+    Config(ConfigError),
+    /// A server set up beyond `servers N`: the server, N.
+    BeyondCluster(ServerId, u32),
+    /// A server's term below its last entry's: the server, its term, the entry's term.
+    TermBelowLog(ServerId, u64, u64),
+    /// A vote for a server beyond `servers N`: the voter, the vote, N.
+    VoteBeyond(ServerId, ServerId, u32),
+    /// Log terms decrease: the entry's index, its term, the previous entry's term.
+    TermsDecrease(u64, u64, u64),
+    /// A metadata key given twice (the key as written).
+    MetadataTwice(String),
+    /// A key that belongs to a `step:`, with none before it.
+    NeedsStep(String),
+    /// A step's `question:` or `answer:` given twice.
+    StepHasTwo(String),
+    /// Not one action with its servers written out (a share link's action line).
+    NotOneAction(String),
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Invalid::*;
+        match self {
+            TooLarge(n) => write!(f, "`{n}` is too large"),
+            NoServer(s) => write!(f, "there is no server {s}: servers are S1 to S{}", crate::sim::MAX_SERVERS),
+            ServerRangeBackwards(r, lo, hi) => write!(f, "the range {r} runs backwards: write {lo}..{hi}"),
+            NotWholeMs(d) => write!(f, "{d} is not a whole number of milliseconds"),
+            RangeBackwards(r) => write!(f, "the range {r} runs backwards: the minimum comes first"),
+            NotAProbability(p) => write!(f, "`{p}` is not between 0 and 1 (or 0% and 100%)"),
+            NeedsUnit(n) => write!(f, "`{n}` needs a unit: write {n}ms or {n}s"),
+            UnknownUnit(unit, d) => write!(f, "unknown unit `{unit}` in `{d}`: use us, ms, s or min"),
+            NotANumber(d) => write!(f, "`{d}` is not a number with a unit"),
+            TooLong(d) => write!(f, "`{d}` is too long"),
+            FinerThanMicrosecond(d) => write!(f, "`{d}` is finer than a microsecond, the simulator's smallest step"),
+            Op(e) => e.fmt(f),
+            SetupAfterStart(k) => write!(
+                f,
+                "`{k}` sets up the cluster, so it must come before the first action, run or expectation"
+            ),
+            AtBeforeRun => f.write_str("`at` goes before an action or an expectation, not before `run` or `step`"),
+            NotAName(n) => {
+                write!(f, "`{n}` is not a name: use letters, digits, `_` and `-`, starting with a letter")
+            }
+            NameTaken(n) => write!(f, "`{n}` already means something here; choose another name"),
+            ClusterSize(n) => write!(f, "a cluster has 1 to {} servers, not {n}", crate::sim::MAX_SERVERS),
+            EntriesPerAppend(n) => write!(f, "max entries per append must be from 1 to 1000000, not {n}"),
+            LogTwice(s) => write!(f, "{s}'s log was already given"),
+            Config(e) => e.fmt(f),
+            BeyondCluster(s, n) => {
+                write!(f, "there is no {s}: the cluster has {n} servers (write `servers {}` to have more)", s.0)
+            }
+            TermBelowLog(s, term, last) => {
+                write!(f, "{s}'s term {term} is below the term {last} of its last log entry")
+            }
+            VoteBeyond(s, v, n) => write!(f, "{s} voted for {v}, but the cluster has {n} servers"),
+            TermsDecrease(index, term, prev) => {
+                write!(f, "log terms never decrease: entry {index} has term {term} after term {prev}")
+            }
+            MetadataTwice(k) => write!(f, "a scenario has one `{k}:` line; this is the second"),
+            NeedsStep(k) => write!(f, "`{k}:` belongs to a `step:`: write it on the lines right after one"),
+            StepHasTwo(k) => write!(f, "this step already has a `{k}:`"),
+            NotOneAction(a) => write!(f, "`{a}` is not one action with its servers written out"),
         }
     }
 }

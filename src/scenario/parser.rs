@@ -6,7 +6,7 @@
 //! number is parsed with checked arithmetic and every index is bounds-checked.
 
 use super::ast::*;
-use super::error::ScenarioError;
+use super::error::{Expected, Invalid, ScenarioError};
 use crate::raft::{BreakSwitch, ClientId, ClientRequest, Duration, Entry, Op, Payload, RoleKind, ServerId, Term, Time};
 use crate::sim::checker::Property;
 use crate::sim::{InitialState, SimConfig, MAX_SERVERS};
@@ -44,6 +44,27 @@ pub fn parse(text: &str) -> Result<Scenario> {
         initial: p.initial,
         statements: p.statements,
     })
+}
+
+/// Reads one action written the way [`Action`]'s `Display` writes it (`crash S1`,
+/// `partition S1 S2 | S3`, `latency 5..30ms`): how a share link keeps the user's actions.
+/// Servers must be written out (`S1`, not `leader`), and the statement must be a single
+/// action (not `isolate`, `drop next` or `align-timers all`). Columns count from 1.
+pub fn parse_action(text: &str) -> Result<crate::sim::Action> {
+    let names = BTreeSet::new();
+    let mut c = Cursor { toks: tokenize(text), pos: 0, line: 1, end_col: text.chars().count() + 1, names: &names };
+    let keyword = c.peek().map(|t| t.text.to_ascii_lowercase()).unwrap_or_default();
+    c.advance();
+    let command = Parser::default().command(&mut c, &keyword)?;
+    c.finish()?;
+    let literal = |r: &ServerRef| match r {
+        ServerRef::Id(id) => Ok(*id),
+        _ => Err(()),
+    };
+    match command.action(literal) {
+        Some(Ok(action)) => Ok(action),
+        _ => Err(c.invalid(1, Invalid::NotOneAction(text.trim().to_string()))),
+    }
 }
 
 /// One server's set-up as written, with where each part was written (for errors).
@@ -135,10 +156,6 @@ fn tokenize(line: &str) -> Vec<Tok<'_>> {
     toks
 }
 
-fn quote(s: &str) -> String {
-    format!("`{s}`")
-}
-
 struct Cursor<'a> {
     toks: Vec<Tok<'a>>,
     pos: usize,
@@ -161,19 +178,19 @@ impl<'a> Cursor<'a> {
     fn col(&self) -> usize {
         self.peek().map_or(self.end_col, |t| t.col)
     }
-    fn found(&self) -> String {
-        self.peek().map_or_else(|| "end of line".to_string(), |t| quote(t.text))
+    fn found(&self) -> Option<String> {
+        self.peek().map(|t| t.text.to_string())
     }
     fn advance(&mut self) -> Option<Tok<'a>> {
         let t = self.peek()?;
         self.pos += 1;
         Some(t)
     }
-    fn expected(&self, what: impl Into<String>) -> ScenarioError {
-        ScenarioError::Expected { line: self.line, column: self.col(), expected: what.into(), found: self.found() }
+    fn expected(&self, expected: Expected) -> ScenarioError {
+        ScenarioError::Expected { line: self.line, column: self.col(), expected, found: self.found() }
     }
-    fn invalid(&self, col: usize, message: impl Into<String>) -> ScenarioError {
-        ScenarioError::Invalid { line: self.line, column: col, message: message.into() }
+    fn invalid(&self, column: usize, reason: Invalid) -> ScenarioError {
+        ScenarioError::Invalid { line: self.line, column, reason }
     }
     fn eat(&mut self, word: &str) -> bool {
         if self.peek_is(word) {
@@ -183,11 +200,11 @@ impl<'a> Cursor<'a> {
             false
         }
     }
-    fn expect_word(&mut self, word: &str) -> Result<()> {
+    fn expect_word(&mut self, word: &'static str) -> Result<()> {
         if self.eat(word) {
             Ok(())
         } else {
-            Err(self.expected(quote(word)))
+            Err(self.expected(Expected::Word(word)))
         }
     }
     /// The statement must end here.
@@ -195,11 +212,11 @@ impl<'a> Cursor<'a> {
         if self.at_end() {
             Ok(())
         } else {
-            Err(self.expected("end of line"))
+            Err(self.expected(Expected::EndOfLine))
         }
     }
     /// A word (anything but `|`), for keys and values.
-    fn word(&mut self, what: &str) -> Result<Tok<'a>> {
+    fn word(&mut self, what: Expected) -> Result<Tok<'a>> {
         match self.peek() {
             Some(t) if t.text != "|" => {
                 self.pos += 1;
@@ -208,14 +225,14 @@ impl<'a> Cursor<'a> {
             _ => Err(self.expected(what)),
         }
     }
-    fn u64(&mut self, what: &str) -> Result<u64> {
+    fn u64(&mut self, what: Expected) -> Result<u64> {
         match self.peek() {
             Some(t) if t.text.bytes().all(|b| b.is_ascii_digit()) => match t.text.parse::<u64>() {
                 Ok(n) => {
                     self.pos += 1;
                     Ok(n)
                 }
-                Err(_) => Err(self.invalid(t.col, format!("{} is too large", quote(t.text)))),
+                Err(_) => Err(self.invalid(t.col, Invalid::TooLarge(t.text.to_string()))),
             },
             _ => Err(self.expected(what)),
         }
@@ -227,14 +244,14 @@ impl<'a> Cursor<'a> {
     // ---- Servers ----------------------------------------------------------------------
 
     fn server_id(&mut self) -> Result<ServerId> {
-        let Some(t) = self.peek() else { return Err(self.expected("a server such as S1")) };
+        let Some(t) = self.peek() else { return Err(self.expected(Expected::Server)) };
         match parse_server_token(t.text) {
             Some(Ok(id)) => {
                 self.pos += 1;
                 Ok(id)
             }
             Some(Err(message)) => Err(self.invalid(t.col, message)),
-            None => Err(self.expected("a server such as S1")),
+            None => Err(self.expected(Expected::Server)),
         }
     }
 
@@ -243,7 +260,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn server_ref(&mut self) -> Result<ServerRef> {
-        let Some(t) = self.peek() else { return Err(self.expected(SERVER_REF)) };
+        let Some(t) = self.peek() else { return Err(self.expected(Expected::ServerRef)) };
         if t.text.eq_ignore_ascii_case("leader") {
             self.pos += 1;
             return Ok(ServerRef::Leader);
@@ -258,7 +275,7 @@ impl<'a> Cursor<'a> {
                 Ok(ServerRef::Id(id))
             }
             Some(Err(message)) => Err(self.invalid(t.col, message)),
-            None => Err(self.expected(SERVER_REF)),
+            None => Err(self.expected(Expected::ServerRef)),
         }
     }
 
@@ -275,7 +292,7 @@ impl<'a> Cursor<'a> {
             }
         }
         if out.is_empty() {
-            return Err(self.expected(SERVER_REF));
+            return Err(self.expected(Expected::ServerRef));
         }
         Ok(out)
     }
@@ -293,7 +310,7 @@ impl<'a> Cursor<'a> {
             }
         }
         if out.is_empty() {
-            return Err(self.expected("a server such as S1"));
+            return Err(self.expected(Expected::Server));
         }
         Ok(out)
     }
@@ -305,7 +322,7 @@ impl<'a> Cursor<'a> {
         let a = a.map_err(|m| self.invalid(t.col, m))?;
         let b = b.map_err(|m| self.invalid(t.col, m))?;
         if a > b {
-            return Err(self.invalid(t.col, format!("the range {} runs backwards: write {b}..{a}", t.text)));
+            return Err(self.invalid(t.col, Invalid::ServerRangeBackwards(t.text.to_string(), b, a)));
         }
         self.pos += 1;
         Ok(Some((a.0..=b.0).map(ServerId).collect()))
@@ -318,7 +335,7 @@ impl<'a> Cursor<'a> {
         }
         match self.server_refs() {
             Ok(list) => Ok(ServerSet::List(list)),
-            Err(_) => Err(self.expected(format!("`all` or {SERVER_REF}"))),
+            Err(_) => Err(self.expected(Expected::AllOrServerRef)),
         }
     }
 
@@ -334,7 +351,7 @@ impl<'a> Cursor<'a> {
     // ---- Quantities -------------------------------------------------------------------
 
     fn duration(&mut self) -> Result<Duration> {
-        let Some(t) = self.peek() else { return Err(self.expected("a duration such as 150ms or 2s")) };
+        let Some(t) = self.peek() else { return Err(self.expected(Expected::Duration)) };
         let d = parse_duration(t.text, None).map_err(|m| self.duration_error(t, m))?;
         self.pos += 1;
         Ok(d)
@@ -345,10 +362,10 @@ impl<'a> Cursor<'a> {
             DurationError::NotADuration => ScenarioError::Expected {
                 line: self.line,
                 column: t.col,
-                expected: "a duration such as 150ms or 2s".into(),
-                found: quote(t.text),
+                expected: Expected::Duration,
+                found: Some(t.text.to_string()),
             },
-            DurationError::Invalid(message) => self.invalid(t.col, message),
+            DurationError::Invalid(reason) => self.invalid(t.col, reason),
         }
     }
 
@@ -356,13 +373,13 @@ impl<'a> Cursor<'a> {
     fn duration_ms(&mut self) -> Result<u64> {
         let col = self.col();
         let d = self.duration()?;
-        whole_ms(d).ok_or_else(|| self.invalid(col, format!("{d} is not a whole number of milliseconds")))
+        whole_ms(d).ok_or_else(|| self.invalid(col, Invalid::NotWholeMs(d.to_string())))
     }
 
     /// `150ms..300ms`, `150..300ms` or a single duration (both ends equal), in whole
     /// milliseconds.
     fn range_ms(&mut self) -> Result<(u64, u64)> {
-        let Some(t) = self.peek() else { return Err(self.expected("a range such as 150ms..300ms")) };
+        let Some(t) = self.peek() else { return Err(self.expected(Expected::Range)) };
         let (min, max) = match t.text.split_once("..") {
             Some((a, b)) => {
                 let unit = unit_of(b);
@@ -375,8 +392,8 @@ impl<'a> Cursor<'a> {
                     DurationError::NotADuration => ScenarioError::Expected {
                         line: self.line,
                         column: t.col,
-                        expected: "a range such as 150ms..300ms".into(),
-                        found: quote(t.text),
+                        expected: Expected::Range,
+                        found: Some(t.text.to_string()),
                     },
                     other => self.duration_error(t, other),
                 })?;
@@ -384,10 +401,10 @@ impl<'a> Cursor<'a> {
             }
         };
         let (Some(a), Some(b)) = (whole_ms(min), whole_ms(max)) else {
-            return Err(self.invalid(t.col, format!("{} is not in whole milliseconds", t.text)));
+            return Err(self.invalid(t.col, Invalid::NotWholeMs(t.text.to_string())));
         };
         if a > b {
-            return Err(self.invalid(t.col, format!("the range {} runs backwards: the minimum comes first", t.text)));
+            return Err(self.invalid(t.col, Invalid::RangeBackwards(t.text.to_string())));
         }
         self.pos += 1;
         Ok((a, b))
@@ -395,7 +412,7 @@ impl<'a> Cursor<'a> {
 
     /// `0.05` or `5%`, from 0 to 1.
     fn probability(&mut self) -> Result<f64> {
-        let Some(t) = self.peek() else { return Err(self.expected("a probability such as 0.1 or 10%")) };
+        let Some(t) = self.peek() else { return Err(self.expected(Expected::Probability)) };
         let (num, scale) = match t.text.strip_suffix('%') {
             Some(n) => (n, 100.0),
             None => (t.text, 1.0),
@@ -407,20 +424,19 @@ impl<'a> Cursor<'a> {
                 self.pos += 1;
                 Ok(v / scale)
             }
-            Some(_) => Err(self.invalid(t.col, format!("{} is not between 0 and 1 (or 0% and 100%)", quote(t.text)))),
-            None => Err(self.expected("a probability such as 0.1 or 10%")),
+            Some(_) => Err(self.invalid(t.col, Invalid::NotAProbability(t.text.to_string()))),
+            None => Err(self.expected(Expected::Probability)),
         }
     }
 
     fn break_switch(&mut self) -> Result<BreakSwitch> {
-        let names = BreakSwitch::ALL.iter().map(|b| quote(b.name())).collect::<Vec<_>>().join(", ");
-        let Some(t) = self.peek() else { return Err(self.expected(format!("a break-switch: one of {names}"))) };
+        let Some(t) = self.peek() else { return Err(self.expected(Expected::BreakSwitch)) };
         match BreakSwitch::from_name(&t.text.to_ascii_lowercase()) {
             Some(b) => {
                 self.pos += 1;
                 Ok(b)
             }
-            None => Err(self.expected(format!("a break-switch: one of {names}"))),
+            None => Err(self.expected(Expected::BreakSwitch)),
         }
     }
 
@@ -433,7 +449,7 @@ impl<'a> Cursor<'a> {
         } else if self.at_end() {
             Ok(true)
         } else {
-            Err(self.expected("`on` or `off`"))
+            Err(self.expected(Expected::OnOff))
         }
     }
 
@@ -444,7 +460,7 @@ impl<'a> Cursor<'a> {
         } else if self.eat("<->") {
             Ok(true)
         } else {
-            Err(self.expected("`->` (one way) or `<->` (both ways)"))
+            Err(self.expected(Expected::Arrow))
         }
     }
 
@@ -453,32 +469,30 @@ impl<'a> Cursor<'a> {
         let col = self.col();
         let rest: Vec<&str> = self.toks[self.pos..].iter().map(|t| t.text).collect();
         if rest.is_empty() {
-            return Err(self.expected("a request: `set KEY VALUE`, `get KEY`, `del KEY` or `incr KEY`"));
+            return Err(self.expected(Expected::Request));
         }
-        let op = Op::parse(&rest.join(" ")).map_err(|m| self.invalid(col, m))?;
+        let op = Op::parse(&rest.join(" ")).map_err(|e| self.invalid(col, Invalid::Op(e)))?;
         self.pos = self.toks.len();
         Ok(op)
     }
 }
 
-const SERVER_REF: &str = "a server such as S1, `leader`, or a name bound by `let`";
-
 /// `S3` or `s3`: `None` if the word is not shaped like a server, `Some(Err)` if it is but
 /// out of range.
-fn parse_server_token(text: &str) -> Option<std::result::Result<ServerId, String>> {
+fn parse_server_token(text: &str) -> Option<std::result::Result<ServerId, Invalid>> {
     let digits = text.strip_prefix(['S', 's'])?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     match digits.parse::<u32>() {
         Ok(n) if (1..=MAX_SERVERS).contains(&n) => Some(Ok(ServerId(n))),
-        _ => Some(Err(format!("there is no server {text}: servers are S1 to S{MAX_SERVERS}"))),
+        _ => Some(Err(Invalid::NoServer(text.to_string()))),
     }
 }
 
 enum DurationError {
     NotADuration,
-    Invalid(String),
+    Invalid(Invalid),
 }
 
 /// The unit a duration ends with, if any.
@@ -498,7 +512,8 @@ fn parse_duration(text: &str, default_unit: Option<&str>) -> std::result::Result
     let unit = if unit.is_empty() {
         match default_unit {
             Some(u) => u,
-            None => return Err(DurationError::Invalid(format!("`{text}` needs a unit: write {num}ms or {num}s"))),
+            // No unit: the whole text is the number.
+            None => return Err(DurationError::Invalid(Invalid::NeedsUnit(text.to_string()))),
         }
     } else {
         unit
@@ -508,16 +523,16 @@ fn parse_duration(text: &str, default_unit: Option<&str>) -> std::result::Result
         "ms" => 1_000,
         "s" => 1_000_000,
         "m" | "min" => 60_000_000,
-        _ => return Err(DurationError::Invalid(format!("unknown unit `{unit}` in `{text}`: use us, ms, s or min"))),
+        _ => return Err(DurationError::Invalid(Invalid::UnknownUnit(unit.to_string(), text.to_string()))),
     };
     let (int, frac) = match num.split_once('.') {
         Some((i, f)) => (i, f),
         None => (num, ""),
     };
     if frac.contains('.') || int.is_empty() {
-        return Err(DurationError::Invalid(format!("`{text}` is not a number with a unit")));
+        return Err(DurationError::Invalid(Invalid::NotANumber(text.to_string())));
     }
-    let too_long = || DurationError::Invalid(format!("`{text}` is too long"));
+    let too_long = || DurationError::Invalid(Invalid::TooLong(text.to_string()));
     let int: u64 = int.parse().map_err(|_| too_long())?;
     let mut us = int.checked_mul(scale).ok_or_else(too_long)?;
     // The fraction, digit by digit, in exact integer arithmetic.
@@ -526,9 +541,7 @@ fn parse_duration(text: &str, default_unit: Option<&str>) -> std::result::Result
         let digit = (d - b'0') as u64;
         if place % 10 != 0 {
             if digit != 0 {
-                return Err(DurationError::Invalid(format!(
-                    "`{text}` is finer than a microsecond, the simulator's smallest step"
-                )));
+                return Err(DurationError::Invalid(Invalid::FinerThanMicrosecond(text.to_string())));
             }
             continue;
         }
@@ -545,9 +558,6 @@ fn parse_duration(text: &str, default_unit: Option<&str>) -> std::result::Result
 fn whole_ms(d: Duration) -> Option<u64> {
     (d.0 % 1000 == 0).then_some(d.0 / 1000)
 }
-
-/// `leader`-free keywords that start a statement, for the "expected a statement" message.
-const STATEMENTS: &str = "a statement such as `crash S1`, `run 500ms`, `expect leader S1` or `title: ...`";
 
 impl Parser {
     fn line(&mut self, line: usize, raw: &str) -> Result<()> {
@@ -580,18 +590,15 @@ impl Parser {
             return Err(ScenarioError::Expected {
                 line,
                 column: text_col,
-                expected: format!("some text after `{key}:`"),
-                found: "end of line".into(),
+                expected: Expected::MetadataText(key.to_string()),
+                found: None,
             });
         }
         let lower = key.to_ascii_lowercase();
         let once = |slot: &mut Option<String>| {
             if slot.is_some() {
-                return Err(ScenarioError::Invalid {
-                    line,
-                    column: key_col,
-                    message: format!("a scenario has one `{key}:` line; this is the second"),
-                });
+                let reason = Invalid::MetadataTwice(key.to_string());
+                return Err(ScenarioError::Invalid { line, column: key_col, reason });
             }
             *slot = Some(text.to_string());
             Ok(())
@@ -616,11 +623,8 @@ impl Parser {
                 let Some(StatementKind::Narrate { zh, question, answer, .. }) =
                     self.statements.last_mut().map(|s| &mut s.kind)
                 else {
-                    return Err(ScenarioError::Invalid {
-                        line,
-                        column: key_col,
-                        message: format!("`{key}:` belongs to a `step:`: write it on the lines right after one"),
-                    });
+                    let reason = Invalid::NeedsStep(key.to_string());
+                    return Err(ScenarioError::Invalid { line, column: key_col, reason });
                 };
                 let slot = match lower.as_str() {
                     "step-zh" => zh,
@@ -628,11 +632,8 @@ impl Parser {
                         let l = if lower == "question" { question } else { answer };
                         let l = l.get_or_insert_with(Localized::default);
                         if !l.en.is_empty() {
-                            return Err(ScenarioError::Invalid {
-                                line,
-                                column: key_col,
-                                message: format!("this step already has a `{key}:`"),
-                            });
+                            let reason = Invalid::StepHasTwo(key.to_string());
+                            return Err(ScenarioError::Invalid { line, column: key_col, reason });
                         }
                         l.en = text.to_string();
                         return Ok(());
@@ -644,11 +645,8 @@ impl Parser {
             }
             "goal" => {
                 if self.goal.is_some() {
-                    return Err(ScenarioError::Invalid {
-                        line,
-                        column: key_col,
-                        message: "a scenario has one `goal:` line; this is the second".into(),
-                    });
+                    let reason = Invalid::MetadataTwice("goal".into());
+                    return Err(ScenarioError::Invalid { line, column: key_col, reason });
                 }
                 // Parse the text where it stands, so that columns in errors are right.
                 let start = raw.chars().count() - raw.trim_start().chars().count() + key.chars().count() + 1;
@@ -664,8 +662,8 @@ impl Parser {
                 return Err(ScenarioError::Expected {
                     line,
                     column: key_col,
-                    expected: "`title:`, `description:`, `step:`, `question:`, `answer:` or `goal:` (or one of them with `-zh`)".into(),
-                    found: quote(&format!("{key}:")),
+                    expected: Expected::MetadataKey,
+                    found: Some(format!("{key}:")),
                 })
             }
         }
@@ -691,12 +689,7 @@ impl Parser {
         );
         if setup_only {
             if !self.in_setup {
-                return Err(c.invalid(
-                    first.col,
-                    format!(
-                        "`{keyword}` sets up the cluster, so it must come before the first action, run or expectation"
-                    ),
-                ));
+                return Err(c.invalid(first.col, Invalid::SetupAfterStart(keyword)));
             }
             c.advance();
             self.setup(c, &keyword)?;
@@ -726,15 +719,13 @@ impl Parser {
             let d = c.duration()?;
             at = Some(Time(d.0));
             if c.peek().is_some_and(|t| t.text.eq_ignore_ascii_case("run") || t.text.eq_ignore_ascii_case("step")) {
-                return Err(
-                    c.invalid(c.col(), "`at` goes before an action or an expectation, not before `run` or `step`")
-                );
+                return Err(c.invalid(c.col(), Invalid::AtBeforeRun));
             }
             if c.at_end() {
-                return Err(c.expected("an action or an expectation after `at TIME`"));
+                return Err(c.expected(Expected::AfterAt));
             }
         }
-        let Some(head) = c.advance() else { return Err(c.expected(STATEMENTS)) };
+        let Some(head) = c.advance() else { return Err(c.expected(Expected::Statement)) };
         let keyword = head.text.to_ascii_lowercase();
         if self.in_setup {
             self.finish_setup(line)?;
@@ -743,23 +734,20 @@ impl Parser {
         let kind = match keyword.as_str() {
             "run" => StatementKind::Run { run: run_spec(c)? },
             "step" => {
-                let count = if c.at_end() { 1 } else { c.u64("a number of events")? };
+                let count = if c.at_end() { 1 } else { c.u64(Expected::EventCount)? };
                 StatementKind::Run { run: RunSpec::Steps { count } }
             }
             "expect" => StatementKind::Expect { expectation: expectation(c)? },
             "let" => {
-                let t = c.word("a name")?;
+                let t = c.word(Expected::Name)?;
                 let name = t.text;
                 let valid = name.chars().next().is_some_and(|ch| ch.is_ascii_alphabetic())
                     && name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
                 if !valid {
-                    return Err(c.invalid(
-                        t.col,
-                        format!("`{name}` is not a name: use letters, digits, `_` and `-`, starting with a letter"),
-                    ));
+                    return Err(c.invalid(t.col, Invalid::NotAName(name.to_string())));
                 }
                 if parse_server_token(name).is_some() || RESERVED.iter().any(|r| r.eq_ignore_ascii_case(name)) {
-                    return Err(c.invalid(t.col, format!("`{name}` already means something here; choose another name")));
+                    return Err(c.invalid(t.col, Invalid::NameTaken(name.to_string())));
                 }
                 c.expect_word("=")?;
                 let server = c.server_ref()?;
@@ -773,8 +761,8 @@ impl Parser {
                 return Err(ScenarioError::Expected {
                     line,
                     column: head.col,
-                    expected: STATEMENTS.into(),
-                    found: quote(head.text),
+                    expected: Expected::Statement,
+                    found: Some(head.text.to_string()),
                 })
             }
         };
@@ -788,13 +776,13 @@ impl Parser {
         match keyword {
             "servers" => {
                 let col = c.col();
-                let n = c.u64("a number of servers")?;
+                let n = c.u64(Expected::ServerCount)?;
                 if !(1..=MAX_SERVERS as u64).contains(&n) {
-                    return Err(c.invalid(col, format!("a cluster has 1 to {MAX_SERVERS} servers, not {n}")));
+                    return Err(c.invalid(col, Invalid::ClusterSize(n)));
                 }
                 self.config.servers = n as u32;
             }
-            "seed" => self.config.seed = c.u64("a seed (a whole number)")?,
+            "seed" => self.config.seed = c.u64(Expected::Seed)?,
             "election-timeout" => {
                 let (min, max) = c.range_ms()?;
                 self.config.election_timeout_min_ms = min;
@@ -804,9 +792,9 @@ impl Parser {
             "client-timeout" => self.config.client_timeout_ms = c.duration_ms()?,
             "max-entries-per-append" => {
                 let col = c.col();
-                let n = c.u64("a number of entries")?;
+                let n = c.u64(Expected::EntryCount)?;
                 if n == 0 || n > 1_000_000 {
-                    return Err(c.invalid(col, format!("max entries per append must be from 1 to 1000000, not {n}")));
+                    return Err(c.invalid(col, Invalid::EntriesPerAppend(n)));
                 }
                 self.config.max_entries_per_append = n as usize;
             }
@@ -816,7 +804,7 @@ impl Parser {
                 let entries = log_entries(c)?;
                 let s = self.setup_of(id, line, col);
                 if !s.log.is_empty() {
-                    return Err(c.invalid(col, format!("{id}'s log was already given")));
+                    return Err(c.invalid(col, Invalid::LogTwice(id)));
                 }
                 s.log = entries;
                 return Ok(());
@@ -825,7 +813,7 @@ impl Parser {
                 let col = c.col();
                 let id = c.server_id()?;
                 let tcol = c.col();
-                let term = c.u64("a term (a whole number)")?;
+                let term = c.u64(Expected::Term)?;
                 self.setup_of(id, line, col).term = Some((term, line, tcol));
                 return Ok(());
             }
@@ -851,39 +839,29 @@ impl Parser {
     fn finish_setup(&mut self, line: usize) -> Result<()> {
         self.in_setup = false;
         let config_line = self.last_config_line.unwrap_or(line);
-        self.config.validate().map_err(|message| ScenarioError::Invalid { line: config_line, column: 1, message })?;
+        let config_error = |e| ScenarioError::Invalid { line: config_line, column: 1, reason: Invalid::Config(e) };
+        self.config.validate().map_err(config_error)?;
         let n = self.config.servers;
         let mut initial = vec![InitialState::default(); n as usize];
         for (id, s) in std::mem::take(&mut self.setups) {
             let (l, col) = s.named_at;
             if id > n {
-                return Err(ScenarioError::Invalid {
-                    line: l,
-                    column: col,
-                    message: format!(
-                        "there is no S{id}: the cluster has {n} servers (write `servers {id}` to have more)"
-                    ),
-                });
+                let reason = Invalid::BeyondCluster(ServerId(id), n);
+                return Err(ScenarioError::Invalid { line: l, column: col, reason });
             }
             let last_term = s.log.last().map_or(0, |e| e.term.0);
             let term = match s.term {
                 Some((t, tl, tc)) if t < last_term => {
-                    return Err(ScenarioError::Invalid {
-                        line: tl,
-                        column: tc,
-                        message: format!("S{id}'s term {t} is below the term {last_term} of its last log entry"),
-                    })
+                    let reason = Invalid::TermBelowLog(ServerId(id), t, last_term);
+                    return Err(ScenarioError::Invalid { line: tl, column: tc, reason });
                 }
                 Some((t, _, _)) => t,
                 None => last_term,
             };
             if let Some(v) = s.voted {
                 if v.0 > n {
-                    return Err(ScenarioError::Invalid {
-                        line: l,
-                        column: col,
-                        message: format!("S{id} voted for {v}, but the cluster has {n} servers"),
-                    });
+                    let reason = Invalid::VoteBeyond(ServerId(id), v, n);
+                    return Err(ScenarioError::Invalid { line: l, column: col, reason });
                 }
             }
             initial[id as usize - 1] = InitialState { term: Term(term), voted_for: s.voted, log: s.log };
@@ -916,7 +894,7 @@ impl Parser {
                     }
                 }
                 if add.is_empty() && remove.is_empty() {
-                    return Err(c.expected("`add` or `remove`, as in `membership add S6` or `membership remove S1`"));
+                    return Err(c.expected(Expected::Membership));
                 }
                 Command::Membership { add, remove }
             }
@@ -926,7 +904,7 @@ impl Parser {
                     groups.push(c.server_refs()?);
                 }
                 if groups.len() < 2 {
-                    return Err(c.expected("`|` between groups, as in `partition S1 S2 | S3 S4 S5`"));
+                    return Err(c.expected(Expected::PartitionBar));
                 }
                 Command::Partition { groups }
             }
@@ -944,7 +922,7 @@ impl Parser {
             }
             "drop" => {
                 if c.eat("message") {
-                    Command::DropMessage { id: c.u64("a message number")? }
+                    Command::DropMessage { id: c.u64(Expected::MessageNumber)? }
                 } else if c.peek_is("next") || c.peek_is("all") {
                     let all = c.eat("all");
                     if !all {
@@ -955,7 +933,7 @@ impl Parser {
                     let to = c.server_ref()?;
                     Command::DropBetween { from, to, all }
                 } else {
-                    return Err(c.expected("`message N`, `next S1 -> S2` or `all S1 -> S2`"));
+                    return Err(c.expected(Expected::DropWhat));
                 }
             }
             "loss" => Command::Loss { loss: c.probability()? },
@@ -968,7 +946,7 @@ impl Parser {
                 let switch = c.break_switch()?;
                 Command::Break { switch, on: c.on_off()? }
             }
-            _ => return Err(c.expected(STATEMENTS)),
+            _ => return Err(c.expected(Expected::Statement)),
         })
     }
 }
@@ -994,18 +972,15 @@ fn log_entries(c: &mut Cursor<'_>) -> Result<Vec<Entry>> {
                 return Err(ScenarioError::Expected {
                     line: c.line,
                     column: t.col,
-                    expected: "a log entry: its term (such as 2), or TERM:COMMAND (such as 2:set x 1)".into(),
-                    found: quote(t.text),
+                    expected: Expected::LogEntry,
+                    found: Some(t.text.to_string()),
                 })
             }
         };
         let index = entries.len() as u64 + 1;
         if let Some(prev) = entries.last() {
             if prev.term.0 > term {
-                return Err(c.invalid(
-                    t.col,
-                    format!("log terms never decrease: entry {index} has term {term} after term {}", prev.term),
-                ));
+                return Err(c.invalid(t.col, Invalid::TermsDecrease(index, term, prev.term.0)));
             }
         }
         let payload = match op_text {
@@ -1013,7 +988,7 @@ fn log_entries(c: &mut Cursor<'_>) -> Result<Vec<Entry>> {
             Some(op_text) => {
                 // The operation's first word is glued to the colon or is the next word.
                 let (first, first_col) = if op_text.is_empty() {
-                    let w = c.word("a command after `:`, such as `set x 1`")?;
+                    let w = c.word(Expected::CommandAfterColon)?;
                     (w.text, w.col)
                 } else {
                     (op_text, t.col + term_text.chars().count() + 1)
@@ -1026,8 +1001,8 @@ fn log_entries(c: &mut Cursor<'_>) -> Result<Vec<Entry>> {
                         return Err(ScenarioError::Expected {
                             line: c.line,
                             column: first_col,
-                            expected: "`noop`, `set`, `get`, `del` or `incr`".into(),
-                            found: quote(first),
+                            expected: Expected::LogOp,
+                            found: Some(first.to_string()),
                         })
                     }
                 };
@@ -1036,10 +1011,11 @@ fn log_entries(c: &mut Cursor<'_>) -> Result<Vec<Entry>> {
                     Some(n) => {
                         let mut words = vec![first.to_ascii_lowercase()];
                         for k in 0..n {
-                            let what = if first.eq_ignore_ascii_case("set") && k == 1 { "a value" } else { "a key" };
-                            words.push(c.word(&format!("{what} for `{first}`"))?.text.to_string());
+                            let op = first.to_string();
+                            let what = if k == 1 { Expected::ValueFor(op) } else { Expected::KeyFor(op) };
+                            words.push(c.word(what)?.text.to_string());
                         }
-                        let op = Op::parse(&words.join(" ")).map_err(|m| c.invalid(first_col, m))?;
+                        let op = Op::parse(&words.join(" ")).map_err(|e| c.invalid(first_col, Invalid::Op(e)))?;
                         let client = ClientId(SETUP_CLIENT_BASE.saturating_add(index as u32));
                         Payload::Command(ClientRequest { client, seq: 1, op })
                     }
@@ -1058,8 +1034,8 @@ fn run_spec(c: &mut Cursor<'_>) -> Result<RunSpec> {
             return Ok(RunSpec::UntilTime { time: Time(d.0) });
         }
         let condition = expectation(c).map_err(|e| match e {
-            ScenarioError::Expected { line, column, expected, found } if expected == CONDITIONS => {
-                ScenarioError::Expected { line, column, expected: format!("a time such as 2s, or {CONDITIONS}"), found }
+            ScenarioError::Expected { line, column, expected: Expected::Condition, found } => {
+                ScenarioError::Expected { line, column, expected: Expected::TimeOrCondition, found }
             }
             other => other,
         })?;
@@ -1069,10 +1045,8 @@ fn run_spec(c: &mut Cursor<'_>) -> Result<RunSpec> {
     if c.peek_is_number() {
         return Ok(RunSpec::For { duration: c.duration()? });
     }
-    Err(c.expected("a duration such as 500ms, or `until`"))
+    Err(c.expected(Expected::RunSpec))
 }
-
-const CONDITIONS: &str = "a condition such as `leader S1`, `one leader`, `committed 3 on all` or `safe`";
 
 /// `goal: CONDITION [and CONDITION]... [for DURATION]`.
 fn goal(c: &mut Cursor<'_>, line: usize, source: String) -> Result<Goal> {
@@ -1082,7 +1056,7 @@ fn goal(c: &mut Cursor<'_>, line: usize, source: String) -> Result<Goal> {
     }
     let hold_for = if c.eat("for") { c.duration()? } else { Duration(0) };
     if !c.at_end() {
-        return Err(c.expected("`and` and another condition, `for` and a duration, or the end of the line"));
+        return Err(c.expected(Expected::GoalRest));
     }
     Ok(Goal { line, source, all_of, hold_for })
 }
@@ -1093,7 +1067,7 @@ fn expectation(c: &mut Cursor<'_>) -> Result<Expectation> {
 }
 
 fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
-    let Some(head) = c.peek() else { return Err(c.expected(CONDITIONS)) };
+    let Some(head) = c.peek() else { return Err(c.expected(Expected::Condition)) };
     let word = head.text.to_ascii_lowercase();
     c.advance();
     Ok(match word.as_str() {
@@ -1104,9 +1078,9 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             };
             Condition::Leader { server }
         }
-        "leaders" if c.peek_is_number() => Condition::LeaderCount { count: c.u64("a number of leaders")? },
+        "leaders" if c.peek_is_number() => Condition::LeaderCount { count: c.u64(Expected::LeaderCount)? },
         "leaders" => Condition::Leaders { servers: c.server_refs()? },
-        "up" => Condition::UpCount { at_least: c.u64("a number of servers, as in `up 3`")? },
+        "up" => Condition::UpCount { at_least: c.u64(Expected::UpCount)? },
         "one" => {
             c.expect_word("leader")?;
             Condition::OneLeader
@@ -1133,7 +1107,7 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             } else {
                 Cmp::Eq
             };
-            Condition::Term { server, cmp, term: c.u64("a term (a whole number)")? }
+            Condition::Term { server, cmp, term: c.u64(Expected::Term)? }
         }
         "role" => {
             let server = c.server_ref()?;
@@ -1144,7 +1118,7 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
                 Some("down" | "crashed") => RoleState::Down,
                 Some("up") => RoleState::Up,
                 Some("retired" | "removed") => RoleState::Retired,
-                _ => return Err(c.expected("`leader`, `follower`, `candidate`, `down`, `up` or `retired`")),
+                _ => return Err(c.expected(Expected::Role)),
             };
             c.advance();
             Condition::Role { server, state }
@@ -1154,7 +1128,7 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             let mut terms = Vec::new();
             if !c.eat("empty") {
                 while !c.at_end() && !c.peek_is("within") && !c.peek_is("and") && !c.peek_is("for") {
-                    terms.push(c.u64("the term of a log entry")?);
+                    terms.push(c.u64(Expected::LogTerm)?);
                 }
             }
             Condition::Log { server, terms }
@@ -1164,23 +1138,23 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             Condition::SameLog { on: c.on_set()? }
         }
         "committed" => {
-            let index = c.u64("a log index")?;
+            let index = c.u64(Expected::LogIndex)?;
             Condition::Committed { index, on: c.on_set()? }
         }
         "applied" => {
-            let index = c.u64("a log index")?;
+            let index = c.u64(Expected::LogIndex)?;
             Condition::Applied { index, on: c.on_set()? }
         }
         "value" => {
-            let key = c.word("a key")?.text.to_string();
+            let key = c.word(Expected::Key)?.text.to_string();
             c.expect_word("=")?;
-            let value = c.word("a value, or `none` for a missing key")?.text;
+            let value = c.word(Expected::ValueOrNone)?.text;
             let value = (!value.eq_ignore_ascii_case("none")).then(|| value.to_string());
             Condition::Value { key, value, on: c.on_set()? }
         }
         "reply" => {
-            let request = c.u64("the number of a request (1 for the first)")?;
-            let result = if c.eat("=") { Some(c.word("a result such as ok or 3")?.text.to_string()) } else { None };
+            let request = c.u64(Expected::RequestNumber)?;
+            let result = if c.eat("=") { Some(c.word(Expected::Result)?.text.to_string()) } else { None };
             Condition::Reply { request, result }
         }
         "config" => {
@@ -1189,11 +1163,10 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             Condition::Config { old, new, on: c.on_set()? }
         }
         "membership" => {
-            let names = Phase::ALL.iter().map(|p| quote(p.name())).collect::<Vec<_>>().join(", ");
             let phase = c
                 .peek()
                 .and_then(|t| Phase::ALL.into_iter().find(|p| t.text.eq_ignore_ascii_case(p.name())))
-                .ok_or_else(|| c.expected(format!("a membership phase: one of {names}")))?;
+                .ok_or_else(|| c.expected(Expected::Phase))?;
             c.advance();
             Condition::Membership { phase }
         }
@@ -1209,26 +1182,20 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             return Err(ScenarioError::Expected {
                 line: c.line,
                 column: head.col,
-                expected: CONDITIONS.into(),
-                found: quote(head.text),
+                expected: Expected::Condition,
+                found: Some(head.text.to_string()),
             })
         }
     })
 }
 
 fn property(c: &mut Cursor<'_>) -> Result<Property> {
-    let names = Property::SAFETY
-        .iter()
-        .chain([Property::Liveness].iter())
-        .map(|p| quote(p.slug()))
-        .collect::<Vec<_>>()
-        .join(", ");
     let found = c.peek().and_then(|t| Property::from_slug(&t.text.to_ascii_lowercase()));
     match found {
         Some(p) => {
             c.advance();
             Ok(p)
         }
-        None => Err(c.expected(format!("a property: one of {names}"))),
+        None => Err(c.expected(Expected::Property)),
     }
 }

@@ -169,7 +169,7 @@ pub struct Runner<'a> {
 impl<'a> Runner<'a> {
     pub fn new(scenario: &'a Scenario, options: RunOptions) -> Result<Runner<'a>, ScenarioError> {
         let sim = Sim::with_initial_state(scenario.config.clone(), scenario.initial.clone())
-            .map_err(|message| ScenarioError::Invalid { line: 1, column: 1, message })?;
+            .map_err(|e| ScenarioError::Invalid { line: 1, column: 1, reason: super::error::Invalid::Config(e) })?;
         let report = Report { title: scenario.title.clone(), ..Report::default() };
         let goal = scenario.goal.clone().map(GoalTracker::new);
         Ok(Runner { scenario, sim, next: 0, names: BTreeMap::new(), report, options, goal })
@@ -337,12 +337,6 @@ impl<'a> Runner<'a> {
     fn resolve(&self, r: &ServerRef) -> Result<ServerId, String> {
         self.observer().resolve(r)
     }
-    fn resolve_all(&self, refs: &[ServerRef]) -> Result<Vec<ServerId>, String> {
-        self.observer().resolve_all(refs)
-    }
-    fn resolve_set(&self, set: &ServerSet) -> Result<Vec<ServerId>, String> {
-        self.observer().resolve_set(set)
-    }
     /// Checks an expectation: whether it holds, and what was seen.
     pub fn check(&self, e: &Expectation) -> (bool, String) {
         self.observer().check(e)
@@ -360,31 +354,19 @@ impl<'a> Runner<'a> {
     }
 
     fn actions_for(&self, command: &Command) -> Result<Vec<Action>, String> {
-        let one = |a: Action| Ok(vec![a]);
+        if let Some(action) = command.action(|r| self.resolve(r)) {
+            return Ok(vec![action?]);
+        }
+        // The commands that need the running cluster to become actions.
         match command {
-            Command::Crash { server } => one(Action::Crash { server: self.resolve(server)? }),
-            Command::Restart { server } => one(Action::Restart { server: self.resolve(server)? }),
-            Command::Timeout { server } => one(Action::ForceTimeout { server: self.resolve(server)? }),
-            Command::AlignTimers { servers } => {
-                let servers = match servers {
-                    ServerSet::All => self
-                        .sim
-                        .active_servers()
-                        .filter(|s| s.alive && !s.node.is_leader())
-                        .map(|s| s.node.id())
-                        .collect(),
-                    list => self.resolve_set(list)?,
-                };
-                one(Action::AlignTimers { servers })
-            }
-            Command::SpreadTimers => one(Action::SpreadTimers),
-            Command::Request { via, op } => one(Action::ClientRequest { via: self.resolve(via)?, op: op.clone() }),
-            Command::Membership { add, remove } => {
-                one(Action::ChangeMembership { add: add.clone(), remove: self.resolve_all(remove)? })
-            }
-            Command::Partition { groups } => {
-                let groups = groups.iter().map(|g| self.resolve_all(g)).collect::<Result<_, _>>()?;
-                one(Action::Partition { groups })
+            Command::AlignTimers { .. } => {
+                let servers = self
+                    .sim
+                    .active_servers()
+                    .filter(|s| s.alive && !s.node.is_leader())
+                    .map(|s| s.node.id())
+                    .collect();
+                Ok(vec![Action::AlignTimers { servers }])
             }
             Command::Isolate { server } => {
                 let id = self.resolve(server)?;
@@ -392,16 +374,8 @@ impl<'a> Runner<'a> {
                 if rest.is_empty() {
                     return Err(format!("{id} is the only server; there is nothing to isolate it from"));
                 }
-                one(Action::Partition { groups: vec![rest, vec![id]] })
+                Ok(vec![Action::Partition { groups: vec![rest, vec![id]] }])
             }
-            Command::Heal => one(Action::Heal),
-            Command::Cut { from, to, both } => {
-                one(Action::CutLink { from: self.resolve(from)?, to: self.resolve(to)?, both: *both })
-            }
-            Command::Restore { from, to, both } => {
-                one(Action::RestoreLink { from: self.resolve(from)?, to: self.resolve(to)?, both: *both })
-            }
-            Command::DropMessage { id } => one(Action::DropMessage { id: crate::sim::MessageId(*id) }),
             Command::DropBetween { from, to, all } => {
                 let (from, to) = (self.resolve(from)?, self.resolve(to)?);
                 let now = self.sim.now();
@@ -421,10 +395,7 @@ impl<'a> Runner<'a> {
                 }
                 Ok(in_flight.into_iter().map(|(_, id)| Action::DropMessage { id }).collect())
             }
-            Command::Loss { loss } => one(Action::SetLoss { loss: *loss }),
-            Command::Duplication { duplication } => one(Action::SetDuplication { duplication: *duplication }),
-            Command::Latency { min_ms, max_ms } => one(Action::SetLatency { min_ms: *min_ms, max_ms: *max_ms }),
-            Command::Break { switch, on } => one(Action::SetBreak { switch: *switch, on: *on }),
+            _ => unreachable!("Command::action covers every other command"),
         }
     }
 }

@@ -1,24 +1,27 @@
 //! Share links: a whole run in the URL fragment.
 //!
-//! A link is `#v1:<data>`, where `<data>` is the run (its scenario, settings, starting
-//! state and every user action with the event and time it happened at) as JSON, zlib
-//! compressed, then base64url encoded without padding. Opening a link replays the run
-//! with [`Sim::replay`] and checks that it reaches the state the link was made at (a
-//! hash of it travels in the link), so a link never silently shows something else.
+//! A link is `#v1:<data>`, where `<data>` is the run written as text (one statement per
+//! line: its settings, every user action with the event and time it happened at, the
+//! time and state hash it was made at, and its scenario), zlib compressed, then base64url
+//! encoded without padding. Actions are written in the scenario format (`crash S1`,
+//! `partition S1 S2 | S3`) and read back by the scenario parser, so the page needs no
+//! second grammar and no JSON library. Opening a link replays the run with
+//! [`Sim::replay`] and checks that it reaches the state the link was made at, so a link
+//! never silently shows something else. The format is documented in docs/share-links.md.
 //!
 //! Versions: the tag before the colon names the payload's format. When the format
-//! changes, the old payload type stays here under its version (`SharedRunV1`), a new
-//! [`Version`] variant decodes it and converts it to the current [`SharedRun`], and a
-//! checked-in fixture of every old version (`v1-fixture.txt`) keeps opening.
+//! changes, the old reader stays here under its version, a new [`Version`] variant
+//! reads the new one, and a checked-in fixture of every old version (`v1-fixture.txt`)
+//! keeps opening.
 //!
 //! Everything here is pure Rust; the page only reads and writes `location.hash`.
 
-use crate::raft::Time;
-use crate::scenario;
+use crate::raft::{BreakSwitch, Time};
+use crate::scenario::{self, ScenarioError};
 use crate::sim::{ActionRecord, InitialState, Sim, SimConfig};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+use std::fmt::Write;
 use thiserror::Error;
 
 /// At most this many characters of link data are read: long before this, a link is
@@ -36,7 +39,7 @@ pub const MAX_EVENT: u64 = 5_000_000;
 /// The formats a link can be written in. Every version ever released stays readable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Version {
-    /// JSON of [`SharedRun`], zlib, base64url without padding.
+    /// The run as text (see the module docs), zlib, base64url without padding.
     V1,
 }
 
@@ -58,8 +61,7 @@ impl Version {
 }
 
 /// The scenario a run started from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScenarioSource {
     /// A library scenario, by file name (`leader-crash.scn`): the link stays short.
     Library(String),
@@ -81,30 +83,28 @@ impl ScenarioSource {
     }
 }
 
-/// A whole run, as a link carries it (format v1).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A whole run, as a link carries it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct SharedRun {
     /// The scenario or exercise the run started from, if one was loaded: the page shows
     /// its title, goal and lesson again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario: Option<ScenarioSource>,
     /// The settings the run started with (seed included).
     pub config: SimConfig,
-    /// Each server's starting term, vote and log, when not all empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Each server's starting term, vote and log, when not all empty. Only a scenario's
+    /// set-up makes such a start, so a link says "the scenario's start" instead of
+    /// spelling out the logs, and opening it reads them from the scenario again.
     pub initial: Option<Vec<InitialState>>,
     /// Every user action, with the event count and time it was applied at.
-    #[serde(default)]
     pub actions: Vec<ActionRecord>,
     /// The simulated time the link was made at: the replay runs until then.
     pub until: Time,
     /// [`Sim::state_hash`] when the link was made: the replay must reach it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<u64>,
 }
 
-/// Why a link could not be opened. Each message says what is wrong with the link.
+/// Why a link could not be made or opened. Each message says what is wrong with the link;
+/// lines count the lines of the link's decompressed data from 1.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ShareError {
     #[error("the link holds no run (nothing after `#`)")]
@@ -118,19 +118,25 @@ pub enum ShareError {
     #[error("the link is damaged: it was cut short (its length does not fit base64url)")]
     Truncated,
     #[error("the link is damaged: its data is truncated or corrupt ({0})")]
-    Corrupt(String),
+    Corrupt(&'static str),
     #[error("the link is too long to open (over {0} bytes)")]
     TooLarge(usize),
-    #[error("the link's data does not describe a run: {0}")]
-    BadData(String),
+    #[error("line {line} of the link's data is not part of a run: `{text}`")]
+    BadLine { line: usize, text: String },
+    #[error("line {line} of the link's data: the action does not read ({error})")]
+    BadAction { line: usize, error: ScenarioError },
+    #[error("the link's data has no `{0}` line")]
+    Missing(&'static str),
     #[error("the link names scenario `{0}`, which this playground does not have")]
     UnknownScenario(String),
     #[error("the link's scenario does not parse: {0}")]
-    Scenario(String),
+    Scenario(ScenarioError),
     #[error("the link's run cannot be replayed: {0}")]
     Replay(String),
     #[error("the link's run replays to a different state in this version of the playground")]
     Diverged,
+    #[error("this run starts from logs that no loaded scenario sets up, so a link cannot carry it")]
+    StartNotShareable,
 }
 
 impl SharedRun {
@@ -151,7 +157,6 @@ impl SharedRun {
 
     /// Replays the run from its start to `until`, and checks it reached the shared state.
     pub fn replay(&self) -> Result<Sim, ShareError> {
-        self.validate()?;
         let sim = Sim::replay(self.config.clone(), self.initial.clone(), &self.actions, self.until)
             .map_err(ShareError::Replay)?;
         if self.hash.is_some_and(|h| h != sim.state_hash()) {
@@ -160,36 +165,61 @@ impl SharedRun {
         Ok(sim)
     }
 
-    /// Bounds that keep opening a link finite, whatever the link says.
-    fn validate(&self) -> Result<(), ShareError> {
-        let bad = |m: String| Err(ShareError::BadData(m));
-        if self.until > MAX_REPLAY_TIME {
-            return bad(format!("the run lasts {}, more than the {} a link may hold", self.until, MAX_REPLAY_TIME));
-        }
-        if self.actions.len() > MAX_ACTIONS {
-            return bad(format!("{} actions, more than the {MAX_ACTIONS} a link may hold", self.actions.len()));
-        }
-        let mut last_event = 0;
-        for (i, a) in self.actions.iter().enumerate() {
-            if a.time > self.until || a.at_event > MAX_EVENT || a.at_event < last_event {
-                return bad(format!("action {} (`{}`) is out of order or past the end of the run", i + 1, a.action));
-            }
-            last_event = a.at_event;
-        }
-        if let Some(initial) = &self.initial {
-            if initial.len() != self.config.servers as usize {
-                return bad(format!("{} starting states for {} servers", initial.len(), self.config.servers));
-            }
-        }
-        Ok(())
+    /// The starting logs the scenario sets up, when they are this run's.
+    fn scenario_start(&self) -> Result<Vec<InitialState>, ShareError> {
+        let Some(source) = &self.scenario else { return Err(ShareError::StartNotShareable) };
+        let parsed = scenario::parse(&source.text()?).map_err(ShareError::Scenario)?;
+        Ok(parsed.initial)
     }
 }
 
 /// The link data for `run`, without the `#`: `v1:...`.
-pub fn encode(run: &SharedRun) -> String {
-    let json = serde_json::to_vec(run).expect("a run is plain data");
-    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
-    format!("{}:{}", Version::CURRENT.tag(), URL_SAFE_NO_PAD.encode(compressed))
+pub fn encode(run: &SharedRun) -> Result<String, ShareError> {
+    if let Some(initial) = &run.initial {
+        if run.scenario_start()? != *initial {
+            return Err(ShareError::StartNotShareable);
+        }
+    }
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(write_run(run).as_bytes(), 9);
+    Ok(format!("{}:{}", Version::CURRENT.tag(), URL_SAFE_NO_PAD.encode(compressed)))
+}
+
+/// The run as the text a v1 link compresses. Every setting is written, defaults
+/// included, so that a later change of a default does not change an old link's run.
+fn write_run(run: &SharedRun) -> String {
+    let c = &run.config;
+    let n = &c.network;
+    let mut o = String::with_capacity(256 + 32 * run.actions.len());
+    let _ = writeln!(o, "seed {}\nservers {}", c.seed, c.servers);
+    let _ = writeln!(o, "election-timeout {} {}\nheartbeat {}", c.election_timeout_min_ms, c.election_timeout_max_ms, c.heartbeat_ms);
+    let _ = writeln!(o, "latency {} {}\nloss {}\nduplication {}", n.latency_min_ms, n.latency_max_ms, n.loss, n.duplication);
+    let _ = writeln!(o, "max-entries-per-append {}\nclient-timeout {}", c.max_entries_per_append, c.client_timeout_ms);
+    let _ = writeln!(o, "checkpoints {} {}", c.checkpoint_every_ms, c.max_checkpoints);
+    for b in c.breaks.active() {
+        let _ = writeln!(o, "break {b}");
+    }
+    if run.initial.is_some() {
+        o.push_str("start scenario\n");
+    }
+    for a in &run.actions {
+        let _ = writeln!(o, "action {} {} {}", a.at_event, a.time.0, a.action);
+    }
+    let _ = writeln!(o, "until {}", run.until.0);
+    if let Some(h) = run.hash {
+        let _ = writeln!(o, "hash {h:016x}");
+    }
+    match &run.scenario {
+        Some(ScenarioSource::Library(file)) => {
+            let _ = writeln!(o, "scenario {file}");
+        }
+        // Last: everything after this line is the scenario's text, byte for byte.
+        Some(ScenarioSource::Text(text)) => {
+            o.push_str("scenario-text\n");
+            o.push_str(text);
+        }
+        None => {}
+    }
+    o
 }
 
 /// Reads link data (with or without the leading `#`). Positions in errors count the
@@ -209,17 +239,111 @@ pub fn decode(fragment: &str) -> Result<SharedRun, ShareError> {
     }
     let data_start = tag.chars().count() + 1;
     let bytes = URL_SAFE_NO_PAD.decode(data).map_err(|e| base64_error(e, data, data_start))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&bytes, MAX_PAYLOAD_BYTES).map_err(|e| {
+    let payload = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&bytes, MAX_PAYLOAD_BYTES).map_err(|e| {
+        use miniz_oxide::inflate::TINFLStatus;
         match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge(MAX_PAYLOAD_BYTES),
-            miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => ShareError::Corrupt("it ends early".into()),
-            miniz_oxide::inflate::TINFLStatus::Adler32Mismatch => ShareError::Corrupt("checksum mismatch".into()),
-            _ => ShareError::Corrupt("it does not decompress".into()),
+            TINFLStatus::HasMoreOutput => ShareError::TooLarge(MAX_PAYLOAD_BYTES),
+            TINFLStatus::FailedCannotMakeProgress => ShareError::Corrupt("it ends early"),
+            TINFLStatus::Adler32Mismatch => ShareError::Corrupt("checksum mismatch"),
+            _ => ShareError::Corrupt("it does not decompress"),
         }
     })?;
+    let text = String::from_utf8(payload).map_err(|_| ShareError::Corrupt("it is not text"))?;
     match version {
-        Version::V1 => serde_json::from_slice::<SharedRun>(&json).map_err(|e| ShareError::BadData(e.to_string())),
+        Version::V1 => read_run(&text),
     }
+}
+
+/// Reads the text [`write_run`] writes. Every line must be understood; a setting may
+/// appear once, and actions must come in the order they happened.
+fn read_run(text: &str) -> Result<SharedRun, ShareError> {
+    let mut run = SharedRun {
+        scenario: None,
+        config: SimConfig::default(),
+        initial: None,
+        actions: Vec::new(),
+        until: Time::ZERO,
+        hash: None,
+    };
+    let (mut seen, mut has_until, mut start_from_scenario) = (Vec::new(), false, false);
+    let mut offset = 0;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        offset += raw.len();
+        let line = i + 1;
+        let raw = raw.strip_suffix('\n').unwrap_or(raw);
+        let bad = || ShareError::BadLine { line, text: raw.chars().take(60).collect() };
+        if raw == "scenario-text" {
+            run.scenario = Some(ScenarioSource::Text(text[offset..].to_string()));
+            break;
+        }
+        let (key, rest) = raw.split_once(' ').unwrap_or((raw, ""));
+        // Settings and the end of the run appear at most once.
+        if key != "action" && key != "break" {
+            if seen.contains(&key) {
+                return Err(bad());
+            }
+            seen.push(key);
+        }
+        let c = &mut run.config;
+        let ok = match key {
+            "seed" => number(rest).map(|v| c.seed = v),
+            "servers" => number(rest).map(|v| c.servers = v),
+            "election-timeout" => pair(rest).map(|(a, b)| (c.election_timeout_min_ms, c.election_timeout_max_ms) = (a, b)),
+            "heartbeat" => number(rest).map(|v| c.heartbeat_ms = v),
+            "latency" => pair(rest).map(|(a, b)| (c.network.latency_min_ms, c.network.latency_max_ms) = (a, b)),
+            "loss" => rest.parse().ok().map(|v| c.network.loss = v),
+            "duplication" => rest.parse().ok().map(|v| c.network.duplication = v),
+            "max-entries-per-append" => number(rest).map(|v| c.max_entries_per_append = v),
+            "client-timeout" => number(rest).map(|v| c.client_timeout_ms = v),
+            "checkpoints" => pair(rest).map(|(a, b): (u64, u64)| (c.checkpoint_every_ms, c.max_checkpoints) = (a, b as usize)),
+            "break" => BreakSwitch::from_name(rest).map(|b| c.breaks.set(b, true)),
+            "start" => (rest == "scenario").then(|| start_from_scenario = true),
+            "action" => {
+                let mut words = rest.splitn(3, ' ');
+                let (Some(event), Some(time), Some(action)) = (words.next(), words.next(), words.next()) else {
+                    return Err(bad());
+                };
+                let (Some(at_event), Some(time)) = (number::<u64>(event), number(time)) else { return Err(bad()) };
+                let last_event = run.actions.last().map_or(0, |a| a.at_event);
+                if run.actions.len() >= MAX_ACTIONS || at_event > MAX_EVENT || at_event < last_event {
+                    return Err(bad());
+                }
+                let action = scenario::parse_action(action).map_err(|error| ShareError::BadAction { line, error })?;
+                run.actions.push(ActionRecord { at_event, time: Time(time), action });
+                Some(())
+            }
+            "until" => number(rest).filter(|&t| Time(t) <= MAX_REPLAY_TIME).map(|t| {
+                run.until = Time(t);
+                has_until = true;
+            }),
+            "hash" => u64::from_str_radix(rest, 16).ok().filter(|_| rest.len() == 16).map(|h| run.hash = Some(h)),
+            "scenario" => (!rest.is_empty()).then(|| run.scenario = Some(ScenarioSource::Library(rest.to_string()))),
+            _ => None,
+        };
+        if ok.is_none() {
+            return Err(bad());
+        }
+    }
+    if !has_until {
+        return Err(ShareError::Missing("until"));
+    }
+    if let Some(late) = run.actions.iter().position(|a| a.time > run.until) {
+        return Err(ShareError::Replay(format!("action {} comes after the end of the run", late + 1)));
+    }
+    if start_from_scenario {
+        run.initial = Some(run.scenario_start()?);
+    }
+    Ok(run)
+}
+
+/// A whole number written plainly (no sign, no leading `+`).
+fn number<T: std::str::FromStr>(text: &str) -> Option<T> {
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+}
+
+fn pair<T: std::str::FromStr>(text: &str) -> Option<(T, T)> {
+    let (a, b) = text.split_once(' ')?;
+    Some((number(a)?, number(b)?))
 }
 
 /// Decodes and replays a link: the run and the cluster it reaches.
@@ -227,8 +351,7 @@ pub fn open(fragment: &str) -> Result<(SharedRun, Sim), ShareError> {
     let run = decode(fragment)?;
     if let Some(source) = &run.scenario {
         // The scenario must still exist and parse, for its title, goal and lesson.
-        let text = source.text()?;
-        scenario::parse(&text).map_err(|e| ShareError::Scenario(e.to_string()))?;
+        scenario::parse(&source.text()?).map_err(ShareError::Scenario)?;
     }
     let sim = run.replay()?;
     Ok((run, sim))

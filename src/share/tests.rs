@@ -22,7 +22,7 @@ fn sample_sim() -> Sim {
 #[test]
 fn a_link_replays_to_the_same_state() {
     let sim = sample_sim();
-    let link = encode(&SharedRun::from_sim(&sim, None));
+    let link = encode(&SharedRun::from_sim(&sim, None)).unwrap();
     assert!(link.starts_with("v1:"), "{link}");
     let (run, replayed) = open(&format!("#{link}")).unwrap();
     assert_eq!(run.actions.len(), sim.actions().len());
@@ -40,7 +40,7 @@ fn a_scenario_run_keeps_its_scenario_and_starting_logs() {
     while runner.step_statement() {}
     let (sim, _) = runner.finish();
     let source = ScenarioSource::Library("figure-7.scn".into());
-    let link = encode(&SharedRun::from_sim(&sim, Some(source.clone())));
+    let link = encode(&SharedRun::from_sim(&sim, Some(source.clone()))).unwrap();
     let (run, replayed) = open(&link).unwrap();
     assert_eq!(run.scenario, Some(source));
     assert!(run.initial.is_some());
@@ -52,10 +52,77 @@ fn a_link_made_after_travelling_back_shares_the_state_shown() {
     let mut sim = sample_sim();
     let end = sim.now();
     sim.seek(crate::raft::Time(end.0 / 3));
-    let link = encode(&SharedRun::from_sim(&sim, None));
+    let link = encode(&SharedRun::from_sim(&sim, None)).unwrap();
     let (run, replayed) = open(&link).unwrap();
     assert!(run.actions.len() < sim.actions().len());
     assert_eq!(replayed.state_hash(), sim.state_hash());
+}
+
+#[test]
+fn a_pasted_scenario_travels_byte_for_byte() {
+    // Lines that look like the link's own statements must stay part of the scenario.
+    let text = "title: Pasted\r\nservers 3\nseed 4\n\nrun until leader within 2s\n# until 5\n";
+    let parsed = scenario::parse(text).unwrap();
+    let (sim, _) = scenario::run_to_end(&parsed).unwrap();
+    let source = ScenarioSource::Text(text.into());
+    let (run, replayed) = open(&encode(&SharedRun::from_sim(&sim, Some(source.clone()))).unwrap()).unwrap();
+    assert_eq!(run.scenario, Some(source));
+    assert_eq!(replayed.state_hash(), sim.state_hash());
+}
+
+#[test]
+fn a_start_no_scenario_sets_up_is_refused_when_sharing() {
+    let text = scenario::library().iter().find(|s| s.file == "figure-7.scn").unwrap().text;
+    let (sim, _) = scenario::run_to_end(&scenario::parse(text).unwrap()).unwrap();
+    assert_eq!(encode(&SharedRun::from_sim(&sim, None)), Err(ShareError::StartNotShareable));
+    let other = ScenarioSource::Library("leader-crash.scn".into());
+    assert_eq!(encode(&SharedRun::from_sim(&sim, Some(other))), Err(ShareError::StartNotShareable));
+}
+
+/// Every kind of action survives the trip through a link's text: written by `Display`,
+/// read back by the scenario parser.
+#[test]
+fn every_action_reads_back_as_written() {
+    use crate::raft::BreakSwitch;
+    use crate::sim::MessageId;
+    let (s1, s2, s3) = (ServerId(1), ServerId(2), ServerId(3));
+    let mut actions = vec![
+        Action::Crash { server: s1 },
+        Action::Restart { server: s2 },
+        Action::ForceTimeout { server: s3 },
+        Action::AlignTimers { servers: vec![s1, s3] },
+        Action::SpreadTimers,
+        Action::ChangeMembership { add: vec![ServerId(6), ServerId(7)], remove: vec![s1] },
+        Action::ChangeMembership { add: vec![], remove: vec![s2] },
+        Action::Partition { groups: vec![vec![s1, s2], vec![s3], vec![ServerId(4)]] },
+        Action::Heal,
+        Action::CutLink { from: s1, to: s2, both: false },
+        Action::RestoreLink { from: s2, to: s1, both: true },
+        Action::DropMessage { id: MessageId(4711) },
+        Action::SetLoss { loss: 0.1 },
+        Action::SetLoss { loss: 1.0 / 3.0 },
+        Action::SetDuplication { duplication: 0.0 },
+        Action::SetLatency { min_ms: 5, max_ms: 30 },
+    ];
+    for op in ["set x 3", "get x", "del k.e-y_1", "incr n", "set x -1.5e3", "set y #ff", "set z 你好"] {
+        actions.push(Action::ClientRequest { via: s2, op: Op::parse(op).unwrap() });
+    }
+    for b in BreakSwitch::ALL {
+        actions.push(Action::SetBreak { switch: b, on: true });
+        actions.push(Action::SetBreak { switch: b, on: false });
+    }
+    for a in actions {
+        assert_eq!(scenario::parse_action(&a.to_string()), Ok(a.clone()), "`{a}`");
+    }
+}
+
+proptest! {
+    #[test]
+    fn every_request_reads_back_as_written(key in "[a-zA-Z0-9_.-]{1,8}", value in "[^\\s|]{1,12}") {
+        let op = Op::parse(&format!("set {key} {value}")).unwrap();
+        let a = Action::ClientRequest { via: ServerId(1), op };
+        prop_assert_eq!(scenario::parse_action(&a.to_string()), Ok(a.clone()));
+    }
 }
 
 /// A link made by format v1, checked in: it must keep opening in every later version.
@@ -71,7 +138,7 @@ fn the_v1_fixture_still_opens() {
 
 #[test]
 fn errors_name_what_is_wrong() {
-    let good = encode(&SharedRun::from_sim(&sample_sim(), None));
+    let good = encode(&SharedRun::from_sim(&sample_sim(), None)).unwrap();
     assert_eq!(decode(""), Err(ShareError::Empty));
     assert_eq!(decode("#"), Err(ShareError::Empty));
     assert_eq!(decode("#abc"), Err(ShareError::NoVersion));
@@ -80,32 +147,45 @@ fn errors_name_what_is_wrong() {
     let pos = good.find('A').unwrap() + 1;
     assert_eq!(decode(&bad), Err(ShareError::BadBase64 { position: pos, found: '*' }));
     assert!(matches!(decode("v1:AAAA"), Err(ShareError::Corrupt(_))), "{:?}", decode("v1:AAAA"));
-    // Valid compression of JSON that is not a run.
-    let data = |json: &str| {
-        format!("v1:{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 6)))
-    };
-    let unknown = decode(&data(r#"{"config":{},"until":0,"colour":"red"}"#)).unwrap_err();
-    assert!(unknown.to_string().contains("unknown field `colour`"), "{unknown}");
-    let ok = decode(&data(r#"{"config":{},"until":0}"#)).unwrap();
-    assert_eq!(ok.config, SimConfig::default());
-    let long = decode(&data(r#"{"config":{},"until":999999999999999}"#)).unwrap();
-    assert!(matches!(long.replay(), Err(ShareError::BadData(_))));
-    let missing = decode(&data(r#"{"scenario":{"library":"nope.scn"},"config":{},"until":0}"#)).unwrap();
-    assert!(missing.scenario.is_some());
-    assert!(matches!(open(&data(r#"{"scenario":{"library":"nope.scn"},"config":{},"until":0}"#)),
-        Err(ShareError::UnknownScenario(n)) if n == "nope.scn"));
+    // Valid compression of text that is not a run: each problem names its line.
+    let data = |text: &str| format!("v1:{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 6)));
+    let bad_line = |line, text: &str| Err(ShareError::BadLine { line, text: text.into() });
+    assert_eq!(decode(&data("seed 1\ncolour red\nuntil 0\n")), bad_line(2, "colour red"));
+    assert_eq!(decode(&data("seed 1\nseed 2\nuntil 0\n")), bad_line(2, "seed 2"), "a setting given twice");
+    assert_eq!(decode(&data("seed -1\nuntil 0\n")), bad_line(1, "seed -1"));
+    assert_eq!(decode(&data("loss\nuntil 0\n")), bad_line(1, "loss"));
+    assert_eq!(decode(&data("until 999999999999999\n")), bad_line(1, "until 999999999999999"), "over an hour");
+    assert_eq!(decode(&data("hash 12\nuntil 0\n")), bad_line(1, "hash 12"));
+    assert_eq!(decode(&data("seed 3\n")), Err(ShareError::Missing("until")));
+    assert_eq!(decode(&data("until 0\n")).unwrap().config, SimConfig::default());
+    assert_eq!(
+        decode(&data("action 5 100 crash S1\naction 4 200 crash S2\nuntil 900\n")),
+        bad_line(2, "action 4 200 crash S2"),
+        "actions out of order"
+    );
+    assert!(
+        matches!(decode(&data("action 5 100 crash leader\nuntil 900\n")), Err(ShareError::BadAction { line: 1, .. })),
+        "servers must be written out"
+    );
+    assert!(matches!(decode(&data("action 5 100 crash S1\nuntil 50\n")), Err(ShareError::Replay(_))));
+    assert!(matches!(decode(&data("start scenario\nuntil 0\n")), Err(ShareError::StartNotShareable)));
+    let not_text = format!("v1:{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(&[0xff, 0xfe], 6)));
+    assert_eq!(decode(&not_text), Err(ShareError::Corrupt("it is not text")));
+    let missing = decode(&data("until 0\nscenario nope.scn\n")).unwrap();
+    assert_eq!(missing.scenario, Some(ScenarioSource::Library("nope.scn".into())));
+    assert!(matches!(open(&data("until 0\nscenario nope.scn\n")), Err(ShareError::UnknownScenario(n)) if n == "nope.scn"));
 }
 
 #[test]
 fn a_different_final_state_is_refused() {
     let mut run = SharedRun::from_sim(&sample_sim(), None);
     run.hash = Some(run.hash.unwrap() ^ 1);
-    assert!(matches!(open(&encode(&run)), Err(ShareError::Diverged)));
+    assert!(matches!(open(&encode(&run).unwrap()), Err(ShareError::Diverged)));
 }
 
 #[test]
 fn every_truncation_is_refused() {
-    let good = encode(&SharedRun::from_sim(&sample_sim(), None));
+    let good = encode(&SharedRun::from_sim(&sample_sim(), None)).unwrap();
     for end in 0..good.len() {
         assert!(decode(&good[..end]).is_err(), "a link cut at {end} decoded");
     }
@@ -127,7 +207,7 @@ proptest! {
 
     #[test]
     fn a_corrupted_link_never_opens_as_another_run(at in 0usize..10_000, c in "[A-Za-z0-9_-]") {
-        let good = encode(&SharedRun::from_sim(&sample_sim(), None));
+        let good = encode(&SharedRun::from_sim(&sample_sim(), None)).unwrap();
         let at = 3 + at % (good.len() - 3);
         let mut bad = good.clone();
         bad.replace_range(at..at + 1, &c);
@@ -153,5 +233,5 @@ fn print_fixture() {
     sim.act(Action::Restart { server: leader }).unwrap();
     sim.act(Action::SetLoss { loss: 0.1 }).unwrap();
     sim.run_for(Duration::from_ms(500));
-    println!("{}", encode(&SharedRun::from_sim(&sim, None)));
+    println!("{}", encode(&SharedRun::from_sim(&sim, None)).unwrap());
 }

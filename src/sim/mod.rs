@@ -88,29 +88,24 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
-    /// Checks the settings; the message names the field and the accepted range.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the settings; the error names the field and the accepted range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
         if !(1..=MAX_SERVERS).contains(&self.servers) {
-            return Err(format!("servers must be between 1 and {MAX_SERVERS}, found {}", self.servers));
+            return Err(ConfigError::Servers { max: MAX_SERVERS, found: self.servers });
         }
         self.validate_timing()
     }
 
-    fn validate_timing(&self) -> Result<(), String> {
-        if self.election_timeout_min_ms == 0 || self.election_timeout_min_ms > self.election_timeout_max_ms {
-            return Err(format!(
-                "election timeout must be a range like 150..300 with 0 < min <= max, found {}..{}",
-                self.election_timeout_min_ms, self.election_timeout_max_ms
-            ));
+    fn validate_timing(&self) -> Result<(), ConfigError> {
+        let (min_ms, max_ms) = (self.election_timeout_min_ms, self.election_timeout_max_ms);
+        if min_ms == 0 || min_ms > max_ms {
+            return Err(ConfigError::ElectionTimeout { min_ms, max_ms });
         }
-        if self.heartbeat_ms == 0 || self.heartbeat_ms >= self.election_timeout_min_ms {
-            return Err(format!(
-                "heartbeat must be above 0 and below the minimum election timeout ({}ms), found {}ms",
-                self.election_timeout_min_ms, self.heartbeat_ms
-            ));
+        if self.heartbeat_ms == 0 || self.heartbeat_ms >= min_ms {
+            return Err(ConfigError::Heartbeat { election_min_ms: min_ms, found_ms: self.heartbeat_ms });
         }
         if self.max_entries_per_append == 0 {
-            return Err("max entries per append must be at least 1".into());
+            return Err(ConfigError::MaxEntriesPerAppend);
         }
         self.network.validate()
     }
@@ -121,6 +116,60 @@ impl SimConfig {
             max_entries_per_append: self.max_entries_per_append,
             breaks: self.breaks,
         }
+    }
+}
+
+/// Why a configuration was refused: the setting, the range it accepts and what it got.
+/// Data, so that the page can say it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConfigError {
+    Servers { max: u32, found: u32 },
+    ElectionTimeout { min_ms: u64, max_ms: u64 },
+    Heartbeat { election_min_ms: u64, found_ms: u64 },
+    MaxEntriesPerAppend,
+    /// A probability out of range, written as a number (an `f64` field would make the
+    /// error lose `Eq`, and NaN is one of the values refused).
+    Loss(String),
+    Duplication(String),
+    LatencyOrder { min_ms: u64, max_ms: u64 },
+    /// The latency's maximum is above [`network::MAX_LATENCY_MS`].
+    LatencyLimit(u64),
+    /// Not one initial state per server.
+    InitialStates { given: usize, servers: u32 },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Servers { max, found } => write!(f, "servers must be between 1 and {max}, found {found}"),
+            ConfigError::ElectionTimeout { min_ms, max_ms } => write!(
+                f,
+                "election timeout must be a range like 150..300 with 0 < min <= max, found {min_ms}..{max_ms}"
+            ),
+            ConfigError::Heartbeat { election_min_ms, found_ms } => write!(
+                f,
+                "heartbeat must be above 0 and below the minimum election timeout ({election_min_ms}ms), \
+                 found {found_ms}ms"
+            ),
+            ConfigError::MaxEntriesPerAppend => f.write_str("max entries per append must be at least 1"),
+            ConfigError::Loss(p) => write!(f, "loss must be between 0 and 1, found {p}"),
+            ConfigError::Duplication(p) => write!(f, "duplication must be between 0 and 1, found {p}"),
+            ConfigError::LatencyOrder { min_ms, max_ms } => {
+                write!(f, "latency minimum {min_ms}ms is above its maximum {max_ms}ms")
+            }
+            ConfigError::LatencyLimit(ms) => {
+                write!(f, "latency {ms}ms is above the {}ms limit", network::MAX_LATENCY_MS)
+            }
+            ConfigError::InitialStates { given, servers } => {
+                write!(f, "{given} initial states given for {servers} servers")
+            }
+        }
+    }
+}
+
+impl From<ConfigError> for String {
+    fn from(e: ConfigError) -> String {
+        e.to_string()
     }
 }
 
@@ -194,7 +243,7 @@ impl fmt::Display for Action {
             Action::DropMessage { id } => write!(f, "drop message {}", id.0),
             Action::SetLoss { loss } => write!(f, "loss {loss}"),
             Action::SetDuplication { duplication } => write!(f, "duplication {duplication}"),
-            Action::SetLatency { min_ms, max_ms } => write!(f, "latency {min_ms}..{max_ms}"),
+            Action::SetLatency { min_ms, max_ms } => write!(f, "latency {min_ms}..{max_ms}ms"),
             Action::SetBreak { switch, on } => write!(f, "break {switch} {}", if *on { "on" } else { "off" }),
         }
     }
@@ -214,7 +263,20 @@ pub enum ActionError {
     TooManyServers(usize),
     NotAMember(ServerId),
     NotInFlight(MessageId),
-    Invalid(String),
+    /// `align-timers` with no server whose timer could be aligned.
+    NothingToAlign,
+    /// A partition into fewer than two groups.
+    OneGroup,
+    /// A server named in two groups of a partition.
+    NamedTwice(ServerId),
+    /// A link from a server to itself.
+    SelfLink(ServerId),
+    /// Adding a server that is already a member of the configuration (shown).
+    AlreadyMember(ServerId, Configuration),
+    /// New servers take the next id: `next`, not `found`.
+    NotNext { next: ServerId, found: ServerId },
+    /// A network setting out of range.
+    Network(ConfigError),
 }
 
 impl fmt::Display for ActionError {
@@ -232,7 +294,15 @@ impl fmt::Display for ActionError {
             }
             ActionError::NotAMember(id) => write!(f, "{id} is not a member of the configuration"),
             ActionError::NotInFlight(id) => write!(f, "message {} is not in flight", id.0),
-            ActionError::Invalid(m) => f.write_str(m),
+            ActionError::NothingToAlign => f.write_str("name at least one server whose timer to align"),
+            ActionError::OneGroup => f.write_str("a partition needs at least two groups"),
+            ActionError::NamedTwice(s) => write!(f, "{s} is named in two groups"),
+            ActionError::SelfLink(s) => write!(f, "a link joins two different servers, not {s} to itself"),
+            ActionError::AlreadyMember(s, config) => write!(f, "{s} is already a member of {config}"),
+            ActionError::NotNext { next, found } => {
+                write!(f, "new servers are numbered in order: the next one is {next}, not {found}")
+            }
+            ActionError::Network(e) => e.fmt(f),
         }
     }
 }
@@ -417,30 +487,30 @@ pub struct Sim {
 
 impl Sim {
     /// A new cluster of `config.servers` servers with empty logs, all followers.
-    pub fn new(config: SimConfig) -> Result<Sim, String> {
+    pub fn new(config: SimConfig) -> Result<Sim, ConfigError> {
         let initial = vec![InitialState::default(); config.servers as usize];
         Sim::with_initial_state(config, initial)
     }
 
     /// A cluster whose servers start from the given persistent state (one per server).
-    pub fn with_initial_state(config: SimConfig, initial: Vec<InitialState>) -> Result<Sim, String> {
+    pub fn with_initial_state(config: SimConfig, initial: Vec<InitialState>) -> Result<Sim, ConfigError> {
         config.validate()?;
         Sim::build(config, initial)
     }
 
     /// Like [`Sim::new`] but allows clusters larger than the page's limit (for benchmarks).
-    pub fn new_large(config: SimConfig) -> Result<Sim, String> {
+    pub fn new_large(config: SimConfig) -> Result<Sim, ConfigError> {
         if config.servers == 0 || config.servers > 1000 {
-            return Err(format!("servers must be between 1 and 1000, found {}", config.servers));
+            return Err(ConfigError::Servers { max: 1000, found: config.servers });
         }
         config.validate_timing()?;
         let initial = vec![InitialState::default(); config.servers as usize];
         Sim::build(config, initial)
     }
 
-    fn build(config: SimConfig, initial: Vec<InitialState>) -> Result<Sim, String> {
+    fn build(config: SimConfig, initial: Vec<InitialState>) -> Result<Sim, ConfigError> {
         if initial.len() != config.servers as usize {
-            return Err(format!("{} initial states given for {} servers", initial.len(), config.servers));
+            return Err(ConfigError::InitialStates { given: initial.len(), servers: config.servers });
         }
         let origin = std::sync::Arc::new((config.clone(), initial.clone()));
         let voters = Configuration::simple((1..=config.servers).map(ServerId));
@@ -611,7 +681,7 @@ impl Sim {
                 })
                 .collect(),
         };
-        let bytes = serde_json::to_vec(&view).expect("plain data serializes");
+        let bytes = postcard::to_allocvec(&view).expect("plain data serializes");
         fnv1a(&bytes)
     }
 
@@ -1211,7 +1281,7 @@ impl Sim {
                     indices.push(i);
                 }
                 if indices.is_empty() {
-                    return Err(ActionError::Invalid("name at least one server whose timer to align".into()));
+                    return Err(ActionError::NothingToAlign);
                 }
                 let at = now + Duration::from_ms(self.world.config.election_timeout_min_ms);
                 for i in indices {
@@ -1245,13 +1315,13 @@ impl Sim {
             Action::ChangeMembership { add, remove } => self.change_membership(add, remove)?,
             Action::Partition { groups } => {
                 if groups.len() < 2 {
-                    return Err(ActionError::Invalid("a partition needs at least two groups".into()));
+                    return Err(ActionError::OneGroup);
                 }
                 let mut seen = BTreeSet::new();
                 for s in groups.iter().flatten() {
                     self.existing(*s)?;
                     if !seen.insert(*s) {
-                        return Err(ActionError::Invalid(format!("{s} is named in two groups")));
+                        return Err(ActionError::NamedTwice(*s));
                     }
                 }
                 self.world.topology.partition(groups);
@@ -1265,7 +1335,7 @@ impl Sim {
                 self.existing(*from)?;
                 self.existing(*to)?;
                 if from == to {
-                    return Err(ActionError::Invalid(format!("a link joins two different servers, not {from} to itself")));
+                    return Err(ActionError::SelfLink(*from));
                 }
                 let cut = matches!(action, Action::CutLink { .. });
                 let t = &mut self.world.topology;
@@ -1286,20 +1356,20 @@ impl Sim {
             Action::SetLoss { loss } => {
                 let mut n = self.world.config.network.clone();
                 n.loss = *loss;
-                n.validate().map_err(ActionError::Invalid)?;
+                n.validate().map_err(ActionError::Network)?;
                 self.world.config.network = n;
             }
             Action::SetDuplication { duplication } => {
                 let mut n = self.world.config.network.clone();
                 n.duplication = *duplication;
-                n.validate().map_err(ActionError::Invalid)?;
+                n.validate().map_err(ActionError::Network)?;
                 self.world.config.network = n;
             }
             Action::SetLatency { min_ms, max_ms } => {
                 let mut n = self.world.config.network.clone();
                 n.latency_min_ms = *min_ms;
                 n.latency_max_ms = *max_ms;
-                n.validate().map_err(ActionError::Invalid)?;
+                n.validate().map_err(ActionError::Network)?;
                 self.world.config.network = n;
             }
             Action::SetBreak { switch, on } => {
@@ -1326,7 +1396,7 @@ impl Sim {
                 // A server left behind by an abandoned change can be added again.
                 Some(slot) if !slot.retired && !members.contains(id) => {}
                 Some(_) if members.contains(id) => {
-                    return Err(ActionError::Invalid(format!("{id} is already a member of {}", fmt_set(&current))))
+                    return Err(ActionError::AlreadyMember(*id, Configuration::Simple { voters: current }))
                 }
                 Some(_) => return Err(ActionError::Retired(*id)),
                 None if id.0 == next_id => {
@@ -1334,9 +1404,7 @@ impl Sim {
                     next_id += 1;
                 }
                 None => {
-                    return Err(ActionError::Invalid(format!(
-                        "new servers are numbered in order: the next one is S{next_id}, not {id}"
-                    )))
+                    return Err(ActionError::NotNext { next: ServerId(next_id), found: *id })
                 }
             }
             target.insert(*id);

@@ -1,9 +1,13 @@
 //! The simulated network: latency, loss, duplication, partitions and cut links. Every
 //! random choice comes from the simulator's one seeded RNG.
 
+use super::ConfigError;
 use crate::raft::{Duration, ServerId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+
+/// The largest one-way latency a run may set, in milliseconds.
+pub const MAX_LATENCY_MS: u64 = 10_000;
 
 /// Network settings that a user can change during a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,21 +30,19 @@ impl Default for NetworkConfig {
 }
 
 impl NetworkConfig {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         if !(0.0..=1.0).contains(&self.loss) || self.loss.is_nan() {
-            return Err(format!("loss must be between 0 and 1, found {}", self.loss));
+            return Err(ConfigError::Loss(self.loss.to_string()));
         }
         if !(0.0..=1.0).contains(&self.duplication) || self.duplication.is_nan() {
-            return Err(format!("duplication must be between 0 and 1, found {}", self.duplication));
+            return Err(ConfigError::Duplication(self.duplication.to_string()));
         }
-        if self.latency_min_ms > self.latency_max_ms {
-            return Err(format!(
-                "latency minimum {}ms is above its maximum {}ms",
-                self.latency_min_ms, self.latency_max_ms
-            ));
+        let (min_ms, max_ms) = (self.latency_min_ms, self.latency_max_ms);
+        if min_ms > max_ms {
+            return Err(ConfigError::LatencyOrder { min_ms, max_ms });
         }
-        if self.latency_max_ms > 10_000 {
-            return Err(format!("latency {}ms is above the 10000ms limit", self.latency_max_ms));
+        if max_ms > MAX_LATENCY_MS {
+            return Err(ConfigError::LatencyLimit(max_ms));
         }
         Ok(())
     }
@@ -145,9 +147,10 @@ mod tests {
         let mut n = NetworkConfig::default();
         assert!(n.validate().is_ok());
         n.loss = 1.5;
-        assert!(n.validate().unwrap_err().contains("loss"));
+        assert_eq!(n.validate(), Err(ConfigError::Loss("1.5".into())));
+        assert!(n.validate().unwrap_err().to_string().contains("loss"));
         n.loss = 0.0;
         n.latency_min_ms = 30;
-        assert!(n.validate().unwrap_err().contains("latency minimum"));
+        assert!(n.validate().unwrap_err().to_string().contains("latency minimum"));
     }
 }

@@ -16,7 +16,7 @@ use super::teach::{Teach, TeachMsg};
 
 mod teach_glue;
 use crate::view::inspect;
-use crate::raft::{ChangeError, Op, OpParseError, RoleKind, ServerId};
+use crate::raft::{Op, RoleKind, ServerId};
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
 use crate::view::format::{self, PageParams};
 use crate::view::i18n::{t, tf, K};
@@ -325,13 +325,7 @@ impl Component for App {
                     }
                 }
                 Err(e) => {
-                    let e = match e {
-                        OpParseError::Empty => t(K::ReqEmpty).to_string(),
-                        OpParseError::SetNeedsKeyAndValue => t(K::ReqSetNeeds).to_string(),
-                        OpParseError::OneKey(op) => tf(K::ReqOneKey, &[&op]),
-                        OpParseError::Unknown(op) => tf(K::ReqUnknown, &[&op]),
-                        OpParseError::BadKey(k) => tf(K::ReqBadKey, &[&k]),
-                    };
+                    let e = format::op_error(&e);
                     // From a server's panel the request box may be out of sight: say it here too.
                     if via.is_some() {
                         self.toast(ctx, e.clone());
@@ -662,28 +656,7 @@ impl App {
 
     /// A refused action is shown for a moment; nothing changed.
     fn refuse(&mut self, ctx: &Context<Self>, error: ActionError) {
-        let text = match &error {
-            ActionError::NoSuchServer(s) => tf(K::ErrNoSuchServer, &[s]),
-            ActionError::Retired(s) => tf(K::ErrRetired, &[s]),
-            ActionError::AlreadyDown(s) => tf(K::ErrAlreadyDown, &[s]),
-            ActionError::AlreadyUp(s) => tf(K::ErrAlreadyUp, &[s]),
-            ActionError::IsLeader(s) => tf(K::ErrIsLeader, &[s]),
-            ActionError::NoLeader => t(K::ErrNoLeader).to_string(),
-            ActionError::Membership(change) => {
-                let why = match change {
-                    ChangeError::NotLeader { .. } => t(K::ErrNoLeader).to_string(),
-                    ChangeError::ChangeInProgress { reason } => tf(K::ErrChangeInProgress, &[reason]),
-                    ChangeError::EmptyConfiguration => t(K::ErrEmptyConfiguration).to_string(),
-                    ChangeError::NoChange => t(K::ErrNoChange).to_string(),
-                };
-                tf(K::ErrMembership, &[&why])
-            }
-            ActionError::TooManyServers(n) => tf(K::ErrTooManyServers, &[n]),
-            ActionError::NotAMember(s) => tf(K::ErrNotAMember, &[s]),
-            ActionError::NotInFlight(_) => t(K::ErrNotInFlight).to_string(),
-            ActionError::Invalid(m) => tf(K::ErrorPrefix, &[m]),
-        };
-        self.toast(ctx, text);
+        self.toast(ctx, format::action_error(&error));
     }
 
     fn toast(&mut self, ctx: &Context<Self>, text: String) {

@@ -52,6 +52,11 @@ pub struct LogPanel {
     viewport_px: f64,
     /// Keep the newest entries in view as the logs grow, until the user scrolls back.
     follow: bool,
+    /// The longest log as last drawn, and as last scrolled to the end for. Reading the
+    /// scroller's size forces the browser to lay out the page, so `rendered` does it only
+    /// when the logs grew: not on every animation frame (docs/performance.md).
+    drawn_total: std::cell::Cell<usize>,
+    followed_total: Option<usize>,
     _resize: Option<EventListener>,
 }
 
@@ -67,6 +72,8 @@ impl Component for LogPanel {
             scroll_px: 0.0,
             viewport_px: 1200.0,
             follow: true,
+            drawn_total: std::cell::Cell::new(0),
+            followed_total: None,
             _resize: Some(resize),
         }
     }
@@ -79,6 +86,8 @@ impl Component for LogPanel {
         if matches!(msg, LogMsg::Scrolled) {
             let max = (el.scroll_width() - el.client_width()) as f64;
             self.follow = self.scroll_px >= max - CELL_W;
+        } else {
+            self.followed_total = None;
         }
         (self.window_key(), self.follow) != before
     }
@@ -86,6 +95,7 @@ impl Component for LogPanel {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let sim = ctx.props().sim.0.borrow();
         let total = model::longest_log(&sim) as usize;
+        self.drawn_total.set(total);
         let (first, count) = visible_window(self.scroll_px, self.viewport_px, CELL_W, total, OVERSCAN);
         let rows = model::log_rows(&sim, first, count);
         let width = fmt((total.max(1) as f64) * CELL_W + CELL_W);
@@ -134,7 +144,9 @@ impl Component for LogPanel {
         if first_render {
             ctx.link().send_message(LogMsg::Resized);
         }
-        if self.follow {
+        let total = self.drawn_total.get();
+        if self.follow && self.followed_total != Some(total) {
+            self.followed_total = Some(total);
             let end = el.scroll_width() - el.client_width();
             if end > 0 && (el.scroll_left() - end).abs() > 1 {
                 el.set_scroll_left(end);

@@ -107,8 +107,9 @@ impl Teach {
     /// other scenario goes back to its start and plays (its actions replay as it runs).
     pub fn load(&mut self, source: ScenarioSource) -> Result<Sim, String> {
         let text = source.text().map_err(|e| share_error_text(&e))?;
-        let parsed = scenario::parse(&text).map_err(|e| tf(K::ScenarioParseError, &[&e]))?;
-        let (mut sim, report) = scenario::run_to_end(&parsed).map_err(|e| tf(K::ScenarioParseError, &[&e]))?;
+        let error = |e| tf(K::ScenarioParseError, &[&format::scenario_error(&e)]);
+        let parsed = scenario::parse(&text).map_err(error)?;
+        let (mut sim, report) = scenario::run_to_end(&parsed).map_err(error)?;
         self.goal = parsed.goal.clone().map(GoalTracker::new);
         if let Some(goal) = &mut self.goal {
             goal.observe(&sim);
@@ -167,11 +168,14 @@ pub fn share_error_text(e: &ShareError) -> String {
         ShareError::Truncated => t(K::ShareTruncated).to_string(),
         ShareError::Corrupt(_) => t(K::ShareCorrupt).to_string(),
         ShareError::TooLarge(_) => t(K::ShareTooLarge).to_string(),
-        ShareError::BadData(m) => tf(K::ShareBadData, &[m]),
+        ShareError::BadLine { line, text } => tf(K::ShareBadLine, &[line, text]),
+        ShareError::BadAction { line, error } => tf(K::ShareBadAction, &[line, &format::scenario_error(error)]),
+        ShareError::Missing(what) => tf(K::ShareMissing, &[what]),
         ShareError::UnknownScenario(n) => tf(K::ShareUnknownScenario, &[n]),
-        ShareError::Scenario(m) => tf(K::ShareScenario, &[m]),
+        ShareError::Scenario(e) => tf(K::ShareScenario, &[&format::scenario_error(e)]),
         ShareError::Replay(m) => tf(K::ShareReplay, &[m]),
         ShareError::Diverged => t(K::ShareDiverged).to_string(),
+        ShareError::StartNotShareable => return t(K::LinkNotShareable).to_string(),
     };
     tf(K::LinkFailed, &[&what])
 }

@@ -6,8 +6,9 @@ use super::logs::SimHandle;
 use super::ring::fmt;
 use crate::view::format::format_sim_time;
 use crate::view::i18n::{t, tf, K};
-use crate::view::timeline::{self, Fate, DEFAULT_SPAN_US};
+use crate::view::timeline::{self, ArrowView, Fate, DEFAULT_SPAN_US};
 use gloo::events::{EventListener, EventListenerOptions};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -52,6 +53,56 @@ const LANE_H: f64 = 30.0;
 const LABEL_W: f64 = 30.0;
 const AXIS_H: f64 = 16.0;
 
+/// How the diagram stays cheap to redraw while time flows (docs/performance.md). Its
+/// contents are drawn in a frame that slides: x = (t - origin) × scale, with `origin`
+/// moving only every [`ORIGIN_STEP_SPANS`] window widths, and the frame translated so that
+/// the window shows. An arrow's coordinates therefore stay the same from one redraw to
+/// the next, and arrows are drawn in groups (by send time, [`GROUPS_PER_SPAN`] per window)
+/// whose props compare equal when nothing in them changed: Yew skips those groups, so a
+/// redraw touches only the newest groups and the messages still in flight.
+const ORIGIN_STEP_SPANS: u64 = 8;
+const GROUPS_PER_SPAN: u64 = 16;
+
+fn lane_y(lane: usize) -> f64 {
+    AXIS_H + lane as f64 * LANE_H + LANE_H / 2.0
+}
+
+#[derive(Properties, PartialEq)]
+struct ArrowGroupProps {
+    arrows: Rc<[ArrowView]>,
+    origin_us: u64,
+    /// Pixels per simulated µs.
+    scale: f64,
+    /// The hot message, if it is in this group (so that other groups stay equal).
+    hot: Option<u64>,
+}
+
+/// One group of arrows in the sliding frame.
+#[function_component(ArrowGroup)]
+fn arrow_group(p: &ArrowGroupProps) -> Html {
+    let x = |t: u64| (t as f64 - p.origin_us as f64) * p.scale;
+    html! {
+        <g>
+            { for p.arrows.iter().map(|a| {
+                let (x1, y1) = (x(a.sent_us), lane_y(a.from));
+                let (x2, y2) = (x(a.end_us), lane_y(a.from) + (lane_y(a.to) - lane_y(a.from)) * a.reach);
+                let (sx1, sy1, sx2, sy2) = (fmt(x1), fmt(y1), fmt(x2), fmt(y2));
+                html! {
+                    <g key={a.id} class={classes!("arrow", format!("arrow--{}", a.kind.css_class()),
+                        format!("arrow--{}", a.fate.slug()), (p.hot == Some(a.id)).then_some("arrow--hot"))}
+                        data-arrow={a.id.to_string()} data-fate={a.fate.slug()}>
+                        <line class="arrow__line" x1={sx1} y1={sy1} x2={sx2.clone()} y2={sy2.clone()}
+                            marker-end={(a.fate == Fate::Delivered).then_some("url(#arrowhead)")} />
+                        if a.fate == Fate::Dropped {
+                            <path class="arrow__drop" d={format!("M{} {}m-4 -4l8 8m0 -8l-8 8", sx2, sy2)} />
+                        }
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
     pub sim: SimHandle,
@@ -84,7 +135,43 @@ pub struct Diagram {
     drawn_end: u64,
     svg: NodeRef,
     box_ref: NodeRef,
+    /// The arrows as last drawn, in the svg's coordinates, for pointing at them: an arrow
+    /// is one thin line, and the pointer picks the nearest within [`HIT_PX`] (one element
+    /// per arrow instead of a wide invisible twin: half the DOM work per redraw).
+    hits: Rc<std::cell::RefCell<Vec<Hit>>>,
+    hovered: Rc<std::cell::Cell<Option<u64>>>,
     _listeners: Vec<EventListener>,
+}
+
+/// One arrow as drawn: message id, whether it is still in flight, and its ends.
+#[derive(Clone, Copy)]
+struct Hit {
+    id: u64,
+    in_flight: bool,
+    x1: f64,
+    y1: f64,
+    x2: f64,
+    y2: f64,
+}
+
+/// How far (px) from an arrow the pointer may be and still point at it.
+const HIT_PX: f64 = 5.0;
+
+/// The arrow nearest to `(x, y)`, within [`HIT_PX`]. Later (newer) arrows win ties, as
+/// they are drawn on top.
+fn nearest_hit(hits: &[Hit], x: f64, y: f64) -> Option<Hit> {
+    let mut best: Option<(f64, Hit)> = None;
+    for h in hits {
+        let (dx, dy) = (h.x2 - h.x1, h.y2 - h.y1);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 { (((x - h.x1) * dx + (y - h.y1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        let (px, py) = (h.x1 + t * dx - x, h.y1 + t * dy - y);
+        let d = (px * px + py * py).sqrt();
+        if d <= HIT_PX && best.is_none_or(|(b, _)| d <= b) {
+            best = Some((d, *h));
+        }
+    }
+    best.map(|(_, h)| h)
 }
 
 impl Component for Diagram {
@@ -102,6 +189,8 @@ impl Component for Diagram {
             drawn_end: 0,
             svg: NodeRef::default(),
             box_ref: NodeRef::default(),
+            hits: Default::default(),
+            hovered: Default::default(),
             _listeners: vec![resize],
         }
     }
@@ -148,8 +237,23 @@ impl Component for Diagram {
         let d = timeline::diagram(&sim, from, to, p.scan_back_us);
         drop(sim);
         let plot = (self.width - LABEL_W).max(1.0);
-        let x = |t: u64| LABEL_W + timeline::time_x(t, from, to, plot);
-        let y = |lane: usize| AXIS_H + lane as f64 * LANE_H + LANE_H / 2.0;
+        // The sliding frame (see ORIGIN_STEP_SPANS): `fx` places a time in it, `x` on screen.
+        let span = (to - from).max(1);
+        let scale = plot / span as f64;
+        let origin = from - from % (span * ORIGIN_STEP_SPANS);
+        let fx = |t: u64| (t as f64 - origin as f64) * scale;
+        let shift = LABEL_W - fx(from);
+        let x = |t: u64| fx(t) + shift;
+        let y = lane_y;
+        let group_us = (span / GROUPS_PER_SPAN).max(1);
+        let mut groups: Vec<(u64, Vec<ArrowView>)> = Vec::new();
+        for a in &d.arrows {
+            let g = a.sent_us / group_us;
+            match groups.last_mut() {
+                Some((last, arrows)) if *last == g => arrows.push(a.clone()),
+                _ => groups.push((g, vec![a.clone()])),
+            }
+        }
         let height = AXIS_H + d.lanes.len() as f64 * LANE_H + 4.0;
         let delivered = d.arrows.iter().filter(|a| a.fate == Fate::Delivered).count();
         let link = ctx.link();
@@ -166,19 +270,53 @@ impl Component for Diagram {
             (e.buttons() & 1 == 1).then(|| DiagramMsg::DragMove(e.client_x() as f64))
         });
         let onpointerup = link.callback(|_: PointerEvent| DiagramMsg::DragEnd);
-        // One handler for all arrows (event delegation): thousands of arrows, no closures each.
+        *self.hits.borrow_mut() = d
+            .arrows
+            .iter()
+            .map(|a| Hit {
+                id: a.id,
+                in_flight: a.fate == Fate::InFlight,
+                x1: x(a.sent_us),
+                y1: y(a.from),
+                x2: x(a.end_us),
+                y2: y(a.from) + (y(a.to) - y(a.from)) * a.reach,
+            })
+            .collect();
+        // One handler for all arrows: the pointer picks the nearest arrow (see `hits`).
+        let hit_at = {
+            let (svg, hits) = (self.svg.clone(), self.hits.clone());
+            move |e: &MouseEvent| {
+                let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
+                nearest_hit(&hits.borrow(), e.client_x() as f64 - rect.left(), e.client_y() as f64 - rect.top())
+            }
+        };
+        let hit_at = Rc::new(hit_at);
         let dispatch = p.dispatch.clone();
-        let arrow_click = Callback::from(move |e: MouseEvent| {
-            if let Some((id, fate)) = arrow_of(&e) {
-                e.stop_propagation();
-                if fate == "in-flight" {
-                    dispatch.emit(Msg::DropMessage(id));
+        let arrow_click = {
+            let hit_at = hit_at.clone();
+            Callback::from(move |e: MouseEvent| {
+                if let Some(h) = hit_at(&e) {
+                    e.stop_propagation();
+                    if h.in_flight {
+                        dispatch.emit(Msg::DropMessage(h.id));
+                    }
+                    dispatch.emit(Msg::PickMessage(Some(h.id)));
                 }
-                dispatch.emit(Msg::PickMessage(Some(id)));
+            })
+        };
+        let hovered = self.hovered.clone();
+        let dispatch = p.dispatch.clone();
+        let arrow_over = Callback::from(move |e: MouseEvent| {
+            let id = hit_at(&e).map(|h| h.id);
+            if hovered.replace(id) != id {
+                dispatch.emit(Msg::HoverMessage(id));
             }
         });
-        let arrow_over = p.dispatch.reform(|e: MouseEvent| Msg::HoverMessage(arrow_of(&e).map(|(id, _)| id)));
-        let arrow_out = p.dispatch.reform(|_: MouseEvent| Msg::HoverMessage(None));
+        let hovered = self.hovered.clone();
+        let arrow_out = p.dispatch.reform(move |_: MouseEvent| {
+            hovered.set(None);
+            Msg::HoverMessage(None)
+        });
         html! {
             <section class="panel diagram" aria-labelledby="diagram-heading">
                 <div class="diagram__head">
@@ -199,27 +337,31 @@ impl Component for Diagram {
                         viewBox={format!("0 0 {} {}", fmt(self.width), fmt(height))} role="group" aria-label={t(K::DiagramLabel)}
                         data-from-us={from.to_string()} data-to-us={to.to_string()}
                         data-arrows={d.arrows.len().to_string()} data-delivered={delivered.to_string()}
-                        {onpointerdown} {onpointermove} {onpointerup}>
+                        {onpointerdown} {onpointermove} {onpointerup}
+                        onclick={arrow_click} onmousemove={arrow_over} onmouseleave={arrow_out}>
                         <defs>
+                            <clipPath id="diagram-plot"><rect x={fmt(LABEL_W)} y="0" width={fmt(plot)} height={fmt(height)} /></clipPath>
                             <marker id="arrowhead" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                                 <path d="M0 0L6 3L0 6z" class="arrowhead" />
                             </marker>
                         </defs>
+                        <g clip-path="url(#diagram-plot)"><g class="diagram__frame" transform={format!("translate({} 0)", fmt(shift))}>
                         <g class="diagram__spans">
                             { for d.spans.iter().map(|s| html! {
-                                <rect class={classes!("span", format!("span--{}", s.state.slug()))} x={fmt(x(s.from_us))}
-                                    y={fmt(y(s.lane) - LANE_H / 2.0 + 3.0)} width={fmt((x(s.to_us) - x(s.from_us)).max(0.0))}
+                                <rect class={classes!("span", format!("span--{}", s.state.slug()))} x={fmt(fx(s.from_us))}
+                                    y={fmt(y(s.lane) - LANE_H / 2.0 + 3.0)} width={fmt((fx(s.to_us) - fx(s.from_us)).max(0.0))}
                                     height={fmt(LANE_H - 6.0)} />
                             }) }
                         </g>
                         <g class="diagram__axis" aria-hidden="true">
                             { for ticks.map(|tk| html! {
                                 <g key={tk}>
-                                    <line class="tick" x1={fmt(x(tk))} x2={fmt(x(tk))} y1={fmt(AXIS_H - 4.0)} y2={fmt(height)} />
-                                    <text class="tick__label" x={fmt(x(tk))} y={fmt(AXIS_H - 6.0)}>{ format_sim_time(tk) }</text>
+                                    <line class="tick" x1={fmt(fx(tk))} x2={fmt(fx(tk))} y1={fmt(AXIS_H - 4.0)} y2={fmt(height)} />
+                                    <text class="tick__label" x={fmt(fx(tk))} y={fmt(AXIS_H - 6.0)}>{ format_sim_time(tk) }</text>
                                 </g>
                             }) }
                         </g>
+                        </g></g>
                         <g class="diagram__lanes">
                             { for d.lanes.iter().enumerate().map(|(i, id)| html! {
                                 <g key={id.0}>
@@ -228,33 +370,22 @@ impl Component for Diagram {
                                 </g>
                             }) }
                         </g>
+                        <g clip-path="url(#diagram-plot)"><g class="diagram__frame" transform={format!("translate({} 0)", fmt(shift))}>
                         <g class="diagram__terms">
                             { for d.terms.iter().map(|m| html! {
                                 <g class="termmark">
-                                    <line x1={fmt(x(m.at_us))} x2={fmt(x(m.at_us))} y1={fmt(y(m.lane) - LANE_H / 2.0 + 2.0)} y2={fmt(y(m.lane) + LANE_H / 2.0 - 2.0)} />
-                                    <text x={fmt(x(m.at_us) + 2.0)} y={fmt(y(m.lane) - LANE_H / 2.0 + 10.0)}>{ tf(K::TermShort, &[&m.term]) }</text>
+                                    <line x1={fmt(fx(m.at_us))} x2={fmt(fx(m.at_us))} y1={fmt(y(m.lane) - LANE_H / 2.0 + 2.0)} y2={fmt(y(m.lane) + LANE_H / 2.0 - 2.0)} />
+                                    <text x={fmt(fx(m.at_us) + 2.0)} y={fmt(y(m.lane) - LANE_H / 2.0 + 10.0)}>{ tf(K::TermShort, &[&m.term]) }</text>
                                 </g>
                             }) }
                         </g>
-                        <g class="diagram__arrows" onclick={arrow_click} onmouseover={arrow_over} onmouseout={arrow_out}>
-                            { for d.arrows.iter().map(|a| {
-                                let (x1, y1) = (x(a.sent_us), y(a.from));
-                                let (x2, y2) = (x(a.end_us), y(a.from) + (y(a.to) - y(a.from)) * a.reach);
-                                let (sx1, sy1, sx2, sy2) = (fmt(x1), fmt(y1), fmt(x2), fmt(y2));
-                                html! {
-                                    <g key={a.id} class={classes!("arrow", format!("arrow--{}", a.kind.css_class()),
-                                        format!("arrow--{}", a.fate.slug()), (p.hot == Some(a.id)).then_some("arrow--hot"))}
-                                        data-arrow={a.id.to_string()} data-fate={a.fate.slug()}>
-                                        <line class="arrow__hit" x1={sx1.clone()} y1={sy1.clone()} x2={sx2.clone()} y2={sy2.clone()} />
-                                        <line class="arrow__line" x1={sx1} y1={sy1} x2={sx2.clone()} y2={sy2.clone()}
-                                            marker-end={(a.fate == Fate::Delivered).then_some("url(#arrowhead)")} />
-                                        if a.fate == Fate::Dropped {
-                                            <path class="arrow__drop" d={format!("M{} {}m-4 -4l8 8m0 -8l-8 8", sx2, sy2)} />
-                                        }
-                                    </g>
-                                }
+                        <g class="diagram__arrows">
+                            { for groups.into_iter().map(|(g, arrows)| {
+                                let hot = p.hot.filter(|h| arrows.iter().any(|a| a.id == *h));
+                                html! { <ArrowGroup key={g} arrows={Rc::<[ArrowView]>::from(arrows)} origin_us={origin} {scale} {hot} /> }
                             }) }
                         </g>
+                        </g></g>
                         if p.now_us >= from && p.now_us <= to {
                             <line class="diagram__now" x1={fmt(x(p.now_us))} x2={fmt(x(p.now_us))} y1={fmt(AXIS_H - 4.0)} y2={fmt(height)} />
                         }
@@ -285,13 +416,6 @@ impl Component for Diagram {
             }
         }
     }
-}
-
-/// The arrow under a mouse event: its message id and fate, from its `data-` attributes.
-fn arrow_of(e: &MouseEvent) -> Option<(u64, String)> {
-    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let g = target.closest("[data-arrow]").ok()??;
-    Some((g.get_attribute("data-arrow")?.parse().ok()?, g.get_attribute("data-fate")?))
 }
 
 /// A round tick interval (1, 2 or 5 × a power of ten µs) of at least `raw_us`.

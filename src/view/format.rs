@@ -1,8 +1,13 @@
 //! Pure helpers for the page's text and inputs: the speed scale, the URL's query
-//! parameters, the partition field, and how times and numbers are written.
+//! parameters, the partition field, how times and numbers are written, and errors in the
+//! reader's language.
 
-use crate::raft::ServerId;
-use crate::sim::MAX_SERVERS;
+use super::i18n::{t, tf, K};
+use crate::raft::{ChangeError, OpParseError, ServerId};
+use crate::scenario::error::{Expected, Invalid};
+use crate::scenario::ScenarioError;
+use crate::sim::network::MAX_LATENCY_MS;
+use crate::sim::{ActionError, ConfigError, MAX_SERVERS};
 
 /// The slowest and fastest speeds, as multiples of real time.
 pub const SPEED_MIN: f64 = 0.01;
@@ -216,6 +221,168 @@ pub fn group_letter(group: u32) -> char {
     (b'A' + (group % 26) as u8) as char
 }
 
+// ---- Errors in the reader's language ----------------------------------------------------
+// In English each reads as the error's `Display` (a test holds them together), except
+// that a refused action is a sentence and a request error uses the request box's words.
+
+/// A scenario error with its position, in the page's language: `line 3, column 7: …`,
+/// `第 3 行第 7 列：…`. What the reader wrote is quoted as written.
+pub fn scenario_error(e: &ScenarioError) -> String {
+    let what = match e {
+        ScenarioError::Expected { expected, found, .. } => {
+            let found = found.as_ref().map_or_else(|| t(K::ScnEndOfLine).to_string(), |w| format!("`{w}`"));
+            tf(K::ScnExpected, &[&expected_text(expected), &found])
+        }
+        ScenarioError::Invalid { reason, .. } => invalid_text(reason),
+    };
+    tf(K::ScnAt, &[&e.line(), &e.column(), &what])
+}
+
+fn expected_text(e: &Expected) -> String {
+    use Expected::*;
+    let key = match e {
+        Word(w) => return format!("`{w}`"),
+        MetadataText(s) => return tf(K::ExpMetadataText, &[s]),
+        KeyFor(s) => return tf(K::ExpKeyFor, &[s]),
+        ValueFor(s) => return tf(K::ExpValueFor, &[s]),
+        AllOrServerRef => return tf(K::ExpAllOr, &[&t(K::ExpServerRef)]),
+        TimeOrCondition => return tf(K::ExpTimeOr, &[&t(K::ExpCondition)]),
+        BreakSwitch => return tf(K::ExpBreakSwitch, &[&e.choices()]),
+        Phase => return tf(K::ExpPhase, &[&e.choices()]),
+        Property => return tf(K::ExpProperty, &[&e.choices()]),
+        EndOfLine => K::ScnEndOfLine,
+        Server => K::ExpServer,
+        ServerRef => K::ExpServerRef,
+        Duration => K::ExpDuration,
+        Range => K::ExpRange,
+        Probability => K::ExpProbability,
+        OnOff => K::ExpOnOff,
+        Arrow => K::ExpArrow,
+        Request => K::ExpRequest,
+        MetadataKey => K::ExpMetadataKey,
+        AfterAt => K::ExpAfterAt,
+        Statement => K::ExpStatement,
+        Name => K::ExpName,
+        Key => K::ExpKey,
+        ValueOrNone => K::ExpValueOrNone,
+        Result => K::ExpResult,
+        CommandAfterColon => K::ExpCommandAfterColon,
+        EventCount => K::ExpEventCount,
+        ServerCount => K::ExpServerCount,
+        Seed => K::ExpSeed,
+        EntryCount => K::ExpEntryCount,
+        Term => K::ExpTerm,
+        MessageNumber => K::ExpMessageNumber,
+        LeaderCount => K::ExpLeaderCount,
+        UpCount => K::ExpUpCount,
+        LogTerm => K::ExpLogTerm,
+        LogIndex => K::ExpLogIndex,
+        RequestNumber => K::ExpRequestNumber,
+        Membership => K::ExpMembership,
+        PartitionBar => K::ExpPartitionBar,
+        DropWhat => K::ExpDropWhat,
+        LogEntry => K::ExpLogEntry,
+        LogOp => K::ExpLogOp,
+        RunSpec => K::ExpRunSpec,
+        Condition => K::ExpCondition,
+        GoalRest => K::ExpGoalRest,
+        Role => K::ExpRole,
+    };
+    t(key).to_string()
+}
+
+fn invalid_text(r: &Invalid) -> String {
+    use Invalid::*;
+    match r {
+        TooLarge(w) => tf(K::InvTooLarge, &[w]),
+        NoServer(w) => tf(K::InvNoServer, &[w, &MAX_SERVERS]),
+        ServerRangeBackwards(w, lo, hi) => tf(K::InvServerRangeBackwards, &[w, lo, hi]),
+        NotWholeMs(w) => tf(K::InvNotWholeMs, &[w]),
+        RangeBackwards(w) => tf(K::InvRangeBackwards, &[w]),
+        NotAProbability(w) => tf(K::InvNotAProbability, &[w]),
+        NeedsUnit(w) => tf(K::InvNeedsUnit, &[w]),
+        UnknownUnit(unit, w) => tf(K::InvUnknownUnit, &[unit, w]),
+        NotANumber(w) => tf(K::InvNotANumber, &[w]),
+        TooLong(w) => tf(K::InvTooLong, &[w]),
+        FinerThanMicrosecond(w) => tf(K::InvFinerThanMicrosecond, &[w]),
+        Op(e) => op_error(e),
+        SetupAfterStart(w) => tf(K::InvSetupAfterStart, &[w]),
+        AtBeforeRun => t(K::InvAtBeforeRun).to_string(),
+        NotAName(w) => tf(K::InvNotAName, &[w]),
+        NameTaken(w) => tf(K::InvNameTaken, &[w]),
+        ClusterSize(n) => tf(K::InvClusterSize, &[&MAX_SERVERS, n]),
+        EntriesPerAppend(n) => tf(K::InvEntriesPerAppend, &[n]),
+        LogTwice(s) => tf(K::InvLogTwice, &[s]),
+        Config(e) => config_error(e),
+        BeyondCluster(s, n) => tf(K::InvBeyondCluster, &[s, n, &s.0]),
+        TermBelowLog(s, term, last) => tf(K::InvTermBelowLog, &[s, term, last]),
+        VoteBeyond(s, v, n) => tf(K::InvVoteBeyond, &[s, v, n]),
+        TermsDecrease(index, term, prev) => tf(K::InvTermsDecrease, &[index, term, prev]),
+        MetadataTwice(w) => tf(K::InvMetadataTwice, &[w]),
+        NeedsStep(w) => tf(K::InvNeedsStep, &[w]),
+        StepHasTwo(w) => tf(K::InvStepHasTwo, &[w]),
+        NotOneAction(w) => tf(K::InvNotOneAction, &[w]),
+    }
+}
+
+/// Settings out of range, in the page's language.
+pub fn config_error(e: &ConfigError) -> String {
+    match e {
+        ConfigError::Servers { max, found } => tf(K::CfgServers, &[max, found]),
+        ConfigError::ElectionTimeout { min_ms, max_ms } => tf(K::CfgElectionTimeout, &[min_ms, max_ms]),
+        ConfigError::Heartbeat { election_min_ms, found_ms } => tf(K::CfgHeartbeat, &[election_min_ms, found_ms]),
+        ConfigError::MaxEntriesPerAppend => t(K::CfgMaxEntries).to_string(),
+        ConfigError::Loss(p) => tf(K::CfgLoss, &[p]),
+        ConfigError::Duplication(p) => tf(K::CfgDuplication, &[p]),
+        ConfigError::LatencyOrder { min_ms, max_ms } => tf(K::CfgLatencyOrder, &[min_ms, max_ms]),
+        ConfigError::LatencyLimit(ms) => tf(K::CfgLatencyLimit, &[ms, &MAX_LATENCY_MS]),
+        ConfigError::InitialStates { given, servers } => tf(K::CfgInitialStates, &[given, servers]),
+    }
+}
+
+/// A client request that does not parse, in the request box's words.
+pub fn op_error(e: &OpParseError) -> String {
+    match e {
+        OpParseError::Empty => t(K::ReqEmpty).to_string(),
+        OpParseError::SetNeedsKeyAndValue => t(K::ReqSetNeeds).to_string(),
+        OpParseError::OneKey(op) => tf(K::ReqOneKey, &[op]),
+        OpParseError::Unknown(op) => tf(K::ReqUnknown, &[op]),
+        OpParseError::BadKey(k) => tf(K::ReqBadKey, &[k]),
+        OpParseError::BadValue(v) => tf(K::ReqBadValue, &[v]),
+    }
+}
+
+/// Why the simulator refused an action, as a sentence in the page's language.
+pub fn action_error(e: &ActionError) -> String {
+    match e {
+        ActionError::NoSuchServer(s) => tf(K::ErrNoSuchServer, &[s]),
+        ActionError::Retired(s) => tf(K::ErrRetired, &[s]),
+        ActionError::AlreadyDown(s) => tf(K::ErrAlreadyDown, &[s]),
+        ActionError::AlreadyUp(s) => tf(K::ErrAlreadyUp, &[s]),
+        ActionError::IsLeader(s) => tf(K::ErrIsLeader, &[s]),
+        ActionError::NoLeader => t(K::ErrNoLeader).to_string(),
+        ActionError::Membership(change) => {
+            let why = match change {
+                ChangeError::NotLeader { .. } => t(K::ErrNoLeader).to_string(),
+                ChangeError::ChangeInProgress { reason } => tf(K::ErrChangeInProgress, &[reason]),
+                ChangeError::EmptyConfiguration => t(K::ErrEmptyConfiguration).to_string(),
+                ChangeError::NoChange => t(K::ErrNoChange).to_string(),
+            };
+            tf(K::ErrMembership, &[&why])
+        }
+        ActionError::TooManyServers(n) => tf(K::ErrTooManyServers, &[n]),
+        ActionError::NotAMember(s) => tf(K::ErrNotAMember, &[s]),
+        ActionError::NotInFlight(_) => t(K::ErrNotInFlight).to_string(),
+        ActionError::NothingToAlign => t(K::ErrNothingToAlign).to_string(),
+        ActionError::OneGroup => t(K::PartOneGroup).to_string(),
+        ActionError::NamedTwice(s) => tf(K::PartNamedTwice, &[s]),
+        ActionError::SelfLink(s) => tf(K::ErrSelfLink, &[s]),
+        ActionError::AlreadyMember(s, config) => tf(K::ErrAlreadyMember, &[s, config]),
+        ActionError::NotNext { next, found } => tf(K::ErrNotNext, &[next, found]),
+        ActionError::Network(e) => tf(K::ErrorPrefix, &[&config_error(e)]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +484,214 @@ mod tests {
         assert_eq!(term_class(9), "term-1");
         assert_eq!(group_letter(0), 'A');
         assert_eq!(group_letter(2), 'C');
+    }
+
+    // ---- Errors in the reader's language --------------------------------------------------
+
+    use crate::scenario::{parse, parse_action};
+    use crate::view::i18n::{set_lang, Lang};
+
+    /// A bad text for every kind of scenario error the parser reaches, where it is
+    /// reported (line, column), and the message that says what is wrong.
+    const BAD_SCENARIOS: &[(&str, (usize, usize), K)] = &[
+        // What the grammar expected.
+        ("expect one X", (1, 12), K::ScnExpected),
+        ("expect leader S1 S2", (1, 18), K::ScnEndOfLine),
+        ("log X1 1", (1, 5), K::ExpServer),
+        ("servers 3\ncrash X1\n", (2, 7), K::ExpServerRef),
+        ("align-timers X", (1, 14), K::ExpAllOr),
+        ("at x crash S1", (1, 4), K::ExpDuration),
+        ("latency x", (1, 9), K::ExpRange),
+        ("loss x", (1, 6), K::ExpProbability),
+        ("break nope", (1, 7), K::ExpBreakSwitch),
+        ("break equal-timeouts maybe", (1, 22), K::ExpOnOff),
+        ("\tcut S1 S2", (1, 9), K::ExpArrow),
+        ("request S1", (1, 11), K::ExpRequest),
+        ("title:   ", (1, 7), K::ExpMetadataText),
+        ("hint: win", (1, 1), K::ExpMetadataKey),
+        ("at 1s", (1, 6), K::ExpAfterAt),
+        ("frobnicate S1", (1, 1), K::ExpStatement),
+        ("let", (1, 4), K::ExpName),
+        ("expect value", (1, 13), K::ExpKey),
+        ("expect value x =", (1, 17), K::ExpValueOrNone),
+        ("expect reply 1 =", (1, 17), K::ExpResult),
+        ("log S1 1:", (1, 10), K::ExpCommandAfterColon),
+        ("log S1 1:get", (1, 13), K::ExpKeyFor),
+        ("log S1 1 2:set x", (1, 17), K::ExpValueFor),
+        ("step x", (1, 6), K::ExpEventCount),
+        ("servers x", (1, 9), K::ExpServerCount),
+        ("seed x", (1, 6), K::ExpSeed),
+        ("max-entries-per-append x", (1, 24), K::ExpEntryCount),
+        ("term S1 x", (1, 9), K::ExpTerm),
+        ("drop message x", (1, 14), K::ExpMessageNumber),
+        ("expect leaders 2x", (1, 16), K::ExpLeaderCount),
+        ("expect up x", (1, 11), K::ExpUpCount),
+        ("expect log S1 1 x", (1, 17), K::ExpLogTerm),
+        ("expect committed x", (1, 18), K::ExpLogIndex),
+        ("expect reply x", (1, 14), K::ExpRequestNumber),
+        ("membership", (1, 11), K::ExpMembership),
+        ("partition S1 S2", (1, 16), K::ExpPartitionBar),
+        ("drop x", (1, 6), K::ExpDropWhat),
+        ("log S1 1 x", (1, 10), K::ExpLogEntry),
+        ("log S1 1 2:put x", (1, 12), K::ExpLogOp),
+        ("run until x", (1, 11), K::ExpTimeOr),
+        ("run x", (1, 5), K::ExpRunSpec),
+        ("expect x", (1, 8), K::ExpCondition),
+        ("goal: leader S1 x", (1, 17), K::ExpGoalRest),
+        ("expect role S1 x", (1, 16), K::ExpRole),
+        ("expect membership x", (1, 19), K::ExpPhase),
+        ("expect violated safety", (1, 17), K::ExpProperty),
+        // Well formed, but not usable as written.
+        ("seed 99999999999999999999", (1, 6), K::InvTooLarge),
+        ("crash S12", (1, 7), K::InvNoServer),
+        ("partition S3..S1 | S4", (1, 11), K::InvServerRangeBackwards),
+        ("heartbeat 1.5ms", (1, 11), K::InvNotWholeMs),
+        ("election-timeout 300ms..150ms", (1, 18), K::InvRangeBackwards),
+        ("loss 1.5", (1, 6), K::InvNotAProbability),
+        ("run 500", (1, 5), K::InvNeedsUnit),
+        ("run 3h", (1, 5), K::InvUnknownUnit),
+        ("run 1.2.3s", (1, 5), K::InvNotANumber),
+        ("run 99999999999999999999s", (1, 5), K::InvTooLong),
+        ("run 0.0001ms", (1, 5), K::InvFinerThanMicrosecond),
+        ("request S1 put x 3", (1, 12), K::ReqUnknown),
+        ("servers 3\nrun 1s\nseed 4\n", (3, 1), K::InvSetupAfterStart),
+        ("at 1s run 2s", (1, 7), K::InvAtBeforeRun),
+        ("let 1x = S1", (1, 5), K::InvNotAName),
+        ("let leader = S1", (1, 5), K::InvNameTaken),
+        ("servers 12", (1, 9), K::InvClusterSize),
+        ("max-entries-per-append 0", (1, 24), K::InvEntriesPerAppend),
+        ("log S1 1\nlog S1 2", (2, 5), K::InvLogTwice),
+        ("servers 3\nheartbeat 500ms\ncrash S1\n", (2, 1), K::CfgHeartbeat),
+        ("election-timeout 0ms..300ms\nrun 1s", (1, 1), K::CfgElectionTimeout),
+        ("latency 1ms..20000ms\nrun 1s", (1, 1), K::CfgLatencyLimit),
+        ("servers 3\nlog S5 1\n", (2, 5), K::InvBeyondCluster),
+        ("log S1 1 3\nterm S1 2\n", (2, 9), K::InvTermBelowLog),
+        ("servers 3\nvoted S1 S5", (2, 7), K::InvVoteBeyond),
+        ("log S1 1 4 2", (1, 12), K::InvTermsDecrease),
+        ("title: a\ntitle: b", (2, 1), K::InvMetadataTwice),
+        ("run 1s\nquestion: Why?\n", (2, 1), K::InvNeedsStep),
+        ("step: a\nquestion: b\nquestion: c", (3, 1), K::InvStepHasTwo),
+    ];
+
+    /// The English words a 简体中文 message may keep: units, the request box's operations,
+    /// NaN (a number as Rust writes it), and the words of `source` (what the reader wrote).
+    /// Anything else in ASCII letters, outside `backquotes` (which hold what the reader
+    /// wrote and the scenario language's own words), is English left untranslated.
+    fn untranslated_words(text: &str, source: &str) -> Vec<String> {
+        const KEPT: &[&str] = &["ms", "us", "min", "ok", "set", "get", "del", "incr", "NaN"];
+        let words = |s: &str| s.split(|c: char| !c.is_ascii_alphabetic()).map(str::to_string).collect::<Vec<_>>();
+        let written = words(source);
+        let outside_quotes = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        words(&outside_quotes)
+            .into_iter()
+            .filter(|w| w.len() >= 2 && !KEPT.contains(&w.as_str()) && !written.contains(w))
+            .collect()
+    }
+
+    /// The fixed pieces of a catalogue message, between its placeholders.
+    fn pieces(template: &str) -> Vec<String> {
+        let mut text = template.to_string();
+        for n in 0..10 {
+            text = text.replace(&format!("{{{n}}}"), "\u{0}");
+        }
+        text.split('\u{0}').filter(|p| !p.trim().is_empty()).map(str::to_string).collect()
+    }
+
+    fn bad(text: &str) -> ScenarioError {
+        parse(text).expect_err(text)
+    }
+
+    #[test]
+    fn scenario_errors_are_said_in_chinese_with_their_position() {
+        set_lang(Lang::Chinese);
+        for &(text, (line, column), key) in BAD_SCENARIOS {
+            let e = bad(text);
+            assert_eq!((e.line(), e.column()), (line, column), "{text:?}: {e}");
+            let zh = scenario_error(&e);
+            assert!(zh.starts_with(&format!("第 {line} 行第 {column} 列：")), "{text:?}: {zh}");
+            assert_eq!(untranslated_words(&zh, text), Vec::<String>::new(), "{text:?}: {zh}");
+            for piece in pieces(t(key)) {
+                assert!(zh.contains(&piece), "{text:?}: {zh} lacks {piece:?} of {key:?}");
+            }
+            set_lang(Lang::English);
+            let english = pieces(t(key));
+            set_lang(Lang::Chinese);
+            for piece in english.iter().filter(|p| !untranslated_words(p, "").is_empty()) {
+                assert!(!zh.contains(piece.as_str()), "{text:?}: {zh} keeps the English {piece:?}");
+            }
+        }
+        // A few in full.
+        for (text, zh) in [
+            ("servers 3\ncrash X1\n", "第 2 行第 7 列：应为服务器（如 S1）、`leader` 或用 `let` 绑定的名字，实际是`X1`"),
+            ("cut S1", "第 1 行第 7 列：应为`->`（单向）或 `<->`（双向），实际是行尾"),
+            ("run 3h", "第 1 行第 5 列：`3h` 中的单位 `h` 未知：请使用 us、ms、s 或 min"),
+            ("request S1 put x 3", "第 1 行第 12 列：未知操作 put：请使用 set、get、del 或 incr。"),
+        ] {
+            assert_eq!(scenario_error(&bad(text)), zh);
+        }
+        set_lang(Lang::English);
+    }
+
+    #[test]
+    fn in_english_the_page_says_what_the_command_line_says() {
+        set_lang(Lang::English);
+        for &(text, _, key) in BAD_SCENARIOS {
+            let e = bad(text);
+            // A request error uses the request box's words on the page.
+            if key != K::ReqUnknown {
+                assert_eq!(scenario_error(&e), e.to_string(), "{text:?}");
+            }
+        }
+        let e = parse_action("isolate S1").unwrap_err();
+        assert_eq!(scenario_error(&e), e.to_string());
+        for e in [
+            ConfigError::Servers { max: 9, found: 12 },
+            ConfigError::MaxEntriesPerAppend,
+            ConfigError::Loss("2".into()),
+            ConfigError::Duplication("NaN".into()),
+            ConfigError::LatencyOrder { min_ms: 30, max_ms: 20 },
+            ConfigError::InitialStates { given: 2, servers: 3 },
+        ] {
+            assert_eq!(config_error(&e), e.to_string());
+        }
+    }
+
+    #[test]
+    fn refused_actions_and_settings_are_said_in_chinese() {
+        use crate::raft::Configuration;
+        use crate::sim::{Action, MessageId, Sim, SimConfig};
+        let mut sim = Sim::new(SimConfig::default()).unwrap();
+        let s = ServerId;
+        let refused = |sim: &mut Sim, a| sim.act(a).unwrap_err();
+        let mut errors = vec![
+            refused(&mut sim, Action::Partition { groups: vec![vec![s(1), s(2)]] }),
+            refused(&mut sim, Action::Partition { groups: vec![vec![s(1)], vec![s(1), s(2)]] }),
+            refused(&mut sim, Action::CutLink { from: s(2), to: s(2), both: false }),
+            refused(&mut sim, Action::AlignTimers { servers: vec![] }),
+            refused(&mut sim, Action::SetLoss { loss: 1.5 }),
+            refused(&mut sim, Action::SetDuplication { duplication: f64::NAN }),
+            refused(&mut sim, Action::SetLatency { min_ms: 30, max_ms: 20 }),
+            refused(&mut sim, Action::SetLatency { min_ms: 1, max_ms: 20_000 }),
+        ];
+        errors.extend([
+            ActionError::AlreadyMember(s(2), Configuration::simple([s(1), s(2), s(3)])),
+            ActionError::NotNext { next: s(6), found: s(8) },
+            ActionError::NoSuchServer(s(9)),
+            ActionError::NotInFlight(MessageId(4)),
+        ]);
+        for e in &errors {
+            set_lang(Lang::Chinese);
+            let zh = action_error(e);
+            set_lang(Lang::English);
+            let en = action_error(e);
+            assert_eq!(untranslated_words(&zh, ""), Vec::<String>::new(), "{e:?}: {zh}");
+            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e:?}: {zh}");
+            assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e:?}: {en}");
+        }
+        set_lang(Lang::Chinese);
+        assert_eq!(action_error(&errors[4]), "错误：丢包率必须在 0 到 1 之间，实际是 1.5");
+        assert_eq!(action_error(&errors[2]), "链路连接两台不同的服务器，不能把 S2 连到它自己。");
+        set_lang(Lang::English);
+        assert_eq!(action_error(&errors[4]), "Error: loss must be between 0 and 1, found 1.5");
     }
 }

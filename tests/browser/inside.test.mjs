@@ -5,6 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenshot, withPlayground } from './helpers.mjs';
 
+// Where on the screen the point `at` (0 to 1) along an arrow's line is.
+const pointOnArrow = (page, id, at) => page.$eval(`[data-arrow="${id}"] .arrow__line`, (l, at) => {
+  const m = l.getScreenCTM();
+  const [x1, y1, x2, y2] = [l.x1, l.y1, l.x2, l.y2].map((a) => a.baseVal.value);
+  const p = new DOMPoint(x1 + at * (x2 - x1), y1 + at * (y2 - y1)).matrixTransform(m);
+  return { x: p.x, y: p.y };
+}, at);
+
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 
 async function waitForLeader(page) {
@@ -94,12 +102,15 @@ test('the space-time diagram draws an arrow per delivered message; hover, select
     assert.equal(zoomed.drawn, zoomed.exposed);
     assert.ok(zoomed.drawn < c.drawn);
     await button(page, 'Zoom out').click();
-    // Hovering an arrow highlights it; selecting it lists its fields.
+    // Hovering an arrow highlights it; selecting it lists its fields. An arrow is one thin
+    // line and the diagram picks the arrow nearest the pointer, so point at the line itself.
     const arrow = page.locator('.arrow--delivered').last();
     const id = await arrow.getAttribute('data-arrow');
-    await arrow.hover();
+    await arrow.scrollIntoViewIfNeeded();
+    const middle = await pointOnArrow(page, id, 0.5);
+    await page.mouse.move(middle.x, middle.y);
     await page.waitForSelector(`.arrow--hot[data-arrow="${id}"]`);
-    await arrow.click();
+    await page.mouse.click(middle.x, middle.y);
     const detail = page.locator(`[data-message-detail="${id}"]`);
     await detail.waitFor();
     for (const field of ['from', 'to', 'term', 'sent at', 'arrives at', 'fate']) {
@@ -123,12 +134,7 @@ test('the space-time diagram draws an arrow per delivered message; hover, select
     const dropped = () => page.locator('.arrow--dropped').count();
     const droppedBefore = await dropped();
     await page.locator(`[data-arrow="${flyingId}"]`).scrollIntoViewIfNeeded();
-    const tip = await page.$eval(`[data-arrow="${flyingId}"] .arrow__line`, (l) => {
-      const m = l.getScreenCTM();
-      const [x1, y1, x2, y2] = [l.x1, l.y1, l.x2, l.y2].map((a) => a.baseVal.value);
-      const p = new DOMPoint(x1 + 0.9 * (x2 - x1), y1 + 0.9 * (y2 - y1)).matrixTransform(m);
-      return { x: p.x, y: p.y };
-    });
+    const tip = await pointOnArrow(page, flyingId, 0.9);
     await page.mouse.click(tip.x, tip.y);
     await page.waitForFunction((n) => document.querySelectorAll('.arrow--dropped').length > n, droppedBefore);
     assert.equal(await page.locator('.arrow--dropped .arrow__drop').count(), droppedBefore + 1, 'it ends in a ×');

@@ -15,7 +15,13 @@ impl App {
         match msg {
             TeachMsg::CopyLink => {
                 let run = SharedRun::from_sim(&self.sim.borrow(), self.teach.source());
-                let link = share::encode(&run);
+                let link = match share::encode(&run) {
+                    Ok(link) => link,
+                    Err(e) => {
+                        self.toast(ctx, teach::share_error_text(&e));
+                        return true;
+                    }
+                };
                 set_fragment(&link);
                 self.teach.link = page_url_with(&link);
                 let link_cb = ctx.link().callback(|ok: bool| Msg::Teach(TeachMsg::Copied(ok)));
