@@ -17,8 +17,8 @@ pub use kv::{ClientRequest, KvStore, Op, OpParseError, OpResult};
 pub use log::{Entry, Payload, RaftLog};
 pub use message::{Message, MessageBody, MessageKind};
 pub use node::{
-    ChangeError, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Progress, ProposeError,
-    Proposed, Role, RoleKind,
+    ChangeError, InProgress, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Progress,
+    ProposeError, Proposed, Role, RoleKind,
 };
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};
 pub use types::{ClientId, Duration, LogIndex, ServerId, Term, Time};

@@ -174,9 +174,34 @@ pub enum Proposed {
 pub enum ChangeError {
     NotLeader { leader_hint: Option<ServerId> },
     /// §6: only one change is in flight at a time.
-    ChangeInProgress { reason: String },
+    ChangeInProgress { reason: InProgress },
     EmptyConfiguration,
     NoChange,
+}
+
+/// Why the change in flight is not finished, so that a new one must wait (§6). Data, so
+/// that the page can say it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InProgress {
+    /// New servers are still catching up as non-voting members.
+    CatchingUp(Vec<ServerId>),
+    /// The joint configuration C_old,new (shown) is in force: C_new is not committed yet.
+    Joint(Configuration),
+    /// The latest configuration entry, at this index, is not committed yet.
+    Uncommitted(LogIndex),
+}
+
+impl fmt::Display for InProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InProgress::CatchingUp(servers) => {
+                let servers: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
+                write!(f, "{} catching up", servers.join(", "))
+            }
+            InProgress::Joint(config) => write!(f, "C_old,new {config} is in force"),
+            InProgress::Uncommitted(index) => write!(f, "configuration entry {index} is not committed yet"),
+        }
+    }
 }
 
 impl fmt::Display for ChangeError {
@@ -430,16 +455,14 @@ impl Node {
             return Err(ChangeError::EmptyConfiguration);
         }
         if let Some(change) = &leader.change {
-            let waiting: Vec<String> = change.target.difference(&config.members()).map(|s| s.to_string()).collect();
-            return Err(ChangeError::ChangeInProgress { reason: format!("{} catching up", waiting.join(", ")) });
+            let waiting = change.target.difference(&config.members()).copied().collect();
+            return Err(ChangeError::ChangeInProgress { reason: InProgress::CatchingUp(waiting) });
         }
         if config.is_joint() {
-            return Err(ChangeError::ChangeInProgress { reason: format!("C_old,new {config} is in force") });
+            return Err(ChangeError::ChangeInProgress { reason: InProgress::Joint(config) });
         }
         if config_index > commit_index {
-            return Err(ChangeError::ChangeInProgress {
-                reason: format!("configuration entry {config_index} is not committed yet"),
-            });
+            return Err(ChangeError::ChangeInProgress { reason: InProgress::Uncommitted(config_index) });
         }
         if config.target() == &target {
             return Err(ChangeError::NoChange);

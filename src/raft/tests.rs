@@ -318,14 +318,20 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
     let out = outputs(&mut l);
     assert_eq!(out[0], Output::Membership(MembershipEvent::CatchingUp { servers: ids(&[4, 5]) }));
     assert!(!l.configuration().is_joint(), "no configuration entry before the new servers catch up");
-    // A second change is refused while this one is in flight.
-    assert!(matches!(l.propose_membership(T0, ids(&[1, 2])), Err(ChangeError::ChangeInProgress { .. })));
+    // A second change is refused while this one is in flight, and the refusal says why.
+    let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
+    assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::CatchingUp(vec![ServerId(4), ServerId(5)]) });
+    assert_eq!(refused.to_string(), "a membership change is already in progress: S4, S5 catching up");
     for p in [4, 5] {
         l.step(T0, msg(p, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
     }
     let out = outputs(&mut l);
     assert!(out.contains(&Output::Membership(MembershipEvent::JointAppended { index: LogIndex(2) })));
     assert_eq!(l.configuration(), &Configuration::Joint { old: ids(&[1, 2, 3]), new: ids(&[1, 2, 3, 4, 5]) });
+    let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
+    assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::Joint(l.configuration().clone()) });
+    let joint = l.configuration().to_string();
+    assert_eq!(refused.to_string(), format!("a membership change is already in progress: C_old,new {joint} is in force"));
     // C_old,new needs a majority of C_old (1,2) AND of C_new (1,2,4): 2 and 4 are not enough…
     l.step(T0, msg(4, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
     l.step(T0, msg(5, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
@@ -336,6 +342,10 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
     assert!(out.contains(&Output::Membership(MembershipEvent::JointCommitted { index: LogIndex(2) })));
     assert!(out.contains(&Output::Membership(MembershipEvent::NewAppended { index: LogIndex(3) })));
     assert_eq!(l.configuration(), &Configuration::simple([1, 2, 3, 4, 5].map(ServerId)));
+    // C_new is appended but not committed: the next change waits for it.
+    let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
+    assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::Uncommitted(LogIndex(3)) });
+    assert_eq!(refused.to_string(), "a membership change is already in progress: configuration entry 3 is not committed yet");
 }
 
 #[test]

@@ -18,7 +18,7 @@
 
 use crate::raft::{BreakSwitch, Time};
 use crate::scenario::{self, ScenarioError};
-use crate::sim::{ActionRecord, InitialState, Sim, SimConfig};
+use crate::sim::{ActionRecord, InitialState, ReplayError, Sim, SimConfig};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use std::fmt::Write;
@@ -132,7 +132,7 @@ pub enum ShareError {
     #[error("the link's scenario does not parse: {0}")]
     Scenario(ScenarioError),
     #[error("the link's run cannot be replayed: {0}")]
-    Replay(String),
+    Replay(ReplayError),
     #[error("the link's run replays to a different state in this version of the playground")]
     Diverged,
     #[error("this run starts from logs that no loaded scenario sets up, so a link cannot carry it")]
@@ -328,7 +328,7 @@ fn read_run(text: &str) -> Result<SharedRun, ShareError> {
         return Err(ShareError::Missing("until"));
     }
     if let Some(late) = run.actions.iter().position(|a| a.time > run.until) {
-        return Err(ShareError::Replay(format!("action {} comes after the end of the run", late + 1)));
+        return Err(ShareError::Replay(ReplayError::AfterEnd { action: late + 1 }));
     }
     if start_from_scenario {
         run.initial = Some(run.scenario_start()?);

@@ -307,6 +307,39 @@ impl fmt::Display for ActionError {
     }
 }
 
+/// Why a recorded run could not be replayed. Actions count from 1; `text` is the action as
+/// written. Data, so that the page can say it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The run's settings are refused.
+    Config(ConfigError),
+    /// The action's time is earlier than the event it is recorded after.
+    TimedBeforeEvent { action: usize, text: String },
+    /// The simulator refused the action.
+    Failed { action: usize, text: String, error: ActionError },
+    /// The action is timed after the time the run ends at.
+    AfterEnd { action: usize },
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Config(e) => e.fmt(f),
+            ReplayError::TimedBeforeEvent { action, text } => {
+                write!(f, "action {action} (`{text}`) is timed before the event it follows")
+            }
+            ReplayError::Failed { action, text, error } => write!(f, "action {action} (`{text}`) failed: {error}"),
+            ReplayError::AfterEnd { action } => write!(f, "action {action} comes after the end of the run"),
+        }
+    }
+}
+
+impl From<ConfigError> for ReplayError {
+    fn from(e: ConfigError) -> ReplayError {
+        ReplayError::Config(e)
+    }
+}
+
 /// One server as the simulator hosts it.
 #[derive(Clone, Debug)]
 pub struct ServerSlot {
@@ -803,7 +836,12 @@ impl Sim {
 
     /// Replays a recorded list of actions from the start: the run ends where the last
     /// action was applied, or at `until` if later.
-    pub fn replay(config: SimConfig, initial: Option<Vec<InitialState>>, actions: &[ActionRecord], until: Time) -> Result<Sim, String> {
+    pub fn replay(
+        config: SimConfig,
+        initial: Option<Vec<InitialState>>,
+        actions: &[ActionRecord],
+        until: Time,
+    ) -> Result<Sim, ReplayError> {
         let mut sim = match initial {
             Some(i) => Sim::with_initial_state(config, i)?,
             None => Sim::new(config)?,
@@ -815,10 +853,14 @@ impl Sim {
                 }
             }
             if record.time < sim.world.now {
-                return Err(format!("action {} (`{}`) is timed before the event it follows", n + 1, record.action));
+                return Err(ReplayError::TimedBeforeEvent { action: n + 1, text: record.action.to_string() });
             }
             sim.world.now = record.time;
-            sim.act(record.action.clone()).map_err(|e| format!("action {} (`{}`) failed: {e}", n + 1, record.action))?;
+            sim.act(record.action.clone()).map_err(|error| ReplayError::Failed {
+                action: n + 1,
+                text: record.action.to_string(),
+                error,
+            })?;
         }
         sim.run_until(until.max(sim.now()));
         Ok(sim)

@@ -173,7 +173,7 @@ pub fn share_error_text(e: &ShareError) -> String {
         ShareError::Missing(what) => tf(K::ShareMissing, &[what]),
         ShareError::UnknownScenario(n) => tf(K::ShareUnknownScenario, &[n]),
         ShareError::Scenario(e) => tf(K::ShareScenario, &[&format::scenario_error(e)]),
-        ShareError::Replay(m) => tf(K::ShareReplay, &[m]),
+        ShareError::Replay(e) => tf(K::ShareReplay, &[&format::replay_error(e)]),
         ShareError::Diverged => t(K::ShareDiverged).to_string(),
         ShareError::StartNotShareable => return t(K::LinkNotShareable).to_string(),
     };

@@ -3,11 +3,11 @@
 //! reader's language.
 
 use super::i18n::{t, tf, K};
-use crate::raft::{ChangeError, OpParseError, ServerId};
+use crate::raft::{ChangeError, InProgress, OpParseError, ServerId};
 use crate::scenario::error::{Expected, Invalid};
 use crate::scenario::ScenarioError;
 use crate::sim::network::MAX_LATENCY_MS;
-use crate::sim::{ActionError, ConfigError, MAX_SERVERS};
+use crate::sim::{ActionError, ConfigError, ReplayError, MAX_SERVERS};
 
 /// The slowest and fastest speeds, as multiples of real time.
 pub const SPEED_MIN: f64 = 0.01;
@@ -364,7 +364,7 @@ pub fn action_error(e: &ActionError) -> String {
         ActionError::Membership(change) => {
             let why = match change {
                 ChangeError::NotLeader { .. } => t(K::ErrNoLeader).to_string(),
-                ChangeError::ChangeInProgress { reason } => tf(K::ErrChangeInProgress, &[reason]),
+                ChangeError::ChangeInProgress { reason } => tf(K::ErrChangeInProgress, &[&in_progress(reason)]),
                 ChangeError::EmptyConfiguration => t(K::ErrEmptyConfiguration).to_string(),
                 ChangeError::NoChange => t(K::ErrNoChange).to_string(),
             };
@@ -380,6 +380,28 @@ pub fn action_error(e: &ActionError) -> String {
         ActionError::AlreadyMember(s, config) => tf(K::ErrAlreadyMember, &[s, config]),
         ActionError::NotNext { next, found } => tf(K::ErrNotNext, &[next, found]),
         ActionError::Network(e) => tf(K::ErrorPrefix, &[&config_error(e)]),
+    }
+}
+
+/// Why the membership change in flight is not finished yet.
+fn in_progress(reason: &InProgress) -> String {
+    match reason {
+        InProgress::CatchingUp(servers) => {
+            let servers: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
+            tf(K::ChangeCatchingUp, &[&servers.join(t(K::ListSeparator))])
+        }
+        InProgress::Joint(config) => tf(K::ChangeJoint, &[config]),
+        InProgress::Uncommitted(index) => tf(K::ChangeUncommitted, &[index]),
+    }
+}
+
+/// Why a shared run could not be replayed. A refused action is said as a sentence.
+pub fn replay_error(e: &ReplayError) -> String {
+    match e {
+        ReplayError::Config(e) => config_error(e),
+        ReplayError::TimedBeforeEvent { action, text } => tf(K::ReplayTimedBefore, &[action, text]),
+        ReplayError::Failed { action, text, error } => tf(K::ReplayFailed, &[action, text, &action_error(error)]),
+        ReplayError::AfterEnd { action } => tf(K::ReplayAfterEnd, &[action]),
     }
 }
 
@@ -693,5 +715,122 @@ mod tests {
         assert_eq!(action_error(&errors[2]), "链路连接两台不同的服务器，不能把 S2 连到它自己。");
         set_lang(Lang::English);
         assert_eq!(action_error(&errors[4]), "Error: loss must be between 0 and 1, found 1.5");
+    }
+
+    /// Says `text` in Chinese and checks it: no English left outside what `source` allows,
+    /// every fixed piece of each of `keys` in its Chinese form, none in its English form.
+    fn assert_said_in_chinese(what: &str, say: impl Fn() -> String, keys: &[K], source: &str) -> String {
+        set_lang(Lang::English);
+        let english: Vec<String> = keys.iter().flat_map(|k| pieces(t(*k))).collect();
+        set_lang(Lang::Chinese);
+        let zh = say();
+        let chinese: Vec<String> = keys.iter().flat_map(|k| pieces(t(*k))).collect();
+        set_lang(Lang::English);
+        assert_eq!(untranslated_words(&zh, source), Vec::<String>::new(), "{what}: {zh}");
+        for piece in &chinese {
+            assert!(zh.contains(piece.as_str()), "{what}: {zh} lacks {piece:?}");
+        }
+        for piece in english.iter().filter(|p| !untranslated_words(p, source).is_empty()) {
+            assert!(!zh.contains(piece.as_str()), "{what}: {zh} keeps the English {piece:?}");
+        }
+        zh
+    }
+
+    /// The three reasons a membership change waits, each as the core gives it.
+    fn changes_in_progress() -> Vec<(InProgress, K)> {
+        use crate::raft::{Configuration, LogIndex};
+        let s = ServerId;
+        let joint = Configuration::Joint { old: [s(1), s(2), s(3)].into(), new: [s(1), s(2), s(3), s(4)].into() };
+        vec![
+            (InProgress::CatchingUp(vec![s(4), s(5)]), K::ChangeCatchingUp),
+            (InProgress::Joint(joint), K::ChangeJoint),
+            (InProgress::Uncommitted(LogIndex(7)), K::ChangeUncommitted),
+        ]
+    }
+
+    #[test]
+    fn a_change_in_progress_says_why_in_chinese() {
+        let refused = |reason: &InProgress| {
+            ActionError::Membership(ChangeError::ChangeInProgress { reason: reason.clone() })
+        };
+        for (reason, key) in changes_in_progress() {
+            let e = refused(&reason);
+            let keys = [K::ErrMembership, K::ErrChangeInProgress, key];
+            assert_said_in_chinese(&format!("{reason:?}"), || action_error(&e), &keys, "C_old,new");
+            // In English, the reason reads as the core says it.
+            let en = action_error(&e);
+            assert!(en.contains(&format!("({reason}).")), "{en}");
+        }
+        let [catching_up, joint, uncommitted]: [ActionError; 3] =
+            changes_in_progress().iter().map(|(r, _)| refused(r)).collect::<Vec<_>>().try_into().unwrap();
+        set_lang(Lang::Chinese);
+        assert_eq!(action_error(&catching_up), "成员变更被拒绝：已有一个成员变更正在进行（S4、S5 仍在追赶日志）。");
+        assert_eq!(action_error(&joint), "成员变更被拒绝：已有一个成员变更正在进行（C_old,new {S1,S2,S3}+{S1,S2,S3,S4} 仍在生效）。");
+        assert_eq!(action_error(&uncommitted), "成员变更被拒绝：已有一个成员变更正在进行（配置条目 7 尚未提交）。");
+        set_lang(Lang::English);
+        assert_eq!(action_error(&catching_up), "Membership change refused: A membership change is already in progress (S4, S5 catching up).");
+    }
+
+    /// A run that cannot be replayed, for each reason, as the simulator and the link
+    /// decoder give them.
+    fn replay_errors() -> Vec<(ReplayError, K)> {
+        use crate::raft::Time;
+        use crate::sim::{Action, ActionRecord, Sim, SimConfig};
+        let crash = |at_event, ms| ActionRecord { at_event, time: Time::from_ms(ms), action: Action::Crash { server: ServerId(1) } };
+        let replay = |config, actions: &[ActionRecord]| Sim::replay(config, None, actions, Time::from_ms(1_000)).err().unwrap();
+        let late = crate::share::SharedRun {
+            scenario: None,
+            config: SimConfig::default(),
+            initial: None,
+            actions: vec![crash(0, 900)],
+            until: Time::from_ms(500),
+            hash: None,
+        };
+        let late = crate::share::decode(&crate::share::encode(&late).unwrap()).unwrap_err();
+        let crate::share::ShareError::Replay(late) = late else { panic!("{late:?}") };
+        vec![
+            (replay(SimConfig { servers: 12, ..SimConfig::default() }, &[]), K::CfgServers),
+            (replay(SimConfig::default(), &[crash(0, 100), crash(0, 50)]), K::ReplayTimedBefore),
+            (replay(SimConfig::default(), &[crash(0, 100), crash(0, 200)]), K::ReplayFailed),
+            (late, K::ReplayAfterEnd),
+        ]
+    }
+
+    #[test]
+    fn a_run_that_cannot_be_replayed_says_why_in_chinese() {
+        let errors = replay_errors();
+        let kinds: Vec<&str> = errors
+            .iter()
+            .map(|(e, _)| match e {
+                ReplayError::Config(_) => "config",
+                ReplayError::TimedBeforeEvent { .. } => "timed before",
+                ReplayError::Failed { .. } => "failed",
+                ReplayError::AfterEnd { .. } => "after the end",
+            })
+            .collect();
+        assert_eq!(kinds, ["config", "timed before", "failed", "after the end"], "one of each kind");
+        for (e, key) in &errors {
+            let mut keys = vec![K::ShareReplay, *key];
+            if let ReplayError::Failed { error, .. } = e {
+                assert_eq!(error, &ActionError::AlreadyDown(ServerId(1)));
+                keys.push(K::ErrAlreadyDown);
+            }
+            let share = || tf(K::ShareReplay, &[&replay_error(e)]);
+            assert_said_in_chinese(&format!("{e:?}"), share, &keys, "crash");
+            // In English the page says what the command line says, but for a refused
+            // action, which is a sentence.
+            if !matches!(e, ReplayError::Failed { .. }) {
+                assert_eq!(replay_error(e), e.to_string());
+            }
+        }
+        set_lang(Lang::Chinese);
+        let zh: Vec<String> = errors.iter().map(|(e, _)| replay_error(e)).collect();
+        set_lang(Lang::English);
+        assert_eq!(zh[0], "服务器数必须在 1 到 9 之间，实际是 12");
+        assert_eq!(zh[1], "操作 2（`crash S1`）的时间早于它之前的事件");
+        assert_eq!(zh[2], "操作 2（`crash S1`）失败：S1 已经宕机。");
+        assert_eq!(zh[3], "操作 1 晚于运行的结束时间");
+        assert_eq!(replay_error(&errors[2].0), "action 2 (`crash S1`) failed: S1 is already down.");
+        assert_eq!(errors[2].0.to_string(), "action 2 (`crash S1`) failed: S1 is already down");
     }
 }
