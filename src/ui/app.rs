@@ -565,13 +565,24 @@ impl App {
         let whole = self.carry_us.floor();
         self.carry_us -= whole;
         if whole >= 1.0 {
-            let stopped = {
+            // A lesson playing on by itself stops exactly at its next step.
+            let stop = self.teach.playing_to.and_then(|s| Some((s, self.teach.lesson_time(s)?)));
+            let (stopped, arrived) = {
                 let mut sim = self.sim.borrow_mut();
-                let target = sim.now().0 + whole as u64;
-                inspect::run_until_violation(&mut sim, crate::raft::Time(target), self.seen_violations)
+                let mut target = crate::raft::Time(sim.now().0 + whole as u64);
+                if let Some((_, at)) = stop {
+                    target = target.min(at);
+                }
+                let stopped = inspect::run_until_violation(&mut sim, target, self.seen_violations);
+                (stopped, stop.filter(|(_, at)| sim.now() >= *at))
             };
             if stopped {
                 self.stop_at_violation(ctx);
+                return true;
+            }
+            if let Some((step, _)) = arrived {
+                self.pause();
+                self.teach.arrive(step);
                 return true;
             }
         }

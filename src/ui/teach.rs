@@ -23,8 +23,13 @@ pub enum TeachMsg {
     LoadText,
     /// A file's text, read.
     LoadFile(String),
+    /// Go to this step's exact state at once (Back, Next, Skip).
     LessonGo(usize),
-    Reveal,
+    /// Play the run on from here, at the page's speed, and stop at the next step (or at
+    /// the run's end after the last one).
+    LessonWatch,
+    /// The reader's prediction for the step's question, as typed.
+    Predict(String),
     DismissError,
     HashChanged,
     /// The clipboard answered: written or not.
@@ -49,6 +54,8 @@ pub struct Loaded {
     pub source: ScenarioSource,
     pub scenario: Scenario,
     pub narration: Vec<Narration>,
+    /// Where the scenario's run ends: a lesson's last step runs on to here.
+    pub end: Time,
 }
 
 /// The teaching state, owned by the app.
@@ -61,7 +68,14 @@ pub struct Teach {
     pub loaded: Option<Loaded>,
     pub goal: Option<GoalTracker>,
     pub step: usize,
-    pub revealed: bool,
+    /// The reader's prediction for the current step's question.
+    pub prediction: String,
+    /// A step whose question the run has answered since: the reader went on from it.
+    /// Its answer is shown, with what the reader predicted.
+    pub answered: Option<(usize, String)>,
+    /// While a lesson plays on by itself: the step it stops at (`narration.len()` for
+    /// the end of the run).
+    pub playing_to: Option<usize>,
 }
 
 impl Default for Teach {
@@ -88,7 +102,9 @@ impl Default for Teach {
             loaded: None,
             goal: None,
             step: 0,
-            revealed: false,
+            prediction: String::new(),
+            answered: None,
+            playing_to: None,
         }
     }
 }
@@ -118,10 +134,9 @@ impl Teach {
         } else {
             sim.seek(Time::ZERO);
         }
-        self.step = 0;
-        self.revealed = false;
+        self.start_lesson(0);
         self.error = None;
-        self.loaded = Some(Loaded { source, scenario: parsed, narration: report.narration });
+        self.loaded = Some(Loaded { source, scenario: parsed, narration: report.narration, end: report.end_time });
         Ok(sim)
     }
 
@@ -132,13 +147,16 @@ impl Teach {
         let Some(source) = source else { return };
         let Ok(text) = source.text() else { return };
         let Ok(parsed) = scenario::parse(&text) else { return };
-        let narration = scenario::run_to_end(&parsed).map(|(_, r)| r.narration).unwrap_or_default();
+        let (narration, end) = match scenario::run_to_end(&parsed) {
+            Ok((_, report)) => (report.narration, report.end_time),
+            Err(_) => (Vec::new(), Time::ZERO),
+        };
         self.goal = parsed.goal.clone().map(GoalTracker::new);
         if let Some(goal) = &mut self.goal {
             goal.observe(sim);
         }
-        self.step = narration.iter().rposition(|n| n.time <= sim.now()).unwrap_or(0);
-        self.loaded = Some(Loaded { source, scenario: parsed, narration });
+        self.start_lesson(narration.iter().rposition(|n| n.time <= sim.now()).unwrap_or(0));
+        self.loaded = Some(Loaded { source, scenario: parsed, narration, end });
     }
 
     pub fn source(&self) -> Option<ScenarioSource> {
@@ -153,8 +171,53 @@ impl Teach {
         before.is_none() && goal.met_at.is_some()
     }
 
+    /// Shows `step` with nothing answered yet.
+    fn start_lesson(&mut self, step: usize) {
+        self.step = step;
+        self.prediction.clear();
+        self.answered = None;
+        self.playing_to = None;
+    }
+
+    /// The lesson's steps, when the scenario on show is a lesson (narrated, no goal).
+    fn narration(&self) -> Option<&[Narration]> {
+        let loaded = self.loaded.as_ref().filter(|_| self.goal.is_none())?;
+        Some(&loaded.narration).filter(|n| !n.is_empty()).map(|n| n.as_slice())
+    }
+
+    /// The point in the run where step `step` begins; `narration.len()` is the run's end.
     pub fn lesson_time(&self, step: usize) -> Option<Time> {
-        self.loaded.as_ref()?.narration.get(step).map(|n| n.time)
+        let narration = self.narration()?;
+        match narration.get(step) {
+            Some(n) => Some(n.time),
+            None if step == narration.len() => self.loaded.as_ref().map(|l| l.end),
+            None => None,
+        }
+    }
+
+    /// Where "Watch" and "Next" go from the current step: the next step, or the run's end
+    /// after a last step that asks a question (so the run can answer it). `None` when the
+    /// lesson is over.
+    pub fn next_stop(&self) -> Option<usize> {
+        let narration = self.narration()?;
+        let last = narration.len() - 1;
+        let asks = narration.get(self.step).is_some_and(|n| n.question.is_some());
+        let answered = self.answered.as_ref().is_some_and(|(s, _)| *s == self.step);
+        (self.step < last || (asks && !answered)).then_some(self.step + 1)
+    }
+
+    /// The lesson has arrived at `stop` (a step, or `narration.len()` for the run's end):
+    /// the step left behind, if it asked a question, is answered now that its run happened.
+    /// Going back answers nothing: the run from there has not happened yet.
+    pub fn arrive(&mut self, stop: usize) {
+        let Some(narration) = self.narration() else { return };
+        let last = narration.len() - 1;
+        let from = self.step;
+        let asked = narration.get(from).is_some_and(|n| n.question.is_some());
+        let prediction = std::mem::take(&mut self.prediction);
+        self.playing_to = None;
+        self.answered = (stop == from + 1 && asked).then(|| (from, prediction));
+        self.step = stop.min(last);
     }
 }
 
@@ -248,9 +311,18 @@ pub struct LessonView {
     pub step: usize,
     pub count: usize,
     pub text: String,
+    /// The step's question, while the run has not answered it yet.
     pub question: Option<String>,
-    pub answer: Option<String>,
-    pub revealed: bool,
+    pub prediction: String,
+    /// A question the run has answered: (question, what the reader predicted, the
+    /// scenario's answer, if it gives one).
+    pub answered: Option<(String, String, Option<String>)>,
+    /// Where Watch and Next go (`count` for the run's end), if anywhere.
+    pub next: Option<usize>,
+    /// Where Back goes, if anywhere.
+    pub back: Option<usize>,
+    /// The lesson is playing on by itself to this stop.
+    pub playing_to: Option<usize>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -369,24 +441,44 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                 </div>
             }
             if let Some(lesson) = &p.lesson {
-                <div class="lesson" data-step={lesson.step.to_string()}>
+                <div class="lesson" data-step={lesson.step.to_string()}
+                    data-playing-to={lesson.playing_to.map(|s| s.to_string())}>
                     <p class="lesson__count">{ tf(K::LessonStep, &[&(lesson.step + 1), &lesson.count]) }</p>
+                    if let Some((question, prediction, answer)) = &lesson.answered {
+                        <div class="lesson__answer" role="status">
+                            <p class="lesson__asked">{ tf(K::LessonAsked, &[question]) }</p>
+                            if !prediction.trim().is_empty() {
+                                <p class="lesson__predicted">{ tf(K::LessonYouPredicted, &[&prediction.trim()]) }</p>
+                            }
+                            if let Some(answer) = answer {
+                                <p class="lesson__answer-text">{ tf(K::LessonAnswer, &[answer]) }</p>
+                            }
+                        </div>
+                    }
                     <p class="lesson__text">{ lesson.text.clone() }</p>
                     if let Some(q) = &lesson.question {
                         <p class="lesson__question">{ tf(K::LessonPredict, &[q]) }</p>
-                        if let Some(a) = &lesson.answer {
-                            if lesson.revealed {
-                                <p class="lesson__answer">{ tf(K::LessonAnswer, &[a]) }</p>
-                            } else {
-                                <button class="btn btn--small" onclick={d.reform(|_| TeachMsg::Reveal)}>{ t(K::LessonReveal) }</button>
-                            }
-                        }
+                        <input class="lesson__prediction" type="text" aria-label={t(K::LessonPrediction)}
+                            placeholder={t(K::LessonPredictionPlaceholder)} value={lesson.prediction.clone()}
+                            oninput={d.reform(|e: InputEvent| TeachMsg::Predict(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+                        <p class="lesson__hint">{ t(K::LessonAnswerAfterRun) }</p>
                     }
                     <div class="teach__row">
-                        <button class="btn" disabled={lesson.step == 0}
-                            onclick={let s = lesson.step; d.reform(move |_| TeachMsg::LessonGo(s.saturating_sub(1)))}>{ t(K::LessonBack) }</button>
-                        <button class="btn btn--primary" disabled={lesson.step + 1 >= lesson.count}
-                            onclick={let s = lesson.step; d.reform(move |_| TeachMsg::LessonGo(s + 1))}>{ t(K::LessonNext) }</button>
+                        <button class="btn" disabled={lesson.back.is_none()}
+                            onclick={let b = lesson.back.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(b))}>{ t(K::LessonBack) }</button>
+                        if let Some(to) = lesson.playing_to {
+                            <button class="btn" title={t(K::LessonSkipTitle)}
+                                onclick={d.reform(move |_| TeachMsg::LessonGo(to))}>{ t(K::LessonSkip) }</button>
+                        } else {
+                            <button class="btn" disabled={lesson.next.is_none()} title={t(K::LessonWatchTitle)}
+                                onclick={d.reform(|_| TeachMsg::LessonWatch)}>{
+                                    t(if lesson.next == Some(lesson.count) { K::LessonWatchEnd } else { K::LessonWatch })
+                                }</button>
+                        }
+                        <button class="btn btn--primary" disabled={lesson.next.is_none()} title={t(K::LessonNextTitle)}
+                            onclick={let n = lesson.next.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(n))}>{
+                                t(if lesson.next == Some(lesson.count) { K::LessonToEnd } else { K::LessonNext })
+                            }</button>
                     </div>
                 </div>
             }

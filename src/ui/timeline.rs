@@ -61,7 +61,7 @@ const AXIS_H: f64 = 16.0;
 /// whose props compare equal when nothing in them changed: Yew skips those groups, so a
 /// redraw touches only the newest groups and the messages still in flight.
 const ORIGIN_STEP_SPANS: u64 = 8;
-const GROUPS_PER_SPAN: u64 = 16;
+const GROUPS_PER_SPAN: u64 = 48;
 
 fn lane_y(lane: usize) -> f64 {
     AXIS_H + lane as f64 * LANE_H + LANE_H / 2.0
@@ -80,27 +80,49 @@ struct ArrowGroupProps {
 /// One group of arrows in the sliding frame.
 #[function_component(ArrowGroup)]
 fn arrow_group(p: &ArrowGroupProps) -> Html {
-    let x = |t: u64| (t as f64 - p.origin_us as f64) * p.scale;
-    html! {
-        <g>
-            { for p.arrows.iter().map(|a| {
-                let (x1, y1) = (x(a.sent_us), lane_y(a.from));
-                let (x2, y2) = (x(a.end_us), lane_y(a.from) + (lane_y(a.to) - lane_y(a.from)) * a.reach);
-                let (sx1, sy1, sx2, sy2) = (fmt(x1), fmt(y1), fmt(x2), fmt(y2));
-                html! {
-                    <g key={a.id} class={classes!("arrow", format!("arrow--{}", a.kind.css_class()),
-                        format!("arrow--{}", a.fate.slug()), (p.hot == Some(a.id)).then_some("arrow--hot"))}
-                        data-arrow={a.id.to_string()} data-fate={a.fate.slug()}>
-                        <line class="arrow__line" x1={sx1} y1={sy1} x2={sx2.clone()} y2={sy2.clone()}
-                            marker-end={(a.fate == Fate::Delivered).then_some("url(#arrowhead)")} />
-                        if a.fate == Fate::Dropped {
-                            <path class="arrow__drop" d={format!("M{} {}m-4 -4l8 8m0 -8l-8 8", sx2, sy2)} />
-                        }
-                    </g>
-                }
-            }) }
-        </g>
+    // The group's arrows are written as SVG markup into its <g> (parsed by the browser in
+    // one call) instead of one Yew element per arrow: creating elements one by one from
+    // wasm costs some 20 µs each, and a redraw brings dozens of new arrows.
+    let node = use_node_ref();
+    let markup = arrows_markup(p);
+    {
+        let node = node.clone();
+        use_effect_with(markup, move |markup| {
+            if let Some(g) = node.cast::<web_sys::Element>() {
+                g.set_inner_html(markup);
+            }
+        });
     }
+    html! { <g ref={node} /> }
+}
+
+/// The arrows of a group as SVG markup (numbers and fixed class names only: nothing to
+/// escape). Each arrow is a `<g class="arrow …" data-arrow=ID data-fate=FATE>` holding its
+/// line, and a × where it was dropped.
+fn arrows_markup(p: &ArrowGroupProps) -> String {
+    use std::fmt::Write;
+    let x = |t: u64| ((t as f64 - p.origin_us as f64) * p.scale).round() as i64;
+    let mut o = String::with_capacity(p.arrows.len() * 190);
+    for a in p.arrows.iter() {
+        let (x1, y1) = (x(a.sent_us), lane_y(a.from).round() as i64);
+        let y2 = (lane_y(a.from) + (lane_y(a.to) - lane_y(a.from)) * a.reach).round() as i64;
+        let x2 = x(a.end_us);
+        let hot = if p.hot == Some(a.id) { " arrow--hot" } else { "" };
+        let _ = write!(
+            o,
+            r#"<g class="arrow arrow--{} arrow--{}{hot}" data-arrow="{}" data-fate="{}"><line class="arrow__line" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{}/>"#,
+            a.kind.css_class(),
+            a.fate.slug(),
+            a.id,
+            a.fate.slug(),
+            if a.fate == Fate::Delivered { r#" marker-end="url(#arrowhead)""# } else { "" },
+        );
+        if a.fate == Fate::Dropped {
+            let _ = write!(o, r#"<path class="arrow__drop" d="M{x2} {y2}m-4 -4l8 8m0 -8l-8 8"/>"#);
+        }
+        o.push_str("</g>");
+    }
+    o
 }
 
 #[derive(Properties, PartialEq)]

@@ -62,11 +62,11 @@ test('switching to 简体中文 changes the interface and the lesson text; the l
     await text.waitFor();
     assert.match(await text.innerText(), /领导者崩溃了/);
     const first = await pausedHash(page);
-    await button(page, '显示答案').click();
-    assert.match(await page.locator('.lesson__answer').innerText(), /答案/);
+    assert.match(await page.locator('.lesson__question').innerText(), /预测：/);
     await button(page, '下一步').click();
     await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '1');
     assert.match(await text.innerText(), /旧领导者重启/);
+    assert.match(await page.locator('.lesson__answer').innerText(), /之前的问题：[\s\S]*答案：能/);
     await button(page, '上一步').click();
     await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '0');
     assert.equal(await pausedHash(page), first, 'Back returns to the exact state of the step');
@@ -91,13 +91,69 @@ test('every built-in lesson plays through, Back included', () =>
         await page.waitForFunction((i) => document.querySelector('.lesson')?.dataset.step === String(i), i);
         hashes.push(await pausedHash(page));
       }
-      assert.ok(await button(page, 'Next').isDisabled());
+      // A last step that asks a question runs on to the end of the run, which answers it.
+      const toEnd = button(page, 'To the end');
+      const asksAtEnd = await toEnd.count() > 0;
+      if (asksAtEnd) {
+        await toEnd.click();
+        await page.locator('.lesson__answer').waitFor();
+        assert.notEqual(await pausedHash(page), hashes[count - 1], `${file}: the run went on to its end`);
+        await button(page, 'Back').click();
+        await page.waitForFunction(() => !document.querySelector('.lesson__answer'));
+        assert.equal(await pausedHash(page), hashes[count - 1], `${file}: Back from the end`);
+        await toEnd.click();
+        await page.locator('.lesson__answer').waitFor();
+      }
+      assert.ok(await button(page, 'Next').isDisabled(), `${file}: the lesson is over`);
       await button(page, 'Back').click();
-      await page.waitForFunction((i) => document.querySelector('.lesson')?.dataset.step === String(i), count - 2);
-      assert.equal(await pausedHash(page), hashes[count - 2], `${file}: Back`);
+      const back = asksAtEnd ? count - 1 : count - 2;
+      await page.waitForFunction((i) => document.querySelector('.lesson')?.dataset.step === String(i), back);
+      assert.equal(await pausedHash(page), hashes[back], `${file}: Back`);
     }
     assert.deepEqual(errors, []);
   }, { name: 'teach-lessons', path: '?seed=1&speed=1' }));
+
+test('a lesson asks for a prediction and answers it only after the run has played on', () =>
+  withPlayground(async ({ page, errors }) => {
+    await loadScenario(page, 'leader-crash.scn');
+    const lesson = page.locator('.lesson');
+    await lesson.waitFor();
+    const first = await pausedHash(page);
+    assert.match(await page.locator('.lesson__question').innerText(), /Predict: Will `set x 1` survive the crash\?/);
+    assert.equal(await page.locator('.lesson__answer').count(), 0, 'no answer before the run');
+    await page.getByRole('textbox', { name: 'Your prediction' }).fill('yes, it was committed');
+    // Watch plays the run on at the page's speed and stops by itself at the next step.
+    await button(page, 'Watch').click();
+    await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.playingTo === '1');
+    assert.equal(await button(page, 'Pause').count(), 1, 'the run is playing');
+    assert.equal(await page.locator('.lesson__answer').count(), 0, 'no answer while the run plays');
+    await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '1', null, { timeout: 20_000 });
+    assert.equal(await lesson.getAttribute('data-playing-to'), null);
+    await button(page, 'Play').waitFor();
+    const answer = await page.locator('.lesson__answer').innerText();
+    assert.match(answer, /You were asked: Will `set x 1` survive the crash\?/);
+    assert.match(answer, /You predicted: yes, it was committed/);
+    assert.match(answer, /Answer: Yes: it was committed on a majority/);
+    // The stop is the step's own point in the run: Next from step 1 and Back give the same states.
+    const atStep1 = await pausedHash(page);
+    await button(page, 'Back').click();
+    await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '0');
+    assert.equal(await pausedHash(page), first);
+    assert.equal(await page.locator('.lesson__answer').count(), 0, 'going back unasks nothing: the run has not happened yet');
+    assert.equal(await page.getByRole('textbox', { name: 'Your prediction' }).inputValue(), '');
+    await button(page, 'Next').click();
+    await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '1');
+    assert.equal(await pausedHash(page), atStep1, 'watching and jumping arrive at the same state');
+    // Skip while watching goes straight to the stop.
+    await button(page, 'Back').click();
+    await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '0');
+    await page.getByLabel('Speed', { exact: true }).fill('-200');
+    await button(page, 'Watch').click();
+    await button(page, 'Skip').click();
+    await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '1');
+    assert.equal(await pausedHash(page), atStep1);
+    assert.deepEqual(errors, []);
+  }, { name: 'teach-predict', path: '?seed=1&speed=1' }));
 
 test('an exercise is solved when its goal is reached, and not before', () =>
   withPlayground(async ({ page, errors }) => {
@@ -116,3 +172,62 @@ test('an exercise is solved when its goal is reached, and not before', () =>
     assert.match(await page.locator('.goal__status').innerText(), /Solved/);
     assert.deepEqual(errors, []);
   }, { name: 'teach-exercise', path: '?seed=1&speed=1' }));
+
+const EXERCISE = `title: Exercise: commit while S3 is down
+title-zh: 练习：在 S3 宕机时提交
+description: Crash S3, then commit set y 7.
+description-zh: 让 S3 宕机，然后提交 set y 7。
+goal: value y = 7 on S1 and role S3 down
+
+servers 3
+seed 4
+run until leader within 2s
+`;
+
+test('a teacher loads an exercise from pasted text, from a file and from a link; bad text is named and the run kept', () =>
+  withPlayground(async ({ browser, page, errors }) => {
+    await waitForLeader(page);
+    await page.locator('.teach__custom summary').click();
+    const textarea = page.getByRole('textbox', { name: 'Scenario text' });
+    // A mistake in pasted text names its line and leaves the run that was on the page.
+    await textarea.fill(EXERCISE.replace('servers 3', 'servers three'));
+    await button(page, 'Load text').click();
+    const alert = page.locator('[data-link-error]');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /The scenario does not parse: line 7/);
+    assert.equal(await page.locator('[data-server]').count(), 5, 'the run on the page is kept');
+    assert.equal(await page.locator('[data-goal]').count(), 0);
+
+    await textarea.fill(EXERCISE);
+    await button(page, 'Load text').click();
+    await page.locator('[data-goal="pending"]').waitFor();
+    assert.equal(await alert.count(), 0, 'loading good text clears the message');
+    assert.equal(await page.locator('[data-server]').count(), 3);
+    assert.match(await page.locator('.teach__title').innerText(), /commit while S3 is down/);
+    assert.match(await page.locator('.goal__text').innerText(), /value y = 7 on S1 and role S3 down/);
+
+    // The same exercise from a file.
+    await page.getByLabel('Load a file').setInputFiles({
+      name: 'exercise.scn', mimeType: 'text/plain', buffer: Buffer.from(EXERCISE.replace('seed 4', 'seed 5')),
+    });
+    const seed = page.getByLabel('Seed', { exact: true });
+    for (let i = 0; i < 100 && (await seed.inputValue()) !== '5'; i++) await page.waitForTimeout(100);
+    assert.equal(await seed.inputValue(), '5', 'the file\'s exercise is loaded');
+    await page.locator('[data-goal="pending"]').waitFor();
+
+    // Solve it, then pass it on as a link: the link carries the exercise text and the run.
+    await page.click('[data-server="S3"]');
+    await button(page, 'Crash S3').click();
+    await page.getByLabel('Request', { exact: true }).fill('set y 7');
+    await page.getByLabel('Request', { exact: true }).press('Enter');
+    await button(page, 'Play').click();
+    await page.waitForFunction(() => document.querySelector('[data-goal]')?.dataset.goal === 'met', null, { timeout: 20_000 });
+    await button(page, 'Copy link').click();
+    const link = await page.getByRole('textbox', { name: 'Link to this run' }).inputValue();
+    const other = await openPlayground(browser, { path: link.slice(link.indexOf('?')) });
+    await other.page.locator('[data-goal="met"]').waitFor();
+    assert.match(await other.page.locator('.teach__title').innerText(), /commit while S3 is down/);
+    assert.equal(await other.page.locator('[data-server]').count(), 3);
+    assert.deepEqual(other.errors, []);
+    assert.deepEqual(errors, []);
+  }, { name: 'teach-load', path: '?seed=1&speed=1' }));

@@ -54,16 +54,23 @@ impl App {
                 self.teach.text = text.clone();
                 self.load_scenario(ctx, share::ScenarioSource::Text(text));
             }
-            TeachMsg::LessonGo(step) => {
-                if let Some(time) = self.teach.lesson_time(step) {
+            TeachMsg::LessonGo(stop) => {
+                if let Some(time) = self.teach.lesson_time(stop) {
                     self.pause();
-                    self.teach.step = step;
-                    self.teach.revealed = false;
                     self.sim.borrow_mut().seek(time);
+                    self.teach.arrive(stop);
                     self.seen_violations = self.sim.borrow().violations().len();
                 }
             }
-            TeachMsg::Reveal => self.teach.revealed = true,
+            TeachMsg::LessonWatch => {
+                if let Some(stop) = self.teach.next_stop() {
+                    self.teach.playing_to = Some(stop);
+                    if !self.playing {
+                        Component::update(self, ctx, Msg::TogglePlay);
+                    }
+                }
+            }
+            TeachMsg::Predict(text) => self.teach.prediction = text,
             TeachMsg::DismissError => self.teach.error = None,
             TeachMsg::HashChanged => self.open_fragment(ctx),
             TeachMsg::Refresh => {}
@@ -152,13 +159,22 @@ impl App {
         let lesson = loaded.filter(|l| self.teach.goal.is_none() && !l.narration.is_empty()).map(|l| {
             let step = self.teach.step.min(l.narration.len() - 1);
             let n = &l.narration[step];
+            let said = |text: &crate::scenario::ast::Localized| teach::pick(&text.en, text.zh.as_deref()).to_string();
+            let answered = self.teach.answered.as_ref().and_then(|(asked, prediction)| {
+                let asked = &l.narration[*asked];
+                Some((said(asked.question.as_ref()?), prediction.clone(), asked.answer.as_ref().map(said)))
+            });
+            let at_end = self.teach.answered.as_ref().is_some_and(|(asked, _)| *asked == step);
             LessonView {
                 step,
                 count: l.narration.len(),
                 text: teach::pick(&n.text, n.zh.as_deref()).to_string(),
-                question: n.question.as_ref().map(|q| teach::pick(&q.en, q.zh.as_deref()).to_string()),
-                answer: n.answer.as_ref().map(|a| teach::pick(&a.en, a.zh.as_deref()).to_string()),
-                revealed: self.teach.revealed,
+                question: n.question.as_ref().filter(|_| !at_end).map(said),
+                prediction: self.teach.prediction.clone(),
+                answered,
+                next: self.teach.next_stop(),
+                back: if at_end { Some(step) } else { step.checked_sub(1) },
+                playing_to: self.teach.playing_to,
             }
         });
         html! {
