@@ -2,6 +2,7 @@
 //! (`sim`), a text format for scenarios and exercises (`scenario`), and the Yew front end
 //! (`ui`, wasm32 only). Data flows one way: core → simulator → view.
 
+pub mod decimal;
 pub mod raft;
 pub mod share;
 pub mod scenario;

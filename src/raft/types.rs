@@ -104,7 +104,7 @@ impl fmt::Display for Time {
         if self.0 % 1000 == 0 {
             write!(f, "{}ms", self.0 / 1000)
         } else {
-            write!(f, "{:.3}ms", self.0 as f64 / 1000.0)
+            write!(f, "{}ms", crate::decimal::micros_as_millis(self.0))
         }
     }
 }

@@ -418,7 +418,7 @@ impl<'a> Cursor<'a> {
             None => (t.text, 1.0),
         };
         let ok = !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-        let value = if ok { num.parse::<f64>().ok() } else { None };
+        let value = if ok { crate::decimal::parse(num) } else { None };
         match value {
             Some(v) if (0.0..=1.0).contains(&(v / scale)) => {
                 self.pos += 1;

@@ -94,7 +94,7 @@ pub struct TraceLine {
 
 impl fmt::Display for TraceLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = format!("{:>10.3}ms", self.time.as_ms_f64());
+        let at = format!("{:>10}ms", crate::decimal::micros_as_millis(self.time.0));
         match (self.event, self.line) {
             (Some(e), _) => write!(f, "{at}  #{e:<6} {}", self.text),
             (None, Some(l)) => write!(f, "{at}  line {l:<3} {}", self.text),

@@ -192,7 +192,9 @@ fn write_run(run: &SharedRun) -> String {
     let mut o = String::with_capacity(256 + 32 * run.actions.len());
     let _ = writeln!(o, "seed {}\nservers {}", c.seed, c.servers);
     let _ = writeln!(o, "election-timeout {} {}\nheartbeat {}", c.election_timeout_min_ms, c.election_timeout_max_ms, c.heartbeat_ms);
-    let _ = writeln!(o, "latency {} {}\nloss {}\nduplication {}", n.latency_min_ms, n.latency_max_ms, n.loss, n.duplication);
+    // `shortest` reads back exactly: the replay gets the very same probabilities.
+    let (loss, duplication) = (crate::decimal::shortest(n.loss), crate::decimal::shortest(n.duplication));
+    let _ = writeln!(o, "latency {} {}\nloss {loss}\nduplication {duplication}", n.latency_min_ms, n.latency_max_ms);
     let _ = writeln!(o, "max-entries-per-append {}\nclient-timeout {}", c.max_entries_per_append, c.client_timeout_ms);
     let _ = writeln!(o, "checkpoints {} {}", c.checkpoint_every_ms, c.max_checkpoints);
     for b in c.breaks.active() {
@@ -291,8 +293,8 @@ fn read_run(text: &str) -> Result<SharedRun, ShareError> {
             "election-timeout" => pair(rest).map(|(a, b)| (c.election_timeout_min_ms, c.election_timeout_max_ms) = (a, b)),
             "heartbeat" => number(rest).map(|v| c.heartbeat_ms = v),
             "latency" => pair(rest).map(|(a, b)| (c.network.latency_min_ms, c.network.latency_max_ms) = (a, b)),
-            "loss" => rest.parse().ok().map(|v| c.network.loss = v),
-            "duplication" => rest.parse().ok().map(|v| c.network.duplication = v),
+            "loss" => crate::decimal::parse(rest).map(|v| c.network.loss = v),
+            "duplication" => crate::decimal::parse(rest).map(|v| c.network.duplication = v),
             "max-entries-per-append" => number(rest).map(|v| c.max_entries_per_append = v),
             "client-timeout" => number(rest).map(|v| c.client_timeout_ms = v),
             "checkpoints" => pair(rest).map(|(a, b): (u64, u64)| (c.checkpoint_every_ms, c.max_checkpoints) = (a, b as usize)),

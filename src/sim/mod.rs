@@ -241,8 +241,8 @@ impl fmt::Display for Action {
                 write!(f, "restore {from} {} {to}", if *both { "<->" } else { "->" })
             }
             Action::DropMessage { id } => write!(f, "drop message {}", id.0),
-            Action::SetLoss { loss } => write!(f, "loss {loss}"),
-            Action::SetDuplication { duplication } => write!(f, "duplication {duplication}"),
+            Action::SetLoss { loss } => write!(f, "loss {}", crate::decimal::shortest(*loss)),
+            Action::SetDuplication { duplication } => write!(f, "duplication {}", crate::decimal::shortest(*duplication)),
             Action::SetLatency { min_ms, max_ms } => write!(f, "latency {min_ms}..{max_ms}ms"),
             Action::SetBreak { switch, on } => write!(f, "break {switch} {}", if *on { "on" } else { "off" }),
         }

@@ -32,10 +32,10 @@ impl Default for NetworkConfig {
 impl NetworkConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !(0.0..=1.0).contains(&self.loss) || self.loss.is_nan() {
-            return Err(ConfigError::Loss(self.loss.to_string()));
+            return Err(ConfigError::Loss(crate::decimal::shortest(self.loss)));
         }
         if !(0.0..=1.0).contains(&self.duplication) || self.duplication.is_nan() {
-            return Err(ConfigError::Duplication(self.duplication.to_string()));
+            return Err(ConfigError::Duplication(crate::decimal::shortest(self.duplication)));
         }
         let (min_ms, max_ms) = (self.latency_min_ms, self.latency_max_ms);
         if min_ms > max_ms {

@@ -323,7 +323,7 @@ pub fn network_controls(props: &NetworkProps) -> Html {
         d.reform(move |e: InputEvent| Msg::LatencyText(min_text.clone(), input_value(&e)))
     };
     let on_latency = d.reform(|_: Event| Msg::ApplyLatency);
-    let on_loss = d.reform(|e: Event| Msg::SetLoss(change_value(&e).parse::<f64>().unwrap_or(0.0) / 100.0));
+    let on_loss = d.reform(|e: Event| Msg::SetLoss(crate::decimal::parse(&change_value(&e)).unwrap_or(0.0) / 100.0));
     html! {
         <section class="panel" aria-labelledby="network-heading">
             <h2 id="network-heading" class="panel__title">{ t(K::NetworkHeading) }</h2>

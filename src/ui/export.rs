@@ -155,8 +155,8 @@ fn ring_svg() -> Option<(String, f64, f64)> {
     let rect = ring.get_bounding_client_rect();
     let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
     let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
-    let _ = copy.set_attribute("width", &w.round().to_string());
-    let _ = copy.set_attribute("height", &h.round().to_string());
+    let _ = copy.set_attribute("width", &(w.round() as i64).to_string());
+    let _ = copy.set_attribute("height", &(h.round() as i64).to_string());
     Some((copy.outer_html(), w, h))
 }
 

@@ -97,11 +97,11 @@ fn run_bench(servers: u32) {
             "{{\"servers\":{},\"events\":{},\"sim_seconds\":{},\"messages\":{},\"state_hash\":\"{:016x}\",\"wall_ms\":{},\"events_per_sec\":{}}}",
             report.servers,
             report.events,
-            report.sim_seconds,
+            crate::decimal::trimmed(report.sim_seconds, 6),
             report.messages,
             report.state_hash,
-            (wall_ms * 10.0).round() / 10.0,
-            (report.events as f64 / (wall_ms.max(0.001) / 1000.0)).round(),
+            crate::decimal::trimmed(wall_ms, 1),
+            (report.events as f64 / (wall_ms.max(0.001) / 1000.0)).round() as u64,
         );
         pre.set_text_content(Some(&result));
         pre.set_attribute("data-done", "true").ok();

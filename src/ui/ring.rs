@@ -27,7 +27,7 @@ pub struct RingProps {
 pub fn ring(props: &RingProps) -> Html {
     let count = props.servers.len();
     let r = server_radius(count);
-    let view_box = format!("0 0 {VIEW_SIZE} {VIEW_SIZE}");
+    let view_box = format!("0 0 {0} {0}", fmt(VIEW_SIZE));
     html! {
         <svg class="ring" viewBox={view_box} role="group" aria-label={t(K::RingLabel)}>
             <circle class="ring__guide" cx={fmt(geometry::CENTER.x)} cy={fmt(geometry::CENTER.y)}

@@ -22,13 +22,13 @@ pub const SLIDER_MAX: i32 = 200;
 /// The speed for a slider position (a log scale: every 100 steps is ×10).
 pub fn speed_from_slider(position: i32) -> f64 {
     let p = position.clamp(SLIDER_MIN, SLIDER_MAX) as f64 / 100.0;
-    round_speed(10f64.powf(p))
+    round_speed(super::math::pow10(p))
 }
 
 /// The slider position closest to `speed`.
 pub fn slider_from_speed(speed: f64) -> i32 {
     let s = clamp_speed(speed);
-    ((s.log10() * 100.0).round() as i32).clamp(SLIDER_MIN, SLIDER_MAX)
+    ((super::math::log10(s) * 100.0).round() as i32).clamp(SLIDER_MIN, SLIDER_MAX)
 }
 
 pub fn clamp_speed(speed: f64) -> f64 {
@@ -40,7 +40,7 @@ pub fn clamp_speed(speed: f64) -> f64 {
 
 /// Two significant digits, so that the label reads `0.05×`, `1.3×`, `25×`.
 fn round_speed(s: f64) -> f64 {
-    let digits = 1 - s.log10().floor() as i32;
+    let digits = 1 - super::math::log10(s).floor() as i32;
     let scale = 10f64.powi(digits);
     (s * scale).round() / scale
 }
@@ -48,9 +48,7 @@ fn round_speed(s: f64) -> f64 {
 /// A speed as the page writes it: `0.05×`, `1×`, `12×`.
 pub fn format_speed(speed: f64) -> String {
     let s = round_speed(clamp_speed(speed));
-    let text = format!("{s:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{text}×")
+    format!("{}×", crate::decimal::trimmed(s, 3))
 }
 
 /// A speed one step faster or slower (the keyboard's `+` and `-`): ×2 or ÷2.
@@ -62,9 +60,9 @@ pub fn speed_step(speed: f64, faster: bool) -> f64 {
 /// with a decimal from ten seconds on.
 pub fn format_sim_time(us: u64) -> String {
     if us >= 10_000_000 {
-        format!("{:.2} s", us as f64 / 1e6)
+        format!("{} s", crate::decimal::fixed(us as f64 / 1e6, 2))
     } else {
-        format!("{:.1} ms", us as f64 / 1e3)
+        format!("{} ms", crate::decimal::fixed(us as f64 / 1e3, 1))
     }
 }
 
@@ -103,8 +101,8 @@ pub fn parse_query(query: &str) -> PageParams {
                 Ok(n) if (1..=MAX_SERVERS).contains(&n) => params.servers = Some(n),
                 _ => params.problems.push(format!("servers=`{value}`: expected 1 to {MAX_SERVERS}")),
             },
-            "speed" => match value.trim_end_matches(['x', '×']).parse::<f64>() {
-                Ok(s) if s.is_finite() && s > 0.0 => params.speed = Some(clamp_speed(s)),
+            "speed" => match crate::decimal::parse(value.trim_end_matches(['x', '×'])) {
+                Some(s) if s.is_finite() && s > 0.0 => params.speed = Some(clamp_speed(s)),
                 _ => params.problems.push(format!("speed=`{value}`: expected a number such as 0.1 or 1")),
             },
             "bench" => params.bench = Some(value.to_string()),

@@ -2,6 +2,7 @@
 //! simulated time, in SVG user units of a square [`VIEW_SIZE`] × [`VIEW_SIZE`] view box.
 
 use std::f64::consts::{PI, TAU};
+use super::math;
 
 /// The ring's view box is `0 0 VIEW_SIZE VIEW_SIZE`.
 pub const VIEW_SIZE: f64 = 400.0;
@@ -54,7 +55,7 @@ pub fn server_position(index: usize, count: usize) -> Point {
     }
     let angle = -PI / 2.0 + TAU * index as f64 / count as f64;
     let r = ring_radius(count);
-    Point { x: CENTER.x + r * angle.cos(), y: CENTER.y + r * angle.sin() }
+    Point { x: CENTER.x + r * math::cos(angle), y: CENTER.y + r * math::sin(angle) }
 }
 
 /// How far to the right of its line a message travels, so that a request and its reply
@@ -99,21 +100,14 @@ pub fn arc_path(center: Point, radius: f64, fraction: f64) -> String {
     let top = Point { x: center.x, y: center.y - radius };
     if f >= 0.9999 {
         let bottom = Point { x: center.x, y: center.y + radius };
-        return format!(
-            "M{:.2} {:.2}A{r:.2} {r:.2} 0 1 1 {:.2} {:.2}A{r:.2} {r:.2} 0 1 1 {:.2} {:.2}",
-            top.x,
-            top.y,
-            bottom.x,
-            bottom.y,
-            top.x,
-            top.y,
-            r = radius
-        );
+        let (tx, ty, by, r) = (svg_number(top.x), svg_number(top.y), svg_number(bottom.y), svg_number(radius));
+        return format!("M{tx} {ty}A{r} {r} 0 1 1 {tx} {by}A{r} {r} 0 1 1 {tx} {ty}");
     }
     let angle = -PI / 2.0 + TAU * f;
-    let end = Point { x: center.x + radius * angle.cos(), y: center.y + radius * angle.sin() };
+    let end = Point { x: center.x + radius * math::cos(angle), y: center.y + radius * math::sin(angle) };
     let large = if f > 0.5 { 1 } else { 0 };
-    format!("M{:.2} {:.2}A{r:.2} {r:.2} 0 {large} 1 {:.2} {:.2}", top.x, top.y, end.x, end.y, r = radius)
+    let (tx, ty, ex, ey, r) = (svg_number(top.x), svg_number(top.y), svg_number(end.x), svg_number(end.y), svg_number(radius));
+    format!("M{tx} {ty}A{r} {r} 0 {large} 1 {ex} {ey}")
 }
 
 /// Where the `k`th of `n` vote pips sits around a candidate: on a short arc below the
@@ -138,13 +132,7 @@ pub fn visible_window(scroll_px: f64, viewport_px: f64, cell_px: f64, total: usi
 
 /// An SVG number: at most two decimals, no trailing zeros (`12`, `12.5`, `-0.25`).
 pub fn svg_number(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
+    crate::decimal::trimmed(v, 2)
 }
 
 #[cfg(test)]
@@ -223,7 +211,7 @@ mod tests {
     fn arcs_start_at_the_top() {
         assert_eq!(arc_path(CENTER, 10.0, 0.0), "");
         let quarter = arc_path(CENTER, 10.0, 0.25);
-        assert_eq!(quarter, "M200.00 190.00A10.00 10.00 0 0 1 210.00 200.00");
+        assert_eq!(quarter, "M200 190A10 10 0 0 1 210 200");
         assert!(arc_path(CENTER, 10.0, 0.75).contains(" 0 1 1 "), "more than half takes the large arc");
         assert_eq!(arc_path(CENTER, 10.0, 1.0).matches('A').count(), 2, "a full circle is two arcs");
     }

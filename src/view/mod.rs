@@ -7,6 +7,7 @@ pub mod geometry;
 pub mod i18n;
 mod i18n_zh;
 pub mod inspect;
+pub mod math;
 pub mod model;
 pub mod timeline;
 pub mod trace;

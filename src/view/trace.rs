@@ -27,8 +27,8 @@ pub fn trace_json(sim: &Sim) -> String {
         c.heartbeat_ms,
         n.latency_min_ms,
         n.latency_max_ms,
-        n.loss,
-        n.duplication,
+        crate::decimal::shortest(n.loss),
+        crate::decimal::shortest(n.duplication),
         c.max_entries_per_append,
         c.client_timeout_ms,
         breaks.join(",")
