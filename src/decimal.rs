@@ -129,7 +129,7 @@ mod tests {
         assert_eq!(fixed(1234.5678, 1), "1234.6");
         assert_eq!(fixed(0.125, 2), "0.13", "half away from zero");
         assert_eq!(fixed(-0.001, 2), "0.00", "no minus sign on a zero");
-        assert_eq!(fixed(-3.14159, 3), "-3.142");
+        assert_eq!(fixed(-1.23456, 3), "-1.235");
         assert_eq!(fixed(7.0, 0), "7");
         assert_eq!(fixed(f64::NAN, 2), "NaN");
         assert_eq!(fixed(1e300, 2), "huge");

@@ -110,13 +110,18 @@ impl Expected {
     /// The names to choose from, for the kinds that list them (`Phase`, `Property`,
     /// `BreakSwitch`): `` `a`, `b`, `c` ``. Empty for the others.
     pub fn choices(&self) -> String {
+        self.choices_with(", ")
+    }
+
+    /// [`Expected::choices`] with another list separator (`、` in Chinese).
+    pub fn choices_with(&self, separator: &str) -> String {
         let names: Vec<&str> = match self {
             Expected::BreakSwitch => BreakSwitch::ALL.iter().map(|b| b.name()).collect(),
             Expected::Phase => Phase::ALL.iter().map(|p| p.name()).collect(),
             Expected::Property => Property::SAFETY.iter().chain(&[Property::Liveness]).map(|p| p.slug()).collect(),
             _ => Vec::new(),
         };
-        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(separator)
     }
 }
 

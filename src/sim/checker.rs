@@ -5,9 +5,9 @@
 //! It keeps, for every server, a hash of each prefix of its log, so that comparing two
 //! logs up to an index is comparing two numbers.
 
-use crate::raft::{Entry, LogIndex, Node, Output, RoleKind, ServerId, Term, Time};
+use crate::raft::{Configuration, Duration, Entry, LogIndex, Node, Output, RoleKind, ServerId, Term, Time};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
@@ -97,8 +97,102 @@ pub struct Violation {
     pub servers: Vec<ServerId>,
     pub terms: Vec<Term>,
     pub indices: Vec<LogIndex>,
-    /// A plain-language account of what went wrong.
-    pub detail: String,
+    /// A plain-language account of what went wrong (its `Display` is the English text;
+    /// the page says it in the reader's language with `view::format::violation_detail`).
+    pub detail: ViolationDetail,
+}
+
+/// What went wrong, as data: one variant per kind of finding, with the servers, terms and
+/// indices it names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ViolationDetail {
+    /// Leader Append-Only: a leader wrote over its own log.
+    LeaderRewroteLog { leader: ServerId, term: Term, from: LogIndex },
+    /// Leader Append-Only: a leader's log no longer holds what it held.
+    LeaderLostEntries { leader: ServerId, term: Term, up_to: LogIndex },
+    /// Election Safety: `second` was elected in a term `first` had already won.
+    TwoLeaders { first: ServerId, second: ServerId, term: Term },
+    /// Single Config Change: a leader holds `count` uncommitted configuration entries.
+    UncommittedConfigs { leader: ServerId, count: usize },
+    /// Log Matching: two logs agree at (`index`, `term`) but differ before it.
+    LogsDiffer { first: ServerId, second: ServerId, term: Term, index: LogIndex },
+    /// Leader Completeness: a new leader lacks a committed entry.
+    LeaderMissingCommitted { leader: ServerId, term: Term, index: LogIndex, by: ServerId, committed_term: Term },
+    /// Leader Completeness: a server committed over an entry that someone else committed.
+    CommittedDifferent {
+        server: ServerId,
+        up_to: LogIndex,
+        term: Term,
+        index: LogIndex,
+        by: ServerId,
+        committed_term: Term,
+    },
+    /// State Machine Safety: `server` applied another entry at `index` than `by` did.
+    AppliedDifferent { server: ServerId, index: LogIndex, by: ServerId },
+    /// Liveness (the simulator's watch): a connected quorum stayed without a leader.
+    NoLeader { servers: BTreeSet<ServerId>, waited: Duration, timeouts: u64 },
+    /// Liveness (the seed check): no leader after every fault was healed.
+    NoLeaderAfterHealing { waited: Duration },
+    /// Liveness (the seed check): no leader after the membership change that followed
+    /// `leader`'s election.
+    NoLeaderAfterChange { leader: ServerId },
+    /// Liveness (the seed check): the final request could not be sent.
+    FinalRequestNotSent,
+    /// Liveness (the seed check): the final request was not applied on `missing` (none:
+    /// on the leader) within `within`; `client` is the client's status as `{:?}` writes it.
+    FinalRequestNotApplied { missing: Vec<ServerId>, within: Duration, client: String },
+}
+
+impl fmt::Display for ViolationDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ViolationDetail::*;
+        match self {
+            LeaderRewroteLog { leader, term, from } => {
+                write!(f, "leader {leader} of term {term} rewrote its log from index {from}")
+            }
+            LeaderLostEntries { leader, term, up_to } => {
+                write!(f, "leader {leader} of term {term} lost or changed entries up to index {up_to}")
+            }
+            TwoLeaders { first, second, term } => write!(f, "{first} and {second} were both elected leader in term {term}"),
+            UncommittedConfigs { leader, count } => {
+                write!(f, "leader {leader} has {count} uncommitted configuration entries")
+            }
+            LogsDiffer { first, second, term, index } => write!(
+                f,
+                "{first} and {second} both hold an entry of term {term} at index {index}, but their logs differ before it"
+            ),
+            LeaderMissingCommitted { leader, term, index, by, committed_term } => write!(
+                f,
+                "{leader} became leader of term {term} without the entry at index {index}, which {by} had committed in term {committed_term}"
+            ),
+            CommittedDifferent { server, up_to, term, index, by, committed_term } => write!(
+                f,
+                "{server} committed up to index {up_to} in term {term}, but its entry at index {index} is not the one {by} committed in term {committed_term}"
+            ),
+            AppliedDifferent { server, index, by } => {
+                write!(f, "{server} applied a different entry at index {index} than {by} did")
+            }
+            NoLeader { servers, waited, timeouts } => write!(
+                f,
+                "no leader among {} for {waited} ({timeouts} maximum election timeouts) although they are up, connected and a quorum",
+                Configuration::Simple { voters: servers.clone() }
+            ),
+            NoLeaderAfterHealing { waited } => write!(f, "no leader {waited} after every fault was healed"),
+            NoLeaderAfterChange { leader } => {
+                write!(f, "no leader after the membership change that followed {leader}'s election")
+            }
+            FinalRequestNotSent => f.write_str("the final request could not be sent"),
+            FinalRequestNotApplied { missing, within, client } => {
+                let on = if missing.is_empty() {
+                    "the leader".to_string()
+                } else {
+                    missing.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+                };
+                write!(f, "a request sent after healing was not applied on {on} within {within} (client: {client})")
+            }
+        }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -123,7 +217,7 @@ struct Found {
     servers: Vec<ServerId>,
     terms: Vec<Term>,
     indices: Vec<LogIndex>,
-    detail: String,
+    detail: ViolationDetail,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -203,7 +297,7 @@ impl Checker {
                         servers: vec![id],
                         terms: vec![term],
                         indices: vec![from],
-                        detail: format!("leader {id} of term {term} rewrote its log from index {from}"),
+                        detail: ViolationDetail::LeaderRewroteLog { leader: id, term, from },
                     });
                 }
                 let _ = hash;
@@ -221,7 +315,7 @@ impl Checker {
                                 servers: vec![other, id],
                                 terms: vec![*term],
                                 indices: vec![],
-                                detail: format!("{other} and {id} were both elected leader in term {term}"),
+                                detail: ViolationDetail::TwoLeaders { first: other, second: id, term: *term },
                             });
                         }
                     } else {
@@ -251,7 +345,7 @@ impl Checker {
                         servers: vec![id],
                         terms: vec![term],
                         indices: vec![prev_last],
-                        detail: format!("leader {id} of term {term} lost or changed entries up to index {prev_last}"),
+                        detail: ViolationDetail::LeaderLostEntries { leader: id, term, up_to: prev_last },
                     });
                 }
             }
@@ -268,7 +362,7 @@ impl Checker {
                     servers: vec![id],
                     terms: vec![node.term()],
                     indices: uncommitted,
-                    detail: format!("leader {id} has {uncommitted_configs} uncommitted configuration entries"),
+                    detail: ViolationDetail::UncommittedConfigs { leader: id, count: uncommitted_configs },
                 });
             }
         } else {
@@ -315,10 +409,7 @@ impl Checker {
                     servers: vec![*other, id],
                     terms: vec![entry.term],
                     indices: vec![index],
-                    detail: format!(
-                        "{other} and {id} both hold an entry of term {} at index {index}, but their logs differ before it",
-                        entry.term
-                    ),
+                    detail: ViolationDetail::LogsDiffer { first: *other, second: id, term: entry.term, index },
                 }),
                 Some(_) => {}
                 None => {
@@ -351,9 +442,13 @@ impl Checker {
                 servers: vec![id, by],
                 terms: vec![term, committed_term],
                 indices: vec![LogIndex(missing)],
-                detail: format!(
-                    "{id} became leader of term {term} without the entry at index {missing}, which {by} had committed in term {committed_term}"
-                ),
+                detail: ViolationDetail::LeaderMissingCommitted {
+                    leader: id,
+                    term,
+                    index: LogIndex(missing),
+                    by,
+                    committed_term,
+                },
             });
         }
     }
@@ -369,10 +464,14 @@ impl Checker {
                 servers: vec![id, by],
                 terms: vec![node.term(), committed_term],
                 indices: vec![LogIndex(missing)],
-                detail: format!(
-                    "{id} committed up to index {index} in term {}, but its entry at index {missing} is not the one {by} committed in term {committed_term}",
-                    node.term()
-                ),
+                detail: ViolationDetail::CommittedDifferent {
+                    server: id,
+                    up_to: index,
+                    term: node.term(),
+                    index: LogIndex(missing),
+                    by,
+                    committed_term,
+                },
             });
             return;
         }
@@ -395,7 +494,7 @@ impl Checker {
                     servers: vec![by, id],
                     terms: vec![term],
                     indices: vec![index],
-                    detail: format!("{id} applied a different entry at index {index} than {by} did"),
+                    detail: ViolationDetail::AppliedDifferent { server: id, index, by },
                 });
             }
         } else if i == self.applied.len() + 1 {

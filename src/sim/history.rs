@@ -24,6 +24,18 @@ pub enum DropReason {
     User,
 }
 
+impl DropReason {
+    /// In words, for traces: `loss`, `partition`, `receiver down`, `user`.
+    pub fn words(self) -> &'static str {
+        match self {
+            DropReason::Loss => "loss",
+            DropReason::Partition => "partition",
+            DropReason::ReceiverDown => "receiver down",
+            DropReason::User => "user",
+        }
+    }
+}
+
 /// One message, from send to delivery or drop. Drawing a message in flight is
 /// interpolation between `sent_at` and `deliver_at`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

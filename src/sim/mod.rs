@@ -31,7 +31,7 @@ use crate::raft::{
     MembershipEvent, Message, Node, NodeConfig, Op, OpResult, Output, ProposeError, Proposed, RoleKind, ServerId,
     Term, Time,
 };
-use checker::{Checker, Property, Violation};
+use checker::{Checker, Property, Violation, ViolationDetail};
 pub use history::{ActionRecord, DropReason, History, HistoryMark, MessageId, MessageLog, MessageRecord, Note, NoteKind};
 pub use network::{NetworkConfig, Topology};
 use rand::{Rng, SeedableRng};
@@ -445,7 +445,7 @@ impl fmt::Display for StepKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StepKind::Delivered { id } => write!(f, "deliver message {}", id.0),
-            StepKind::Dropped { id, reason } => write!(f, "drop ({reason:?}) message {}", id.0),
+            StepKind::Dropped { id, reason } => write!(f, "drop message {} ({})", id.0, reason.words()),
             StepKind::ElectionTimeout { server } => write!(f, "election timeout on {server}"),
             StepKind::Heartbeat { server } => write!(f, "heartbeat timer on {server}"),
             StepKind::ClientRetry { client } => write!(f, "client {client} retries"),
@@ -1510,12 +1510,11 @@ impl Sim {
         if now.0 - since.0 > limit && !self.world.checker.violated(Property::Liveness) {
             let q = self.leaderless_quorum().unwrap_or_default();
             let terms = q.iter().filter_map(|s| self.slot(*s)).map(|s| s.node.term()).collect::<BTreeSet<_>>();
-            let detail = format!(
-                "no leader among {} for {} ({} maximum election timeouts) although they are up, connected and a quorum",
-                fmt_set(&q.iter().copied().collect()),
-                Duration(now.0 - since.0),
-                LIVENESS_TIMEOUTS
-            );
+            let detail = ViolationDetail::NoLeader {
+                servers: q.iter().copied().collect(),
+                waited: Duration(now.0 - since.0),
+                timeouts: LIVENESS_TIMEOUTS,
+            };
             let event = describe_step(&self.history, self.world.current_event.as_ref());
             self.world.checker.report(Violation {
                 property: Property::Liveness,
@@ -1599,10 +1598,6 @@ impl ServerSlot {
             heartbeat_gen: 0,
         }
     }
-}
-
-fn fmt_set(set: &BTreeSet<ServerId>) -> String {
-    Configuration::Simple { voters: set.clone() }.to_string()
 }
 
 /// An event in words (`start` before the first), with the message's contents for a

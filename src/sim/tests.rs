@@ -198,7 +198,7 @@ fn the_checker_catches_a_broken_rule_in_a_scripted_run() {
         if s.violated(Property::ElectionSafety) {
             let v = s.violations().iter().find(|v| v.property == Property::ElectionSafety).unwrap();
             assert_eq!(v.servers.len(), 2);
-            assert!(v.detail.contains("both elected leader"));
+            assert!(v.detail.to_string().contains("both elected leader"));
             caught = true;
             break;
         }

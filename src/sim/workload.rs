@@ -6,7 +6,7 @@
 //! wall time measure it themselves (natively with `Instant`, in the browser with
 //! `performance.now()`).
 
-use super::checker::{Property, Violation};
+use super::checker::{Property, Violation, ViolationDetail};
 use super::{Action, ClientStatus, Sim, SimConfig, MAX_SERVERS};
 use crate::raft::{BreakSwitches, Duration, Op, ServerId, Time};
 use rand::{Rng, SeedableRng};
@@ -422,7 +422,7 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
     let max_timeout = Duration::from_ms(sim.config().election_timeout_max_ms);
     let limit = Duration(max_timeout.0 * super::LIVENESS_TIMEOUTS);
     let start = sim.now();
-    let fail = |sim: &Sim, detail: String| Violation {
+    let fail = |sim: &Sim, detail: ViolationDetail| Violation {
         property: Property::Liveness,
         time: sim.now(),
         event: sim.events(),
@@ -433,16 +433,16 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
         detail,
     };
     let Some(leader) = sim.run_until_leader(limit) else {
-        return Some(fail(sim, format!("no leader {} after every fault was healed", Duration(sim.now().0 - start.0))));
+        return Some(fail(sim, ViolationDetail::NoLeaderAfterHealing { waited: Duration(sim.now().0 - start.0) }));
     };
     // Let a pending membership change finish before asking: it may retire servers.
     sim.run_for(Duration::from_ms(500));
     let Some(via) = sim.run_until_leader(limit) else {
-        return Some(fail(sim, format!("no leader after the membership change that followed {leader}'s election")));
+        return Some(fail(sim, ViolationDetail::NoLeaderAfterChange { leader }));
     };
     let marker = format!("final-{}", sim.events());
     if sim.act(Action::ClientRequest { via, op: Op::Set { key: "final".into(), value: marker.clone() } }).is_err() {
-        return Some(fail(sim, "the final request could not be sent".into()));
+        return Some(fail(sim, ViolationDetail::FinalRequestNotSent));
     }
     let deadline = sim.now() + limit;
     loop {
@@ -453,25 +453,19 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
             .and_then(|l| sim.server(l))
             .map(|l| l.node.configuration().members())
             .unwrap_or_default();
-        let missing: Vec<String> = sim
+        let missing: Vec<ServerId> = sim
             .active_servers()
             .filter(|s| s.alive && members.contains(&s.node.id()))
             .filter(|s| s.node.kv().data.get("final") != Some(&marker))
-            .map(|s| s.node.id().to_string())
+            .map(|s| s.node.id())
             .collect();
         let done = matches!(sim.clients().last().map(|c| &c.status), Some(ClientStatus::Done { .. }));
         if done && missing.is_empty() && !members.is_empty() {
             return None;
         }
         if sim.now() >= deadline {
-            return Some(fail(
-                sim,
-                format!(
-                    "a request sent after healing was not applied on {} within {limit} (client: {:?})",
-                    if missing.is_empty() { "the leader".to_string() } else { missing.join(", ") },
-                    sim.clients().last().map(|c| &c.status)
-                ),
-            ));
+            let client = format!("{:?}", sim.clients().last().map(|c| &c.status));
+            return Some(fail(sim, ViolationDetail::FinalRequestNotApplied { missing, within: limit, client }));
         }
         sim.run_for(Duration::from_ms(50));
     }

@@ -204,7 +204,7 @@ impl Component for App {
             _listeners: listeners,
         };
         for problem in &params.problems {
-            app.toast(ctx, tf(K::ErrParam, &[problem]));
+            app.toast(ctx, tf(K::ErrParam, &[&format::param_problem(problem)]));
         }
         if reduced_motion {
             app.toast(ctx, t(K::ReducedMotion).to_string());
@@ -253,7 +253,7 @@ impl Component for App {
                 self.pause();
                 let event = self.sim.borrow_mut().step();
                 if let Some(e) = event {
-                    self.last_event = Some(tf(K::LastEvent, &[&e.index, &e.kind]));
+                    self.last_event = Some(tf(K::LastEvent, &[&e.index, &format::step_kind(&e.kind)]));
                 }
             }
             Msg::SetSpeed(speed) => self.speed = format::clamp_speed(speed),
@@ -429,14 +429,14 @@ impl Component for App {
         let focus = inspect::focus(&sim);
         let involved = Rc::new(focus.map(|v| (v.servers.clone(), v.indices.iter().map(|i| i.0).collect::<Vec<u64>>())).unwrap_or_default());
         let violation = focus.map(|v| {
-            let list = |v: Vec<String>| v.join(", ");
+            let list = |v: Vec<String>| v.join(t(K::ListSeparator));
             ViolationInfo {
                 property: v.property,
                 time_us: v.time.0,
                 servers: list(v.servers.iter().map(|s| s.to_string()).collect()),
                 terms: list(v.terms.iter().map(|t| t.to_string()).collect()),
                 indices: list(v.indices.iter().map(|i| i.to_string()).collect()),
-                detail: v.detail.clone(),
+                detail: format::violation_detail(&v.detail),
             }
         });
         let hot = self.hot_message.or(self.picked_message);
@@ -649,19 +649,19 @@ impl App {
         let file = inside::show_me_file(switch);
         let loaded = crate::scenario::library_scenario(file)
             .and_then(|s| s.ok())
-            .and_then(|s| crate::scenario::run_to_end(&s).ok().map(|(sim, _)| (s.title.clone(), sim)));
-        let Some((title, mut sim)) = loaded else { return };
+            .and_then(|s| crate::scenario::run_to_end(&s).ok().map(|(sim, _)| (s, sim)));
+        let Some((scenario, mut sim)) = loaded else { return };
         if let Some(v) = sim.violations().first() {
             let event = v.event;
             sim.seek_event(event);
         }
         self.pause();
-        self.scan_back_us = self.scan_back_us.max(sim.config().network.latency_max_ms * 1000);
-        self.seen_violations = sim.violations().len();
-        self.selected = None;
-        self.picked_message = None;
-        self.servers = sim.config().servers;
-        *self.sim.borrow_mut() = sim;
+        // The page now shows this scenario: its title, a link that names it, no stale lesson.
+        self.teach.picked = file.to_string();
+        self.teach.adopt(Some(crate::share::ScenarioSource::Library(file.to_string())), &sim);
+        self.swap_sim(sim);
+        self.last_event = None;
+        let title = scenario.title.as_deref().map(|en| super::teach::pick(en, scenario.title_zh.as_deref()).to_string());
         self.toast(ctx, tf(K::ScenarioLoaded, &[&title.unwrap_or_else(|| file.to_string())]));
     }
 

@@ -31,9 +31,10 @@ pub fn status_line(props: &StatusLineProps) -> Html {
     let leader = s.leader.map_or_else(|| t(K::StatusNone).to_string(), |l| l.to_string());
     let (safety_class, safety_text) = match &s.safety {
         None => ("badge badge--ok", t(K::SafetyOk).to_string()),
-        Some((p, _)) => ("badge badge--bad", tf(K::SafetyViolated, &[p])),
+        Some((p, _)) => ("badge badge--bad", tf(K::SafetyViolated, &[&super::inside::property_name(*p)])),
     };
-    let safety_title = s.safety.as_ref().map_or_else(|| t(K::SafetyTitle).to_string(), |(_, d)| d.clone());
+    let safety_title =
+        s.safety.as_ref().map_or_else(|| t(K::SafetyTitle).to_string(), |(_, d)| format::violation_detail(d));
     html! {
         <dl class="status" aria-label={t(K::StatusLabel)} data-term={s.term.to_string()}
             data-leader={s.leader.map(|l| l.to_string()).unwrap_or_default()}
@@ -49,7 +50,7 @@ pub fn status_line(props: &StatusLineProps) -> Html {
                 <dd class={safety_class} title={safety_title} role="status">{ safety_text }</dd>
             </div>
             if let Some(detail) = &s.liveness {
-                <div class="status__item"><dd class="badge badge--warn" title={detail.clone()}>{ t(K::LivenessStuck) }</dd></div>
+                <div class="status__item"><dd class="badge badge--warn" title={format::violation_detail(detail)}>{ t(K::LivenessStuck) }</dd></div>
             }
         </dl>
     }
@@ -341,7 +342,7 @@ pub fn network_controls(props: &NetworkProps) -> Html {
             if let Some(e) = &props.partition_error {
                 <p class="field-error" id="partition-help" role="alert">{ e }</p>
             } else {
-                <p class="field-help" id="partition-help">{ t(K::PartitionLabel) }{ ": " }<code>{ &props.partition_placeholder }</code></p>
+                <p class="field-help" id="partition-help">{ tf(K::PartitionHint, &[&t(K::PartitionLabel)]) }<code>{ &props.partition_placeholder }</code></p>
             }
             <div class="field-grid">
                 <label class="field">

@@ -54,6 +54,7 @@ pub fn export(p: &ExportProps) -> Html {
                 seed,
                 servers,
                 scenario.as_deref(),
+                t(K::Title),
             )));
         })
     };

@@ -216,7 +216,7 @@ impl Teach {
         let asked = narration.get(from).is_some_and(|n| n.question.is_some());
         let prediction = std::mem::take(&mut self.prediction);
         self.playing_to = None;
-        self.answered = (stop == from + 1 && asked).then(|| (from, prediction));
+        self.answered = (stop == from + 1 && asked).then_some((from, prediction));
         self.step = stop.min(last);
     }
 }

@@ -3,11 +3,11 @@
 //! reader's language.
 
 use super::i18n::{t, tf, K};
-use crate::raft::{ChangeError, InProgress, OpParseError, ServerId};
+use crate::raft::{ChangeError, InProgress, Message, MessageBody, MessageKind, OpParseError, ServerId};
 use crate::scenario::error::{Expected, Invalid};
 use crate::scenario::ScenarioError;
 use crate::sim::network::MAX_LATENCY_MS;
-use crate::sim::{ActionError, ConfigError, ReplayError, MAX_SERVERS};
+use crate::sim::{ActionError, ConfigError, DropReason, ReplayError, StepKind, MAX_SERVERS};
 
 /// The slowest and fastest speeds, as multiples of real time.
 pub const SPEED_MIN: f64 = 0.01;
@@ -80,8 +80,25 @@ pub struct PageParams {
     pub scenario: Option<String>,
     /// `autoplay=1`: play from the start (an embed is paused otherwise).
     pub autoplay: bool,
-    /// Parameters that were present but not understood, with why, to show the user.
-    pub problems: Vec<String>,
+    /// Parameters that were present but not understood, to show the user.
+    pub problems: Vec<ParamProblem>,
+}
+
+/// A query parameter whose value the page cannot use (the value as given).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamProblem {
+    Seed(String),
+    Servers(String),
+    Speed(String),
+}
+
+/// What is wrong with a query parameter, in the reader's language.
+pub fn param_problem(p: &ParamProblem) -> String {
+    match p {
+        ParamProblem::Seed(v) => tf(K::ParamSeed, &[v]),
+        ParamProblem::Servers(v) => tf(K::ParamServers, &[v, &MAX_SERVERS]),
+        ParamProblem::Speed(v) => tf(K::ParamSpeed, &[v]),
+    }
 }
 
 /// Parses `?seed=7&servers=5&speed=0.1` (with or without the `?`). Unknown parameters
@@ -95,15 +112,15 @@ pub fn parse_query(query: &str) -> PageParams {
         match key {
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => params.seed = Some(seed),
-                Err(_) => params.problems.push(format!("seed=`{value}`: expected a whole number")),
+                Err(_) => params.problems.push(ParamProblem::Seed(value.to_string())),
             },
             "servers" => match value.parse::<u32>() {
                 Ok(n) if (1..=MAX_SERVERS).contains(&n) => params.servers = Some(n),
-                _ => params.problems.push(format!("servers=`{value}`: expected 1 to {MAX_SERVERS}")),
+                _ => params.problems.push(ParamProblem::Servers(value.to_string())),
             },
             "speed" => match crate::decimal::parse(value.trim_end_matches(['x', '×'])) {
                 Some(s) if s.is_finite() && s > 0.0 => params.speed = Some(clamp_speed(s)),
-                _ => params.problems.push(format!("speed=`{value}`: expected a number such as 0.1 or 1")),
+                _ => params.problems.push(ParamProblem::Speed(value.to_string())),
             },
             "bench" => params.bench = Some(value.to_string()),
             "embed" => params.embed = value != "0",
@@ -133,11 +150,13 @@ pub fn without_embed(query: &str) -> String {
 
 /// The `<iframe>` that embeds the page at `base` (its address without query or fragment)
 /// with this seed, cluster size and library scenario, playing.
-pub fn embed_snippet(base: &str, seed: u64, servers: u32, scenario: Option<&str>) -> String {
+/// `title` is the frame's accessible name, in the reader's language (escaped here).
+pub fn embed_snippet(base: &str, seed: u64, servers: u32, scenario: Option<&str>, title: &str) -> String {
     let scenario = scenario.map(|s| format!("&scenario={}", s.trim_end_matches(".scn"))).unwrap_or_default();
+    let title = title.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
     format!(
         "<iframe src=\"{base}?embed=1&autoplay=1&seed={seed}&servers={servers}{scenario}\" width=\"640\" height=\"480\" \
-         title=\"Raft Playground\" sandbox=\"allow-scripts\" loading=\"lazy\" style=\"border:0\"></iframe>"
+         title=\"{title}\" sandbox=\"allow-scripts\" loading=\"lazy\" style=\"border:0\"></iframe>"
     )
 }
 
@@ -245,9 +264,9 @@ fn expected_text(e: &Expected) -> String {
         ValueFor(s) => return tf(K::ExpValueFor, &[s]),
         AllOrServerRef => return tf(K::ExpAllOr, &[&t(K::ExpServerRef)]),
         TimeOrCondition => return tf(K::ExpTimeOr, &[&t(K::ExpCondition)]),
-        BreakSwitch => return tf(K::ExpBreakSwitch, &[&e.choices()]),
-        Phase => return tf(K::ExpPhase, &[&e.choices()]),
-        Property => return tf(K::ExpProperty, &[&e.choices()]),
+        BreakSwitch => return tf(K::ExpBreakSwitch, &[&e.choices_with(t(K::ListSeparator))]),
+        Phase => return tf(K::ExpPhase, &[&e.choices_with(t(K::ListSeparator))]),
+        Property => return tf(K::ExpProperty, &[&e.choices_with(t(K::ListSeparator))]),
         EndOfLine => K::ScnEndOfLine,
         Server => K::ExpServer,
         ServerRef => K::ExpServerRef,
@@ -403,6 +422,91 @@ pub fn replay_error(e: &ReplayError) -> String {
     }
 }
 
+/// Why a message was dropped.
+pub fn drop_reason(reason: DropReason) -> &'static str {
+    t(match reason {
+        DropReason::Loss => K::DropLoss,
+        DropReason::Partition => K::DropPartition,
+        DropReason::ReceiverDown => K::DropReceiverDown,
+        DropReason::User => K::DropUser,
+    })
+}
+
+/// One event of the run, as the line under Play and Step says it.
+pub fn step_kind(kind: &StepKind) -> String {
+    match kind {
+        StepKind::Delivered { id } => tf(K::EvDeliver, &[&id.0]),
+        StepKind::Dropped { id, reason } => tf(K::EvDrop, &[&id.0, &drop_reason(*reason)]),
+        StepKind::ElectionTimeout { server } => tf(K::EvElectionTimeout, &[server]),
+        StepKind::Heartbeat { server } => tf(K::EvHeartbeat, &[server]),
+        StepKind::ClientRetry { client } => tf(K::EvClientRetry, &[client]),
+        // The action as the scenario format writes it.
+        StepKind::Action { action } => tf(K::EvAction, &[action]),
+    }
+}
+
+/// A message's type. RPC names stay as the paper writes them; replies are words.
+pub fn message_kind(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::RequestVote => "RequestVote",
+        MessageKind::AppendEntries => "AppendEntries",
+        MessageKind::VoteGranted => t(K::KindVoteGranted),
+        MessageKind::VoteRefused => t(K::KindVoteRefused),
+        MessageKind::Heartbeat => t(K::KindHeartbeat),
+        MessageKind::AppendOk => t(K::KindAppendOk),
+        MessageKind::AppendFailed => t(K::KindAppendFailed),
+    }
+}
+
+/// A message on one line, for the ring's tooltips: who to whom, the term, the type and
+/// its fields by their names in the paper (`S1→S2 t3 AppendEntries prev=(4,t2) entries=1
+/// commit=4`).
+pub fn message_summary(m: &Message) -> String {
+    let head = format!("{}→{} t{} {}", m.from, m.to, m.term, message_kind(m.kind()));
+    match &m.body {
+        MessageBody::RequestVote { last_log_index, last_log_term } => {
+            format!("{head} lastLog=({last_log_index},t{last_log_term})")
+        }
+        MessageBody::RequestVoteReply { .. } => head,
+        MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => {
+            format!("{head} prev=({prev_log_index},t{prev_log_term}) entries={} commit={leader_commit}", entries.len())
+        }
+        MessageBody::AppendEntriesReply { match_index, .. } => format!("{head} match={match_index}"),
+    }
+}
+
+/// What the safety checker or the liveness watch found, in the page's language. In
+/// English it reads as the detail's `Display`, as the command line prints it.
+pub fn violation_detail(d: &crate::sim::checker::ViolationDetail) -> String {
+    use crate::sim::checker::ViolationDetail::*;
+    let list = |servers: &[ServerId]| servers.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(t(K::ListSeparator));
+    match d {
+        LeaderRewroteLog { leader, term, from } => tf(K::VioLeaderRewroteLog, &[leader, term, from]),
+        LeaderLostEntries { leader, term, up_to } => tf(K::VioLeaderLostEntries, &[leader, term, up_to]),
+        TwoLeaders { first, second, term } => tf(K::VioTwoLeaders, &[first, second, term]),
+        UncommittedConfigs { leader, count } => tf(K::VioUncommittedConfigs, &[leader, count]),
+        LogsDiffer { first, second, term, index } => tf(K::VioLogsDiffer, &[first, second, term, index]),
+        LeaderMissingCommitted { leader, term, index, by, committed_term } => {
+            tf(K::VioLeaderMissingCommitted, &[leader, term, index, by, committed_term])
+        }
+        CommittedDifferent { server, up_to, term, index, by, committed_term } => {
+            tf(K::VioCommittedDifferent, &[server, up_to, term, index, by, committed_term])
+        }
+        AppliedDifferent { server, index, by } => tf(K::VioAppliedDifferent, &[server, index, by]),
+        NoLeader { servers, waited, timeouts } => {
+            let servers = crate::raft::Configuration::Simple { voters: servers.clone() };
+            tf(K::VioNoLeader, &[&servers, waited, timeouts])
+        }
+        NoLeaderAfterHealing { waited } => tf(K::VioNoLeaderAfterHealing, &[waited]),
+        NoLeaderAfterChange { leader } => tf(K::VioNoLeaderAfterChange, &[leader]),
+        FinalRequestNotSent => t(K::VioFinalRequestNotSent).to_string(),
+        FinalRequestNotApplied { missing, within, client } => {
+            let on = if missing.is_empty() { t(K::VioOnTheLeader).to_string() } else { list(missing) };
+            tf(K::VioFinalRequestNotApplied, &[&on, within, client])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,7 +566,8 @@ mod tests {
         assert_eq!(p.scenario.as_deref(), Some("leader-crash.scn"));
         assert_eq!(without_embed("?embed=1&scenario=x&autoplay=1"), "?scenario=x&autoplay=1");
         assert_eq!(without_embed("?embed=1"), "");
-        let snippet = embed_snippet("https://a.b/raft/", 3, 5, Some("split-vote.scn"));
+        let snippet = embed_snippet("https://a.b/raft/", 3, 5, Some("split-vote.scn"), "Raft \"Playground\"");
+        assert!(snippet.contains("title=\"Raft &quot;Playground&quot;\""), "{snippet}");
         assert!(snippet.starts_with("<iframe src=\"https://a.b/raft/?embed=1&autoplay=1&seed=3&servers=5&scenario=split-vote\""), "{snippet}");
         assert!(snippet.contains("sandbox=\"allow-scripts\"") && snippet.ends_with("</iframe>"));
         let p = parse_query(snippet.split('?').nth(1).unwrap().split('"').next().unwrap());
@@ -830,5 +935,181 @@ mod tests {
         assert_eq!(zh[3], "操作 1 晚于运行的结束时间");
         assert_eq!(replay_error(&errors[2].0), "action 2 (`crash S1`) failed: S1 is already down.");
         assert_eq!(errors[2].0.to_string(), "action 2 (`crash S1`) failed: S1 is already down");
+    }
+
+    #[test]
+    fn events_messages_and_parameters_are_said_in_chinese() {
+        use crate::raft::{ClientId, LogIndex, Term};
+        use crate::sim::MessageId;
+        let s2 = ServerId(2);
+        let events = [
+            (StepKind::Delivered { id: MessageId(121) }, vec![K::EvDeliver]),
+            (StepKind::Dropped { id: MessageId(158), reason: DropReason::ReceiverDown }, vec![K::EvDrop, K::DropReceiverDown]),
+            (StepKind::Dropped { id: MessageId(9), reason: DropReason::Loss }, vec![K::EvDrop, K::DropLoss]),
+            (StepKind::Dropped { id: MessageId(9), reason: DropReason::Partition }, vec![K::EvDrop, K::DropPartition]),
+            (StepKind::Dropped { id: MessageId(9), reason: DropReason::User }, vec![K::EvDrop, K::DropUser]),
+            (StepKind::ElectionTimeout { server: s2 }, vec![K::EvElectionTimeout]),
+            (StepKind::Heartbeat { server: s2 }, vec![K::EvHeartbeat]),
+            (StepKind::ClientRetry { client: ClientId(3) }, vec![K::EvClientRetry]),
+            (StepKind::Action { action: "crash S2".into() }, vec![K::EvAction]),
+        ];
+        for (kind, keys) in &events {
+            assert_said_in_chinese(&format!("{kind:?}"), || step_kind(kind), keys, "crash");
+        }
+        // In English the line says what the command line's trace says.
+        for (kind, _) in &events {
+            assert_eq!(step_kind(kind).replace("dropped by you", "user").replace("lost", "loss"), kind.to_string());
+        }
+        assert_eq!(step_kind(&events[1].0), "drop message 158 (receiver down)");
+
+        let m = |body| Message { from: ServerId(1), to: s2, term: Term(3), body };
+        let messages = [
+            (m(MessageBody::RequestVote { last_log_index: LogIndex(4), last_log_term: Term(2) }), None),
+            (m(MessageBody::RequestVoteReply { granted: true }), Some(K::KindVoteGranted)),
+            (m(MessageBody::RequestVoteReply { granted: false }), Some(K::KindVoteRefused)),
+            (m(MessageBody::AppendEntries { prev_log_index: LogIndex(4), prev_log_term: Term(2), entries: vec![], leader_commit: LogIndex(4) }), Some(K::KindHeartbeat)),
+            (m(MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(4) }), Some(K::KindAppendOk)),
+            (m(MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(0) }), Some(K::KindAppendFailed)),
+        ];
+        let fields = "RequestVote AppendEntries lastLog prev entries commit match";
+        for (msg, key) in &messages {
+            let keys: Vec<K> = key.iter().copied().collect();
+            assert_said_in_chinese(&msg.summary(), || message_summary(msg), &keys, fields);
+            // English: the core's own summary, but heartbeats are called heartbeats.
+            let en = message_summary(msg);
+            assert_eq!(en.replace("heartbeat", "AppendEntries"), msg.summary(), "{en}");
+        }
+
+        let problems = parse_query("?seed=abc&speed=zz&servers=20").problems;
+        assert_eq!(problems, [ParamProblem::Seed("abc".into()), ParamProblem::Speed("zz".into()), ParamProblem::Servers("20".into())]);
+        let keys = [K::ParamSeed, K::ParamSpeed, K::ParamServers];
+        for (p, key) in problems.iter().zip(keys) {
+            assert_said_in_chinese(&format!("{p:?}"), || param_problem(p), &[key], "seed speed servers abc zz");
+        }
+        assert_eq!(param_problem(&problems[2]), "servers=`20`: expected 1 to 9");
+    }
+
+    /// One finding of each kind (and both ways of naming where a request is missing), with
+    /// the catalogue keys that say it.
+    fn violation_details() -> Vec<(crate::sim::checker::ViolationDetail, Vec<K>)> {
+        use crate::raft::{Duration, LogIndex, Term};
+        use crate::sim::checker::ViolationDetail::*;
+        let s = ServerId;
+        vec![
+            (LeaderRewroteLog { leader: s(1), term: Term(3), from: LogIndex(2) }, vec![K::VioLeaderRewroteLog]),
+            (LeaderLostEntries { leader: s(2), term: Term(4), up_to: LogIndex(5) }, vec![K::VioLeaderLostEntries]),
+            (TwoLeaders { first: s(1), second: s(4), term: Term(1) }, vec![K::VioTwoLeaders]),
+            (UncommittedConfigs { leader: s(3), count: 2 }, vec![K::VioUncommittedConfigs]),
+            (LogsDiffer { first: s(2), second: s(5), term: Term(2), index: LogIndex(3) }, vec![K::VioLogsDiffer]),
+            (
+                LeaderMissingCommitted { leader: s(5), term: Term(2), index: LogIndex(1), by: s(2), committed_term: Term(1) },
+                vec![K::VioLeaderMissingCommitted],
+            ),
+            (
+                CommittedDifferent {
+                    server: s(3),
+                    up_to: LogIndex(4),
+                    term: Term(5),
+                    index: LogIndex(2),
+                    by: s(1),
+                    committed_term: Term(2),
+                },
+                vec![K::VioCommittedDifferent],
+            ),
+            (AppliedDifferent { server: s(4), index: LogIndex(2), by: s(1) }, vec![K::VioAppliedDifferent]),
+            (
+                NoLeader { servers: [s(1), s(2), s(3)].into(), waited: Duration::from_ms(6010), timeouts: 20 },
+                vec![K::VioNoLeader],
+            ),
+            (NoLeaderAfterHealing { waited: Duration::from_ms(6000) }, vec![K::VioNoLeaderAfterHealing]),
+            (NoLeaderAfterChange { leader: s(2) }, vec![K::VioNoLeaderAfterChange]),
+            (FinalRequestNotSent, vec![K::VioFinalRequestNotSent]),
+            (
+                FinalRequestNotApplied { missing: vec![s(2), s(3)], within: Duration::from_ms(6000), client: "Some(Pending)".into() },
+                vec![K::VioFinalRequestNotApplied],
+            ),
+            (
+                FinalRequestNotApplied { missing: vec![], within: Duration::from_ms(6000), client: "None".into() },
+                vec![K::VioFinalRequestNotApplied, K::VioOnTheLeader],
+            ),
+        ]
+    }
+
+    #[test]
+    fn what_the_checker_found_is_said_in_chinese() {
+        use crate::sim::checker::ViolationDetail::*;
+        let details = violation_details();
+        // Every kind of finding is here (a new one fails to compile until it is added).
+        let mut kinds: Vec<usize> = details
+            .iter()
+            .map(|(d, _)| match d {
+                LeaderRewroteLog { .. } => 0,
+                LeaderLostEntries { .. } => 1,
+                TwoLeaders { .. } => 2,
+                UncommittedConfigs { .. } => 3,
+                LogsDiffer { .. } => 4,
+                LeaderMissingCommitted { .. } => 5,
+                CommittedDifferent { .. } => 6,
+                AppliedDifferent { .. } => 7,
+                NoLeader { .. } => 8,
+                NoLeaderAfterHealing { .. } => 9,
+                NoLeaderAfterChange { .. } => 10,
+                FinalRequestNotSent => 11,
+                FinalRequestNotApplied { .. } => 12,
+            })
+            .collect();
+        kinds.dedup();
+        assert_eq!(kinds, (0..13).collect::<Vec<_>>(), "one of each kind");
+        for (d, keys) in &details {
+            assert_said_in_chinese(&format!("{d:?}"), || violation_detail(d), keys, "");
+            // In English the page says what the command line says.
+            set_lang(Lang::English);
+            assert_eq!(violation_detail(d), d.to_string(), "{d:?}");
+        }
+        let said = |lang, i: usize| {
+            set_lang(lang);
+            let text = violation_detail(&details[i].0);
+            set_lang(Lang::English);
+            text
+        };
+        assert_eq!(said(Lang::Chinese, 2), "S1 和 S4 都在任期 1 当选为领导者");
+        assert_eq!(
+            said(Lang::Chinese, 5),
+            "S5 成为任期 2 的领导者，但它没有索引 1 处的条目，而 S2 已在任期 1 提交了该条目"
+        );
+        assert_eq!(
+            said(Lang::Chinese, 8),
+            "{S1,S2,S3} 已经 6010ms（20 个最大选举超时）没有领导者，尽管它们都在线、相互连通且构成多数派"
+        );
+        assert_eq!(said(Lang::Chinese, 12), "故障修复后发送的请求在 6000ms 内没有在 S2、S3 上应用（客户端：`Some(Pending)`）");
+        assert_eq!(said(Lang::English, 2), "S1 and S4 were both elected leader in term 1");
+        assert_eq!(
+            said(Lang::English, 5),
+            "S5 became leader of term 2 without the entry at index 1, which S2 had committed in term 1"
+        );
+        assert_eq!(
+            said(Lang::English, 8),
+            "no leader among {S1,S2,S3} for 6010ms (20 maximum election timeouts) although they are up, connected and a quorum"
+        );
+        assert_eq!(said(Lang::English, 12), "a request sent after healing was not applied on S2, S3 within 6000ms (client: Some(Pending))");
+        assert_eq!(said(Lang::English, 13), "a request sent after healing was not applied on the leader within 6000ms (client: None)");
+    }
+
+    /// The liveness watch's finding in a real run (equal timeouts split the vote forever),
+    /// as the status bar's badge gets it.
+    #[test]
+    fn the_liveness_watch_is_said_in_chinese() {
+        use crate::raft::{BreakSwitch, BreakSwitches, Duration};
+        use crate::sim::{Sim, SimConfig};
+        let breaks = BreakSwitches::default().with(BreakSwitch::EqualTimeouts);
+        let mut sim = Sim::new(SimConfig { seed: 1, breaks, ..SimConfig::default() }).unwrap();
+        sim.run_for(Duration::from_ms(10_000));
+        let detail = crate::view::model::status(&sim).liveness.expect("the watch fired");
+        set_lang(Lang::English);
+        let en = violation_detail(&detail);
+        assert_eq!(en, detail.to_string());
+        assert!(en.starts_with("no leader among {S1,S2,S3,S4,S5} for "), "{en}");
+        let zh = assert_said_in_chinese("liveness", || violation_detail(&detail), &[K::VioNoLeader], "");
+        assert!(zh.starts_with("{S1,S2,S3,S4,S5} 已经 "), "{zh}");
     }
 }

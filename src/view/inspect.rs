@@ -4,7 +4,7 @@
 use super::i18n::K;
 use crate::raft::{Configuration, LogIndex, MessageBody, Role, ServerId, Time};
 use crate::sim::checker::{Property, Violation};
-use crate::sim::{DropReason, MessageRecord, Sim};
+use crate::sim::{MessageRecord, Sim};
 use std::collections::BTreeSet;
 
 /// The properties the monitor lists: Figure 3's five, then liveness.
@@ -231,7 +231,7 @@ pub fn message_fields(m: &MessageRecord, now: Time) -> Vec<(K, String)> {
     let msg = &m.message;
     let mut f = vec![
         (K::FieldId, m.id.0.to_string()),
-        (K::FieldKind, m.kind().name().to_string()),
+        (K::FieldKind, super::format::message_kind(m.kind()).to_string()),
         (K::FieldFrom, msg.from.to_string()),
         (K::FieldTo, msg.to.to_string()),
         (K::FieldTerm, msg.term.to_string()),
@@ -240,13 +240,7 @@ pub fn message_fields(m: &MessageRecord, now: Time) -> Vec<(K, String)> {
     ];
     let fate = match m.dropped {
         Some((at, reason)) if at <= now => {
-            let why = match reason {
-                DropReason::Loss => "loss",
-                DropReason::Partition => "partition",
-                DropReason::ReceiverDown => "receiver down",
-                DropReason::User => "dropped by you",
-            };
-            format!("✕ {} ({why})", us(at))
+            format!("✕ {} ({})", us(at), super::format::drop_reason(reason))
         }
         _ if m.delivered => "✓".to_string(),
         _ => "→".to_string(),

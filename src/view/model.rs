@@ -68,9 +68,9 @@ pub struct StatusView {
     pub now_us: u64,
     pub events: u64,
     /// The first safety property violated, with its account.
-    pub safety: Option<(Property, String)>,
+    pub safety: Option<(Property, crate::sim::checker::ViolationDetail)>,
     /// Set when the liveness watch fired.
-    pub liveness: Option<String>,
+    pub liveness: Option<crate::sim::checker::ViolationDetail>,
 }
 
 /// The phases of a membership change, in order, as the page shows them.
@@ -259,7 +259,7 @@ pub fn messages(sim: &Sim, scan_back_us: u64) -> Vec<MessageView> {
                 kind: m.kind(),
                 progress: m.progress_at(at),
                 dropped,
-                summary: m.message.summary(),
+                summary: super::format::message_summary(&m.message),
             })
         })
         .collect()

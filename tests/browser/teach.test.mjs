@@ -70,6 +70,14 @@ test('switching to 简体中文 changes the interface and the lesson text; the l
     await button(page, '上一步').click();
     await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '0');
     assert.equal(await pausedHash(page), first, 'Back returns to the exact state of the step');
+    // What the simulator reports is said in Chinese too: the stepped event, the messages.
+    for (let i = 0; i < 12; i++) await button(page, '单步').click();
+    const event = await page.locator('.playback__event').innerText();
+    assert.match(event, /^事件 \d+：/);
+    assert.doesNotMatch(event, /deliver|drop|election|heartbeat|timer/);
+    const titles = await page.locator('.msg > title').allTextContents();
+    assert.ok(titles.length > 0, 'messages in flight');
+    for (const title of titles) assert.doesNotMatch(title, /vote granted|vote refused|heartbeat|append ok|append failed/, title);
     // The choice is remembered.
     await page.reload();
     await button(page, '复制链接').waitFor();

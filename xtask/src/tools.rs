@@ -204,11 +204,29 @@ pub fn ensure_node_packages() -> Result<()> {
 /// The Chromium to run the browser tests with: `$CHROMIUM_PATH`, else the first of
 /// chromium, chromium-browser, google-chrome on PATH; installed with apt-get if none.
 pub fn ensure_chromium() -> Result<PathBuf> {
-    if let Some(path) = find_chromium() {
-        return Ok(path);
+    let chromium = match find_chromium() {
+        Some(path) => path,
+        None => {
+            apt_install("Chromium", &["chromium", "chromium-driver"])?;
+            find_chromium().context("apt-get installed chromium, but no chromium binary is on PATH")?
+        }
+    };
+    ensure_cjk_font();
+    Ok(chromium)
+}
+
+/// The page speaks 简体中文 too: without a CJK font the browser tests' screenshots show
+/// every Chinese character as a box. Installed when missing and we can; otherwise only a
+/// note, since the tests read text, not pixels.
+fn ensure_cjk_font() {
+    let has_cjk = |list: Option<String>| list.is_some_and(|fonts| !fonts.trim().is_empty());
+    if has_cjk(output_of("fc-list", &[":lang=zh", "family"])) {
+        println!("found a CJK font (fc-list :lang=zh)");
+        return;
     }
-    apt_install("Chromium", &["chromium", "chromium-driver"])?;
-    find_chromium().context("apt-get installed chromium, but no chromium binary is on PATH")
+    if let Err(e) = apt_install("A CJK font (for Chinese text in screenshots)", &["fonts-noto-cjk"]) {
+        println!("note: {e:#}");
+    }
 }
 
 fn find_chromium() -> Option<PathBuf> {

@@ -93,14 +93,18 @@ impl App {
                 } else if !self.playing {
                     Component::update(self, ctx, Msg::TogglePlay);
                 }
-                self.toast(ctx, tf(K::ScenarioLoaded, &[&title.unwrap_or_default()]));
+                let loaded = match title {
+                    Some(title) => tf(K::ScenarioLoaded, &[&title]),
+                    None => t(K::ScenarioLoadedUntitled).to_string(),
+                };
+                self.toast(ctx, loaded);
             }
             Err(e) => self.teach.error = Some(e),
         }
     }
 
     /// Puts `sim` on the page in place of the current one.
-    fn swap_sim(&mut self, sim: Sim) {
+    pub(super) fn swap_sim(&mut self, sim: Sim) {
         self.scan_back_us = self.scan_back_us.max(sim.config().network.latency_max_ms * 1000);
         self.seen_violations = sim.violations().len();
         self.selected = None;
