@@ -379,7 +379,9 @@ impl Component for Diagram {
                             { for ticks.map(|tk| html! {
                                 <g key={tk}>
                                     <line class="tick" x1={fmt(fx(tk))} x2={fmt(fx(tk))} y1={fmt(AXIS_H - 4.0)} y2={fmt(height)} />
-                                    <text class="tick__label" x={fmt(fx(tk))} y={fmt(AXIS_H - 6.0)}>{ format_sim_time(tk) }</text>
+                                    // A label near the right edge ends at its tick, so that it is not cut off.
+                                    <text class={classes!("tick__label", (x(tk) > self.width - 32.0).then_some("tick__label--end"))}
+                                        x={fmt(fx(tk))} y={fmt(AXIS_H - 6.0)}>{ format_sim_time(tk) }</text>
                                 </g>
                             }) }
                         </g>
