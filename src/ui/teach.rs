@@ -366,15 +366,19 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
             std::mem::forget(reader);
         })
     };
-    let picked_description = p.entries.iter().find(|e| e.file == p.picked).map(|e| {
-        pick(&e.description, e.description_zh.as_deref()).to_string()
-    });
+    // The picked scenario's description, until it is the one loaded (shown below then).
+    let picked_description = p
+        .entries
+        .iter()
+        .find(|e| e.file == p.picked)
+        .filter(|e| p.title.as_ref().is_none_or(|(title, _)| title != pick(&e.title, e.title_zh.as_deref())))
+        .map(|e| pick(&e.description, e.description_zh.as_deref()).to_string());
     html! {
         <section class="panel teach" aria-label={t(K::ScenariosHeading)} data-state-hash={p.state_hash.clone()}>
             <div class="teach__row">
                 <label class="field">
                     <span class="field__label">{ t(K::Language) }</span>
-                    <select aria-label={t(K::Language)} onchange={on_lang} class="teach__lang">
+                    <select aria-label={t(K::Language)} onchange={on_lang} class="input teach__lang">
                         { for Lang::ALL.iter().map(|l| html! {
                             <option value={l.code()} selected={*l == p.lang}>{ l.native_name() }</option>
                         }) }
@@ -387,15 +391,15 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                     <button class="btn btn--small" onclick={d.reform(|_| TeachMsg::DismissError)}>{ t(K::Close) }</button>
                 </p>
             }
-            <h2 class="panel__heading">{ t(K::TeachHeading) }</h2>
+            <h2 class="panel__title">{ t(K::TeachHeading) }</h2>
             <div class="teach__row">
                 <button class="btn" title={t(K::CopyLinkTitle)} onclick={d.reform(|_| TeachMsg::CopyLink)}>{ t(K::CopyLink) }</button>
-                <input class="teach__link" readonly=true aria-label={t(K::LinkLabel)} value={p.link.clone()}
+                <input class="input teach__link" readonly=true aria-label={t(K::LinkLabel)} value={p.link.clone()}
                     placeholder={t(K::LinkLabel)} />
             </div>
-            <h2 class="panel__heading">{ t(K::ScenariosHeading) }</h2>
+            <h2 class="panel__title">{ t(K::ScenariosHeading) }</h2>
             <div class="teach__row">
-                <select aria-label={t(K::ScenarioPick)} onchange={on_pick} class="teach__picker">
+                <select aria-label={t(K::ScenarioPick)} onchange={on_pick} class="input teach__picker">
                     <option value="" selected={p.picked.is_empty()}>{ t(K::ScenarioFree) }</option>
                     { for p.entries.iter().map(|e| html! {
                         <option key={e.file} value={e.file} selected={e.file == p.picked}
@@ -411,7 +415,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
             }
             <details class="teach__custom">
                 <summary>{ t(K::ScenarioText) }</summary>
-                <textarea aria-label={t(K::ScenarioText)} placeholder={t(K::ScenarioTextPlaceholder)}
+                <textarea class="input" aria-label={t(K::ScenarioText)} placeholder={t(K::ScenarioTextPlaceholder)}
                     value={p.text.clone()} oninput={on_text} rows="5"></textarea>
                 <div class="teach__row">
                     <button class="btn" onclick={d.reform(|_| TeachMsg::LoadText)}>{ t(K::ScenarioLoadText) }</button>
@@ -458,7 +462,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                     <p class="lesson__text">{ lesson.text.clone() }</p>
                     if let Some(q) = &lesson.question {
                         <p class="lesson__question">{ tf(K::LessonPredict, &[q]) }</p>
-                        <input class="lesson__prediction" type="text" aria-label={t(K::LessonPrediction)}
+                        <input class="input lesson__prediction" type="text" aria-label={t(K::LessonPrediction)}
                             placeholder={t(K::LessonPredictionPlaceholder)} value={lesson.prediction.clone()}
                             oninput={d.reform(|e: InputEvent| TeachMsg::Predict(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
                         <p class="lesson__hint">{ t(K::LessonAnswerAfterRun) }</p>
