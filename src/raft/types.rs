@@ -54,9 +54,6 @@ impl Time {
     pub fn from_ms(ms: u64) -> Time {
         Time(ms * 1000)
     }
-    pub fn as_ms_f64(self) -> f64 {
-        self.0 as f64 / 1000.0
-    }
     pub fn since(self, earlier: Time) -> Duration {
         Duration(self.0.saturating_sub(earlier.0))
     }
@@ -72,9 +69,6 @@ impl std::ops::Add<Duration> for Time {
 impl Duration {
     pub fn from_ms(ms: u64) -> Duration {
         Duration(ms * 1000)
-    }
-    pub fn as_ms_f64(self) -> f64 {
-        self.0 as f64 / 1000.0
     }
 }
 

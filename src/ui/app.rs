@@ -649,8 +649,8 @@ impl App {
         let file = inside::show_me_file(switch);
         let loaded = crate::scenario::library_scenario(file)
             .and_then(|s| s.ok())
-            .and_then(|s| crate::scenario::run_to_end(&s).ok().map(|(sim, _)| (s, sim)));
-        let Some((scenario, mut sim)) = loaded else { return };
+            .and_then(|s| crate::scenario::run_to_end(&s).ok().map(|(sim, report)| (s, report, sim)));
+        let Some((scenario, report, mut sim)) = loaded else { return };
         if let Some(v) = sim.violations().first() {
             let event = v.event;
             sim.seek_event(event);
@@ -658,10 +658,11 @@ impl App {
         self.pause();
         // The page now shows this scenario: its title, a link that names it, no stale lesson.
         self.teach.picked = file.to_string();
-        self.teach.adopt(Some(crate::share::ScenarioSource::Library(file.to_string())), &sim);
+        let title = scenario.title.as_deref().map(|en| super::teach::pick(en, scenario.title_zh.as_deref()).to_string());
+        let source = crate::share::ScenarioSource::Library(file.to_string());
+        self.teach.remember(source, scenario, report.narration, report.end_time, &sim);
         self.swap_sim(sim);
         self.last_event = None;
-        let title = scenario.title.as_deref().map(|en| super::teach::pick(en, scenario.title_zh.as_deref()).to_string());
         self.toast(ctx, tf(K::ScenarioLoaded, &[&title.unwrap_or_else(|| file.to_string())]));
     }
 

@@ -151,6 +151,12 @@ impl Teach {
             Ok((_, report)) => (report.narration, report.end_time),
             Err(_) => (Vec::new(), Time::ZERO),
         };
+        self.remember(source, parsed, narration, end, sim);
+    }
+
+    /// Remembers a scenario already parsed and run to its end (`narration`, `end`), with
+    /// `sim` somewhere in that run: its goal as met there, its lesson at the step reached.
+    pub fn remember(&mut self, source: ScenarioSource, parsed: Scenario, narration: Vec<Narration>, end: Time, sim: &Sim) {
         self.goal = parsed.goal.clone().map(GoalTracker::new);
         if let Some(goal) = &mut self.goal {
             goal.observe(sim);
@@ -202,8 +208,12 @@ impl Teach {
         let narration = self.narration()?;
         let last = narration.len() - 1;
         let asks = narration.get(self.step).is_some_and(|n| n.question.is_some());
-        let answered = self.answered.as_ref().is_some_and(|(s, _)| *s == self.step);
-        (self.step < last || (asks && !answered)).then_some(self.step + 1)
+        (self.step < last || (asks && !self.at_run_end())).then_some(self.step + 1)
+    }
+
+    /// The last step's question has been answered by running on to the end of the run.
+    pub fn at_run_end(&self) -> bool {
+        self.answered.as_ref().is_some_and(|(asked, _)| *asked == self.step)
     }
 
     /// The lesson has arrived at `stop` (a step, or `narration.len()` for the run's end):

@@ -168,7 +168,7 @@ impl App {
                 let asked = &l.narration[*asked];
                 Some((said(asked.question.as_ref()?), prediction.clone(), asked.answer.as_ref().map(said)))
             });
-            let at_end = self.teach.answered.as_ref().is_some_and(|(asked, _)| *asked == step);
+            let at_end = self.teach.at_run_end();
             LessonView {
                 step,
                 count: l.narration.len(),
