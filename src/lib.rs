@@ -7,6 +7,7 @@ pub mod raft;
 pub mod share;
 pub mod scenario;
 pub mod sim;
+pub mod sorted;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

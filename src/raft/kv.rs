@@ -3,7 +3,7 @@
 
 use super::types::ClientId;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt;
 
 /// An operation on the key-value map.
@@ -138,8 +138,8 @@ pub struct Session {
 /// applying the log again as the commit index advances.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KvStore {
-    pub data: BTreeMap<String, String>,
-    pub sessions: BTreeMap<ClientId, Session>,
+    pub data: SortedMap<String, String>,
+    pub sessions: SortedMap<ClientId, Session>,
     /// How many commands really changed or read the map (duplicates excluded).
     pub applied_commands: u64,
 }
@@ -165,10 +165,7 @@ impl KvStore {
     /// Applies a request once: a retry (same client and sequence number) returns the first
     /// result without changing the map.
     pub fn apply(&mut self, req: &ClientRequest) -> Applied {
-        use std::collections::btree_map::Entry as Slot;
-        let slot = self.sessions.entry(req.client);
-        if let Slot::Occupied(o) = &slot {
-            let session = o.get();
+        if let Some(session) = self.sessions.get(&req.client) {
             if session.seq == req.seq {
                 return Applied::Duplicate(session.result.clone());
             }
@@ -178,20 +175,13 @@ impl KvStore {
         }
         let result = execute(&mut self.data, &req.op);
         self.applied_commands += 1;
-        let session = Session { seq: req.seq, result };
-        let stored = match slot {
-            Slot::Occupied(mut o) => {
-                o.insert(session);
-                o.into_mut()
-            }
-            Slot::Vacant(v) => v.insert(session),
-        };
-        Applied::Fresh(stored.result.clone())
+        self.sessions.insert(req.client, Session { seq: req.seq, result: result.clone() });
+        Applied::Fresh(result)
     }
 }
 
 /// Carries out one operation on the map.
-fn execute(data: &mut BTreeMap<String, String>, op: &Op) -> OpResult {
+fn execute(data: &mut SortedMap<String, String>, op: &Op) -> OpResult {
     match op {
         Op::Set { key, value } => {
             // Rebuilding the state machine after a restart applies the whole log again:

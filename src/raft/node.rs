@@ -21,7 +21,7 @@ use super::message::{Message, MessageBody};
 use super::quorum::{Configuration, VoteResult};
 use super::types::{ClientId, Duration, LogIndex, ServerId, Term, Time};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 use std::fmt;
 
 /// Settings of one node that do not change during a run (but break-switches may).
@@ -78,7 +78,7 @@ pub struct Progress {
 /// servers are catching up as non-voting members (§6).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PendingChange {
-    pub target: BTreeSet<ServerId>,
+    pub target: SortedSet<ServerId>,
     /// The new servers count as caught up once they hold the log up to here.
     pub catch_up_index: LogIndex,
 }
@@ -87,7 +87,7 @@ pub struct PendingChange {
 pub struct LeaderState {
     /// One entry per replication target: every member of the configuration but the
     /// leader, plus servers catching up.
-    pub progress: BTreeMap<ServerId, Progress>,
+    pub progress: SortedMap<ServerId, Progress>,
     pub change: Option<PendingChange>,
 }
 
@@ -96,7 +96,7 @@ pub struct LeaderState {
 pub enum Role {
     Follower,
     /// Votes received so far in this term: `true` for granted, `false` for refused.
-    Candidate { votes: BTreeMap<ServerId, bool> },
+    Candidate { votes: SortedMap<ServerId, bool> },
     Leader(LeaderState),
 }
 
@@ -114,7 +114,7 @@ impl Role {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "phase", rename_all = "kebab-case")]
 pub enum MembershipEvent {
-    CatchingUp { servers: BTreeSet<ServerId> },
+    CatchingUp { servers: SortedSet<ServerId> },
     JointAppended { index: LogIndex },
     JointCommitted { index: LogIndex },
     NewAppended { index: LogIndex },
@@ -443,7 +443,7 @@ impl Node {
     /// §6: asks the leader to move to the configuration whose voters are `target`, adding
     /// and removing any number of servers. New servers first catch up as non-voting
     /// members; then the leader appends C_old,new, and once that commits, C_new.
-    pub fn propose_membership(&mut self, now: Time, target: BTreeSet<ServerId>) -> Result<(), ChangeError> {
+    pub fn propose_membership(&mut self, now: Time, target: SortedSet<ServerId>) -> Result<(), ChangeError> {
         let last_index = self.log.last_index();
         let commit_index = self.commit_index;
         let (config_index, config) = (self.configuration_index(), self.configuration().clone());
@@ -475,9 +475,9 @@ impl Node {
             self.maybe_commit(now);
             return Ok(());
         }
-        let new_servers: BTreeSet<ServerId> = target.difference(&config.members()).copied().collect();
+        let new_servers: SortedSet<ServerId> = target.difference(&config.members()).copied().collect();
         for id in &new_servers {
-            leader.progress.entry(*id).or_insert(Progress { next_index: last_index.next(), match_index: LogIndex(0) });
+            leader.progress.get_or_insert_with(*id, || Progress { next_index: last_index.next(), match_index: LogIndex(0) });
         }
         leader.change = Some(PendingChange { target, catch_up_index: last_index });
         if !new_servers.is_empty() {
@@ -687,7 +687,7 @@ impl Node {
         self.voted_for = Some(self.id);
         self.leader = None;
         self.save_hard_state();
-        self.role = Role::Candidate { votes: BTreeMap::from([(self.id, true)]) };
+        self.role = Role::Candidate { votes: SortedMap::from([(self.id, true)]) };
         self.outputs.push(Output::RoleChanged { role: RoleKind::Candidate, term: self.current_term });
         self.outputs.push(Output::ResetElectionTimer);
         let body = MessageBody::RequestVote { last_log_index: self.log.last_index(), last_log_term: self.log.last_term() };
@@ -744,7 +744,7 @@ impl Node {
         targets.remove(&self.id);
         leader.progress.retain(|id, _| targets.contains(id));
         for id in targets {
-            leader.progress.entry(id).or_insert(Progress { next_index: next, match_index: LogIndex(0) });
+            leader.progress.get_or_insert_with(id, || Progress { next_index: next, match_index: LogIndex(0) });
         }
     }
 

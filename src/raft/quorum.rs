@@ -4,7 +4,7 @@
 
 use super::types::{LogIndex, ServerId};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 use std::fmt;
 
 /// The outcome of counting votes.
@@ -17,7 +17,7 @@ pub enum VoteResult {
 
 /// A plain majority configuration: a set of voters.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct MajorityConfig(pub BTreeSet<ServerId>);
+pub struct MajorityConfig(pub SortedSet<ServerId>);
 
 impl MajorityConfig {
     pub fn quorum_size(&self) -> usize {
@@ -41,7 +41,7 @@ impl MajorityConfig {
 }
 
 /// Counts votes over a set of voters (see [`MajorityConfig::vote_result`]).
-fn majority_vote(voters: &BTreeSet<ServerId>, vote: impl Fn(ServerId) -> Option<bool>) -> VoteResult {
+fn majority_vote(voters: &SortedSet<ServerId>, vote: impl Fn(ServerId) -> Option<bool>) -> VoteResult {
     if voters.is_empty() {
         return VoteResult::Won;
     }
@@ -65,7 +65,7 @@ fn majority_vote(voters: &BTreeSet<ServerId>, vote: impl Fn(ServerId) -> Option<
 
 /// The largest index a majority of `voters` holds (see [`MajorityConfig::committed_index`]).
 /// Allocation-free for up to 16 voters: it runs on every AppendEntries reply.
-fn majority_committed(voters: &BTreeSet<ServerId>, matched: impl Fn(ServerId) -> Option<LogIndex>) -> LogIndex {
+fn majority_committed(voters: &SortedSet<ServerId>, matched: impl Fn(ServerId) -> Option<LogIndex>) -> LogIndex {
     if voters.is_empty() {
         return LogIndex(u64::MAX);
     }
@@ -112,9 +112,9 @@ impl JointConfig {
 #[serde(rename_all = "lowercase")]
 pub enum Configuration {
     /// A single configuration: C_old or C_new.
-    Simple { voters: BTreeSet<ServerId> },
+    Simple { voters: SortedSet<ServerId> },
     /// The transitional configuration C_old,new.
-    Joint { old: BTreeSet<ServerId>, new: BTreeSet<ServerId> },
+    Joint { old: SortedSet<ServerId>, new: SortedSet<ServerId> },
 }
 
 impl Configuration {
@@ -125,7 +125,7 @@ impl Configuration {
     /// The configuration a brand-new server starts with before it has any log: it is a
     /// member of nothing, so it never campaigns until it learns a configuration.
     pub fn empty() -> Self {
-        Configuration::Simple { voters: BTreeSet::new() }
+        Configuration::Simple { voters: SortedSet::new() }
     }
 
     pub fn is_joint(&self) -> bool {
@@ -141,15 +141,15 @@ impl Configuration {
     }
 
     /// Every voter of either half, in order.
-    pub fn members(&self) -> BTreeSet<ServerId> {
+    pub fn members(&self) -> SortedSet<ServerId> {
         match self {
             Configuration::Simple { voters } => voters.clone(),
-            Configuration::Joint { old, new } => old.union(new).copied().collect(),
+            Configuration::Joint { old, new } => old.union(new),
         }
     }
 
     /// The configuration this one is heading for: C_new for a joint one, itself otherwise.
-    pub fn target(&self) -> &BTreeSet<ServerId> {
+    pub fn target(&self) -> &SortedSet<ServerId> {
         match self {
             Configuration::Simple { voters } => voters,
             Configuration::Joint { new, .. } => new,
@@ -188,7 +188,7 @@ impl Configuration {
     }
 }
 
-fn write_set(f: &mut fmt::Formatter<'_>, set: &BTreeSet<ServerId>) -> fmt::Result {
+fn write_set(f: &mut fmt::Formatter<'_>, set: &SortedSet<ServerId>) -> fmt::Result {
     f.write_str("{")?;
     for (i, id) in set.iter().enumerate() {
         if i > 0 {
@@ -216,7 +216,7 @@ impl fmt::Display for Configuration {
 mod tests {
     use super::*;
 
-    fn ids(v: &[u32]) -> BTreeSet<ServerId> {
+    fn ids(v: &[u32]) -> SortedSet<ServerId> {
         v.iter().map(|&n| ServerId(n)).collect()
     }
 

@@ -2,9 +2,9 @@
 //! it emits, so each test reads like a rule of the paper.
 
 use super::*;
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
-fn ids(v: &[u32]) -> BTreeSet<ServerId> {
+fn ids(v: &[u32]) -> SortedSet<ServerId> {
     v.iter().map(|&n| ServerId(n)).collect()
 }
 

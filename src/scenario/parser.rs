@@ -10,7 +10,7 @@ use super::error::{Expected, Invalid, ScenarioError};
 use crate::raft::{BreakSwitch, ClientId, ClientRequest, Duration, Entry, Op, Payload, RoleKind, ServerId, Term, Time};
 use crate::sim::checker::Property;
 use crate::sim::{InitialState, SimConfig, MAX_SERVERS};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
@@ -51,7 +51,7 @@ pub fn parse(text: &str) -> Result<Scenario> {
 /// Servers must be written out (`S1`, not `leader`), and the statement must be a single
 /// action (not `isolate`, `drop next` or `align-timers all`). Columns count from 1.
 pub fn parse_action(text: &str) -> Result<crate::sim::Action> {
-    let names = BTreeSet::new();
+    let names = SortedSet::new();
     let mut c = Cursor { toks: tokenize(text), pos: 0, line: 1, end_col: text.chars().count() + 1, names: &names };
     let keyword = c.peek().map(|t| t.text.to_ascii_lowercase()).unwrap_or_default();
     c.advance();
@@ -87,11 +87,11 @@ struct Parser {
     initial: Vec<InitialState>,
     statements: Vec<Statement>,
     in_setup: bool,
-    setups: BTreeMap<u32, ServerSetup>,
+    setups: SortedMap<u32, ServerSetup>,
     /// The line of the last statement that changed the configuration: where a timing
     /// error is reported.
     last_config_line: Option<usize>,
-    names: BTreeSet<String>,
+    names: SortedSet<String>,
 }
 
 impl Default for Parser {
@@ -106,9 +106,9 @@ impl Default for Parser {
             initial: Vec::new(),
             statements: Vec::new(),
             in_setup: true,
-            setups: BTreeMap::new(),
+            setups: SortedMap::new(),
             last_config_line: None,
-            names: BTreeSet::new(),
+            names: SortedSet::new(),
         }
     }
 }
@@ -162,7 +162,7 @@ struct Cursor<'a> {
     line: usize,
     /// The column just past the last character, where "end of line" is reported.
     end_col: usize,
-    names: &'a BTreeSet<String>,
+    names: &'a SortedSet<String>,
 }
 
 impl<'a> Cursor<'a> {
@@ -831,7 +831,7 @@ impl Parser {
     }
 
     fn setup_of(&mut self, id: ServerId, line: usize, col: usize) -> &mut ServerSetup {
-        self.setups.entry(id.0).or_insert_with(|| ServerSetup { named_at: (line, col), ..ServerSetup::default() })
+        self.setups.get_or_insert_with(id.0, || ServerSetup { named_at: (line, col), ..ServerSetup::default() })
     }
 
     /// Checks the set-up as a whole and builds the initial states. `line` is the first

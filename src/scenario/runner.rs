@@ -9,7 +9,7 @@ use super::error::ScenarioError;
 use crate::raft::{MembershipEvent, OpResult, ServerId, Time};
 use crate::sim::{Action, ActionError, ClientStatus, Sim, StepEvent};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt;
 
 /// How to run.
@@ -160,7 +160,7 @@ pub struct Runner<'a> {
     scenario: &'a Scenario,
     sim: Sim,
     next: usize,
-    names: BTreeMap<String, ServerId>,
+    names: SortedMap<String, ServerId>,
     report: Report,
     options: RunOptions,
     goal: Option<GoalTracker>,
@@ -172,7 +172,7 @@ impl<'a> Runner<'a> {
             .map_err(|e| ScenarioError::Invalid { line: 1, column: 1, reason: super::error::Invalid::Config(e) })?;
         let report = Report { title: scenario.title.clone(), ..Report::default() };
         let goal = scenario.goal.clone().map(GoalTracker::new);
-        Ok(Runner { scenario, sim, next: 0, names: BTreeMap::new(), report, options, goal })
+        Ok(Runner { scenario, sim, next: 0, names: SortedMap::new(), report, options, goal })
     }
 
     pub fn sim(&self) -> &Sim {
@@ -405,7 +405,7 @@ impl<'a> Runner<'a> {
 pub struct Observer<'s> {
     pub sim: &'s Sim,
     /// The names bound by `let` so far.
-    pub names: &'s BTreeMap<String, ServerId>,
+    pub names: &'s SortedMap<String, ServerId>,
 }
 
 impl Observer<'_> {
@@ -644,7 +644,7 @@ impl GoalTracker {
         if self.met_at.is_some() {
             return self.met_at;
         }
-        let names = BTreeMap::new();
+        let names = SortedMap::new();
         let observer = Observer { sim, names: &names };
         if !self.goal.all_of.iter().all(|e| observer.check(e).0) {
             self.holding_since = None;

@@ -14,7 +14,9 @@
 //! reads the new one, and a checked-in fixture of every old version (`v1-fixture.txt`)
 //! keeps opening.
 //!
-//! Everything here is pure Rust; the page only reads and writes `location.hash`.
+//! Everything here is pure Rust. Natively, zlib is miniz_oxide's; the page uses the
+//! browser's own (`CompressionStream`, see `ui::zlib`) and so carries no deflate code:
+//! [`run_text`] and [`wrap`] make a link around it, [`unwrap`] and [`read`] read one.
 
 use crate::raft::{BreakSwitch, Time};
 use crate::scenario::{self, ScenarioError};
@@ -173,15 +175,27 @@ impl SharedRun {
     }
 }
 
-/// The link data for `run`, without the `#`: `v1:...`.
+/// The link data for `run`, without the `#`: `v1:...`. (The page compresses with the
+/// browser's own zlib instead: [`run_text`], then [`wrap`].)
+#[cfg(not(target_arch = "wasm32"))]
 pub fn encode(run: &SharedRun) -> Result<String, ShareError> {
+    let text = run_text(run)?;
+    Ok(wrap(&miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 9)))
+}
+
+/// The text a link compresses for `run`, once it is known that a link can carry it.
+pub fn run_text(run: &SharedRun) -> Result<String, ShareError> {
     if let Some(initial) = &run.initial {
         if run.scenario_start()? != *initial {
             return Err(ShareError::StartNotShareable);
         }
     }
-    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(write_run(run).as_bytes(), 9);
-    Ok(format!("{}:{}", Version::CURRENT.tag(), URL_SAFE_NO_PAD.encode(compressed)))
+    Ok(write_run(run))
+}
+
+/// Link data from a zlib stream of [`run_text`]: the version tag, then base64url.
+pub fn wrap(zlib: &[u8]) -> String {
+    format!("{}:{}", Version::CURRENT.tag(), URL_SAFE_NO_PAD.encode(zlib))
 }
 
 /// The run as the text a v1 link compresses. Every setting is written, defaults
@@ -224,9 +238,16 @@ fn write_run(run: &SharedRun) -> String {
     o
 }
 
-/// Reads link data (with or without the leading `#`). Positions in errors count the
-/// characters after `#` from 1.
-pub fn decode(fragment: &str) -> Result<SharedRun, ShareError> {
+/// A link's data before decompression: its format and its zlib stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Packed {
+    pub version: Version,
+    pub zlib: Vec<u8>,
+}
+
+/// Reads link data (with or without the leading `#`) up to its compressed bytes.
+/// Positions in errors count the characters after `#` from 1.
+pub fn unwrap(fragment: &str) -> Result<Packed, ShareError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment).trim();
     if fragment.is_empty() {
         return Err(ShareError::Empty);
@@ -240,21 +261,37 @@ pub fn decode(fragment: &str) -> Result<SharedRun, ShareError> {
         return Err(ShareError::TooLarge(MAX_LINK_CHARS));
     }
     let data_start = tag.chars().count() + 1;
-    let bytes = URL_SAFE_NO_PAD.decode(data).map_err(|e| base64_error(e, data, data_start))?;
-    let payload = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&bytes, MAX_PAYLOAD_BYTES).map_err(|e| {
-        use miniz_oxide::inflate::TINFLStatus;
-        match e.status {
-            TINFLStatus::HasMoreOutput => ShareError::TooLarge(MAX_PAYLOAD_BYTES),
-            TINFLStatus::FailedCannotMakeProgress => ShareError::Corrupt("it ends early"),
-            TINFLStatus::Adler32Mismatch => ShareError::Corrupt("checksum mismatch"),
-            _ => ShareError::Corrupt("it does not decompress"),
-        }
-    })?;
+    let zlib = URL_SAFE_NO_PAD.decode(data).map_err(|e| base64_error(e, data, data_start))?;
+    Ok(Packed { version, zlib })
+}
+
+/// Reads a link's decompressed data (at most [`MAX_PAYLOAD_BYTES`] of it).
+pub fn read(version: Version, payload: Vec<u8>) -> Result<SharedRun, ShareError> {
     let text = String::from_utf8(payload).map_err(|_| ShareError::Corrupt("it is not text"))?;
     match version {
         Version::V1 => read_run(&text),
     }
 }
+
+/// Reads link data (with or without the leading `#`). Positions in errors count the
+/// characters after `#` from 1.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn decode(fragment: &str) -> Result<SharedRun, ShareError> {
+    let packed = unwrap(fragment)?;
+    let payload = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed.zlib, MAX_PAYLOAD_BYTES).map_err(|e| {
+        use miniz_oxide::inflate::TINFLStatus;
+        match e.status {
+            TINFLStatus::HasMoreOutput => ShareError::TooLarge(MAX_PAYLOAD_BYTES),
+            TINFLStatus::FailedCannotMakeProgress => ShareError::Corrupt("it ends early"),
+            TINFLStatus::Adler32Mismatch => ShareError::Corrupt("checksum mismatch"),
+            _ => ShareError::Corrupt(NOT_ZLIB),
+        }
+    })?;
+    read(packed.version, payload)
+}
+
+/// What a stream that does not decompress is called.
+pub const NOT_ZLIB: &str = "it does not decompress";
 
 /// Reads the text [`write_run`] writes. Every line must be understood; a setting may
 /// appear once, and actions must come in the order they happened.
@@ -349,8 +386,13 @@ fn pair<T: std::str::FromStr>(text: &str) -> Option<(T, T)> {
 }
 
 /// Decodes and replays a link: the run and the cluster it reaches.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn open(fragment: &str) -> Result<(SharedRun, Sim), ShareError> {
-    let run = decode(fragment)?;
+    replay(decode(fragment)?)
+}
+
+/// Replays a decoded run: the run and the cluster it reaches.
+pub fn replay(run: SharedRun) -> Result<(SharedRun, Sim), ShareError> {
     if let Some(source) = &run.scenario {
         // The scenario must still exist and parse, for its title, goal and lesson.
         scenario::parse(&source.text()?).map_err(ShareError::Scenario)?;

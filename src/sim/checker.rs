@@ -7,9 +7,9 @@
 
 use crate::raft::{Configuration, Duration, Entry, LogIndex, Node, Output, RoleKind, ServerId, Term, Time};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::sorted::{SortedMap, SortedSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// The properties the checker watches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -131,7 +131,7 @@ pub enum ViolationDetail {
     /// State Machine Safety: `server` applied another entry at `index` than `by` did.
     AppliedDifferent { server: ServerId, index: LogIndex, by: ServerId },
     /// Liveness (the simulator's watch): a connected quorum stayed without a leader.
-    NoLeader { servers: BTreeSet<ServerId>, waited: Duration, timeouts: u64 },
+    NoLeader { servers: SortedSet<ServerId>, waited: Duration, timeouts: u64 },
     /// Liveness (the seed check): no leader after every fault was healed.
     NoLeaderAfterHealing { waited: Duration },
     /// Liveness (the seed check): no leader after the membership change that followed
@@ -201,8 +201,6 @@ impl fmt::Display for Violation {
     }
 }
 
-type FixedHasher = BuildHasherDefault<DefaultHasher>;
-
 fn entry_hash(prev: u64, index: LogIndex, entry: &Entry) -> u64 {
     let mut h = DefaultHasher::new();
     prev.hash(&mut h);
@@ -223,16 +221,16 @@ struct Found {
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
     /// prefix[s][i-1] = hash of server s's log entries 1..=i.
-    prefix: BTreeMap<ServerId, Vec<u64>>,
+    prefix: SortedMap<ServerId, Vec<u64>>,
     /// (index, term) → the prefix hash first seen for it (Log Matching).
-    seen: HashMap<(LogIndex, Term), (u64, ServerId), FixedHasher>,
+    seen: SortedMap<(LogIndex, Term), (u64, ServerId)>,
     /// The committed prefix: committed[i-1] = prefix hash, and who committed it first.
     committed: Vec<(u64, ServerId, Term)>,
     /// applied[i-1] = prefix hash of the first entry applied at i, and by whom.
     applied: Vec<(u64, ServerId)>,
-    leaders: BTreeMap<Term, ServerId>,
+    leaders: SortedMap<Term, ServerId>,
     /// Each current leader's term, last index and the prefix hash there (Append-Only).
-    leader_logs: BTreeMap<ServerId, (Term, LogIndex, u64)>,
+    leader_logs: SortedMap<ServerId, (Term, LogIndex, u64)>,
     pub violations: Vec<Violation>,
     /// Which properties have been violated (each is reported once).
     reported: Vec<Property>,
@@ -393,7 +391,7 @@ impl Checker {
     fn rehash(&mut self, node: &Node, from: LogIndex, found: &mut Vec<Found>) {
         let id = node.id();
         let log = node.log();
-        let prefix = self.prefix.entry(id).or_default();
+        let prefix = self.prefix.get_or_insert_with(id, Vec::new);
         let keep = from.0.saturating_sub(1) as usize;
         prefix.truncate(keep.min(prefix.len()));
         let mut prev = prefix.last().copied().unwrap_or(0);

@@ -38,7 +38,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use crate::sorted::SortedSet;
+use std::collections::BinaryHeap;
 use std::fmt;
 
 /// The largest cluster the page and scenarios allow.
@@ -399,7 +400,7 @@ const MAX_CLIENT_ATTEMPTS: usize = 30;
 /// Where a membership change stands, as the page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MembershipStatus {
-    pub target: BTreeSet<ServerId>,
+    pub target: SortedSet<ServerId>,
     pub started_at: Time,
     /// Every phase seen so far, with when and which leader reported it.
     pub phases: Vec<(Time, ServerId, MembershipEvent)>,
@@ -1034,7 +1035,7 @@ impl Sim {
         }
         let id = ServerId(i as u32 + 1);
         let now = self.world.now;
-        let mut retire: Option<BTreeSet<ServerId>> = None;
+        let mut retire: Option<SortedSet<ServerId>> = None;
         for output in outputs.drain(..) {
             match output {
                 Output::Send(msg) => self.send(msg),
@@ -1072,7 +1073,7 @@ impl Sim {
                     }
                     self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Membership { event: event.clone() } });
                     let status = self.world.membership.get_or_insert_with(|| MembershipStatus {
-                        target: BTreeSet::new(),
+                        target: SortedSet::new(),
                         started_at: now,
                         phases: Vec::new(),
                         finished: false,
@@ -1095,7 +1096,7 @@ impl Sim {
     }
 
     /// §6: once C_new is committed, servers outside it are shut down.
-    fn retire_all_but(&mut self, keep: &BTreeSet<ServerId>) {
+    fn retire_all_but(&mut self, keep: &SortedSet<ServerId>) {
         let now = self.world.now;
         for slot in self.world.servers.iter_mut() {
             let id = slot.node.id();
@@ -1359,7 +1360,7 @@ impl Sim {
                 if groups.len() < 2 {
                     return Err(ActionError::OneGroup);
                 }
-                let mut seen = BTreeSet::new();
+                let mut seen = SortedSet::new();
                 for s in groups.iter().flatten() {
                     self.existing(*s)?;
                     if !seen.insert(*s) {
@@ -1509,7 +1510,7 @@ impl Sim {
         let since = *self.world.liveness.leaderless_since.get_or_insert(now);
         if now.0 - since.0 > limit && !self.world.checker.violated(Property::Liveness) {
             let q = self.leaderless_quorum().unwrap_or_default();
-            let terms = q.iter().filter_map(|s| self.slot(*s)).map(|s| s.node.term()).collect::<BTreeSet<_>>();
+            let terms = q.iter().filter_map(|s| self.slot(*s)).map(|s| s.node.term()).collect::<SortedSet<_>>();
             let detail = ViolationDetail::NoLeader {
                 servers: q.iter().copied().collect(),
                 waited: Duration(now.0 - since.0),
@@ -1536,7 +1537,7 @@ impl Sim {
         }
         let groups = self.world.liveness.groups.as_ref().expect("just computed");
         for q in groups {
-            let members: BTreeSet<ServerId> = q.iter().copied().collect();
+            let members: SortedSet<ServerId> = q.iter().copied().collect();
             if q.iter().any(|s| self.slot(*s).is_some_and(|s| s.node.is_leader())) {
                 continue;
             }
@@ -1567,9 +1568,9 @@ impl Sim {
         let mut groups: Vec<Vec<ServerId>> = Vec::new();
         if t.cut_links().is_empty() {
             // Partition groups alone: each group's live members.
-            let mut by_group: std::collections::BTreeMap<u32, Vec<ServerId>> = Default::default();
+            let mut by_group: crate::sorted::SortedMap<u32, Vec<ServerId>> = Default::default();
             for s in &live {
-                by_group.entry(t.group_of(*s)).or_default().push(*s);
+                by_group.get_or_insert_with(t.group_of(*s), Vec::new).push(*s);
             }
             groups.extend(by_group.into_values());
         } else if live.len() <= 12 {

@@ -4,7 +4,7 @@
 use super::ConfigError;
 use crate::raft::{Duration, ServerId};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 /// The largest one-way latency a run may set, in milliseconds.
 pub const MAX_LATENCY_MS: u64 = 10_000;
@@ -61,7 +61,7 @@ pub struct Topology {
     /// Messages only cross between servers of the same group.
     groups: Vec<u32>,
     /// Directed links that are cut: (from, to).
-    cut: BTreeSet<(ServerId, ServerId)>,
+    cut: SortedSet<(ServerId, ServerId)>,
 }
 
 impl Topology {
@@ -77,7 +77,7 @@ impl Topology {
         self.groups.iter().any(|g| *g != 0)
     }
 
-    pub fn cut_links(&self) -> &BTreeSet<(ServerId, ServerId)> {
+    pub fn cut_links(&self) -> &SortedSet<(ServerId, ServerId)> {
         &self.cut
     }
 

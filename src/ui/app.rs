@@ -87,6 +87,13 @@ pub struct AppProps {
     pub params: PageParams,
 }
 
+/// The page's start: whether it plays, and the `?scenario=` (with `?autoplay`) it loads.
+struct PageStart {
+    play: bool,
+    scenario: Option<String>,
+    autoplay: bool,
+}
+
 /// While playing, the space-time diagram is redrawn at most this often (wall time).
 const DIAGRAM_REFRESH_MS: f64 = 100.0;
 
@@ -129,6 +136,9 @@ pub struct App {
     teach: Teach,
     /// `?embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
     embed: bool,
+    /// What the page does once the link it opened with has been read (see
+    /// `teach_glue::link_settled`).
+    page_start: Option<PageStart>,
     dispatch: Callback<Msg>,
     _listeners: Vec<EventListener>,
 }
@@ -200,6 +210,7 @@ impl Component for App {
             seen_violations: 0,
             teach: Teach::default(),
             embed: params.embed,
+            page_start: None,
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
         };
@@ -209,14 +220,10 @@ impl Component for App {
         if reduced_motion {
             app.toast(ctx, t(K::ReducedMotion).to_string());
         }
+        // Until the link in the address bar (if any) has opened, the page holds still.
+        app.page_start = Some(PageStart { play: app.playing, scenario: params.scenario.clone(), autoplay: params.autoplay });
+        app.playing = false;
         app.open_fragment(ctx);
-        if let Some(file) = params.scenario.clone().filter(|_| app.teach.loaded.is_none()) {
-            app.teach.picked = file;
-            app.teach_update(ctx, TeachMsg::LoadPicked);
-            if params.autoplay != app.playing && (params.autoplay || params.embed) {
-                Component::update(&mut app, ctx, Msg::TogglePlay);
-            }
-        }
         app.publish_frames();
         app.schedule_frame(ctx);
         app

@@ -9,7 +9,8 @@
 //! - `timeline`: the time-travel scrubber and the space-time diagram;
 //! - `inside`: the safety monitor, break-switches, quorum meters, state inspector;
 //! - `export`: Download SVG / PNG / trace, the Embed snippet, the embed mode's bar;
-//! - `teach`: share links, the language switch, scenarios, exercises and lessons.
+//! - `teach`: share links, the language switch, scenarios, exercises and lessons;
+//! - `zlib`: the browser's compression streams, for share links.
 
 mod app;
 mod controls;
@@ -20,6 +21,7 @@ mod logs;
 mod ring;
 mod teach;
 mod timeline;
+mod zlib;
 
 use crate::sim::workload::{run_standard_workload, BenchReport};
 use crate::view::format::parse_query;

@@ -32,6 +32,15 @@ pub enum TeachMsg {
     Predict(String),
     DismissError,
     HashChanged,
+    /// The browser compressed the run "Copy link" asked for: the link, or nothing if it
+    /// could not.
+    LinkMade(Option<String>),
+    /// The browser decompressed the data of the link in the address bar (`hash`).
+    LinkRead {
+        hash: String,
+        version: crate::share::Version,
+        payload: Result<Vec<u8>, super::zlib::ZlibError>,
+    },
     /// The clipboard answered: written or not.
     Copied(bool),
     /// Nothing to change; render again (the goal was just met).

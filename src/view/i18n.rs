@@ -368,6 +368,7 @@ catalogue! {
     ShareBadAction => "line {0} of its data is not an action ({1})",
     ShareMissing => "its data has no `{0}` line",
     LinkNotShareable => "This run starts from logs that no loaded scenario sets up, so a link cannot carry it.",
+    LinkNotMade => "No link could be made: this browser cannot compress data (it has no CompressionStream).",
     ShareUnknownScenario => "it names a scenario this playground does not have ({0})",
     ShareScenario => "its scenario does not parse ({0})",
     ShareReplay => "its run cannot be replayed ({0})",

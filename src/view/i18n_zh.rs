@@ -286,6 +286,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         ShareBadAction => "它的数据第 {0} 行不是一个操作（{1}）",
         ShareMissing => "它的数据缺少 `{0}` 行",
         LinkNotShareable => "这次运行的初始日志并非来自已加载的场景，因此无法放进链接。",
+        LinkNotMade => "无法生成链接：此浏览器不能压缩数据（它没有 CompressionStream）。",
         ShareUnknownScenario => "它引用了本演练场没有的场景（{0}）",
         ShareScenario => "它的场景无法解析（{0}）",
         ShareReplay => "它的运行无法重放（{0}）",

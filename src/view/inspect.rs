@@ -5,7 +5,7 @@ use super::i18n::K;
 use crate::raft::{Configuration, LogIndex, MessageBody, Role, ServerId, Time};
 use crate::sim::checker::{Property, Violation};
 use crate::sim::{MessageRecord, Sim};
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 /// The properties the monitor lists: Figure 3's five, then liveness.
 pub const MONITORED: [Property; 6] = [
@@ -73,7 +73,7 @@ pub struct Meter {
 }
 
 impl Meter {
-    fn new(set: &BTreeSet<ServerId>, counts: impl Fn(ServerId) -> bool) -> Meter {
+    fn new(set: &SortedSet<ServerId>, counts: impl Fn(ServerId) -> bool) -> Meter {
         Meter { members: set.iter().map(|s| (*s, counts(*s))).collect(), need: set.len() / 2 + 1 }
     }
     pub fn have(&self) -> usize {
@@ -107,7 +107,7 @@ pub struct QuorumView {
 
 /// The two halves a server is weighing: C_old,new from its log, or, on a leader whose new
 /// servers are still catching up, its configuration and the target.
-fn halves(sim: &Sim, id: ServerId) -> Option<(BTreeSet<ServerId>, BTreeSet<ServerId>)> {
+fn halves(sim: &Sim, id: ServerId) -> Option<(SortedSet<ServerId>, SortedSet<ServerId>)> {
     let node = &sim.server(id)?.node;
     match node.configuration() {
         Configuration::Joint { old, new } => Some((old.clone(), new.clone())),

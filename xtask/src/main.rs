@@ -375,7 +375,7 @@ fn test(args: TestArgs) -> Result<()> {
         "first-load size budget (gzip)",
         dist_wanted && dist_ok,
         why_no_dist,
-        &mut || size::report(&dist_dir(), false),
+        &mut || size::report(&dist_dir()),
     );
     let why_no_browser = if !browser { "flag" } else { "dist failed" };
     section(
@@ -443,7 +443,7 @@ fn size_task(no_build: bool) -> Result<()> {
         dist()?;
     }
     header("size: first-load bytes of dist/ (gzip -9)");
-    size::report(&dist_dir(), true)
+    size::report(&dist_dir())
 }
 
 fn measure(runs: u32, no_build: bool) -> Result<()> {
@@ -451,7 +451,7 @@ fn measure(runs: u32, no_build: bool) -> Result<()> {
         dist()?;
     }
     header("size: first-load bytes of dist/ (gzip -9)");
-    let size_result = size::report(&dist_dir(), true);
+    let size_result = size::report(&dist_dir());
     header(&format!(
         "measure: time to first drawn cluster, {runs} fresh loads"
     ));

@@ -5,6 +5,7 @@ use super::{App, Msg};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
 use crate::ui::teach::{self, GoalView, LessonView, TeachMsg, TeachPanel};
+use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
 use crate::view::i18n::{lang, t, tf, K};
 use wasm_bindgen::JsValue;
@@ -15,18 +16,30 @@ impl App {
         match msg {
             TeachMsg::CopyLink => {
                 let run = SharedRun::from_sim(&self.sim.borrow(), self.teach.source());
-                let link = match share::encode(&run) {
-                    Ok(link) => link,
+                let text = match share::run_text(&run) {
+                    Ok(text) => text,
                     Err(e) => {
                         self.toast(ctx, teach::share_error_text(&e));
                         return true;
                     }
                 };
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let made = zlib::compress(text.as_bytes()).await.ok().map(|z| share::wrap(&z));
+                    link.send_message(Msg::Teach(TeachMsg::LinkMade(made)));
+                });
+                return false;
+            }
+            TeachMsg::LinkMade(None) => {
+                self.toast(ctx, t(K::LinkNotMade).to_string());
+            }
+            TeachMsg::LinkMade(Some(link)) => {
                 set_fragment(&link);
                 self.teach.link = page_url_with(&link);
                 let link_cb = ctx.link().callback(|ok: bool| Msg::Teach(TeachMsg::Copied(ok)));
                 teach::copy_to_clipboard(&self.teach.link, link_cb);
             }
+            TeachMsg::LinkRead { hash, version, payload } => self.link_read(ctx, hash, version, payload),
             TeachMsg::Copied(ok) => {
                 self.toast(ctx, t(if ok { K::LinkCopied } else { K::LinkNotCopied }).to_string());
             }
@@ -115,14 +128,43 @@ impl App {
         *self.sim.borrow_mut() = sim;
     }
 
-    /// Opens the run in the address bar's fragment, if there is one. A link that does
-    /// not open leaves the default cluster and says what is wrong with the link.
+    /// Opens the run in the address bar's fragment, if there is one: the browser
+    /// decompresses its data, then [`TeachMsg::LinkRead`] replays it. A link that does
+    /// not open leaves the cluster as it is and says what is wrong with the link.
     pub(super) fn open_fragment(&mut self, ctx: &Context<Self>) {
         let hash = gloo::utils::window().location().hash().unwrap_or_default();
         if hash.len() <= 1 {
+            self.link_settled(ctx, false);
             return;
         }
-        match share::open(&hash) {
+        let packed = match share::unwrap(&hash) {
+            Ok(packed) => packed,
+            Err(e) => {
+                self.teach.error = Some(teach::share_error_text(&e));
+                self.link_settled(ctx, false);
+                return;
+            }
+        };
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let payload = zlib::decompress(&packed.zlib, share::MAX_PAYLOAD_BYTES).await;
+            link.send_message(Msg::Teach(TeachMsg::LinkRead { hash, version: packed.version, payload }));
+        });
+    }
+
+    fn link_read(&mut self, ctx: &Context<Self>, hash: String, version: share::Version, payload: Result<Vec<u8>, ZlibError>) {
+        if gloo::utils::window().location().hash().unwrap_or_default() != hash {
+            // The address changed meanwhile: the newer link is being read.
+            return;
+        }
+        let opened = payload
+            .map_err(|e| match e {
+                ZlibError::Failed => share::ShareError::Corrupt(share::NOT_ZLIB),
+                ZlibError::TooLarge => share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES),
+            })
+            .and_then(|payload| share::read(version, payload))
+            .and_then(share::replay);
+        match opened {
             Ok((run, sim)) => {
                 self.teach.error = None;
                 self.teach.adopt(run.scenario.clone(), &sim);
@@ -131,8 +173,32 @@ impl App {
                 self.pause();
                 self.teach.link = page_url_with(hash.trim_start_matches('#'));
                 self.toast(ctx, tf(K::LinkOpened, &[&at]));
+                self.link_settled(ctx, true);
             }
-            Err(e) => self.teach.error = Some(teach::share_error_text(&e)),
+            Err(e) => {
+                self.teach.error = Some(teach::share_error_text(&e));
+                self.link_settled(ctx, false);
+            }
+        }
+    }
+
+    /// The page's own start waits for the link it opened with, if any: once that has
+    /// opened, it stays paused on the link's run; otherwise it plays and loads
+    /// `?scenario=` as it would have without a link.
+    fn link_settled(&mut self, ctx: &Context<Self>, opened: bool) {
+        let Some(start) = self.page_start.take() else { return };
+        if opened {
+            return;
+        }
+        if start.play != self.playing {
+            Component::update(self, ctx, Msg::TogglePlay);
+        }
+        if let Some(file) = start.scenario {
+            self.teach.picked = file;
+            self.teach_update(ctx, TeachMsg::LoadPicked);
+            if start.autoplay != self.playing && (start.autoplay || self.embed) {
+                Component::update(self, ctx, Msg::TogglePlay);
+            }
         }
     }
 
