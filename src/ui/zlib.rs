@@ -30,6 +30,9 @@ async function pipe(bytes, transform, limit) {
   }
   return out;
 }
+export function zlib_supported() {
+  return typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
+}
 export function zlib_compress(bytes) {
   return pipe(bytes, new CompressionStream('deflate'), Infinity);
 }
@@ -38,6 +41,7 @@ export function zlib_decompress(bytes, limit) {
 }
 "#)]
 extern "C" {
+    fn zlib_supported() -> bool;
     #[wasm_bindgen(catch)]
     fn zlib_compress(bytes: &[u8]) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch)]
@@ -47,7 +51,9 @@ extern "C" {
 /// Why the browser's zlib gave nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ZlibError {
-    /// The data does not decompress (or this browser has no compression streams).
+    /// This browser has no compression streams (before Chrome 80, Firefox 113, Safari 16.4).
+    Unsupported,
+    /// The data does not decompress.
     Failed,
     /// The decompressed data would be longer than the limit.
     TooLarge,
@@ -64,6 +70,9 @@ pub async fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, ZlibError
 }
 
 async fn settle(started: Result<Promise, JsValue>) -> Result<Vec<u8>, ZlibError> {
+    if !zlib_supported() {
+        return Err(ZlibError::Unsupported);
+    }
     let promise = started.map_err(|_| ZlibError::Failed)?;
     let value = JsFuture::from(promise).await.map_err(|_| ZlibError::Failed)?;
     if value.is_undefined() {

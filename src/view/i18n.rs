@@ -364,6 +364,7 @@ catalogue! {
     ShareTruncated => "it was cut short",
     ShareCorrupt => "its data is truncated or corrupt",
     ShareTooLarge => "it is too long",
+    ShareNoZlib => "this browser cannot decompress it (it has no DecompressionStream)",
     ShareBadLine => "line {0} of its data is not part of a run (`{1}`)",
     ShareBadAction => "line {0} of its data is not an action ({1})",
     ShareMissing => "its data has no `{0}` line",

@@ -282,6 +282,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         ShareTruncated => "它被截断了",
         ShareCorrupt => "它的数据被截断或已损坏",
         ShareTooLarge => "它太长了",
+        ShareNoZlib => "此浏览器无法解压它（它没有 DecompressionStream）",
         ShareBadLine => "它的数据第 {0} 行不属于一次运行（`{1}`）",
         ShareBadAction => "它的数据第 {0} 行不是一个操作（{1}）",
         ShareMissing => "它的数据缺少 `{0}` 行",

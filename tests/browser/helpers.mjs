@@ -45,10 +45,12 @@ export async function launchBrowser() {
  * Opens the playground in a new page of `browser` and records, from the start:
  * - `errors`: console errors, uncaught exceptions, failed requests and HTTP errors;
  * - `foreignRequests`: requests to any host other than the playground's own.
- * `path` is appended to PLAYGROUND_URL (e.g. `?seed=7` or `#...`).
+ * `path` is appended to PLAYGROUND_URL (e.g. `?seed=7` or `#...`); `initScript`, if
+ * given, runs in the page before any of its own scripts (to take a browser API away, say).
  */
-export async function openPlayground(browser, { path = '', viewport = { width: 1280, height: 800 } } = {}) {
+export async function openPlayground(browser, { path = '', viewport = { width: 1280, height: 800 }, initScript } = {}) {
   const context = await browser.newContext({ viewport });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const origin = new URL(PLAYGROUND_URL).origin;
   const errors = [];

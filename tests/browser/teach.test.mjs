@@ -68,6 +68,17 @@ test('a share link replays to the same state; a malformed one says what is wrong
     assert.equal(await native.page.locator('[data-link-error]').count(), 0);
     assert.equal(await native.page.getByRole('textbox', { name: 'Seed' }).inputValue(), '7');
     assert.deepEqual(native.errors, []);
+    // A browser without compression streams says so, and runs the default cluster.
+    const noStreams = await openPlayground(browser, {
+      path: `?seed=1#${fixture}`,
+      initScript: () => { delete window.DecompressionStream; delete window.CompressionStream; },
+    });
+    await noStreams.page.locator('[data-link-error]').waitFor();
+    assert.match(await noStreams.page.locator('[data-link-error]').innerText(), /has no DecompressionStream/);
+    await waitForLeader(noStreams.page);
+    await button(noStreams.page, 'Copy link').click();
+    await noStreams.page.getByText(/^No link could be made: this browser cannot compress data/).waitFor();
+    assert.deepEqual(noStreams.errors, []);
     const old = await openPlayground(browser, { path: '?seed=1#v7:abc' });
     await old.page.locator('[data-link-error]').waitFor();
     assert.match(await old.page.locator('[data-link-error]').innerText(), /format v7/);

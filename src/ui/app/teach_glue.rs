@@ -157,9 +157,14 @@ impl App {
             // The address changed meanwhile: the newer link is being read.
             return;
         }
+        if payload == Err(ZlibError::Unsupported) {
+            self.teach.error = Some(tf(K::LinkFailed, &[&t(K::ShareNoZlib)]));
+            self.link_settled(ctx, false);
+            return;
+        }
         let opened = payload
             .map_err(|e| match e {
-                ZlibError::Failed => share::ShareError::Corrupt(share::NOT_ZLIB),
+                ZlibError::Unsupported | ZlibError::Failed => share::ShareError::Corrupt(share::NOT_ZLIB),
                 ZlibError::TooLarge => share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES),
             })
             .and_then(|payload| share::read(version, payload))
