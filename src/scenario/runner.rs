@@ -9,7 +9,7 @@ use super::error::ScenarioError;
 use crate::raft::{MembershipEvent, OpResult, ServerId, Time};
 use crate::sim::{Action, ActionError, ClientStatus, Sim, StepEvent};
 use serde::{Deserialize, Serialize};
-use crate::sorted::SortedMap;
+use crate::sorted::{SortedMap, SortedSet};
 use std::fmt;
 
 /// How to run.
@@ -379,21 +379,19 @@ impl<'a> Runner<'a> {
             Command::DropBetween { from, to, all } => {
                 let (from, to) = (self.resolve(from)?, self.resolve(to)?);
                 let now = self.sim.now();
-                let mut in_flight: Vec<_> = self
+                // The soonest to arrive first.
+                let in_flight: SortedSet<(Time, crate::sim::MessageId)> = self
                     .sim
                     .history()
                     .in_flight_at(now)
                     .filter(|m| m.message.from == from && m.message.to == to)
                     .map(|m| (m.deliver_at, m.id))
                     .collect();
-                in_flight.sort();
                 if in_flight.is_empty() {
                     return Err(format!("no message is in flight from {from} to {to}"));
                 }
-                if !*all {
-                    in_flight.truncate(1);
-                }
-                Ok(in_flight.into_iter().map(|(_, id)| Action::DropMessage { id }).collect())
+                let take = if *all { in_flight.len() } else { 1 };
+                Ok(in_flight.into_iter().take(take).map(|(_, id)| Action::DropMessage { id }).collect())
             }
             _ => unreachable!("Command::action covers every other command"),
         }
@@ -476,10 +474,8 @@ impl Observer<'_> {
                 (n == 0, if n == 0 { "no leader".into() } else { format!("leaders {}", leaders()) })
             }
             Condition::Leaders { servers } => {
-                let mut want = self.resolve_all(servers)?;
-                want.sort();
-                want.dedup();
-                (sim.leaders() == want, format!("leaders {}", leaders()))
+                let want: SortedSet<ServerId> = self.resolve_all(servers)?.into_iter().collect();
+                (sim.leaders() == want.as_slice(), format!("leaders {}", leaders()))
             }
             Condition::Term { server, cmp, term } => {
                 let (found, whose) = match server {

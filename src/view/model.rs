@@ -290,12 +290,14 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
     let mut leader_stepped_down = false;
     for (time, _, event) in &status.phases {
         match Phase::of(event) {
-            Some(p) if !reached.iter().any(|(q, _)| *q == p) => reached.push((p, time.0)),
+            // Each phase once, kept in phase order.
+            Some(p) if !reached.iter().any(|(q, _)| *q == p) => {
+                reached.insert(reached.partition_point(|(q, _)| *q < p), (p, time.0))
+            }
             Some(_) => {}
             None => leader_stepped_down = true,
         }
     }
-    reached.sort();
     Some(MembershipView {
         target: status.target.iter().copied().collect(),
         reached,
