@@ -103,14 +103,36 @@ test('the space-time diagram draws an arrow per delivered message; hover, select
     assert.ok(zoomed.drawn < c.drawn);
     await button(page, 'Zoom out').click();
     // Hovering an arrow highlights it; selecting it lists its fields. An arrow is one thin
-    // line and the diagram picks the arrow nearest the pointer, so point at the line itself.
-    // One from the middle of the window: at its right edge, just before "now", a delivered
-    // arrow can lie under the messages of the same heartbeat still in flight.
-    const delivered = page.locator('.arrow--delivered');
-    const arrow = delivered.nth(Math.floor((await delivered.count()) / 2));
-    const id = await arrow.getAttribute('data-arrow');
-    await arrow.scrollIntoViewIfNeeded();
-    const middle = await pointOnArrow(page, id, 0.5);
+    // line and the diagram picks the arrow nearest the pointer (whose position the browser
+    // gives in whole pixels), so point at the middle of the delivered arrow that lies
+    // farthest from every other one: a heartbeat's arrows fan out from one point, and a
+    // reply runs close beside its request.
+    await svg.scrollIntoViewIfNeeded();
+    const { id, middle } = await page.$$eval('.arrow .arrow__line', (lines) => {
+      const segments = lines.map((l) => {
+        const m = l.getScreenCTM();
+        const at = (x, y) => new DOMPoint(x, y).matrixTransform(m);
+        return {
+          id: l.parentElement.dataset.arrow,
+          delivered: l.parentElement.classList.contains('arrow--delivered'),
+          a: at(l.x1.baseVal.value, l.y1.baseVal.value),
+          b: at(l.x2.baseVal.value, l.y2.baseVal.value),
+        };
+      });
+      const distance = ({ a, b }, x, y) => {
+        const [dx, dy] = [b.x - a.x, b.y - a.y];
+        const len2 = dx * dx + dy * dy;
+        const t = len2 > 0 ? Math.min(1, Math.max(0, ((x - a.x) * dx + (y - a.y) * dy) / len2)) : 0;
+        return Math.hypot(a.x + t * dx - x, a.y + t * dy - y);
+      };
+      let best = null;
+      for (const s of segments.filter((s) => s.delivered)) {
+        const [x, y] = [Math.round((s.a.x + s.b.x) / 2), Math.round((s.a.y + s.b.y) / 2)];
+        const clearance = Math.min(...segments.filter((o) => o !== s).map((o) => distance(o, x, y)));
+        if (!best || clearance > best.clearance) best = { id: s.id, middle: { x, y }, clearance };
+      }
+      return best;
+    });
     await page.mouse.move(middle.x, middle.y);
     await page.waitForSelector(`.arrow--hot[data-arrow="${id}"]`);
     await page.mouse.click(middle.x, middle.y);
