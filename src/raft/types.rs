@@ -98,7 +98,8 @@ impl fmt::Display for Time {
         if self.0 % 1000 == 0 {
             write!(f, "{}ms", self.0 / 1000)
         } else {
-            write!(f, "{}ms", crate::decimal::micros_as_millis(self.0))
+            // A fraction has a non-zero digit, so the point stays.
+            write!(f, "{}ms", crate::decimal::micros_as_millis(self.0).trim_end_matches('0'))
         }
     }
 }
@@ -117,5 +118,20 @@ impl std::str::FromStr for ServerId {
             Ok(n) if n >= 1 => Ok(ServerId(n)),
             _ => Err(format!("expected a server such as S1, found `{s}`")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_print_in_milliseconds_with_only_the_fraction_they_have() {
+        assert_eq!(Time(150_000).to_string(), "150ms");
+        assert_eq!(Time(12_500).to_string(), "12.5ms");
+        assert_eq!(Time(186_420).to_string(), "186.42ms");
+        assert_eq!(Time(1).to_string(), "0.001ms");
+        assert_eq!(Time(0).to_string(), "0ms");
+        assert_eq!(Duration(1_000_010).to_string(), "1000.01ms");
     }
 }

@@ -254,6 +254,8 @@ impl Component for App {
                     self.schedule_frame(ctx);
                 } else {
                     self.raf = None;
+                    // Pausing a lesson's Watch ends it: Play later plays on freely.
+                    self.teach.playing_to = None;
                 }
             }
             Msg::Step => {

@@ -185,9 +185,15 @@ test('a lesson asks for a prediction and answers it only after the run has playe
     await button(page, 'Next').click();
     await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '1');
     assert.equal(await pausedHash(page), atStep1, 'watching and jumping arrive at the same state');
-    // Skip while watching goes straight to the stop.
+    // Pausing a Watch ends it: the lesson stays at its step and offers Watch again.
     await button(page, 'Back').click();
     await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '0');
+    await button(page, 'Watch').click();
+    await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.playingTo === '1');
+    await button(page, 'Pause').click();
+    assert.equal(await lesson.getAttribute('data-playing-to'), null, 'no stop pending after Pause');
+    assert.equal(await lesson.getAttribute('data-step'), '0');
+    // Skip while watching goes straight to the stop (from wherever the pause left the run).
     await page.getByLabel('Speed', { exact: true }).fill('-200');
     await button(page, 'Watch').click();
     await button(page, 'Skip').click();
