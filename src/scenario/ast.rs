@@ -23,6 +23,10 @@ pub struct Scenario {
     /// From `goal: ...`: the scenario is an exercise, solved when the goal is met.
     #[serde(default)]
     pub goal: Option<Goal>,
+    /// `goal-zh:`: the goal said in 简体中文, shown in its place when the page is in
+    /// Chinese (the goal itself is checked as `goal:` writes it).
+    #[serde(default)]
+    pub goal_zh: Option<String>,
     /// Cluster size, seed, timings, network and break-switches as set up before the first
     /// action.
     pub config: SimConfig,

@@ -228,6 +228,8 @@ pub enum Invalid {
     MetadataTwice(String),
     /// A key that belongs to a `step:`, with none before it.
     NeedsStep(String),
+    /// `goal-zh:` before any `goal:`.
+    NeedsGoal,
     /// A step's `question:` or `answer:` given twice.
     StepHasTwo(String),
     /// Not one action with its servers written out (a share link's action line).
@@ -275,6 +277,7 @@ impl fmt::Display for Invalid {
             }
             MetadataTwice(k) => write!(f, "a scenario has one `{k}:` line; this is the second"),
             NeedsStep(k) => write!(f, "`{k}:` belongs to a `step:`: write it on the lines right after one"),
+            NeedsGoal => write!(f, "`goal-zh:` says a `goal:` in Chinese: write it after the `goal:` line"),
             StepHasTwo(k) => write!(f, "this step already has a `{k}:`"),
             NotOneAction(a) => write!(f, "`{a}` is not one action with its servers written out"),
         }

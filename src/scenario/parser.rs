@@ -40,6 +40,7 @@ pub fn parse(text: &str) -> Result<Scenario> {
         title_zh: p.title_zh,
         description_zh: p.description_zh,
         goal: p.goal,
+        goal_zh: p.goal_zh,
         config: p.config,
         initial: p.initial,
         statements: p.statements,
@@ -83,6 +84,7 @@ struct Parser {
     title_zh: Option<String>,
     description_zh: Option<String>,
     goal: Option<Goal>,
+    goal_zh: Option<String>,
     config: SimConfig,
     initial: Vec<InitialState>,
     statements: Vec<Statement>,
@@ -102,6 +104,7 @@ impl Default for Parser {
             title_zh: None,
             description_zh: None,
             goal: None,
+            goal_zh: None,
             config: SimConfig { servers: 5, ..SimConfig::default() },
             initial: Vec::new(),
             statements: Vec::new(),
@@ -608,6 +611,12 @@ impl Parser {
             "description" => once(&mut self.description)?,
             "title-zh" => once(&mut self.title_zh)?,
             "description-zh" => once(&mut self.description_zh)?,
+            "goal-zh" => {
+                if self.goal.is_none() {
+                    return Err(ScenarioError::Invalid { line, column: key_col, reason: Invalid::NeedsGoal });
+                }
+                once(&mut self.goal_zh)?
+            }
             "step" => {
                 if self.in_setup {
                     self.finish_setup(line)?;

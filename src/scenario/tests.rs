@@ -645,6 +645,20 @@ fn goals_parse_and_report_their_errors() {
     let (_, _, msg) = at("goal: leader\ngoal: no leader\n");
     assert!(msg.contains("one `goal:`"), "{msg}");
     assert!(parse("goal: leaders 2 and safe # two leaders\n").is_ok());
+    // The goal in Chinese: after its `goal:`, once.
+    let s = parse("goal: leader\ngoal-zh: 选出领导者\n").unwrap();
+    assert_eq!(s.goal_zh.as_deref(), Some("选出领导者"));
+    assert_eq!(s.goal.unwrap().source, "leader", "the goal checked is still the one written");
+    let (line, col, msg) = at("goal-zh: 选出领导者\ngoal: leader\n");
+    assert_eq!((line, col), (1, 1), "{msg}");
+    assert!(msg.contains("after the `goal:` line"), "{msg}");
+    let (line, _, msg) = at("goal: leader\ngoal-zh: 一\ngoal-zh: 二\n");
+    assert_eq!(line, 3, "{msg}");
+    // Every library exercise says its goal in Chinese too.
+    for s in crate::scenario::library() {
+        let parsed = parse(s.text).unwrap();
+        assert_eq!(parsed.goal.is_some(), parsed.goal_zh.is_some(), "{}: goal-zh", s.file);
+    }
 }
 
 #[test]

@@ -338,6 +338,7 @@ fn invalid_text(r: &Invalid) -> String {
         MetadataTwice(w) => tf(K::InvMetadataTwice, &[w]),
         NeedsStep(w) => tf(K::InvNeedsStep, &[w]),
         StepHasTwo(w) => tf(K::InvStepHasTwo, &[w]),
+        NeedsGoal => t(K::InvNeedsGoal).to_string(),
         NotOneAction(w) => tf(K::InvNotOneAction, &[w]),
     }
 }
@@ -696,6 +697,7 @@ mod tests {
         ("title: a\ntitle: b", (2, 1), K::InvMetadataTwice),
         ("run 1s\nquestion: Why?\n", (2, 1), K::InvNeedsStep),
         ("step: a\nquestion: b\nquestion: c", (3, 1), K::InvStepHasTwo),
+        ("goal-zh: 有领导者\ngoal: leader", (1, 1), K::InvNeedsGoal),
     ];
 
     /// The English words a 简体中文 message may keep: units, the request box's operations,

@@ -460,6 +460,7 @@ catalogue! {
     InvMetadataTwice => "a scenario has one `{0}:` line; this is the second",
     InvNeedsStep => "`{0}:` belongs to a `step:`: write it on the lines right after one",
     InvStepHasTwo => "this step already has a `{0}:`",
+    InvNeedsGoal => "`goal-zh:` says a `goal:` in Chinese: write it after the `goal:` line",
     InvNotOneAction => "`{0}` is not one action with its servers written out",
     CfgServers => "servers must be between 1 and {0}, found {1}",
     CfgElectionTimeout => "election timeout must be a range like 150..300 with 0 < min <= max, found {0}..{1}",

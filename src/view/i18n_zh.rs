@@ -376,6 +376,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         InvTermsDecrease => "日志中的任期不会减小：条目 {0} 的任期 {1} 却在任期 {2} 之后",
         InvMetadataTwice => "一个场景只能有一行 `{0}:`；这是第二行",
         InvNeedsStep => "`{0}:` 属于某个 `step:`：请写在 `step:` 紧接着的几行里",
+        InvNeedsGoal => "`goal-zh:` 是 `goal:` 的中文说法：请写在 `goal:` 那一行之后",
         InvStepHasTwo => "这一步已经有一行 `{0}:`",
         InvNotOneAction => "`{0}` 不是单个写明服务器的操作",
         CfgServers => "服务器数必须在 1 到 {0} 之间，实际是 {1}",

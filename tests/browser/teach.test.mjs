@@ -114,6 +114,11 @@ test('switching to 简体中文 changes the interface and the lesson text; the l
     // The choice is remembered.
     await page.reload();
     await button(page, '复制链接').waitFor();
+    // An exercise's goal is said in Chinese (its `goal-zh:`), not in the scenario syntax.
+    await loadScenario(page, 'exercise-two-leaders.scn', '加载');
+    const goal = await page.locator('.goal__text').innerText();
+    assert.match(goal, /同时有两个领导者/);
+    assert.doesNotMatch(goal, /leaders 2/);
     assert.deepEqual(errors, []);
   }, { name: 'teach-zh', path: '?seed=1&speed=1' }));
 

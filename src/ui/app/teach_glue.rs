@@ -225,7 +225,10 @@ impl App {
             Some((title, desc.unwrap_or_default()))
         });
         let goal = self.teach.goal.as_ref().map(|g| GoalView {
-            source: g.goal.source.clone(),
+            source: {
+                let zh = self.teach.loaded.as_ref().and_then(|l| l.scenario.goal_zh.as_deref());
+                teach::pick(&g.goal.source, zh).to_string()
+            },
             met_at: g.met_at,
             holding: g.holding_for().filter(|_| g.goal.hold_for.0 > 0).map(|h| {
                 (format::format_sim_time(h.0), format::format_sim_time(g.goal.hold_for.0))
