@@ -186,7 +186,8 @@ impl Component for App {
             seed_text: seed.to_string(),
             seed_error: None,
             speed: params.speed.unwrap_or(format::DEFAULT_SPEED),
-            playing: (!reduced_motion && !params.embed) || params.autoplay,
+            // Until the link in the address bar (if any) has opened, the page holds still.
+            playing: false,
             diagram_clock: std::cell::Cell::new((0, 0, f64::NEG_INFINITY)),
             hidden: document.hidden(),
             raf: None,
@@ -210,7 +211,11 @@ impl Component for App {
             seen_violations: 0,
             teach: Teach::default(),
             embed: params.embed,
-            page_start: None,
+            page_start: Some(PageStart {
+                play: (!reduced_motion && !params.embed) || params.autoplay,
+                scenario: params.scenario.clone(),
+                autoplay: params.autoplay,
+            }),
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
         };
@@ -220,9 +225,6 @@ impl Component for App {
         if reduced_motion {
             app.toast(ctx, t(K::ReducedMotion).to_string());
         }
-        // Until the link in the address bar (if any) has opened, the page holds still.
-        app.page_start = Some(PageStart { play: app.playing, scenario: params.scenario.clone(), autoplay: params.autoplay });
-        app.playing = false;
         app.open_fragment(ctx);
         app.publish_frames();
         app.schedule_frame(ctx);

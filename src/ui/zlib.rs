@@ -61,18 +61,21 @@ pub enum ZlibError {
 
 /// `bytes` as a zlib stream.
 pub async fn compress(bytes: &[u8]) -> Result<Vec<u8>, ZlibError> {
+    if !zlib_supported() {
+        return Err(ZlibError::Unsupported);
+    }
     settle(zlib_compress(bytes)).await
 }
 
 /// The data of the zlib stream `bytes`, if it is at most `limit` bytes long.
 pub async fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, ZlibError> {
+    if !zlib_supported() {
+        return Err(ZlibError::Unsupported);
+    }
     settle(zlib_decompress(bytes, limit as f64)).await
 }
 
 async fn settle(started: Result<Promise, JsValue>) -> Result<Vec<u8>, ZlibError> {
-    if !zlib_supported() {
-        return Err(ZlibError::Unsupported);
-    }
     let promise = started.map_err(|_| ZlibError::Failed)?;
     let value = JsFuture::from(promise).await.map_err(|_| ZlibError::Failed)?;
     if value.is_undefined() {

@@ -157,18 +157,13 @@ impl App {
             // The address changed meanwhile: the newer link is being read.
             return;
         }
-        if payload == Err(ZlibError::Unsupported) {
-            self.teach.error = Some(tf(K::LinkFailed, &[&t(K::ShareNoZlib)]));
-            self.link_settled(ctx, false);
-            return;
-        }
-        let opened = payload
-            .map_err(|e| match e {
-                ZlibError::Unsupported | ZlibError::Failed => share::ShareError::Corrupt(share::NOT_ZLIB),
-                ZlibError::TooLarge => share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES),
-            })
-            .and_then(|payload| share::read(version, payload))
-            .and_then(share::replay);
+        let failed = |e: share::ShareError| teach::share_error_text(&e);
+        let opened = match payload {
+            Ok(payload) => share::read(version, payload).and_then(share::replay).map_err(failed),
+            Err(ZlibError::Failed) => Err(failed(share::ShareError::Corrupt(share::NOT_ZLIB))),
+            Err(ZlibError::TooLarge) => Err(failed(share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES))),
+            Err(ZlibError::Unsupported) => Err(tf(K::LinkFailed, &[&t(K::ShareNoZlib)])),
+        };
         match opened {
             Ok((run, sim)) => {
                 self.teach.error = None;
@@ -180,8 +175,8 @@ impl App {
                 self.toast(ctx, tf(K::LinkOpened, &[&at]));
                 self.link_settled(ctx, true);
             }
-            Err(e) => {
-                self.teach.error = Some(teach::share_error_text(&e));
+            Err(text) => {
+                self.teach.error = Some(text);
                 self.link_settled(ctx, false);
             }
         }
