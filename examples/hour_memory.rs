@@ -63,5 +63,9 @@ fn main() {
     sim.seek(Time(seconds * 500_000));
     let mid = started.elapsed().as_secs_f64() * 1000.0;
     sim.seek(Time(seconds * 1_000_000));
-    println!("seek to the middle {mid:.0} ms; back to the end {:.0} ms; peak {:.1} MB", started.elapsed().as_secs_f64() * 1000.0 - mid, mb(PEAK.load(Ordering::Relaxed)));
+    println!(
+        "seek to the middle {mid:.0} ms; back to the end {:.0} ms; peak {:.1} MB",
+        started.elapsed().as_secs_f64() * 1000.0 - mid,
+        mb(PEAK.load(Ordering::Relaxed))
+    );
 }

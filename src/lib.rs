@@ -4,8 +4,8 @@
 
 pub mod decimal;
 pub mod raft;
-pub mod share;
 pub mod scenario;
+pub mod share;
 pub mod sim;
 pub mod sorted;
 pub mod view;

@@ -2,21 +2,30 @@
 //! (the Raft lecture's client protocol, and §8 of the paper).
 
 use super::types::ClientId;
-use serde::{Deserialize, Serialize};
 use crate::sorted::SortedMap;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An operation on the key-value map.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Op {
-    Set { key: String, value: String },
-    Get { key: String },
+    Set {
+        key: String,
+        value: String,
+    },
+    Get {
+        key: String,
+    },
     #[serde(rename = "del")]
-    Delete { key: String },
+    Delete {
+        key: String,
+    },
     /// Adds one to an integer value (a missing key counts as 0). Not idempotent, which is
     /// what makes "a retried request is applied once" visible.
-    Incr { key: String },
+    Incr {
+        key: String,
+    },
 }
 
 impl Op {

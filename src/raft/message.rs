@@ -17,8 +17,13 @@ pub struct Message {
 #[serde(tag = "type")]
 pub enum MessageBody {
     /// §5.2: a candidate asks for a vote.
-    RequestVote { last_log_index: LogIndex, last_log_term: Term },
-    RequestVoteReply { granted: bool },
+    RequestVote {
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    },
+    RequestVoteReply {
+        granted: bool,
+    },
     /// §5.3: replicate entries; with no entries it is a heartbeat.
     AppendEntries {
         prev_log_index: LogIndex,
@@ -29,7 +34,10 @@ pub enum MessageBody {
     /// On success, `match_index` is the last index the follower now shares with the
     /// leader. On failure it is a hint: the follower's log is no longer than this, so the
     /// leader may back nextIndex off past it at once.
-    AppendEntriesReply { success: bool, match_index: LogIndex },
+    AppendEntriesReply {
+        success: bool,
+        match_index: LogIndex,
+    },
 }
 
 /// The kind of a message, for drawing and counting.

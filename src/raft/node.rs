@@ -20,8 +20,8 @@ use super::log::{Entry, Payload, RaftLog};
 use super::message::{Message, MessageBody};
 use super::quorum::{Configuration, VoteResult};
 use super::types::{ClientId, Duration, LogIndex, ServerId, Term, Time};
-use serde::{Deserialize, Serialize};
 use crate::sorted::{SortedMap, SortedSet};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Settings of one node that do not change during a run (but break-switches may).
@@ -37,7 +37,11 @@ pub struct NodeConfig {
 
 impl Default for NodeConfig {
     fn default() -> Self {
-        NodeConfig { election_timeout_min: Duration::from_ms(150), max_entries_per_append: 64, breaks: BreakSwitches::default() }
+        NodeConfig {
+            election_timeout_min: Duration::from_ms(150),
+            max_entries_per_append: 64,
+            breaks: BreakSwitches::default(),
+        }
     }
 }
 
@@ -96,7 +100,9 @@ pub struct LeaderState {
 pub enum Role {
     Follower,
     /// Votes received so far in this term: `true` for granted, `false` for refused.
-    Candidate { votes: SortedMap<ServerId, bool> },
+    Candidate {
+        votes: SortedMap<ServerId, bool>,
+    },
     Leader(LeaderState),
 }
 
@@ -114,11 +120,21 @@ impl Role {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "phase", rename_all = "kebab-case")]
 pub enum MembershipEvent {
-    CatchingUp { servers: SortedSet<ServerId> },
-    JointAppended { index: LogIndex },
-    JointCommitted { index: LogIndex },
-    NewAppended { index: LogIndex },
-    NewCommitted { index: LogIndex },
+    CatchingUp {
+        servers: SortedSet<ServerId>,
+    },
+    JointAppended {
+        index: LogIndex,
+    },
+    JointCommitted {
+        index: LogIndex,
+    },
+    NewAppended {
+        index: LogIndex,
+    },
+    NewCommitted {
+        index: LogIndex,
+    },
     /// The leader was not in C_new and stepped down once C_new committed.
     LeaderSteppedDown,
 }
@@ -128,22 +144,40 @@ pub enum MembershipEvent {
 pub enum Output {
     Send(Message),
     /// currentTerm and votedFor were written to stable storage.
-    SaveHardState { term: Term, voted_for: Option<ServerId> },
+    SaveHardState {
+        term: Term,
+        voted_for: Option<ServerId>,
+    },
     /// Log entries from `from` on were written; anything after `last` is gone.
-    SaveLog { from: LogIndex, last: LogIndex },
+    SaveLog {
+        from: LogIndex,
+        last: LogIndex,
+    },
     /// Start (or restart) the election timer with a fresh randomized timeout.
     ResetElectionTimer,
     /// Stop the election timer (a leader has none).
     StopElectionTimer,
     /// Start (or restart) the heartbeat timer.
     ResetHeartbeatTimer,
-    RoleChanged { role: RoleKind, term: Term },
+    RoleChanged {
+        role: RoleKind,
+        term: Term,
+    },
     /// The commit index advanced to `index`.
-    Committed { index: LogIndex },
+    Committed {
+        index: LogIndex,
+    },
     /// The entries `first..=last` were applied to the state machine, in order.
-    Applied { first: LogIndex, last: LogIndex },
+    Applied {
+        first: LogIndex,
+        last: LogIndex,
+    },
     /// A reply to a client, from the leader that applied its request.
-    ClientReply { client: ClientId, seq: u64, result: OpResult },
+    ClientReply {
+        client: ClientId,
+        seq: u64,
+        result: OpResult,
+    },
     Membership(MembershipEvent),
 }
 
@@ -172,9 +206,13 @@ pub enum Proposed {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChangeError {
-    NotLeader { leader_hint: Option<ServerId> },
+    NotLeader {
+        leader_hint: Option<ServerId>,
+    },
     /// §6: only one change is in flight at a time.
-    ChangeInProgress { reason: InProgress },
+    ChangeInProgress {
+        reason: InProgress,
+    },
     EmptyConfiguration,
     NoChange,
 }
@@ -208,7 +246,9 @@ impl fmt::Display for ChangeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ChangeError::NotLeader { leader_hint } => ProposeError::NotLeader { leader_hint: *leader_hint }.fmt(f),
-            ChangeError::ChangeInProgress { reason } => write!(f, "a membership change is already in progress: {reason}"),
+            ChangeError::ChangeInProgress { reason } => {
+                write!(f, "a membership change is already in progress: {reason}")
+            }
             ChangeError::EmptyConfiguration => f.write_str("the new configuration must keep at least one server"),
             ChangeError::NoChange => f.write_str("the new configuration is the same as the current one"),
         }
@@ -477,7 +517,9 @@ impl Node {
         }
         let new_servers: SortedSet<ServerId> = target.difference(&config.members()).copied().collect();
         for id in &new_servers {
-            leader.progress.get_or_insert_with(*id, || Progress { next_index: last_index.next(), match_index: LogIndex(0) });
+            leader
+                .progress
+                .get_or_insert_with(*id, || Progress { next_index: last_index.next(), match_index: LogIndex(0) });
         }
         leader.change = Some(PendingChange { target, catch_up_index: last_index });
         if !new_servers.is_empty() {
@@ -511,9 +553,8 @@ impl Node {
                 self.handle_request_vote(msg.from, msg.term, last_log_index, last_log_term)
             }
             MessageBody::RequestVoteReply { granted } => self.handle_vote_reply(now, msg.from, msg.term, granted),
-            MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => {
-                self.handle_append_entries(now, msg.from, msg.term, prev_log_index, prev_log_term, entries, leader_commit)
-            }
+            MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => self
+                .handle_append_entries(now, msg.from, msg.term, prev_log_index, prev_log_term, entries, leader_commit),
             MessageBody::AppendEntriesReply { success, match_index } => {
                 self.handle_append_reply(now, msg.from, msg.term, success, match_index)
             }
@@ -521,8 +562,7 @@ impl Node {
     }
 
     fn in_leader_lease(&self, now: Time) -> bool {
-        self.is_leader()
-            || self.last_leader_contact.is_some_and(|t| now.since(t) < self.config.election_timeout_min)
+        self.is_leader() || self.last_leader_contact.is_some_and(|t| now.since(t) < self.config.election_timeout_min)
     }
 
     /// §5.2, §5.4.1: grant at most one vote per term, and only to a candidate whose log is
@@ -530,9 +570,7 @@ impl Node {
     fn handle_request_vote(&mut self, candidate: ServerId, term: Term, last_log_index: LogIndex, last_log_term: Term) {
         let up_to_date = self.config.breaks.is_on(BreakSwitch::NoElectionRestriction)
             || self.log.is_up_to_date(last_log_index, last_log_term);
-        let granted = term == self.current_term
-            && self.voted_for.is_none_or(|v| v == candidate)
-            && up_to_date;
+        let granted = term == self.current_term && self.voted_for.is_none_or(|v| v == candidate) && up_to_date;
         if granted {
             self.voted_for = Some(candidate);
             self.save_hard_state();
@@ -690,7 +728,8 @@ impl Node {
         self.role = Role::Candidate { votes: SortedMap::from([(self.id, true)]) };
         self.outputs.push(Output::RoleChanged { role: RoleKind::Candidate, term: self.current_term });
         self.outputs.push(Output::ResetElectionTimer);
-        let body = MessageBody::RequestVote { last_log_index: self.log.last_index(), last_log_term: self.log.last_term() };
+        let body =
+            MessageBody::RequestVote { last_log_index: self.log.last_index(), last_log_term: self.log.last_term() };
         for peer in self.configuration().members() {
             if peer != self.id {
                 self.send(peer, body.clone());
@@ -762,7 +801,8 @@ impl Node {
         let prev_log_index = progress.next_index.prev();
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(Term(0));
         let entries = self.log.slice_from(progress.next_index, self.config.max_entries_per_append).to_vec();
-        let body = MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit: self.commit_index };
+        let body =
+            MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit: self.commit_index };
         self.send(peer, body);
     }
 

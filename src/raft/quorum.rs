@@ -3,8 +3,8 @@
 //! need a separate majority of C_old and of C_new.
 
 use super::types::{LogIndex, ServerId};
-use serde::{Deserialize, Serialize};
 use crate::sorted::SortedSet;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The outcome of counting votes.
@@ -248,10 +248,7 @@ mod tests {
         // S2, S3, S4: a majority of each.
         assert_eq!(joint.vote_result(|id| (2..=4).contains(&id.0).then_some(true)), VoteResult::Won);
         // A refusal by two of the new half loses.
-        assert_eq!(
-            joint.vote_result(|id| if id.0 >= 4 { Some(false) } else { Some(true) }),
-            VoteResult::Lost
-        );
+        assert_eq!(joint.vote_result(|id| if id.0 >= 4 { Some(false) } else { Some(true) }), VoteResult::Lost);
         let m = [0, 10, 10, 2, 2, 2];
         assert_eq!(joint.committed_index(|id| Some(LogIndex(m[id.0 as usize]))), LogIndex(2));
     }

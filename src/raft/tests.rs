@@ -14,7 +14,14 @@ fn node(id: u32, n: u32) -> Node {
 
 fn node_with_log(id: u32, n: u32, term: u64, terms: &[u64]) -> Node {
     let log = terms.iter().map(|&t| Entry { term: Term(t), payload: Payload::Noop }).collect();
-    Node::with_state(ServerId(id), Configuration::simple((1..=n).map(ServerId)), NodeConfig::default(), Term(term), None, log)
+    Node::with_state(
+        ServerId(id),
+        Configuration::simple((1..=n).map(ServerId)),
+        NodeConfig::default(),
+        Term(term),
+        None,
+        log,
+    )
 }
 
 fn outputs(n: &mut Node) -> Vec<Output> {
@@ -32,7 +39,12 @@ fn msg(from: u32, to: u32, term: u64, body: MessageBody) -> Message {
 }
 
 fn vote_req(from: u32, to: u32, term: u64, last_index: u64, last_term: u64) -> Message {
-    msg(from, to, term, MessageBody::RequestVote { last_log_index: LogIndex(last_index), last_log_term: Term(last_term) })
+    msg(
+        from,
+        to,
+        term,
+        MessageBody::RequestVote { last_log_index: LogIndex(last_index), last_log_term: Term(last_term) },
+    )
 }
 
 /// An AppendEntries body: prevLogIndex, prevLogTerm, entries, leaderCommit.
@@ -94,7 +106,9 @@ fn a_majority_of_votes_makes_a_leader_that_appends_a_noop_and_replicates_it() {
     let appends = sent(&out);
     assert_eq!(appends.len(), 2);
     for m in appends {
-        assert!(matches!(&m.body, MessageBody::AppendEntries { prev_log_index: LogIndex(0), entries, .. } if entries.len() == 1));
+        assert!(
+            matches!(&m.body, MessageBody::AppendEntries { prev_log_index: LogIndex(0), entries, .. } if entries.len() == 1)
+        );
     }
     assert!(out.contains(&Output::ResetHeartbeatTimer));
 }
@@ -216,8 +230,10 @@ fn figure_8_old_term_entries_are_not_committed_by_counting() {
     // S1 leads term 4 with an entry of term 2 at index 2 that it replicates to a majority.
     let build = |breaks: BreakSwitches| {
         let cfg = NodeConfig { breaks, ..NodeConfig::default() };
-        let log = vec![Entry { term: Term(1), payload: Payload::Noop }, Entry { term: Term(2), payload: Payload::Noop }];
-        let mut l = Node::with_state(ServerId(1), Configuration::simple((1..=5).map(ServerId)), cfg, Term(3), None, log);
+        let log =
+            vec![Entry { term: Term(1), payload: Payload::Noop }, Entry { term: Term(2), payload: Payload::Noop }];
+        let mut l =
+            Node::with_state(ServerId(1), Configuration::simple((1..=5).map(ServerId)), cfg, Term(3), None, log);
         l.handle_election_timeout(T0);
         for p in 2..=3 {
             l.step(T0, grant(p, 1, 4));
@@ -231,14 +247,19 @@ fn figure_8_old_term_entries_are_not_committed_by_counting() {
         l.commit_index()
     };
     assert_eq!(build(BreakSwitches::default()), LogIndex(0), "§5.4.2: never by counting");
-    assert_eq!(build(BreakSwitches::default().with(BreakSwitch::CommitOldTerms)), LogIndex(2), "the broken rule commits");
+    assert_eq!(
+        build(BreakSwitches::default().with(BreakSwitch::CommitOldTerms)),
+        LogIndex(2),
+        "the broken rule commits"
+    );
 }
 
 #[test]
 fn a_crash_keeps_term_vote_and_log_and_loses_everything_else() {
     let mut l = leader_of(3);
     l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
-    l.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Set { key: "x".into(), value: "1".into() } }).unwrap();
+    l.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Set { key: "x".into(), value: "1".into() } })
+        .unwrap();
     l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
     assert_eq!(l.kv().data.get("x").map(String::as_str), Some("1"));
     l.crash();
@@ -261,7 +282,11 @@ fn volatile_voted_for_switch_forgets_the_vote_in_a_crash() {
     n.crash();
     assert_eq!(n.voted_for(), None);
     n.step(T0, vote_req(2, 3, 1, 0, 0));
-    assert_eq!(sent(&outputs(&mut n))[0].body, MessageBody::RequestVoteReply { granted: true }, "votes twice in term 1");
+    assert_eq!(
+        sent(&outputs(&mut n))[0].body,
+        MessageBody::RequestVoteReply { granted: true },
+        "votes twice in term 1"
+    );
 }
 
 #[test]
@@ -286,7 +311,11 @@ fn a_retry_of_an_applied_request_is_answered_without_appending() {
     l.propose(T0, req.clone()).unwrap();
     l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
     let out = outputs(&mut l);
-    assert!(out.contains(&Output::ClientReply { client: ClientId(9), seq: 1, result: OpResult::Value(Some("1".into())) }));
+    assert!(out.contains(&Output::ClientReply {
+        client: ClientId(9),
+        seq: 1,
+        result: OpResult::Value(Some("1".into()))
+    }));
     let len = l.log().last_index();
     assert_eq!(l.propose(T0, req), Ok(Proposed::AlreadyApplied(OpResult::Value(Some("1".into())))));
     assert_eq!(l.log().last_index(), len);
@@ -320,7 +349,10 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
     assert!(!l.configuration().is_joint(), "no configuration entry before the new servers catch up");
     // A second change is refused while this one is in flight, and the refusal says why.
     let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
-    assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::CatchingUp(vec![ServerId(4), ServerId(5)]) });
+    assert_eq!(
+        refused,
+        ChangeError::ChangeInProgress { reason: InProgress::CatchingUp(vec![ServerId(4), ServerId(5)]) }
+    );
     assert_eq!(refused.to_string(), "a membership change is already in progress: S4, S5 catching up");
     for p in [4, 5] {
         l.step(T0, msg(p, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
@@ -331,7 +363,10 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
     let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
     assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::Joint(l.configuration().clone()) });
     let joint = l.configuration().to_string();
-    assert_eq!(refused.to_string(), format!("a membership change is already in progress: C_old,new {joint} is in force"));
+    assert_eq!(
+        refused.to_string(),
+        format!("a membership change is already in progress: C_old,new {joint} is in force")
+    );
     // C_old,new needs a majority of C_old (1,2) AND of C_new (1,2,4): 2 and 4 are not enough…
     l.step(T0, msg(4, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
     l.step(T0, msg(5, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
@@ -345,7 +380,10 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
     // C_new is appended but not committed: the next change waits for it.
     let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
     assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::Uncommitted(LogIndex(3)) });
-    assert_eq!(refused.to_string(), "a membership change is already in progress: configuration entry 3 is not committed yet");
+    assert_eq!(
+        refused.to_string(),
+        "a membership change is already in progress: configuration entry 3 is not committed yet"
+    );
 }
 
 #[test]

@@ -210,7 +210,9 @@ impl Command {
                     Action::Partition { groups: groups.iter().map(|g| all(g)).collect::<Result<_, E>>()? }
                 }
                 Command::Heal => Action::Heal,
-                Command::Cut { from, to, both } => Action::CutLink { from: server(from)?, to: server(to)?, both: *both },
+                Command::Cut { from, to, both } => {
+                    Action::CutLink { from: server(from)?, to: server(to)?, both: *both }
+                }
                 Command::Restore { from, to, both } => {
                     Action::RestoreLink { from: server(from)?, to: server(to)?, both: *both }
                 }
@@ -219,9 +221,9 @@ impl Command {
                 Command::Duplication { duplication } => Action::SetDuplication { duplication: *duplication },
                 Command::Latency { min_ms, max_ms } => Action::SetLatency { min_ms: *min_ms, max_ms: *max_ms },
                 Command::Break { switch, on } => Action::SetBreak { switch: *switch, on: *on },
-                Command::AlignTimers { servers: ServerSet::All } | Command::Isolate { .. } | Command::DropBetween { .. } => {
-                    return Ok(None)
-                }
+                Command::AlignTimers { servers: ServerSet::All }
+                | Command::Isolate { .. }
+                | Command::DropBetween { .. } => return Ok(None),
             }))
         };
         action().transpose()

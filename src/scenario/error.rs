@@ -252,10 +252,9 @@ impl fmt::Display for Invalid {
             TooLong(d) => write!(f, "`{d}` is too long"),
             FinerThanMicrosecond(d) => write!(f, "`{d}` is finer than a microsecond, the simulator's smallest step"),
             Op(e) => e.fmt(f),
-            SetupAfterStart(k) => write!(
-                f,
-                "`{k}` sets up the cluster, so it must come before the first action, run or expectation"
-            ),
+            SetupAfterStart(k) => {
+                write!(f, "`{k}` sets up the cluster, so it must come before the first action, run or expectation")
+            }
             AtBeforeRun => f.write_str("`at` goes before an action or an expectation, not before `run` or `step`"),
             NotAName(n) => {
                 write!(f, "`{n}` is not a name: use letters, digits, `_` and `-`, starting with a letter")

@@ -16,7 +16,9 @@ mod tests;
 pub use ast::{Command, Condition, Expectation, RunSpec, Scenario, ServerRef, ServerSet, Statement, StatementKind};
 pub use error::ScenarioError;
 pub use parser::{parse, parse_action};
-pub use runner::{run, run_to_end, CheckKind, CheckResult, GoalTracker, Narration, Observer, Report, RunOptions, Runner, TraceLine};
+pub use runner::{
+    run, run_to_end, CheckKind, CheckResult, GoalTracker, Narration, Observer, Report, RunOptions, Runner, TraceLine,
+};
 
 /// A scenario shipped with the playground.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -21,8 +21,10 @@ const SETUP_CLIENT_BASE: u32 = 1_000_000;
 
 /// Words that cannot be `let` names, because the grammar gives them a meaning where a
 /// server may appear.
-const RESERVED: &[&str] =
-    &["leader", "leaders", "all", "none", "on", "within", "not", "or", "add", "remove", "next", "message", "until", "and", "for"];
+const RESERVED: &[&str] = &[
+    "leader", "leaders", "all", "none", "on", "within", "not", "or", "add", "remove", "next", "message", "until",
+    "and", "for",
+];
 
 /// Parses a scenario.
 pub fn parse(text: &str) -> Result<Scenario> {

@@ -8,8 +8,8 @@ use super::ast::*;
 use super::error::ScenarioError;
 use crate::raft::{MembershipEvent, OpResult, ServerId, Time};
 use crate::sim::{Action, ActionError, ClientStatus, Sim, StepEvent};
-use serde::{Deserialize, Serialize};
 use crate::sorted::{SortedMap, SortedSet};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How to run.
@@ -137,7 +137,10 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Report, ScenarioE
         let (passed, detail) = match (report.goal_met, options.solved) {
             (Some(t), true) => (true, format!("met at {t}")),
             (None, true) => (false, format!("the goal was not met by {}", sim.now())),
-            (Some(t), false) => (false, format!("the exercise's own statements already meet it at {t}: nothing is left for the reader to do")),
+            (Some(t), false) => (
+                false,
+                format!("the exercise's own statements already meet it at {t}: nothing is left for the reader to do"),
+            ),
             (None, false) => (true, "not met by the set-up: the reader has work to do".into()),
         };
         let kind = CheckKind::Expect;
@@ -360,12 +363,8 @@ impl<'a> Runner<'a> {
         // The commands that need the running cluster to become actions.
         match command {
             Command::AlignTimers { .. } => {
-                let servers = self
-                    .sim
-                    .active_servers()
-                    .filter(|s| s.alive && !s.node.is_leader())
-                    .map(|s| s.node.id())
-                    .collect();
+                let servers =
+                    self.sim.active_servers().filter(|s| s.alive && !s.node.is_leader()).map(|s| s.node.id()).collect();
                 Ok(vec![Action::AlignTimers { servers }])
             }
             Command::Isolate { server } => {

@@ -504,7 +504,17 @@ fn run_until_a_condition_fails_after_its_limit() {
 #[test]
 fn narration_is_recorded_with_its_time() {
     let r = run_text("run 1s\nstep: Something happens.\n");
-    assert_eq!(r.narration, vec![Narration { line: 2, time: Time(1_000_000), text: "Something happens.".into(), zh: None, question: None, answer: None }]);
+    assert_eq!(
+        r.narration,
+        vec![Narration {
+            line: 2,
+            time: Time(1_000_000),
+            text: "Something happens.".into(),
+            zh: None,
+            question: None,
+            answer: None
+        }]
+    );
 }
 
 #[test]
@@ -612,7 +622,8 @@ fn a_goal_held_for_a_while_is_met_only_after_that_while() {
     let mut tracker = GoalTracker::new(s2.goal.clone().unwrap());
     let leader = sim.leader().unwrap();
     sim.act(crate::sim::Action::Crash { server: leader }).unwrap();
-    sim.act(crate::sim::Action::Partition { groups: vec![vec![ServerId(1)], vec![ServerId(2)], vec![ServerId(3)]] }).unwrap();
+    sim.act(crate::sim::Action::Partition { groups: vec![vec![ServerId(1)], vec![ServerId(2)], vec![ServerId(3)]] })
+        .unwrap();
     let start = sim.now();
     let mut met = None;
     while sim.now() < start + Duration::from_ms(2000) {
@@ -663,7 +674,10 @@ fn goals_parse_and_report_their_errors() {
 
 #[test]
 fn steps_take_translations_questions_and_answers() {
-    let s = parse("step: One.\nstep-zh: 一。\nquestion: Who wins?\nquestion-zh: 谁赢？\nanswer: S1.\nanswer-zh: S1。\nrun 1s\n").unwrap();
+    let s = parse(
+        "step: One.\nstep-zh: 一。\nquestion: Who wins?\nquestion-zh: 谁赢？\nanswer: S1.\nanswer-zh: S1。\nrun 1s\n",
+    )
+    .unwrap();
     let StatementKind::Narrate { text, zh, question, answer } = &s.statements[0].kind else { panic!() };
     assert_eq!(text, "One.");
     assert_eq!(zh.as_deref(), Some("一。"));
@@ -682,8 +696,14 @@ fn the_lessons_are_in_chinese_too() {
     // Every scenario of the library has a 简体中文 title and description (the picker).
     // The lessons the page offers as stories; every step (and question, answer) has its 简体中文.
     const LESSONS: &[&str] = &[
-        "leader-crash.scn", "split-vote.scn", "figure-7.scn", "figure-8.scn", "stale-leader.scn",
-        "membership-add.scn", "membership-remove-leader.scn", "client-retry.scn",
+        "leader-crash.scn",
+        "split-vote.scn",
+        "figure-7.scn",
+        "figure-8.scn",
+        "stale-leader.scn",
+        "membership-add.scn",
+        "membership-remove-leader.scn",
+        "client-retry.scn",
     ];
     for entry in library() {
         let s = parse(entry.text).unwrap();

@@ -205,7 +205,11 @@ fn write_run(run: &SharedRun) -> String {
     let n = &c.network;
     let mut o = String::with_capacity(256 + 32 * run.actions.len());
     let _ = writeln!(o, "seed {}\nservers {}", c.seed, c.servers);
-    let _ = writeln!(o, "election-timeout {} {}\nheartbeat {}", c.election_timeout_min_ms, c.election_timeout_max_ms, c.heartbeat_ms);
+    let _ = writeln!(
+        o,
+        "election-timeout {} {}\nheartbeat {}",
+        c.election_timeout_min_ms, c.election_timeout_max_ms, c.heartbeat_ms
+    );
     // `shortest` reads back exactly: the replay gets the very same probabilities.
     let (loss, duplication) = (crate::decimal::shortest(n.loss), crate::decimal::shortest(n.duplication));
     let _ = writeln!(o, "latency {} {}\nloss {loss}\nduplication {duplication}", n.latency_min_ms, n.latency_max_ms);
@@ -278,15 +282,16 @@ pub fn read(version: Version, payload: Vec<u8>) -> Result<SharedRun, ShareError>
 #[cfg(not(target_arch = "wasm32"))]
 pub fn decode(fragment: &str) -> Result<SharedRun, ShareError> {
     let packed = unwrap(fragment)?;
-    let payload = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed.zlib, MAX_PAYLOAD_BYTES).map_err(|e| {
-        use miniz_oxide::inflate::TINFLStatus;
-        match e.status {
-            TINFLStatus::HasMoreOutput => ShareError::TooLarge(MAX_PAYLOAD_BYTES),
-            TINFLStatus::FailedCannotMakeProgress => ShareError::Corrupt("it ends early"),
-            TINFLStatus::Adler32Mismatch => ShareError::Corrupt("checksum mismatch"),
-            _ => ShareError::Corrupt(NOT_ZLIB),
-        }
-    })?;
+    let payload =
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed.zlib, MAX_PAYLOAD_BYTES).map_err(|e| {
+            use miniz_oxide::inflate::TINFLStatus;
+            match e.status {
+                TINFLStatus::HasMoreOutput => ShareError::TooLarge(MAX_PAYLOAD_BYTES),
+                TINFLStatus::FailedCannotMakeProgress => ShareError::Corrupt("it ends early"),
+                TINFLStatus::Adler32Mismatch => ShareError::Corrupt("checksum mismatch"),
+                _ => ShareError::Corrupt(NOT_ZLIB),
+            }
+        })?;
     read(packed.version, payload)
 }
 
@@ -327,14 +332,18 @@ fn read_run(text: &str) -> Result<SharedRun, ShareError> {
         let ok = match key {
             "seed" => number(rest).map(|v| c.seed = v),
             "servers" => number(rest).map(|v| c.servers = v),
-            "election-timeout" => pair(rest).map(|(a, b)| (c.election_timeout_min_ms, c.election_timeout_max_ms) = (a, b)),
+            "election-timeout" => {
+                pair(rest).map(|(a, b)| (c.election_timeout_min_ms, c.election_timeout_max_ms) = (a, b))
+            }
             "heartbeat" => number(rest).map(|v| c.heartbeat_ms = v),
             "latency" => pair(rest).map(|(a, b)| (c.network.latency_min_ms, c.network.latency_max_ms) = (a, b)),
             "loss" => crate::decimal::parse(rest).map(|v| c.network.loss = v),
             "duplication" => crate::decimal::parse(rest).map(|v| c.network.duplication = v),
             "max-entries-per-append" => number(rest).map(|v| c.max_entries_per_append = v),
             "client-timeout" => number(rest).map(|v| c.client_timeout_ms = v),
-            "checkpoints" => pair(rest).map(|(a, b): (u64, u64)| (c.checkpoint_every_ms, c.max_checkpoints) = (a, b as usize)),
+            "checkpoints" => {
+                pair(rest).map(|(a, b): (u64, u64)| (c.checkpoint_every_ms, c.max_checkpoints) = (a, b as usize))
+            }
             "break" => BreakSwitch::from_name(rest).map(|b| c.breaks.set(b, true)),
             "start" => (rest == "scenario").then(|| start_from_scenario = true),
             "action" => {

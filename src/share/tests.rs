@@ -148,7 +148,9 @@ fn errors_name_what_is_wrong() {
     assert_eq!(decode(&bad), Err(ShareError::BadBase64 { position: pos, found: '*' }));
     assert!(matches!(decode("v1:AAAA"), Err(ShareError::Corrupt(_))), "{:?}", decode("v1:AAAA"));
     // Valid compression of text that is not a run: each problem names its line.
-    let data = |text: &str| format!("v1:{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 6)));
+    let data = |text: &str| {
+        format!("v1:{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 6)))
+    };
     let bad_line = |line, text: &str| Err(ShareError::BadLine { line, text: text.into() });
     assert_eq!(decode(&data("seed 1\ncolour red\nuntil 0\n")), bad_line(2, "colour red"));
     assert_eq!(decode(&data("seed 1\nseed 2\nuntil 0\n")), bad_line(2, "seed 2"), "a setting given twice");
@@ -169,13 +171,19 @@ fn errors_name_what_is_wrong() {
     );
     let late = decode(&data("action 5 100 crash S1\nuntil 50\n"));
     assert_eq!(late, Err(ShareError::Replay(ReplayError::AfterEnd { action: 1 })));
-    assert_eq!(late.unwrap_err().to_string(), "the link's run cannot be replayed: action 1 comes after the end of the run");
+    assert_eq!(
+        late.unwrap_err().to_string(),
+        "the link's run cannot be replayed: action 1 comes after the end of the run"
+    );
     assert!(matches!(decode(&data("start scenario\nuntil 0\n")), Err(ShareError::StartNotShareable)));
-    let not_text = format!("v1:{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(&[0xff, 0xfe], 6)));
+    let not_text =
+        format!("v1:{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(&[0xff, 0xfe], 6)));
     assert_eq!(decode(&not_text), Err(ShareError::Corrupt("it is not text")));
     let missing = decode(&data("until 0\nscenario nope.scn\n")).unwrap();
     assert_eq!(missing.scenario, Some(ScenarioSource::Library("nope.scn".into())));
-    assert!(matches!(open(&data("until 0\nscenario nope.scn\n")), Err(ShareError::UnknownScenario(n)) if n == "nope.scn"));
+    assert!(
+        matches!(open(&data("until 0\nscenario nope.scn\n")), Err(ShareError::UnknownScenario(n)) if n == "nope.scn")
+    );
 }
 
 #[test]

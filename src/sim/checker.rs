@@ -6,8 +6,8 @@
 //! logs up to an index is comparing two numbers.
 
 use crate::raft::{Configuration, Duration, Entry, LogIndex, Node, Output, RoleKind, ServerId, Term, Time};
-use serde::{Deserialize, Serialize};
 use crate::sorted::{SortedMap, SortedSet};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -197,7 +197,11 @@ impl fmt::Display for ViolationDetail {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} violated at {} (event {}: {}): {}", self.property, self.time, self.event, self.event_description, self.detail)
+        write!(
+            f,
+            "{} violated at {} (event {}: {}): {}",
+            self.property, self.time, self.event, self.event_description, self.detail
+        )
     }
 }
 
@@ -283,10 +287,8 @@ impl Checker {
         let id = node.id();
         let mut found = Vec::new();
         // 1. The log changed: recompute prefix hashes from the first written index.
-        let first_written = outputs
-            .iter()
-            .filter_map(|o| if let Output::SaveLog { from, .. } = o { Some(*from) } else { None })
-            .min();
+        let first_written =
+            outputs.iter().filter_map(|o| if let Output::SaveLog { from, .. } = o { Some(*from) } else { None }).min();
         if let Some(from) = first_written {
             if let Some((term, last, hash)) = self.leader_logs.get(&id).copied() {
                 if was_leader == Some(term) && node.is_leader() && node.term() == term && from <= last {
@@ -335,9 +337,7 @@ impl Checker {
             let last = node.log().last_index();
             let hash = self.prefix_hash(id, last).unwrap_or(0);
             if let Some((term, prev_last, prev_hash)) = self.leader_logs.get(&id).copied() {
-                if term == node.term()
-                    && (last < prev_last || self.prefix_hash(id, prev_last) != Some(prev_hash))
-                {
+                if term == node.term() && (last < prev_last || self.prefix_hash(id, prev_last) != Some(prev_hash)) {
                     found.push(Found {
                         property: Property::LeaderAppendOnly,
                         servers: vec![id],

@@ -165,7 +165,12 @@ impl MessageLog {
     /// The records from position `start` on.
     pub fn iter_from(&self, start: usize) -> impl Iterator<Item = &MessageRecord> {
         let (c, k) = (start / CHUNK, start % CHUNK);
-        self.chunks.get(c).map(|chunk| &chunk[k..]).into_iter().flatten().chain(self.chunks.iter().skip(c + 1).flatten())
+        self.chunks
+            .get(c)
+            .map(|chunk| &chunk[k..])
+            .into_iter()
+            .flatten()
+            .chain(self.chunks.iter().skip(c + 1).flatten())
     }
     /// The records in `range`.
     pub fn range(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &MessageRecord> {
@@ -271,7 +276,15 @@ mod tests {
             term: Term(1),
             body: MessageBody::RequestVoteReply { granted: true },
         };
-        MessageRecord { id: MessageId(i), message, sent_at: Time(i * 10), deliver_at: Time(i * 10 + 5), dropped: None, delivered: false, duplicate: false }
+        MessageRecord {
+            id: MessageId(i),
+            message,
+            sent_at: Time(i * 10),
+            deliver_at: Time(i * 10 + 5),
+            dropped: None,
+            delivered: false,
+            duplicate: false,
+        }
     }
 
     #[test]

@@ -28,17 +28,19 @@ pub(crate) fn elected(seed: u64) -> Sim {
 
 use crate::raft::{
     BreakSwitch, BreakSwitches, ChangeError, ClientId, ClientRequest, Configuration, Duration, Entry, LogIndex,
-    MembershipEvent, Message, Node, NodeConfig, Op, OpResult, Output, ProposeError, Proposed, RoleKind, ServerId,
-    Term, Time,
+    MembershipEvent, Message, Node, NodeConfig, Op, OpResult, Output, ProposeError, Proposed, RoleKind, ServerId, Term,
+    Time,
 };
+use crate::sorted::SortedSet;
 use checker::{Checker, Property, Violation, ViolationDetail};
-pub use history::{ActionRecord, DropReason, History, HistoryMark, MessageId, MessageLog, MessageRecord, Note, NoteKind};
+pub use history::{
+    ActionRecord, DropReason, History, HistoryMark, MessageId, MessageLog, MessageRecord, Note, NoteKind,
+};
 pub use network::{NetworkConfig, Topology};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
-use crate::sorted::SortedSet;
 use std::collections::BinaryHeap;
 use std::fmt;
 
@@ -124,19 +126,34 @@ impl SimConfig {
 /// Data, so that the page can say it in the reader's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConfigError {
-    Servers { max: u32, found: u32 },
-    ElectionTimeout { min_ms: u64, max_ms: u64 },
-    Heartbeat { election_min_ms: u64, found_ms: u64 },
+    Servers {
+        max: u32,
+        found: u32,
+    },
+    ElectionTimeout {
+        min_ms: u64,
+        max_ms: u64,
+    },
+    Heartbeat {
+        election_min_ms: u64,
+        found_ms: u64,
+    },
     MaxEntriesPerAppend,
     /// A probability out of range, written as a number (an `f64` field would make the
     /// error lose `Eq`, and NaN is one of the values refused).
     Loss(String),
     Duplication(String),
-    LatencyOrder { min_ms: u64, max_ms: u64 },
+    LatencyOrder {
+        min_ms: u64,
+        max_ms: u64,
+    },
     /// The latency's maximum is above [`network::MAX_LATENCY_MS`].
     LatencyLimit(u64),
     /// Not one initial state per server.
-    InitialStates { given: usize, servers: u32 },
+    InitialStates {
+        given: usize,
+        servers: u32,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -186,31 +203,67 @@ pub struct InitialState {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
-    Crash { server: ServerId },
-    Restart { server: ServerId },
+    Crash {
+        server: ServerId,
+    },
+    Restart {
+        server: ServerId,
+    },
     /// The server's election timer fires now.
-    ForceTimeout { server: ServerId },
+    ForceTimeout {
+        server: ServerId,
+    },
     /// These servers' election timers fire together, one minimum election timeout from
     /// now, even if a message resets them before: a split vote on demand.
-    AlignTimers { servers: Vec<ServerId> },
+    AlignTimers {
+        servers: Vec<ServerId>,
+    },
     /// Every follower and candidate draws a fresh random election timeout.
     SpreadTimers,
     /// A client request sent to `via`, which redirects it if it is not the leader.
-    ClientRequest { via: ServerId, op: Op },
+    ClientRequest {
+        via: ServerId,
+        op: Op,
+    },
     /// A membership change through joint consensus: new servers are created and caught
     /// up, then C_old,new, then C_new.
-    ChangeMembership { add: Vec<ServerId>, remove: Vec<ServerId> },
+    ChangeMembership {
+        add: Vec<ServerId>,
+        remove: Vec<ServerId>,
+    },
     /// Servers in different groups cannot talk. Servers not named join the first group.
-    Partition { groups: Vec<Vec<ServerId>> },
+    Partition {
+        groups: Vec<Vec<ServerId>>,
+    },
     /// Removes every partition and cut link.
     Heal,
-    CutLink { from: ServerId, to: ServerId, both: bool },
-    RestoreLink { from: ServerId, to: ServerId, both: bool },
-    DropMessage { id: MessageId },
-    SetLoss { loss: f64 },
-    SetDuplication { duplication: f64 },
-    SetLatency { min_ms: u64, max_ms: u64 },
-    SetBreak { switch: BreakSwitch, on: bool },
+    CutLink {
+        from: ServerId,
+        to: ServerId,
+        both: bool,
+    },
+    RestoreLink {
+        from: ServerId,
+        to: ServerId,
+        both: bool,
+    },
+    DropMessage {
+        id: MessageId,
+    },
+    SetLoss {
+        loss: f64,
+    },
+    SetDuplication {
+        duplication: f64,
+    },
+    SetLatency {
+        min_ms: u64,
+        max_ms: u64,
+    },
+    SetBreak {
+        switch: BreakSwitch,
+        on: bool,
+    },
 }
 
 impl fmt::Display for Action {
@@ -243,7 +296,9 @@ impl fmt::Display for Action {
             }
             Action::DropMessage { id } => write!(f, "drop message {}", id.0),
             Action::SetLoss { loss } => write!(f, "loss {}", crate::decimal::shortest(*loss)),
-            Action::SetDuplication { duplication } => write!(f, "duplication {}", crate::decimal::shortest(*duplication)),
+            Action::SetDuplication { duplication } => {
+                write!(f, "duplication {}", crate::decimal::shortest(*duplication))
+            }
             Action::SetLatency { min_ms, max_ms } => write!(f, "latency {min_ms}..{max_ms}ms"),
             Action::SetBreak { switch, on } => write!(f, "break {switch} {}", if *on { "on" } else { "off" }),
         }
@@ -275,7 +330,10 @@ pub enum ActionError {
     /// Adding a server that is already a member of the configuration (shown).
     AlreadyMember(ServerId, Configuration),
     /// New servers take the next id: `next`, not `found`.
-    NotNext { next: ServerId, found: ServerId },
+    NotNext {
+        next: ServerId,
+        found: ServerId,
+    },
     /// A network setting out of range.
     Network(ConfigError),
 }
@@ -694,8 +752,18 @@ impl Sim {
     /// hashes mean the same roles, terms, votes, logs, commit indices and states.
     pub fn state_hash(&self) -> u64 {
         /// One server: id, alive, retired, role, term, votedFor, log, commit, applied, state.
-        type ServerView<'a> =
-            (ServerId, bool, bool, RoleKind, Term, Option<ServerId>, &'a [Entry], LogIndex, LogIndex, &'a crate::raft::KvStore);
+        type ServerView<'a> = (
+            ServerId,
+            bool,
+            bool,
+            RoleKind,
+            Term,
+            Option<ServerId>,
+            &'a [Entry],
+            LogIndex,
+            LogIndex,
+            &'a crate::raft::KvStore,
+        );
         #[derive(Serialize)]
         struct View<'a> {
             now: Time,
@@ -711,7 +779,18 @@ impl Sim {
                 .iter()
                 .map(|s| {
                     let n = &s.node;
-                    (n.id(), s.alive, s.retired, n.role_kind(), n.term(), n.voted_for(), n.log().entries(), n.commit_index(), n.last_applied(), n.kv())
+                    (
+                        n.id(),
+                        s.alive,
+                        s.retired,
+                        n.role_kind(),
+                        n.term(),
+                        n.voted_for(),
+                        n.log().entries(),
+                        n.commit_index(),
+                        n.last_applied(),
+                        n.kv(),
+                    )
                 })
                 .collect(),
         };
@@ -1071,7 +1150,11 @@ impl Sim {
                             retire = Some(c.members());
                         }
                     }
-                    self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Membership { event: event.clone() } });
+                    self.history.notes.push(Note {
+                        time: now,
+                        server: id,
+                        kind: NoteKind::Membership { event: event.clone() },
+                    });
                     let status = self.world.membership.get_or_insert_with(|| MembershipStatus {
                         target: SortedSet::new(),
                         started_at: now,
@@ -1198,12 +1281,20 @@ impl Sim {
                 Ok(Proposed::Appended(index)) => AttemptOutcome::Appended { index },
                 Ok(Proposed::AlreadyApplied(_)) => AttemptOutcome::AlreadyApplied,
             };
-            self.world.clients[index].attempts.push(ClientAttempt { at: now, server: target, outcome: outcome.clone() });
+            self.world.clients[index].attempts.push(ClientAttempt {
+                at: now,
+                server: target,
+                outcome: outcome.clone(),
+            });
             self.process_outputs(i, before);
             outcome
         };
         if outcome == AttemptOutcome::ServerDown {
-            self.world.clients[index].attempts.push(ClientAttempt { at: now, server: target, outcome: outcome.clone() });
+            self.world.clients[index].attempts.push(ClientAttempt {
+                at: now,
+                server: target,
+                outcome: outcome.clone(),
+            });
         }
         let client = &mut self.world.clients[index];
         if client.status != ClientStatus::Pending {
@@ -1216,7 +1307,9 @@ impl Sim {
         let attempt = client.attempts.len() as u32;
         let delay = match outcome {
             // A redirect costs a round trip; then the client asks the hinted leader.
-            AttemptOutcome::Redirected { leader: Some(_) } => Duration::from_ms(self.world.config.network.latency_max_ms.max(1)),
+            AttemptOutcome::Redirected { leader: Some(_) } => {
+                Duration::from_ms(self.world.config.network.latency_max_ms.max(1))
+            }
             AttemptOutcome::Redirected { leader: None } | AttemptOutcome::ServerDown => {
                 Duration::from_ms(self.world.config.election_timeout_min_ms)
             }
@@ -1446,9 +1539,7 @@ impl Sim {
                     created.push(*id);
                     next_id += 1;
                 }
-                None => {
-                    return Err(ActionError::NotNext { next: ServerId(next_id), found: *id })
-                }
+                None => return Err(ActionError::NotNext { next: ServerId(next_id), found: *id }),
             }
             target.insert(*id);
         }
@@ -1479,10 +1570,7 @@ impl Sim {
         self.world.membership =
             Some(MembershipStatus { target: target.clone(), started_at: now, phases: Vec::new(), finished: false });
         let before = self.leader_term(li);
-        self.world.servers[li]
-            .node
-            .propose_membership(now, target)
-            .map_err(ActionError::Membership)?;
+        self.world.servers[li].node.propose_membership(now, target).map_err(ActionError::Membership)?;
         self.process_outputs(li, before);
         self.world.liveness.groups = None;
         Ok(())
@@ -1541,13 +1629,16 @@ impl Sim {
             if q.iter().any(|s| self.slot(*s).is_some_and(|s| s.node.is_leader())) {
                 continue;
             }
-            let best = q.iter().filter_map(|s| self.slot(*s)).map(|s| (s.node.log().last_term(), s.node.log().last_index())).max();
+            let best = q
+                .iter()
+                .filter_map(|s| self.slot(*s))
+                .map(|s| (s.node.log().last_term(), s.node.log().last_index()))
+                .max();
             let electable = q.iter().filter_map(|s| self.slot(*s)).any(|s| {
                 let n = &s.node;
                 Some((n.log().last_term(), n.log().last_index())) == best
                     && n.can_campaign()
-                    && n.configuration().vote_result(|id| Some(members.contains(&id)))
-                        == crate::raft::VoteResult::Won
+                    && n.configuration().vote_result(|id| Some(members.contains(&id))) == crate::raft::VoteResult::Won
             });
             if electable {
                 return Some(q.clone());

@@ -3,8 +3,8 @@
 
 use super::ConfigError;
 use crate::raft::{Duration, ServerId};
-use serde::{Deserialize, Serialize};
 use crate::sorted::SortedSet;
+use serde::{Deserialize, Serialize};
 
 /// The largest one-way latency a run may set, in milliseconds.
 pub const MAX_LATENCY_MS: u64 = 10_000;

@@ -150,7 +150,10 @@ fn replaying_recorded_actions_gives_the_same_run() {
     let config = SimConfig { seed: 8, ..SimConfig::default() };
     let mut s = Sim::new(config.clone()).unwrap();
     s.run_for(Duration::from_ms(700));
-    s.act(Action::Partition { groups: vec![vec![ServerId(1), ServerId(2)], vec![ServerId(3), ServerId(4), ServerId(5)]] }).unwrap();
+    s.act(Action::Partition {
+        groups: vec![vec![ServerId(1), ServerId(2)], vec![ServerId(3), ServerId(4), ServerId(5)]],
+    })
+    .unwrap();
     s.run_for(Duration::from_ms(900));
     s.act(Action::ClientRequest { via: ServerId(3), op: set("x", "9") }).unwrap();
     s.step();
@@ -158,10 +161,7 @@ fn replaying_recorded_actions_gives_the_same_run() {
     s.run_for(Duration::from_ms(1000));
     let replayed = Sim::replay(config, None, s.actions(), s.now()).unwrap();
     assert_eq!(replayed.state_hash(), s.state_hash());
-    assert_eq!(
-        serde_json::to_string(replayed.history()).unwrap(),
-        serde_json::to_string(s.history()).unwrap()
-    );
+    assert_eq!(serde_json::to_string(replayed.history()).unwrap(), serde_json::to_string(s.history()).unwrap());
 }
 
 #[test]
@@ -188,7 +188,11 @@ fn the_checker_catches_a_broken_rule_in_a_scripted_run() {
         let mut bounced = false;
         while s.now() < Time::from_ms(400) && !bounced {
             s.step();
-            if s.history().messages.iter().any(|m| m.message.from == ServerId(3) && m.kind() == crate::raft::MessageKind::VoteGranted) {
+            if s.history()
+                .messages
+                .iter()
+                .any(|m| m.message.from == ServerId(3) && m.kind() == crate::raft::MessageKind::VoteGranted)
+            {
                 s.act(Action::Crash { server: ServerId(3) }).unwrap();
                 s.act(Action::Restart { server: ServerId(3) }).unwrap();
                 bounced = true;

@@ -101,8 +101,13 @@ pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
     if let Some(v) = heal_and_check_progress(&mut sim) {
         violations.push(v);
     }
-    let report =
-        CheckReport { seed: opts.seed, events: sim.events(), sim_time: sim.now(), violations, state_hash: sim.state_hash() };
+    let report = CheckReport {
+        seed: opts.seed,
+        events: sim.events(),
+        sim_time: sim.now(),
+        violations,
+        state_hash: sim.state_hash(),
+    };
     (report, sim)
 }
 
@@ -275,7 +280,10 @@ fn split_vote_with_bounce(sim: &mut Sim, rng: &mut ChaCha8Rng) {
     let limit = Duration::from_ms(sim.config().election_timeout_max_ms * 2);
     let seen = sim.history().messages.len();
     let voted = run_while(sim, limit, |sim| {
-        !sim.history().messages.iter_from(seen).any(|m| m.message.from == voter && m.kind() == crate::raft::MessageKind::VoteGranted)
+        !sim.history()
+            .messages
+            .iter_from(seen)
+            .any(|m| m.message.from == voter && m.kind() == crate::raft::MessageKind::VoteGranted)
     });
     if voted && sim.act(Action::Crash { server: voter }).is_ok() {
         let _ = sim.act(Action::Restart { server: voter });
@@ -313,7 +321,8 @@ fn figure_8(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
         return;
     }
     *key_counter += 1;
-    let _ = sim.act(Action::ClientRequest { via: l1, op: Op::Set { key: "f8".into(), value: key_counter.to_string() } });
+    let _ =
+        sim.act(Action::ClientRequest { via: l1, op: Op::Set { key: "f8".into(), value: key_counter.to_string() } });
     let Some(index) = sim.server(l1).map(|s| s.node.log().last_index()) else { return };
     sim.run_for(Duration::from_ms(40));
     let _ = sim.act(Action::Crash { server: l1 });
@@ -388,7 +397,10 @@ fn membership_under_partition(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: 
         sim.run_for(Duration::from_ms(300));
         for l in sim.leaders() {
             *key_counter += 1;
-            let _ = sim.act(Action::ClientRequest { via: l, op: Op::Set { key: format!("m{round}"), value: key_counter.to_string() } });
+            let _ = sim.act(Action::ClientRequest {
+                via: l,
+                op: Op::Set { key: format!("m{round}"), value: key_counter.to_string() },
+            });
         }
     }
     let _ = sim.act(Action::Heal);
@@ -448,11 +460,8 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
     loop {
         // The servers that must have it: the live members of the leader's configuration
         // (a server added by a change that was abandoned is not one).
-        let members = sim
-            .leader()
-            .and_then(|l| sim.server(l))
-            .map(|l| l.node.configuration().members())
-            .unwrap_or_default();
+        let members =
+            sim.leader().and_then(|l| sim.server(l)).map(|l| l.node.configuration().members()).unwrap_or_default();
         let missing: Vec<ServerId> = sim
             .active_servers()
             .filter(|s| s.alive && members.contains(&s.node.id()))
@@ -535,7 +544,8 @@ pub fn run_standard_workload(servers: u32, length: Duration) -> Sim {
         if sim.now() >= next_request {
             n += 1;
             let via = sim.leader().unwrap_or(ServerId(1));
-            let _ = sim.act(Action::ClientRequest { via, op: Op::Set { key: format!("k{}", n % 16), value: n.to_string() } });
+            let _ = sim
+                .act(Action::ClientRequest { via, op: Op::Set { key: format!("k{}", n % 16), value: n.to_string() } });
             next_request = Time(next_request.0 + 100_000);
         }
         if sim.now() >= next_crash {
@@ -549,4 +559,3 @@ pub fn run_standard_workload(servers: u32, length: Duration) -> Sim {
     }
     sim
 }
-

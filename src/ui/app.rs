@@ -6,20 +6,20 @@ use super::controls::{
     ClusterControls, MembershipProgress, NetworkControls, PlaybackBar, RequestBox, RunControls, ServerPanel,
     ServerPanelInfo, StatusLine, Toasts,
 };
-use super::legend::{Legend, ShortcutsDialog};
 use super::export::{EmbedBar, Export};
+use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel, ViolationInfo};
+use super::legend::{Legend, ShortcutsDialog};
 use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
-use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel, ViolationInfo};
-use super::timeline::{Diagram, TimeBar};
 use super::teach::{Teach, TeachMsg};
+use super::timeline::{Diagram, TimeBar};
 
 mod teach_glue;
-use crate::view::inspect;
 use crate::raft::{Op, RoleKind, ServerId};
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
 use crate::view::format::{self, PageParams};
 use crate::view::i18n::{t, tf, K};
+use crate::view::inspect;
 use crate::view::model;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -438,7 +438,9 @@ impl Component for App {
         let next_id = ServerId(sim.servers().len() as u32 + 1);
         let network = &sim.config().network;
         let focus = inspect::focus(&sim);
-        let involved = Rc::new(focus.map(|v| (v.servers.clone(), v.indices.iter().map(|i| i.0).collect::<Vec<u64>>())).unwrap_or_default());
+        let involved = Rc::new(
+            focus.map(|v| (v.servers.clone(), v.indices.iter().map(|i| i.0).collect::<Vec<u64>>())).unwrap_or_default(),
+        );
         let violation = focus.map(|v| {
             let list = |v: Vec<String>| v.join(t(K::ListSeparator));
             ViolationInfo {
@@ -451,7 +453,10 @@ impl Component for App {
             }
         });
         let hot = self.hot_message.or(self.picked_message);
-        let picked = self.picked_message.and_then(|id| sim.history().messages.get(id as usize)).map(|m| (m.id.0, inspect::message_fields(m, sim.now())));
+        let picked = self
+            .picked_message
+            .and_then(|id| sim.history().messages.get(id as usize))
+            .map(|m| (m.id.0, inspect::message_fields(m, sim.now())));
         let detail = self.selected.and_then(|id| inspect::server_detail(&sim, id));
         let breaks: Vec<_> = sim.breaks().active().collect();
         let panel = self.selected.and_then(|id| servers.iter().find(|s| s.id == id)).map(|s| ServerPanelInfo {
@@ -669,7 +674,8 @@ impl App {
         self.pause();
         // The page now shows this scenario: its title, a link that names it, no stale lesson.
         self.teach.picked = file.to_string();
-        let title = scenario.title.as_deref().map(|en| super::teach::pick(en, scenario.title_zh.as_deref()).to_string());
+        let title =
+            scenario.title.as_deref().map(|en| super::teach::pick(en, scenario.title_zh.as_deref()).to_string());
         let source = crate::share::ScenarioSource::Library(file.to_string());
         self.teach.remember(source, scenario, report.narration, report.end_time, &sim);
         self.swap_sim(sim);

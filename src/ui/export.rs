@@ -40,22 +40,11 @@ pub struct ExportProps {
 pub fn export(p: &ExportProps) -> Html {
     let snippet = use_state(|| None::<String>);
     let on_embed = {
-        let (snippet, seed, servers, scenario) =
-            (snippet.clone(), p.seed, p.servers, p.scenario.clone());
+        let (snippet, seed, servers, scenario) = (snippet.clone(), p.seed, p.servers, p.scenario.clone());
         Callback::from(move |_| {
             let href = gloo::utils::window().location().href().unwrap_or_default();
-            let base = href
-                .split(['?', '#'])
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            snippet.set(Some(format::embed_snippet(
-                &base,
-                seed,
-                servers,
-                scenario.as_deref(),
-                t(K::Title),
-            )));
+            let base = href.split(['?', '#']).next().unwrap_or_default().to_string();
+            snippet.set(Some(format::embed_snippet(&base, seed, servers, scenario.as_deref(), t(K::Title))));
         })
     };
     let on_trace = {
@@ -88,10 +77,7 @@ pub struct EmbedBarProps {
 /// In embed mode, beside Play and Step: Reset, and the way out to the full playground.
 #[function_component(EmbedBar)]
 pub fn embed_bar(p: &EmbedBarProps) -> Html {
-    let search = gloo::utils::window()
-        .location()
-        .search()
-        .unwrap_or_default();
+    let search = gloo::utils::window().location().search().unwrap_or_default();
     let href = format!("./{}", format::without_embed(&search));
     html! {
         <div class="embed__bar">
@@ -102,10 +88,7 @@ pub fn embed_bar(p: &EmbedBarProps) -> Html {
 }
 
 fn data_url(mime: &str, text: &str) -> String {
-    format!(
-        "data:{mime};charset=utf-8,{}",
-        String::from(js_sys::encode_uri_component(text))
-    )
+    format!("data:{mime};charset=utf-8,{}", String::from(js_sys::encode_uri_component(text)))
 }
 
 /// Saves `href` as a file named `name`, through a link clicked once.
@@ -127,10 +110,7 @@ fn ring_svg() -> Option<(String, f64, f64)> {
     let window = gloo::utils::window();
     let ring = document.query_selector("svg.ring").ok()??;
     let copy: web_sys::Element = ring.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
-    let (from, to) = (
-        ring.query_selector_all("*").ok()?,
-        copy.query_selector_all("*").ok()?,
-    );
+    let (from, to) = (ring.query_selector_all("*").ok()?, copy.query_selector_all("*").ok()?);
     let mut pairs = vec![(ring.clone(), copy.clone())];
     for i in 0..from.length().min(to.length()) {
         if let (Some(a), Some(b)) = (from.get(i), to.get(i)) {
@@ -143,13 +123,7 @@ fn ring_svg() -> Option<(String, f64, f64)> {
         };
         let inline: String = SVG_STYLE
             .iter()
-            .filter_map(|p| {
-                style
-                    .get_property_value(p)
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| format!("{p}:{v};"))
-            })
+            .filter_map(|p| style.get_property_value(p).ok().filter(|v| !v.is_empty()).map(|v| format!("{p}:{v};")))
             .collect();
         let _ = b.set_attribute("style", &inline);
     }
@@ -172,10 +146,8 @@ fn download_png() {
     let img = image.clone();
     let onload = Closure::once_into_js(move || {
         let document = gloo::utils::document();
-        let Some(canvas) = document
-            .create_element("canvas")
-            .ok()
-            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        let Some(canvas) =
+            document.create_element("canvas").ok().and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
         else {
             return;
         };
@@ -189,8 +161,7 @@ fn download_png() {
         else {
             return;
         };
-        let _ =
-            ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, w * 2.0, h * 2.0);
+        let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, w * 2.0, h * 2.0);
         if let Ok(url) = canvas.to_data_url_with_type("image/png") {
             download("raft.png", &url);
         }

@@ -167,7 +167,8 @@ fn joint_row(title: String, j: &JointMeter) -> Html {
 #[function_component(QuorumPanel)]
 pub fn quorum_panel(props: &QuorumProps) -> Html {
     let q = &props.quorum;
-    let set = |v: &[crate::raft::ServerId]| format!("{{{}}}", v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","));
+    let set =
+        |v: &[crate::raft::ServerId]| format!("{{{}}}", v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","));
     html! {
         <section class="panel quorum" aria-labelledby="quorum-heading" data-quorum="true">
             <h2 id="quorum-heading" class="panel__title">{ t(K::QuorumHeading) }</h2>

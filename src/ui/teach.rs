@@ -165,7 +165,14 @@ impl Teach {
 
     /// Remembers a scenario already parsed and run to its end (`narration`, `end`), with
     /// `sim` somewhere in that run: its goal as met there, its lesson at the step reached.
-    pub fn remember(&mut self, source: ScenarioSource, parsed: Scenario, narration: Vec<Narration>, end: Time, sim: &Sim) {
+    pub fn remember(
+        &mut self,
+        source: ScenarioSource,
+        parsed: Scenario,
+        narration: Vec<Narration>,
+        end: Time,
+        sim: &Sim,
+    ) {
         self.goal = parsed.goal.clone().map(GoalTracker::new);
         if let Some(goal) = &mut self.goal {
             goal.observe(sim);
@@ -295,7 +302,8 @@ pub fn remember_lang(l: Lang) {
 /// browser refuses (no permission, no clipboard API, an insecure page).
 pub fn copy_to_clipboard(text: &str, done: Callback<bool>) {
     let navigator = gloo::utils::window().navigator();
-    let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok().filter(|c| !c.is_undefined());
+    let clipboard =
+        js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok().filter(|c| !c.is_undefined());
     let write = clipboard.as_ref().and_then(|c| {
         let f = js_sys::Reflect::get(c, &JsValue::from_str("writeText")).ok()?.dyn_into::<js_sys::Function>().ok()?;
         f.call1(c, &JsValue::from_str(text)).ok()?.dyn_into::<js_sys::Promise>().ok()
@@ -368,7 +376,8 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
         TeachMsg::SetLang(Lang::from_code(&v))
     });
     let on_pick = d.reform(|e: Event| TeachMsg::Pick(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));
-    let on_text = d.reform(|e: InputEvent| TeachMsg::Text(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()));
+    let on_text =
+        d.reform(|e: InputEvent| TeachMsg::Text(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()));
     let on_file = {
         let d = d.clone();
         Callback::from(move |e: Event| {

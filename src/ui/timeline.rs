@@ -202,7 +202,8 @@ impl Component for Diagram {
 
     fn create(ctx: &Context<Self>) -> Self {
         let link = ctx.link().clone();
-        let resize = EventListener::new(&gloo::utils::window(), "resize", move |_| link.send_message(DiagramMsg::Resized));
+        let resize =
+            EventListener::new(&gloo::utils::window(), "resize", move |_| link.send_message(DiagramMsg::Resized));
         Diagram {
             span_us: DEFAULT_SPAN_US,
             end_us: None,

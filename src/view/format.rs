@@ -143,9 +143,16 @@ pub fn format_query(seed: u64, servers: u32, speed: f64) -> String {
 
 /// `query` without its `embed` parameter: the full playground's address for an embed.
 pub fn without_embed(query: &str) -> String {
-    let kept: Vec<&str> =
-        query.trim_start_matches('?').split('&').filter(|p| !p.is_empty() && p.split('=').next() != Some("embed")).collect();
-    if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) }
+    let kept: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split('=').next() != Some("embed"))
+        .collect();
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    }
 }
 
 /// The `<iframe>` that embeds the page at `base` (its address without query or fragment)
@@ -480,7 +487,8 @@ pub fn message_summary(m: &Message) -> String {
 /// English it reads as the detail's `Display`, as the command line prints it.
 pub fn violation_detail(d: &crate::sim::checker::ViolationDetail) -> String {
     use crate::sim::checker::ViolationDetail::*;
-    let list = |servers: &[ServerId]| servers.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(t(K::ListSeparator));
+    let list =
+        |servers: &[ServerId]| servers.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(t(K::ListSeparator));
     match d {
         LeaderRewroteLog { leader, term, from } => tf(K::VioLeaderRewroteLog, &[leader, term, from]),
         LeaderLostEntries { leader, term, up_to } => tf(K::VioLeaderLostEntries, &[leader, term, up_to]),
@@ -569,7 +577,12 @@ mod tests {
         assert_eq!(without_embed("?embed=1"), "");
         let snippet = embed_snippet("https://a.b/raft/", 3, 5, Some("split-vote.scn"), "Raft \"Playground\"");
         assert!(snippet.contains("title=\"Raft &quot;Playground&quot;\""), "{snippet}");
-        assert!(snippet.starts_with("<iframe src=\"https://a.b/raft/?embed=1&autoplay=1&seed=3&servers=5&scenario=split-vote\""), "{snippet}");
+        assert!(
+            snippet.starts_with(
+                "<iframe src=\"https://a.b/raft/?embed=1&autoplay=1&seed=3&servers=5&scenario=split-vote\""
+            ),
+            "{snippet}"
+        );
         assert!(snippet.contains("sandbox=\"allow-scripts\"") && snippet.ends_with("</iframe>"));
         let p = parse_query(snippet.split('?').nth(1).unwrap().split('"').next().unwrap());
         assert!(p.embed && p.autoplay && p.problems.is_empty());
@@ -749,7 +762,10 @@ mod tests {
         }
         // A few in full.
         for (text, zh) in [
-            ("servers 3\ncrash X1\n", "第 2 行第 7 列：应为服务器（如 S1）、`leader` 或用 `let` 绑定的名字，实际是`X1`"),
+            (
+                "servers 3\ncrash X1\n",
+                "第 2 行第 7 列：应为服务器（如 S1）、`leader` 或用 `let` 绑定的名字，实际是`X1`",
+            ),
             ("cut S1", "第 1 行第 7 列：应为`->`（单向）或 `<->`（双向），实际是行尾"),
             ("run 3h", "第 1 行第 5 列：`3h` 中的单位 `h` 未知：请使用 us、ms、s 或 min"),
             ("request S1 put x 3", "第 1 行第 12 列：未知操作 put：请使用 set、get、del 或 incr。"),
@@ -855,9 +871,8 @@ mod tests {
 
     #[test]
     fn a_change_in_progress_says_why_in_chinese() {
-        let refused = |reason: &InProgress| {
-            ActionError::Membership(ChangeError::ChangeInProgress { reason: reason.clone() })
-        };
+        let refused =
+            |reason: &InProgress| ActionError::Membership(ChangeError::ChangeInProgress { reason: reason.clone() });
         for (reason, key) in changes_in_progress() {
             let e = refused(&reason);
             let keys = [K::ErrMembership, K::ErrChangeInProgress, key];
@@ -870,10 +885,16 @@ mod tests {
             changes_in_progress().iter().map(|(r, _)| refused(r)).collect::<Vec<_>>().try_into().unwrap();
         set_lang(Lang::Chinese);
         assert_eq!(action_error(&catching_up), "成员变更被拒绝：已有一个成员变更正在进行（S4、S5 仍在追赶日志）。");
-        assert_eq!(action_error(&joint), "成员变更被拒绝：已有一个成员变更正在进行（C_old,new {S1,S2,S3}+{S1,S2,S3,S4} 仍在生效）。");
+        assert_eq!(
+            action_error(&joint),
+            "成员变更被拒绝：已有一个成员变更正在进行（C_old,new {S1,S2,S3}+{S1,S2,S3,S4} 仍在生效）。"
+        );
         assert_eq!(action_error(&uncommitted), "成员变更被拒绝：已有一个成员变更正在进行（配置条目 7 尚未提交）。");
         set_lang(Lang::English);
-        assert_eq!(action_error(&catching_up), "Membership change refused: A membership change is already in progress (S4, S5 catching up).");
+        assert_eq!(
+            action_error(&catching_up),
+            "Membership change refused: A membership change is already in progress (S4, S5 catching up)."
+        );
     }
 
     /// A run that cannot be replayed, for each reason, as the simulator and the link
@@ -881,8 +902,13 @@ mod tests {
     fn replay_errors() -> Vec<(ReplayError, K)> {
         use crate::raft::Time;
         use crate::sim::{Action, ActionRecord, Sim, SimConfig};
-        let crash = |at_event, ms| ActionRecord { at_event, time: Time::from_ms(ms), action: Action::Crash { server: ServerId(1) } };
-        let replay = |config, actions: &[ActionRecord]| Sim::replay(config, None, actions, Time::from_ms(1_000)).err().unwrap();
+        let crash = |at_event, ms| ActionRecord {
+            at_event,
+            time: Time::from_ms(ms),
+            action: Action::Crash { server: ServerId(1) },
+        };
+        let replay =
+            |config, actions: &[ActionRecord]| Sim::replay(config, None, actions, Time::from_ms(1_000)).err().unwrap();
         let late = crate::share::SharedRun {
             scenario: None,
             config: SimConfig::default(),
@@ -946,7 +972,10 @@ mod tests {
         let s2 = ServerId(2);
         let events = [
             (StepKind::Delivered { id: MessageId(121) }, vec![K::EvDeliver]),
-            (StepKind::Dropped { id: MessageId(158), reason: DropReason::ReceiverDown }, vec![K::EvDrop, K::DropReceiverDown]),
+            (
+                StepKind::Dropped { id: MessageId(158), reason: DropReason::ReceiverDown },
+                vec![K::EvDrop, K::DropReceiverDown],
+            ),
             (StepKind::Dropped { id: MessageId(9), reason: DropReason::Loss }, vec![K::EvDrop, K::DropLoss]),
             (StepKind::Dropped { id: MessageId(9), reason: DropReason::Partition }, vec![K::EvDrop, K::DropPartition]),
             (StepKind::Dropped { id: MessageId(9), reason: DropReason::User }, vec![K::EvDrop, K::DropUser]),
@@ -969,9 +998,20 @@ mod tests {
             (m(MessageBody::RequestVote { last_log_index: LogIndex(4), last_log_term: Term(2) }), None),
             (m(MessageBody::RequestVoteReply { granted: true }), Some(K::KindVoteGranted)),
             (m(MessageBody::RequestVoteReply { granted: false }), Some(K::KindVoteRefused)),
-            (m(MessageBody::AppendEntries { prev_log_index: LogIndex(4), prev_log_term: Term(2), entries: vec![], leader_commit: LogIndex(4) }), Some(K::KindHeartbeat)),
+            (
+                m(MessageBody::AppendEntries {
+                    prev_log_index: LogIndex(4),
+                    prev_log_term: Term(2),
+                    entries: vec![],
+                    leader_commit: LogIndex(4),
+                }),
+                Some(K::KindHeartbeat),
+            ),
             (m(MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(4) }), Some(K::KindAppendOk)),
-            (m(MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(0) }), Some(K::KindAppendFailed)),
+            (
+                m(MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(0) }),
+                Some(K::KindAppendFailed),
+            ),
         ];
         let fields = "RequestVote AppendEntries lastLog prev entries commit match";
         for (msg, key) in &messages {
@@ -983,7 +1023,10 @@ mod tests {
         }
 
         let problems = parse_query("?seed=abc&speed=zz&servers=20").problems;
-        assert_eq!(problems, [ParamProblem::Seed("abc".into()), ParamProblem::Speed("zz".into()), ParamProblem::Servers("20".into())]);
+        assert_eq!(
+            problems,
+            [ParamProblem::Seed("abc".into()), ParamProblem::Speed("zz".into()), ParamProblem::Servers("20".into())]
+        );
         let keys = [K::ParamSeed, K::ParamSpeed, K::ParamServers];
         for (p, key) in problems.iter().zip(keys) {
             assert_said_in_chinese(&format!("{p:?}"), || param_problem(p), &[key], "seed speed servers abc zz");
@@ -1004,7 +1047,13 @@ mod tests {
             (UncommittedConfigs { leader: s(3), count: 2 }, vec![K::VioUncommittedConfigs]),
             (LogsDiffer { first: s(2), second: s(5), term: Term(2), index: LogIndex(3) }, vec![K::VioLogsDiffer]),
             (
-                LeaderMissingCommitted { leader: s(5), term: Term(2), index: LogIndex(1), by: s(2), committed_term: Term(1) },
+                LeaderMissingCommitted {
+                    leader: s(5),
+                    term: Term(2),
+                    index: LogIndex(1),
+                    by: s(2),
+                    committed_term: Term(1),
+                },
                 vec![K::VioLeaderMissingCommitted],
             ),
             (
@@ -1027,7 +1076,11 @@ mod tests {
             (NoLeaderAfterChange { leader: s(2) }, vec![K::VioNoLeaderAfterChange]),
             (FinalRequestNotSent, vec![K::VioFinalRequestNotSent]),
             (
-                FinalRequestNotApplied { missing: vec![s(2), s(3)], within: Duration::from_ms(6000), client: "Some(Pending)".into() },
+                FinalRequestNotApplied {
+                    missing: vec![s(2), s(3)],
+                    within: Duration::from_ms(6000),
+                    client: "Some(Pending)".into(),
+                },
                 vec![K::VioFinalRequestNotApplied],
             ),
             (
@@ -1083,7 +1136,10 @@ mod tests {
             said(Lang::Chinese, 8),
             "{S1,S2,S3} 已经 6010ms（20 个最大选举超时）没有领导者，尽管它们都在线、相互连通且构成多数派"
         );
-        assert_eq!(said(Lang::Chinese, 12), "故障修复后发送的请求在 6000ms 内没有在 S2、S3 上应用（客户端：`Some(Pending)`）");
+        assert_eq!(
+            said(Lang::Chinese, 12),
+            "故障修复后发送的请求在 6000ms 内没有在 S2、S3 上应用（客户端：`Some(Pending)`）"
+        );
         assert_eq!(said(Lang::English, 2), "S1 and S4 were both elected leader in term 1");
         assert_eq!(
             said(Lang::English, 5),
@@ -1093,8 +1149,14 @@ mod tests {
             said(Lang::English, 8),
             "no leader among {S1,S2,S3} for 6010ms (20 maximum election timeouts) although they are up, connected and a quorum"
         );
-        assert_eq!(said(Lang::English, 12), "a request sent after healing was not applied on S2, S3 within 6000ms (client: Some(Pending))");
-        assert_eq!(said(Lang::English, 13), "a request sent after healing was not applied on the leader within 6000ms (client: None)");
+        assert_eq!(
+            said(Lang::English, 12),
+            "a request sent after healing was not applied on S2, S3 within 6000ms (client: Some(Pending))"
+        );
+        assert_eq!(
+            said(Lang::English, 13),
+            "a request sent after healing was not applied on the leader within 6000ms (client: None)"
+        );
     }
 
     /// The liveness watch's finding in a real run (equal timeouts split the vote forever),

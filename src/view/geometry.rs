@@ -1,8 +1,8 @@
 //! Where things go in the ring diagram: pure functions of the cluster's size and the
 //! simulated time, in SVG user units of a square [`VIEW_SIZE`] × [`VIEW_SIZE`] view box.
 
-use std::f64::consts::{PI, TAU};
 use super::math;
+use std::f64::consts::{PI, TAU};
 
 /// The ring's view box is `0 0 VIEW_SIZE VIEW_SIZE`.
 pub const VIEW_SIZE: f64 = 400.0;
@@ -106,7 +106,8 @@ pub fn arc_path(center: Point, radius: f64, fraction: f64) -> String {
     let angle = -PI / 2.0 + TAU * f;
     let end = Point { x: center.x + radius * math::cos(angle), y: center.y + radius * math::sin(angle) };
     let large = if f > 0.5 { 1 } else { 0 };
-    let (tx, ty, ex, ey, r) = (svg_number(top.x), svg_number(top.y), svg_number(end.x), svg_number(end.y), svg_number(radius));
+    let (tx, ty, ex, ey, r) =
+        (svg_number(top.x), svg_number(top.y), svg_number(end.x), svg_number(end.y), svg_number(radius));
     format!("M{tx} {ty}A{r} {r} 0 {large} 1 {ex} {ey}")
 }
 

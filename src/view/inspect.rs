@@ -131,7 +131,12 @@ pub fn quorum(sim: &Sim) -> Option<QuorumView> {
         match node.role() {
             Role::Candidate { votes: got } => {
                 let yes = |s: ServerId| got.get(&s) == Some(&true);
-                votes.push(JointMeter { server: id, index: None, old: Meter::new(&old, yes), new: Meter::new(&new, yes) });
+                votes.push(JointMeter {
+                    server: id,
+                    index: None,
+                    old: Meter::new(&old, yes),
+                    new: Meter::new(&new, yes),
+                });
             }
             Role::Leader(state) => {
                 let last = node.log().last_index().0;

@@ -143,7 +143,15 @@ pub fn diagram(sim: &Sim, from_us: u64, to_us: u64, scan_back_us: u64) -> Diagra
         arrows.drain(..arrows.len() - MAX_ARROWS);
     }
     let (spans, terms) = lanes(sim, from_us, to_us.min(now));
-    DiagramView { from_us, to_us, lanes: sim.servers().iter().map(|s| s.node.id()).collect(), spans, terms, arrows, in_window }
+    DiagramView {
+        from_us,
+        to_us,
+        lanes: sim.servers().iter().map(|s| s.node.id()).collect(),
+        spans,
+        terms,
+        arrows,
+        in_window,
+    }
 }
 
 /// Role periods and term changes per lane, from the history's notes, clipped to the window.
@@ -203,7 +211,6 @@ fn lanes(sim: &Sim, from_us: u64, to_us: u64) -> (Vec<SpanView>, Vec<TermMark>) 
     (spans, terms)
 }
 
-
 /// The x coordinate of time `t_us` in a window drawn `width` wide.
 pub fn time_x(t_us: u64, from_us: u64, to_us: u64, width: f64) -> f64 {
     let span = to_us.saturating_sub(from_us).max(1) as f64;
@@ -256,10 +263,8 @@ mod tests {
             assert!(a.end_us >= from && a.sent_us <= to && a.sent_us <= a.end_us);
             assert_eq!(a.fate, Fate::Delivered, "nothing is dropped in a quiet run");
         }
-        let delivered_in_window = all
-            .iter()
-            .filter(|m| m.delivered && m.deliver_at.0 >= from && m.sent_at.0 <= to)
-            .count();
+        let delivered_in_window =
+            all.iter().filter(|m| m.delivered && m.deliver_at.0 >= from && m.sent_at.0 <= to).count();
         assert_eq!(d.arrows.len(), delivered_in_window);
     }
 

@@ -44,13 +44,7 @@ pub fn trace_json(sim: &Sim) -> String {
         );
     }
     o.push_str("],\"messages\":[");
-    for (i, m) in sim
-        .history()
-        .messages
-        .iter()
-        .take_while(|m| m.sent_at <= now)
-        .enumerate()
-    {
+    for (i, m) in sim.history().messages.iter().take_while(|m| m.sent_at <= now).enumerate() {
         let fate = match m.dropped {
             Some((at, why)) if at <= now => {
                 let why = match why {
@@ -59,10 +53,7 @@ pub fn trace_json(sim: &Sim) -> String {
                     DropReason::ReceiverDown => "receiver-down",
                     DropReason::User => "user",
                 };
-                format!(
-                    "\"dropped\",\"dropped_us\":{},\"drop_reason\":\"{why}\"",
-                    at.0
-                )
+                format!("\"dropped\",\"dropped_us\":{},\"drop_reason\":\"{why}\"", at.0)
             }
             _ if m.deliver_at <= now => "\"delivered\"".into(),
             _ => "\"in-flight\"".into(),
@@ -83,13 +74,7 @@ pub fn trace_json(sim: &Sim) -> String {
         );
     }
     o.push_str("],\"notes\":[");
-    for (i, note) in sim
-        .history()
-        .notes
-        .iter()
-        .take_while(|x| x.time <= now)
-        .enumerate()
-    {
+    for (i, note) in sim.history().notes.iter().take_while(|x| x.time <= now).enumerate() {
         let rest = match &note.kind {
             NoteKind::Role { role, term } => {
                 format!("\"role\",\"role\":\"{}\",\"term\":{}", role.name(), term.0)
@@ -108,24 +93,15 @@ pub fn trace_json(sim: &Sim) -> String {
                     MembershipEvent::NewCommitted { index } => ("new-committed", Some(index)),
                     MembershipEvent::LeaderSteppedDown => ("leader-stepped-down", None),
                 };
-                let index = index
-                    .map(|i| format!(",\"index\":{}", i.0))
-                    .unwrap_or_default();
+                let index = index.map(|i| format!(",\"index\":{}", i.0)).unwrap_or_default();
                 format!("\"membership\",\"event\":\"{name}\"{index}")
             }
             NoteKind::ClientReply { client, result } => {
-                format!(
-                    "\"client-reply\",\"client\":{client},\"result\":{}",
-                    str(result)
-                )
+                format!("\"client-reply\",\"client\":{client},\"result\":{}", str(result))
             }
         };
         let sep = if i > 0 { "," } else { "" };
-        let _ = write!(
-            o,
-            "{sep}{{\"time_us\":{},\"server\":{},\"note\":{rest}}}",
-            note.time.0, note.server.0
-        );
+        let _ = write!(o, "{sep}{{\"time_us\":{},\"server\":{},\"note\":{rest}}}", note.time.0, note.server.0);
     }
     o.push_str("]}");
     o
@@ -163,22 +139,11 @@ mod tests {
 
     #[test]
     fn a_trace_parses_and_tells_the_run() {
-        let mut sim = Sim::new(SimConfig {
-            seed: 3,
-            ..SimConfig::default()
-        })
-        .unwrap();
+        let mut sim = Sim::new(SimConfig { seed: 3, ..SimConfig::default() }).unwrap();
         sim.run_until(crate::raft::Time(1_000_000));
         let leader = sim.leader().expect("a leader after 1s");
-        sim.act(Action::ClientRequest {
-            via: leader,
-            op: Op::parse("set x \"1\"").unwrap(),
-        })
-        .unwrap();
-        sim.act(Action::Crash {
-            server: ServerId(if leader.0 == 1 { 2 } else { 1 }),
-        })
-        .unwrap();
+        sim.act(Action::ClientRequest { via: leader, op: Op::parse("set x \"1\"").unwrap() }).unwrap();
+        sim.act(Action::Crash { server: ServerId(if leader.0 == 1 { 2 } else { 1 }) }).unwrap();
         sim.run_until(crate::raft::Time(1_500_000));
         let v: serde_json::Value = serde_json::from_str(&trace_json(&sim)).unwrap();
         assert_eq!(v["format"], "raft-playground-trace");
@@ -186,20 +151,13 @@ mod tests {
         assert_eq!(v["config"]["seed"], 3);
         assert_eq!(v["config"]["servers"], 5);
         assert_eq!(v["actions"].as_array().unwrap().len(), 2);
-        assert!(v["actions"][1]["action"]
-            .as_str()
-            .unwrap()
-            .starts_with("crash S"));
+        assert!(v["actions"][1]["action"].as_str().unwrap().starts_with("crash S"));
         let messages = v["messages"].as_array().unwrap();
         assert_eq!(messages.len(), sim.history().messages.len());
         assert!(messages.iter().any(|m| m["kind"] == "RequestVote"));
-        assert!(messages
-            .iter()
-            .all(|m| ["delivered", "dropped", "in-flight"].contains(&m["fate"].as_str().unwrap())));
+        assert!(messages.iter().all(|m| ["delivered", "dropped", "in-flight"].contains(&m["fate"].as_str().unwrap())));
         let notes = v["notes"].as_array().unwrap();
-        assert!(notes
-            .iter()
-            .any(|n| n["note"] == "role" && n["role"] == "leader"));
+        assert!(notes.iter().any(|n| n["note"] == "role" && n["role"] == "leader"));
         assert!(notes.iter().any(|n| n["note"] == "crashed"));
         assert!(notes.iter().any(|n| n["note"] == "client-reply"));
     }
@@ -210,15 +168,7 @@ mod tests {
         sim.run_until(crate::raft::Time(2_000_000));
         sim.seek(crate::raft::Time(500_000));
         let v: serde_json::Value = serde_json::from_str(&trace_json(&sim)).unwrap();
-        assert!(v["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|m| m["sent_us"].as_u64().unwrap() <= 500_000));
-        assert!(v["notes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|n| n["time_us"].as_u64().unwrap() <= 500_000));
+        assert!(v["messages"].as_array().unwrap().iter().all(|m| m["sent_us"].as_u64().unwrap() <= 500_000));
+        assert!(v["notes"].as_array().unwrap().iter().all(|n| n["time_us"].as_u64().unwrap() <= 500_000));
     }
 }

@@ -19,11 +19,7 @@ use clap::{Args, Parser, Subcommand};
 const SERVE_ADDRESS: &str = "127.0.0.1";
 
 #[derive(Parser)]
-#[command(
-    name = "cargo xtask",
-    about = "Build, test, serve and measure Raft Playground",
-    bin_name = "cargo xtask"
-)]
+#[command(name = "cargo xtask", about = "Build, test, serve and measure Raft Playground", bin_name = "cargo xtask")]
 struct Cli {
     #[command(subcommand)]
     command: Task,
@@ -115,10 +111,7 @@ fn main() -> ExitCode {
 
 /// The repository root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask/ lives inside the repository")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask/ lives inside the repository").to_path_buf()
 }
 
 pub fn dist_dir() -> PathBuf {
@@ -181,16 +174,12 @@ fn serve(port: u16, release: bool) -> Result<()> {
     if release {
         tools::ensure_node_packages()?;
     }
-    header(&format!(
-        "serve: http://{SERVE_ADDRESS}:{port}/ (Ctrl-C to stop)"
-    ));
+    header(&format!("serve: http://{SERVE_ADDRESS}:{port}/ (Ctrl-C to stop)"));
     let mut trunk = Command::new("trunk");
     trunk.args(["serve", "--offline", "--address", SERVE_ADDRESS, "--port"]);
     trunk.arg(port.to_string());
     // Keep dist/ for `cargo xtask dist`: a running `serve` must not overwrite it.
-    trunk
-        .arg("--dist")
-        .arg(root().join("target").join("trunk-serve"));
+    trunk.arg("--dist").arg(root().join("target").join("trunk-serve"));
     if release {
         trunk.arg("--release");
     }
@@ -209,14 +198,7 @@ fn dist() -> Result<()> {
     // wasm-opt comes from tests/browser/node_modules/.bin, which `put_tools_on_path` put
     // first on PATH; Trunk.toml names its version so trunk never tries to download one.
     run(Command::new("trunk")
-        .args([
-            "build",
-            "--release",
-            "--offline",
-            "--public-url",
-            "./",
-            "--dist",
-        ])
+        .args(["build", "--release", "--offline", "--public-url", "./", "--dist"])
         .arg(dist_dir()))?;
     check_dist()?;
     println!("dist/ built in {:.0?}", started.elapsed());
@@ -227,23 +209,19 @@ fn dist() -> Result<()> {
 /// nothing from another host.
 fn check_dist() -> Result<()> {
     let dir = dist_dir();
-    let index = std::fs::read_to_string(dir.join("index.html"))
-        .context("dist/index.html is missing after the build")?;
+    let index =
+        std::fs::read_to_string(dir.join("index.html")).context("dist/index.html is missing after the build")?;
     let wasm: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
         .collect();
     let [wasm] = wasm.as_slice() else {
-        bail!(
-            "expected exactly one .wasm file in dist/, found {}",
-            wasm.len()
-        );
+        bail!("expected exactly one .wasm file in dist/, found {}", wasm.len());
     };
     // wasm-bindgen always adds a `producers` custom section naming itself; index.html
     // tells wasm-opt to strip it (`--strip-producers`), so its absence shows wasm-opt ran.
     let bytes = std::fs::read(wasm)?;
-    let sections = custom_section_names(&bytes)
-        .with_context(|| format!("{} is not a wasm module", wasm.display()))?;
+    let sections = custom_section_names(&bytes).with_context(|| format!("{} is not a wasm module", wasm.display()))?;
     if sections.iter().any(|name| name == "producers") {
         bail!(
             "{} still has its `producers` section: wasm-opt did not run \
@@ -254,9 +232,7 @@ fn check_dist() -> Result<()> {
     for needle in ["http://", "https://", "src=\"/", "href=\"/"] {
         if let Some(at) = index.find(needle) {
             let line = index[..at].lines().count();
-            bail!(
-                "dist/index.html line {line} has `{needle}`: every URL must be relative and local"
-            );
+            bail!("dist/index.html line {line} has `{needle}`: every URL must be relative and local");
         }
     }
     println!(
@@ -321,69 +297,44 @@ fn test(args: TestArgs) -> Result<()> {
     let browser = dist_wanted && !args.skip_browser;
     let total = 5;
     let mut sections = Vec::new();
-    let mut section = |name: &'static str,
-                       wanted: bool,
-                       why_not: &'static str,
-                       step: &mut dyn FnMut() -> Result<()>| {
-        let number = sections.len() + 1;
-        if !wanted {
-            header(&format!(
-                "test [{number}/{total}] {name}: skipped ({why_not})"
-            ));
-            sections.push(Section {
-                name,
-                outcome: Outcome::Skipped(why_not),
-            });
-            return false;
-        }
-        header(&format!("test [{number}/{total}] {name}"));
-        let started = Instant::now();
-        let outcome = match step() {
-            Ok(()) => Outcome::Passed(started.elapsed()),
-            Err(error) => {
-                eprintln!("\nxtask: {name} FAILED: {error:#}");
-                Outcome::Failed(format!("{error:#}"))
+    let mut section =
+        |name: &'static str, wanted: bool, why_not: &'static str, step: &mut dyn FnMut() -> Result<()>| {
+            let number = sections.len() + 1;
+            if !wanted {
+                header(&format!("test [{number}/{total}] {name}: skipped ({why_not})"));
+                sections.push(Section { name, outcome: Outcome::Skipped(why_not) });
+                return false;
             }
+            header(&format!("test [{number}/{total}] {name}"));
+            let started = Instant::now();
+            let outcome = match step() {
+                Ok(()) => Outcome::Passed(started.elapsed()),
+                Err(error) => {
+                    eprintln!("\nxtask: {name} FAILED: {error:#}");
+                    Outcome::Failed(format!("{error:#}"))
+                }
+            };
+            let passed = matches!(outcome, Outcome::Passed(_));
+            sections.push(Section { name, outcome });
+            passed
         };
-        let passed = matches!(outcome, Outcome::Passed(_));
-        sections.push(Section { name, outcome });
-        passed
-    };
 
-    section(
-        "native tests (cargo test --workspace)",
-        native,
-        "flag",
-        &mut || {
-            // The `ci-test` profile: optimised so the many-seed randomized sweeps run fast,
-            // with debug assertions and overflow checks kept on.
-            run(cargo().args(["test", "--workspace", "--profile", "ci-test"]))
-        },
-    );
-    section(
-        "core and simulator compile to wasm32",
-        wasm,
-        "flag",
-        &mut || {
-            tools::ensure_wasm_target()?;
-            run(cargo().args(["build", "--lib", "--target", "wasm32-unknown-unknown"]))
-        },
-    );
+    section("native tests (cargo test --workspace)", native, "flag", &mut || {
+        // The `ci-test` profile: optimised so the many-seed randomized sweeps run fast,
+        // with debug assertions and overflow checks kept on.
+        run(cargo().args(["test", "--workspace", "--profile", "ci-test"]))
+    });
+    section("core and simulator compile to wasm32", wasm, "flag", &mut || {
+        tools::ensure_wasm_target()?;
+        run(cargo().args(["build", "--lib", "--target", "wasm32-unknown-unknown"]))
+    });
     let dist_ok = section("dist (cargo xtask dist)", dist_wanted, "flag", &mut dist);
     let why_no_dist = if !dist_wanted { "flag" } else { "dist failed" };
-    section(
-        "first-load size budget (gzip)",
-        dist_wanted && dist_ok,
-        why_no_dist,
-        &mut || size::report(&dist_dir()),
-    );
+    section("first-load size budget (gzip)", dist_wanted && dist_ok, why_no_dist, &mut || size::report(&dist_dir()));
     let why_no_browser = if !browser { "flag" } else { "dist failed" };
-    section(
-        "browser tests (headless Chromium)",
-        browser && dist_ok,
-        why_no_browser,
-        &mut || browser_tests(args.browser_filter.as_deref()),
-    );
+    section("browser tests (headless Chromium)", browser && dist_ok, why_no_browser, &mut || {
+        browser_tests(args.browser_filter.as_deref())
+    });
 
     header("test summary");
     let mut failed = 0;
@@ -401,13 +352,8 @@ fn test(args: TestArgs) -> Result<()> {
     if failed > 0 {
         bail!("{failed} of {} test sections failed", sections.len());
     }
-    if sections
-        .iter()
-        .any(|s| matches!(s.outcome, Outcome::Skipped(_)))
-    {
-        println!(
-            "\nSome sections were skipped: run `cargo xtask test` without flags for all of them."
-        );
+    if sections.iter().any(|s| matches!(s.outcome, Outcome::Skipped(_))) {
+        println!("\nSome sections were skipped: run `cargo xtask test` without flags for all of them.");
     }
     Ok(())
 }
@@ -452,9 +398,7 @@ fn measure(runs: u32, no_build: bool) -> Result<()> {
     }
     header("size: first-load bytes of dist/ (gzip -9)");
     let size_result = size::report(&dist_dir());
-    header(&format!(
-        "measure: time to first drawn cluster, {runs} fresh loads"
-    ));
+    header(&format!("measure: time to first drawn cluster, {runs} fresh loads"));
     tools::ensure_node_packages()?;
     let chromium = tools::ensure_chromium()?;
     let server = server::StaticServer::start(&dist_dir(), "127.0.0.1:0")?;
@@ -494,16 +438,9 @@ mod tests {
         module.extend([1, 4, 1, 0x60, 0, 0]); // type section: one `() -> ()`
         module.extend([0, 10, 9]); // custom section of 10 bytes, name of 9
         module.extend(b"producers");
-        assert_eq!(
-            custom_section_names(&module),
-            Some(vec!["producers".to_string()])
-        );
+        assert_eq!(custom_section_names(&module), Some(vec!["producers".to_string()]));
         assert_eq!(custom_section_names(b"<!doctype html>"), None);
         module.truncate(module.len() - 1);
-        assert_eq!(
-            custom_section_names(&module),
-            None,
-            "a truncated module is not one"
-        );
+        assert_eq!(custom_section_names(&module), None, "a truncated module is not one");
     }
 }

@@ -21,12 +21,9 @@ pub struct StaticServer {
 impl StaticServer {
     /// Starts serving `root` on `address` (port 0 picks a free port).
     pub fn start(root: &Path, address: &str) -> Result<Self> {
-        let listener =
-            TcpListener::bind(address).with_context(|| format!("cannot listen on {address}"))?;
+        let listener = TcpListener::bind(address).with_context(|| format!("cannot listen on {address}"))?;
         let address = listener.local_addr()?;
-        let root = root
-            .canonicalize()
-            .with_context(|| format!("{} does not exist", root.display()))?;
+        let root = root.canonicalize().with_context(|| format!("{} does not exist", root.display()))?;
         let stopping = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&stopping);
         let acceptor = std::thread::spawn(move || {
@@ -42,11 +39,7 @@ impl StaticServer {
                 });
             }
         });
-        Ok(Self {
-            address,
-            stopping,
-            acceptor: Some(acceptor),
-        })
+        Ok(Self { address, stopping, acceptor: Some(acceptor) })
     }
 
     /// The URL of the served directory, ending in `/`.
@@ -80,38 +73,14 @@ fn handle(stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let mut stream = stream;
     if method != "GET" && method != "HEAD" {
-        return respond(
-            &mut stream,
-            "405 Method Not Allowed",
-            "text/plain",
-            b"method not allowed\n",
-            true,
-        );
+        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"method not allowed\n", true);
     }
     let Some(path) = resolve(root, target) else {
-        return respond(
-            &mut stream,
-            "404 Not Found",
-            "text/plain",
-            b"not found\n",
-            method == "GET",
-        );
+        return respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method == "GET");
     };
     match std::fs::read(&path) {
-        Ok(body) => respond(
-            &mut stream,
-            "200 OK",
-            content_type(&path),
-            &body,
-            method == "GET",
-        ),
-        Err(_) => respond(
-            &mut stream,
-            "404 Not Found",
-            "text/plain",
-            b"not found\n",
-            method == "GET",
-        ),
+        Ok(body) => respond(&mut stream, "200 OK", content_type(&path), &body, method == "GET"),
+        Err(_) => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method == "GET"),
     }
 }
 
@@ -142,10 +111,7 @@ fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
     let path = target.split(['?', '#']).next()?;
     let path = percent_decode(path)?;
     let relative = Path::new(path.trim_start_matches('/'));
-    if relative
-        .components()
-        .any(|part| !matches!(part, Component::Normal(_)))
-    {
+    if relative.components().any(|part| !matches!(part, Component::Normal(_))) {
         return None;
     }
     let mut file = root.join(relative);

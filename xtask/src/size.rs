@@ -17,21 +17,14 @@ pub fn report(dist: &Path) -> Result<()> {
     collect_files(dist, &mut files)?;
     files.sort();
     if files.is_empty() {
-        bail!(
-            "{} has no files: run `cargo xtask dist` first",
-            dist.display()
-        );
+        bail!("{} has no files: run `cargo xtask dist` first", dist.display());
     }
     println!("{:<56} {:>12} {:>12}", "file", "bytes", "gzip -9");
     let (mut raw_total, mut gzip_total) = (0, 0);
     for file in &files {
         let bytes = std::fs::read(file)?;
         let gzipped = gzip_len(&bytes)?;
-        let name = file
-            .strip_prefix(dist)
-            .unwrap_or(file)
-            .display()
-            .to_string();
+        let name = file.strip_prefix(dist).unwrap_or(file).display().to_string();
         println!("{name:<56} {:>12} {:>12}", bytes.len(), gzipped);
         raw_total += bytes.len() as u64;
         gzip_total += gzipped;

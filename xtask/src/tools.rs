@@ -26,10 +26,7 @@ pub const PLAYWRIGHT_CORE_VERSION: &str = "1.65.1";
 /// Puts cargo's bin dir and tests/browser/node_modules/.bin first on PATH for every child
 /// process, so trunk, wasm-bindgen and wasm-opt are the ones installed here.
 pub fn put_tools_on_path() {
-    let mut dirs = vec![
-        browser_dir().join("node_modules").join(".bin"),
-        cargo_bin_dir(),
-    ];
+    let mut dirs = vec![browser_dir().join("node_modules").join(".bin"), cargo_bin_dir()];
     if let Some(path) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&path));
     }
@@ -60,8 +57,7 @@ fn output_of(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Option<Stri
 /// The version a `--version` line names: the first word that starts with a digit, e.g.
 /// `trunk 0.21.14` → `0.21.14`, `wasm-opt version 132 (version_132)` → `132`.
 pub fn version_in(text: &str) -> Option<&str> {
-    text.split_whitespace()
-        .find(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+    text.split_whitespace().find(|word| word.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Whether `<program> --version` names `version`; prints what it found.
@@ -72,10 +68,7 @@ fn has_version(program: &str, version: &str) -> bool {
             true
         }
         Some(text) => {
-            println!(
-                "found {program} {}, need {version}",
-                version_in(&text).unwrap_or("(unknown version)")
-            );
+            println!("found {program} {}, need {version}", version_in(&text).unwrap_or("(unknown version)"));
             false
         }
         None => {
@@ -91,10 +84,7 @@ fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, locked: bool) -> 
     if has_version(binary, version) {
         return Ok(());
     }
-    println!(
-        "installing {krate} {version} into {} (takes several minutes)",
-        cargo_bin_dir().display()
-    );
+    println!("installing {krate} {version} into {} (takes several minutes)", cargo_bin_dir().display());
     let mut install = Command::new("cargo");
     install.args(["install", krate, "--version", version]);
     if locked {
@@ -114,12 +104,7 @@ pub fn ensure_trunk() -> Result<()> {
 }
 
 pub fn ensure_wasm_bindgen() -> Result<()> {
-    ensure_cargo_tool(
-        "wasm-bindgen",
-        "wasm-bindgen-cli",
-        WASM_BINDGEN_VERSION,
-        false,
-    )
+    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", WASM_BINDGEN_VERSION, false)
 }
 
 pub fn ensure_wasm_target() -> Result<()> {
@@ -133,11 +118,7 @@ pub fn ensure_wasm_target() -> Result<()> {
     }
     // No rustup: the target is there if the sysroot has its standard library.
     let sysroot = output_of("rustc", &["--print", "sysroot"]).unwrap_or_default();
-    if Path::new(sysroot.trim())
-        .join("lib/rustlib")
-        .join(TARGET)
-        .is_dir()
-    {
+    if Path::new(sysroot.trim()).join("lib/rustlib").join(TARGET).is_dir() {
         println!("found rust target {TARGET}");
         return Ok(());
     }
@@ -156,10 +137,7 @@ fn apt_install(what: &str, packages: &[&str]) -> Result<()> {
     }
     println!("{what} is missing: installing it with apt-get");
     run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y"])
-        .args(packages)
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Command::new("apt-get").args(["install", "-y"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 pub fn ensure_node() -> Result<()> {
@@ -176,12 +154,11 @@ pub fn ensure_node() -> Result<()> {
 pub fn ensure_node_packages() -> Result<()> {
     ensure_node()?;
     let modules = browser_dir().join("node_modules");
-    let playwright =
-        std::fs::read_to_string(modules.join("playwright-core/package.json")).unwrap_or_default();
+    let playwright = std::fs::read_to_string(modules.join("playwright-core/package.json")).unwrap_or_default();
     let playwright_ok = playwright.contains(&format!("\"version\": \"{PLAYWRIGHT_CORE_VERSION}\""));
     let wasm_opt = modules.join(".bin/wasm-opt");
-    let wasm_opt_ok = output_of(&wasm_opt, &["--version"])
-        .is_some_and(|text| version_in(&text) == Some(WASM_OPT_VERSION));
+    let wasm_opt_ok =
+        output_of(&wasm_opt, &["--version"]).is_some_and(|text| version_in(&text) == Some(WASM_OPT_VERSION));
     if playwright_ok && wasm_opt_ok {
         println!("found playwright-core {PLAYWRIGHT_CORE_VERSION} and wasm-opt {WASM_OPT_VERSION} in tests/browser/node_modules");
         return Ok(());
@@ -189,15 +166,10 @@ pub fn ensure_node_packages() -> Result<()> {
     println!("installing tests/browser's npm packages (playwright-core, binaryen)");
     // `npm ci` installs exactly what package-lock.json says. It never downloads a browser:
     // playwright-core has no install script, and the tests use the system's Chromium.
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(browser_dir()))?;
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(browser_dir()))?;
     match output_of(&wasm_opt, &["--version"]) {
         Some(text) if version_in(&text) == Some(WASM_OPT_VERSION) => Ok(()),
-        _ => bail!(
-            "after npm ci, {} is not wasm-opt version {WASM_OPT_VERSION}",
-            wasm_opt.display()
-        ),
+        _ => bail!("after npm ci, {} is not wasm-opt version {WASM_OPT_VERSION}", wasm_opt.display()),
     }
 }
 
@@ -240,10 +212,7 @@ fn find_chromium() -> Option<PathBuf> {
             if candidate.is_file() {
                 if let Some(version) = output_of(&candidate, &["--version"]) {
                     // Debian's wrapper script may add shell noise on stderr: show one line.
-                    let line = version
-                        .lines()
-                        .find(|line| line.contains(' '))
-                        .unwrap_or(name);
+                    let line = version.lines().find(|line| line.contains(' ')).unwrap_or(name);
                     println!("found {} ({})", line.trim(), candidate.display());
                     return Some(candidate);
                 }
@@ -261,10 +230,7 @@ mod tests {
     fn reads_the_version_from_version_lines() {
         assert_eq!(version_in("trunk 0.21.14\n"), Some("0.21.14"));
         assert_eq!(version_in("wasm-bindgen 0.2.130"), Some("0.2.130"));
-        assert_eq!(
-            version_in("wasm-opt version 132 (version_132)"),
-            Some("132")
-        );
+        assert_eq!(version_in("wasm-opt version 132 (version_132)"), Some("132"));
         assert_eq!(version_in("no version here"), None);
     }
 }

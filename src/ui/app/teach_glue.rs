@@ -94,8 +94,8 @@ impl App {
     fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource) {
         match self.teach.load(source) {
             Ok(sim) => {
-                let lesson = self.teach.goal.is_none()
-                    && self.teach.loaded.as_ref().is_some_and(|l| !l.narration.is_empty());
+                let lesson =
+                    self.teach.goal.is_none() && self.teach.loaded.as_ref().is_some_and(|l| !l.narration.is_empty());
                 let exercise = self.teach.goal.is_some();
                 let title = self.teach.loaded.as_ref().and_then(|l| {
                     l.scenario.title.as_deref().map(|en| teach::pick(en, l.scenario.title_zh.as_deref()).to_string())
@@ -152,7 +152,13 @@ impl App {
         });
     }
 
-    fn link_read(&mut self, ctx: &Context<Self>, hash: String, version: share::Version, payload: Result<Vec<u8>, ZlibError>) {
+    fn link_read(
+        &mut self,
+        ctx: &Context<Self>,
+        hash: String,
+        version: share::Version,
+        payload: Result<Vec<u8>, ZlibError>,
+    ) {
         if gloo::utils::window().location().hash().unwrap_or_default() != hash {
             // The address changed meanwhile: the newer link is being read.
             return;
@@ -225,9 +231,10 @@ impl App {
                 teach::pick(&g.goal.source, zh).to_string()
             },
             met_at: g.met_at,
-            holding: g.holding_for().filter(|_| g.goal.hold_for.0 > 0).map(|h| {
-                (format::format_sim_time(h.0), format::format_sim_time(g.goal.hold_for.0))
-            }),
+            holding: g
+                .holding_for()
+                .filter(|_| g.goal.hold_for.0 > 0)
+                .map(|h| (format::format_sim_time(h.0), format::format_sim_time(g.goal.hold_for.0))),
         });
         let lesson = loaded.filter(|l| self.teach.goal.is_none() && !l.narration.is_empty()).map(|l| {
             let step = self.teach.step.min(l.narration.len() - 1);
