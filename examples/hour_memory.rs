@@ -4,6 +4,9 @@
 //!
 //!   cargo run --release --example hour_memory [SECONDS]
 
+// A global allocator is an `unsafe` trait: the one place the project allows unsafe code.
+#![allow(unsafe_code)]
+
 use raft_playground::raft::Time;
 use raft_playground::sim::{Sim, SimConfig};
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -194,6 +194,8 @@ impl<'de, T: Ord + Deserialize<'de>> Deserialize<'de> for SortedSet<T> {
 pub struct SortedMap<K, V>(Vec<(K, V)>);
 
 type Pair<'a, K, V> = (&'a K, &'a V);
+/// The iterator of `SortedMap::iter`: a named type, so `IntoIterator for &SortedMap` can name it.
+pub type Iter<'a, K, V> = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&(K, V)) -> Pair<'_, K, V>>;
 
 impl<K, V> SortedMap<K, V> {
     pub const fn new() -> Self {
@@ -209,7 +211,7 @@ impl<K, V> SortedMap<K, V> {
     }
 
     /// The entries, smallest key first.
-    pub fn iter(&self) -> std::iter::Map<std::slice::Iter<'_, (K, V)>, fn(&(K, V)) -> Pair<'_, K, V>> {
+    pub fn iter(&self) -> Iter<'_, K, V> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
@@ -347,7 +349,7 @@ impl<K, V> IntoIterator for SortedMap<K, V> {
 
 impl<'a, K, V> IntoIterator for &'a SortedMap<K, V> {
     type Item = (&'a K, &'a V);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&(K, V)) -> Pair<'_, K, V>>;
+    type IntoIter = Iter<'a, K, V>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }

@@ -84,6 +84,9 @@ struct TestArgs {
     /// Run only the native tests (same as --skip-wasm --skip-dist).
     #[arg(long)]
     native_only: bool,
+    /// Skip the format and lint gate (`cargo fmt --check`, clippy native and wasm32).
+    #[arg(long)]
+    skip_lint: bool,
     /// Run only the browser test files whose name contains this text (builds dist/ first).
     #[arg(long, value_name = "TEXT")]
     browser_filter: Option<String>,
@@ -295,7 +298,8 @@ fn test(args: TestArgs) -> Result<()> {
     let wasm = !args.skip_wasm && !args.native_only && args.browser_filter.is_none();
     let dist_wanted = !args.skip_dist && !args.native_only;
     let browser = dist_wanted && !args.skip_browser;
-    let total = 5;
+    let lint = !args.skip_lint && args.browser_filter.is_none();
+    let total = 6;
     let mut sections = Vec::new();
     let mut section =
         |name: &'static str, wanted: bool, why_not: &'static str, step: &mut dyn FnMut() -> Result<()>| {
@@ -319,6 +323,7 @@ fn test(args: TestArgs) -> Result<()> {
             passed
         };
 
+    section("format and lint (rustfmt, clippy native and wasm32, -D warnings)", lint, "flag", &mut lint_gate);
     section("native tests (cargo test --workspace)", native, "flag", &mut || {
         // The `ci-test` profile: optimised so the many-seed randomized sweeps run fast,
         // with debug assertions and overflow checks kept on.
@@ -356,6 +361,16 @@ fn test(args: TestArgs) -> Result<()> {
         println!("\nSome sections were skipped: run `cargo xtask test` without flags for all of them.");
     }
     Ok(())
+}
+
+/// The format and lint gate: `cargo fmt --check` (rustfmt.toml), then clippy with
+/// `-D warnings` natively (every target: library, binaries, tests, benches, examples, xtask)
+/// and for wasm32, where `src/ui` and the web entry point are compiled.
+fn lint_gate() -> Result<()> {
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    tools::ensure_wasm_target()?;
+    run(cargo().args(["clippy", "--lib", "--bins", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))
 }
 
 /// Runs every `tests/browser/*.test.mjs` with node's test runner against dist/, served by
