@@ -115,6 +115,28 @@ fn every_library_scenario_has_a_title_and_passes() {
     }
 }
 
+/// Every `.scn` file in `src/scenario/library/` is in `library()` once, and every entry of
+/// `library()` is a file there; every break-switch's "Show me" scenario is one of them.
+#[test]
+fn the_library_list_and_the_library_directory_agree() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/scenario/library");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .expect("the library directory")
+        .map(|e| e.expect("an entry").file_name().into_string().expect("a UTF-8 name"))
+        .filter(|name| name.ends_with(".scn"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = library().iter().map(|s| s.file.to_string()).collect();
+    listed.sort();
+    let before = listed.len();
+    listed.dedup();
+    assert_eq!(listed.len(), before, "a scenario is listed twice");
+    assert_eq!(listed, on_disk, "library() and src/scenario/library/ differ");
+    for switch in BreakSwitch::ALL {
+        assert!(library().iter().any(|s| s.file == switch.show_me()), "{switch}: {}", switch.show_me());
+    }
+}
+
 #[test]
 fn the_figure_8_scenarios_differ_only_in_the_break_switch() {
     let intact = library_scenario("figure-8.scn").unwrap().unwrap();
