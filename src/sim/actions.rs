@@ -2,8 +2,8 @@
 //! refused ([`ActionError`]), and how the simulator applies one.
 
 use super::history::{DropReason, MessageId, Note, NoteKind};
-use super::{ClientRequestState, ClientStatus, ConfigError, Sim, StepKind, MAX_SERVERS};
-use crate::raft::{BreakSwitch, ChangeError, ClientId, Configuration, Duration, Op, ServerId};
+use super::{ClientRequestState, ClientStatus, ConfigError, Sim, StepKind, Timer, MAX_SERVERS};
+use crate::raft::{BreakSwitch, ChangeError, ClientId, Configuration, Duration, Node, Op, ServerId};
 use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -195,23 +195,28 @@ impl Sim {
         Ok(id.0 as usize - 1)
     }
 
+    /// Takes server `i` down: it loses its volatile state (§5.1: a crash keeps only the
+    /// persistent state) and its timers, and the checker and the history hear of it.
+    /// Used by a crash and by retiring a server C_new left out.
+    pub(super) fn shut_down(&mut self, i: usize, note: NoteKind) {
+        let now = self.world.now;
+        let slot = &mut self.world.servers[i];
+        let id = slot.node.id();
+        slot.node.crash();
+        slot.alive = false;
+        slot.disarm_timers();
+        self.world.checker.observe_crash(id);
+        self.history.notes.push(Note { time: now, server: id, kind: note });
+        self.world.liveness.groups = None;
+    }
+
     pub(super) fn apply_action(&mut self, action: &Action) -> Result<(), ActionError> {
         let now = self.world.now;
         self.world.current_event = Some(StepKind::Action { action: action.to_string() });
         match action {
             Action::Crash { server } => {
                 let i = self.live_index(*server)?;
-                let slot = &mut self.world.servers[i];
-                slot.node.crash();
-                slot.alive = false;
-                slot.election_deadline = None;
-                slot.heartbeat_deadline = None;
-                slot.pinned_deadline = None;
-                slot.election_gen = slot.election_gen.wrapping_add(1);
-                slot.heartbeat_gen = slot.heartbeat_gen.wrapping_add(1);
-                self.world.checker.observe_crash(*server);
-                self.history.notes.push(Note { time: now, server: *server, kind: NoteKind::Crashed });
-                self.world.liveness.groups = None;
+                self.shut_down(i, NoteKind::Crashed);
             }
             Action::Restart { server } => {
                 let i = self.existing(*server)?;
@@ -219,9 +224,8 @@ impl Sim {
                     return Err(ActionError::AlreadyUp(*server));
                 }
                 self.world.servers[i].alive = true;
-                self.world.servers[i].node.restart();
                 self.history.notes.push(Note { time: now, server: *server, kind: NoteKind::Restarted });
-                self.process_outputs(i, None);
+                self.drive(i, Node::restart);
                 self.world.liveness.groups = None;
             }
             Action::ForceTimeout { server } => {
@@ -229,10 +233,8 @@ impl Sim {
                 if self.world.servers[i].node.is_leader() {
                     return Err(ActionError::IsLeader(*server));
                 }
-                self.world.servers[i].election_deadline = None;
-                self.world.servers[i].election_gen = self.world.servers[i].election_gen.wrapping_add(1);
-                self.world.servers[i].node.handle_election_timeout(now);
-                self.process_outputs(i, None);
+                self.world.servers[i].disarm(Timer::Election);
+                self.drive(i, |node| node.handle_election_timeout(now));
             }
             Action::AlignTimers { servers } => {
                 let mut indices = Vec::new();
@@ -249,7 +251,7 @@ impl Sim {
                 let at = now + Duration::from_ms(self.world.config.election_timeout_min_ms);
                 for i in indices {
                     self.world.servers[i].pinned_deadline = Some(at);
-                    self.set_election_deadline(i, at);
+                    self.arm_timer(i, Timer::Election, at);
                 }
             }
             Action::SpreadTimers => {
@@ -258,7 +260,7 @@ impl Sim {
                     if s.alive && !s.node.is_leader() {
                         self.world.servers[i].pinned_deadline = None;
                         let d = self.draw_election_timeout();
-                        self.set_election_deadline(i, now + d);
+                        self.arm_timer(i, Timer::Election, now + d);
                     }
                 }
             }

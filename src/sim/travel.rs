@@ -50,30 +50,34 @@ impl Sim {
     /// Travels to time `t`, back or forward. Going back restores the latest checkpoint
     /// at or before `t` and replays; recorded actions ahead are kept and replay too.
     pub fn seek(&mut self, t: Time) {
-        if t < self.world.now {
-            let Some(i) = self.checkpoints.iter().rposition(|c| c.world.now <= t) else { return };
-            let cp = self.checkpoints[i].clone();
-            self.history.truncate(cp.mark);
-            self.world = cp.world;
-            self.next_action = cp.next_action;
+        if t < self.world.now && !self.restore_checkpoint(|w| w.now <= t) {
+            return;
         }
         self.run_until(t);
     }
 
     /// Travels back to just after event number `n` (or forward to it).
     pub fn seek_event(&mut self, n: u64) {
-        if n < self.world.events {
-            let Some(i) = self.checkpoints.iter().rposition(|c| c.world.events <= n) else { return };
-            let cp = self.checkpoints[i].clone();
-            self.history.truncate(cp.mark);
-            self.world = cp.world;
-            self.next_action = cp.next_action;
+        if n < self.world.events && !self.restore_checkpoint(|w| w.events <= n) {
+            return;
         }
         while self.world.events < n {
             if self.step().is_none() {
                 break;
             }
         }
+    }
+
+    /// The one way back in time: restores the latest checkpoint whose world `reached`
+    /// accepts, with the history and the actions applied as they were then. False (and
+    /// nothing changes) if there is none.
+    fn restore_checkpoint(&mut self, reached: impl Fn(&World) -> bool) -> bool {
+        let Some(i) = self.checkpoints.iter().rposition(|c| reached(&c.world)) else { return false };
+        let cp = self.checkpoints[i].clone();
+        self.history.truncate(cp.mark);
+        self.world = cp.world;
+        self.next_action = cp.next_action;
+        true
     }
 
     /// Applies a user action now and records it. Acting while in the past forks the run:
