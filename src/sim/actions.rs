@@ -2,8 +2,8 @@
 //! refused ([`ActionError`]), and how the simulator applies one.
 
 use super::history::{DropReason, MessageId, Note, NoteKind};
-use super::{ClientRequestState, ClientStatus, ConfigError, Sim, StepKind, MAX_SERVERS};
-use crate::raft::{BreakSwitch, ChangeError, ClientId, Configuration, Duration, Op, ServerId};
+use super::{ClientRequestState, ClientStatus, ConfigError, Sim, StepKind, Timer, MAX_SERVERS};
+use crate::raft::{BreakSwitch, ChangeError, ClientId, Configuration, Duration, Node, Op, ServerId};
 use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -115,64 +115,51 @@ impl fmt::Display for Action {
 }
 
 /// Why an action was refused. Nothing changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ActionError {
+    #[error("there is no server {0}")]
     NoSuchServer(ServerId),
+    #[error("{0} was removed from the cluster")]
     Retired(ServerId),
+    #[error("{0} is already down")]
     AlreadyDown(ServerId),
+    #[error("{0} is already running")]
     AlreadyUp(ServerId),
+    #[error("{0} is the leader and has no election timer")]
     IsLeader(ServerId),
+    #[error("there is no leader to ask; wait for an election")]
     NoLeader,
+    /// The leader refused the change (the reason is part of the message).
+    #[error("membership change refused: {0}")]
     Membership(ChangeError),
     /// Adding would make the cluster larger than [`MAX_SERVERS`].
+    #[error("the cluster would have {0} servers; at most {MAX_SERVERS} are allowed")]
     TooManyServers(usize),
+    #[error("{0} is not a member of the configuration")]
     NotAMember(ServerId),
+    #[error("message {} is not in flight", .0.0)]
     NotInFlight(MessageId),
     /// `align-timers` with no server whose timer could be aligned.
+    #[error("name at least one server whose timer to align")]
     NothingToAlign,
     /// A partition into fewer than two groups.
+    #[error("a partition needs at least two groups")]
     OneGroup,
     /// A server named in two groups of a partition.
+    #[error("{0} is named in two groups")]
     NamedTwice(ServerId),
     /// A link from a server to itself.
+    #[error("a link joins two different servers, not {0} to itself")]
     SelfLink(ServerId),
     /// Adding a server that is already a member of the configuration (shown).
+    #[error("{0} is already a member of {1}")]
     AlreadyMember(ServerId, Configuration),
     /// New servers take the next id: `next`, not `found`.
-    NotNext {
-        next: ServerId,
-        found: ServerId,
-    },
+    #[error("new servers are numbered in order: the next one is {next}, not {found}")]
+    NotNext { next: ServerId, found: ServerId },
     /// A network setting out of range.
+    #[error(transparent)]
     Network(ConfigError),
-}
-
-impl fmt::Display for ActionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ActionError::NoSuchServer(s) => write!(f, "there is no server {s}"),
-            ActionError::Retired(s) => write!(f, "{s} was removed from the cluster"),
-            ActionError::AlreadyDown(s) => write!(f, "{s} is already down"),
-            ActionError::AlreadyUp(s) => write!(f, "{s} is already running"),
-            ActionError::IsLeader(s) => write!(f, "{s} is the leader and has no election timer"),
-            ActionError::NoLeader => write!(f, "there is no leader to ask; wait for an election"),
-            ActionError::Membership(m) => write!(f, "membership change refused: {m}"),
-            ActionError::TooManyServers(n) => {
-                write!(f, "the cluster would have {n} servers; at most {MAX_SERVERS} are allowed")
-            }
-            ActionError::NotAMember(id) => write!(f, "{id} is not a member of the configuration"),
-            ActionError::NotInFlight(id) => write!(f, "message {} is not in flight", id.0),
-            ActionError::NothingToAlign => f.write_str("name at least one server whose timer to align"),
-            ActionError::OneGroup => f.write_str("a partition needs at least two groups"),
-            ActionError::NamedTwice(s) => write!(f, "{s} is named in two groups"),
-            ActionError::SelfLink(s) => write!(f, "a link joins two different servers, not {s} to itself"),
-            ActionError::AlreadyMember(s, config) => write!(f, "{s} is already a member of {config}"),
-            ActionError::NotNext { next, found } => {
-                write!(f, "new servers are numbered in order: the next one is {next}, not {found}")
-            }
-            ActionError::Network(e) => e.fmt(f),
-        }
-    }
 }
 
 impl Sim {
@@ -195,23 +182,28 @@ impl Sim {
         Ok(id.0 as usize - 1)
     }
 
+    /// Takes server `i` down: it loses its volatile state (§5.1: a crash keeps only the
+    /// persistent state) and its timers, and the checker and the history hear of it.
+    /// Used by a crash and by retiring a server C_new left out.
+    pub(super) fn shut_down(&mut self, i: usize, note: NoteKind) {
+        let now = self.world.now;
+        let slot = &mut self.world.servers[i];
+        let id = slot.node.id();
+        slot.node.crash();
+        slot.alive = false;
+        slot.disarm_timers();
+        self.world.checker.observe_crash(id);
+        self.history.notes.push(Note { time: now, server: id, kind: note });
+        self.world.liveness.groups = None;
+    }
+
     pub(super) fn apply_action(&mut self, action: &Action) -> Result<(), ActionError> {
         let now = self.world.now;
         self.world.current_event = Some(StepKind::Action { action: action.to_string() });
         match action {
             Action::Crash { server } => {
                 let i = self.live_index(*server)?;
-                let slot = &mut self.world.servers[i];
-                slot.node.crash();
-                slot.alive = false;
-                slot.election_deadline = None;
-                slot.heartbeat_deadline = None;
-                slot.pinned_deadline = None;
-                slot.election_gen = slot.election_gen.wrapping_add(1);
-                slot.heartbeat_gen = slot.heartbeat_gen.wrapping_add(1);
-                self.world.checker.observe_crash(*server);
-                self.history.notes.push(Note { time: now, server: *server, kind: NoteKind::Crashed });
-                self.world.liveness.groups = None;
+                self.shut_down(i, NoteKind::Crashed);
             }
             Action::Restart { server } => {
                 let i = self.existing(*server)?;
@@ -219,9 +211,8 @@ impl Sim {
                     return Err(ActionError::AlreadyUp(*server));
                 }
                 self.world.servers[i].alive = true;
-                self.world.servers[i].node.restart();
                 self.history.notes.push(Note { time: now, server: *server, kind: NoteKind::Restarted });
-                self.process_outputs(i, None);
+                self.drive(i, Node::restart);
                 self.world.liveness.groups = None;
             }
             Action::ForceTimeout { server } => {
@@ -229,10 +220,8 @@ impl Sim {
                 if self.world.servers[i].node.is_leader() {
                     return Err(ActionError::IsLeader(*server));
                 }
-                self.world.servers[i].election_deadline = None;
-                self.world.servers[i].election_gen = self.world.servers[i].election_gen.wrapping_add(1);
-                self.world.servers[i].node.handle_election_timeout(now);
-                self.process_outputs(i, None);
+                self.world.servers[i].disarm(Timer::Election);
+                self.drive(i, |node| node.handle_election_timeout(now));
             }
             Action::AlignTimers { servers } => {
                 let mut indices = Vec::new();
@@ -249,7 +238,7 @@ impl Sim {
                 let at = now + Duration::from_ms(self.world.config.election_timeout_min_ms);
                 for i in indices {
                     self.world.servers[i].pinned_deadline = Some(at);
-                    self.set_election_deadline(i, at);
+                    self.arm_timer(i, Timer::Election, at);
                 }
             }
             Action::SpreadTimers => {
@@ -258,7 +247,7 @@ impl Sim {
                     if s.alive && !s.node.is_leader() {
                         self.world.servers[i].pinned_deadline = None;
                         let d = self.draw_election_timeout();
-                        self.set_election_deadline(i, now + d);
+                        self.arm_timer(i, Timer::Election, now + d);
                     }
                 }
             }

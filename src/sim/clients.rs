@@ -55,9 +55,7 @@ impl Sim {
         let outcome = if !alive {
             AttemptOutcome::ServerDown
         } else {
-            let i = target.0 as usize - 1;
-            let before = self.leader_term(i);
-            let result = self.world.servers[i].node.propose(now, request);
+            let result = self.drive(target.0 as usize - 1, |node| node.propose(now, request));
             let outcome = match result {
                 Err(ProposeError::NotLeader { leader_hint }) => AttemptOutcome::Redirected { leader: leader_hint },
                 Ok(Proposed::Appended(index)) => AttemptOutcome::Appended { index },
@@ -68,7 +66,6 @@ impl Sim {
                 server: target,
                 outcome: outcome.clone(),
             });
-            self.process_outputs(i, before);
             outcome
         };
         if outcome == AttemptOutcome::ServerDown {

@@ -3,8 +3,8 @@
 
 use super::history::{DropReason, MessageId, MessageRecord, Note, NoteKind};
 use super::liveness::LIVENESS_CHECK_US;
-use super::{describe_step, ClientStatus, MembershipStatus, ServerSlot, Sim};
-use crate::raft::{BreakSwitch, ClientId, Duration, MembershipEvent, Message, Output, ServerId, Term, Time};
+use super::{describe_step, ClientStatus, ServerSlot, Sim};
+use crate::raft::{BreakSwitch, ClientId, Duration, Message, Node, Output, ServerId, Term, Time};
 use crate::sorted::SortedSet;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -14,9 +14,18 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum EventKind {
     Deliver(MessageId),
-    ElectionTimeout(ServerId, u32),
-    HeartbeatTimeout(ServerId, u32),
+    /// A server's timer fires, if it was not re-armed or disarmed since (the generation).
+    Timeout(ServerId, Timer, u32),
     ClientRetry(u32, u32),
+}
+
+/// The two timers the simulator keeps for each server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Timer {
+    /// §5.2: a follower or candidate that hears nothing for this long starts an election.
+    Election,
+    /// A leader's next round of AppendEntries.
+    Heartbeat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -190,43 +199,33 @@ impl Sim {
                 let msg = record.message.clone();
                 let kind = StepKind::Delivered { id };
                 self.world.current_event = Some(kind.clone());
-                let i = to.0 as usize - 1;
-                let before = self.leader_term(i);
-                self.world.servers[i].node.step(q.time, msg);
-                self.process_outputs(i, before);
+                self.drive(to.0 as usize - 1, |node| node.step(q.time, msg));
                 Some(kind)
             }
-            EventKind::ElectionTimeout(server, gen) => {
+            EventKind::Timeout(server, timer, gen) => {
                 let i = server.0 as usize - 1;
-                let slot = &self.world.servers[i];
-                if !slot.alive || slot.election_gen != gen {
+                let slot = &mut self.world.servers[i];
+                if !slot.alive || slot.timer_gen(timer) != gen {
                     return None;
                 }
+                let kind = match timer {
+                    Timer::Election => {
+                        slot.election_deadline = None;
+                        slot.pinned_deadline = None;
+                        StepKind::ElectionTimeout { server }
+                    }
+                    Timer::Heartbeat => {
+                        slot.heartbeat_deadline = None;
+                        StepKind::Heartbeat { server }
+                    }
+                };
                 self.world.now = q.time;
                 self.world.events += 1;
-                self.world.servers[i].election_deadline = None;
-                self.world.servers[i].pinned_deadline = None;
-                let kind = StepKind::ElectionTimeout { server };
                 self.world.current_event = Some(kind.clone());
-                let before = self.leader_term(i);
-                self.world.servers[i].node.handle_election_timeout(q.time);
-                self.process_outputs(i, before);
-                Some(kind)
-            }
-            EventKind::HeartbeatTimeout(server, gen) => {
-                let i = server.0 as usize - 1;
-                let slot = &self.world.servers[i];
-                if !slot.alive || slot.heartbeat_gen != gen {
-                    return None;
-                }
-                self.world.now = q.time;
-                self.world.events += 1;
-                self.world.servers[i].heartbeat_deadline = None;
-                let kind = StepKind::Heartbeat { server };
-                self.world.current_event = Some(kind.clone());
-                let before = self.leader_term(i);
-                self.world.servers[i].node.handle_heartbeat_timeout(q.time);
-                self.process_outputs(i, before);
+                self.drive(i, |node| match timer {
+                    Timer::Election => node.handle_election_timeout(q.time),
+                    Timer::Heartbeat => node.handle_heartbeat_timeout(q.time),
+                });
                 Some(kind)
             }
             EventKind::ClientRetry(index, attempt) => {
@@ -249,13 +248,18 @@ impl Sim {
         self.world.servers.get((id.0 as usize).checked_sub(1)?)
     }
 
-    pub(super) fn leader_term(&self, i: usize) -> Option<Term> {
-        let n = &self.world.servers[i].node;
-        n.is_leader().then(|| n.term())
+    /// Gives server `i` an input and acts on what it asks for: the one way the simulator
+    /// drives a node. The checker learns whether it was a leader before the input.
+    pub(super) fn drive<R>(&mut self, i: usize, input: impl FnOnce(&mut Node) -> R) -> R {
+        let node = &mut self.world.servers[i].node;
+        let was_leader = node.is_leader().then(|| node.term());
+        let result = input(node);
+        self.process_outputs(i, was_leader);
+        result
     }
 
     /// Acts on what server `i` asked for, after the checker has seen it.
-    pub(super) fn process_outputs(&mut self, i: usize, was_leader: Option<Term>) {
+    fn process_outputs(&mut self, i: usize, was_leader: Option<Term>) {
         let mut outputs = std::mem::take(&mut self.outputs);
         self.world.servers[i].node.take_outputs(&mut outputs);
         if outputs.is_empty() {
@@ -276,52 +280,25 @@ impl Sim {
             match output {
                 Output::Send(msg) => self.send(msg),
                 Output::ResetElectionTimer => match self.world.servers[i].pinned_deadline {
-                    Some(at) if at > now => self.set_election_deadline(i, at),
+                    Some(at) if at > now => self.arm_timer(i, Timer::Election, at),
                     _ => {
                         let timeout = self.draw_election_timeout();
-                        self.set_election_deadline(i, now + timeout);
+                        self.arm_timer(i, Timer::Election, now + timeout);
                     }
                 },
-                Output::StopElectionTimer => {
-                    let slot = &mut self.world.servers[i];
-                    slot.election_gen = slot.election_gen.wrapping_add(1);
-                    slot.election_deadline = None;
-                }
+                Output::StopElectionTimer => self.world.servers[i].disarm(Timer::Election),
                 Output::ResetHeartbeatTimer => {
-                    let slot = &mut self.world.servers[i];
-                    slot.heartbeat_gen = slot.heartbeat_gen.wrapping_add(1);
                     let at = now + Duration::from_ms(self.world.config.heartbeat_ms);
-                    slot.heartbeat_deadline = Some(at);
-                    let gen = slot.heartbeat_gen;
-                    self.schedule(at, EventKind::HeartbeatTimeout(id, gen));
+                    self.arm_timer(i, Timer::Heartbeat, at);
                 }
                 Output::RoleChanged { role, term } => {
                     self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Role { role, term } });
                 }
                 Output::ClientReply { client, seq, result } => self.client_reply(id, client, seq, result),
                 Output::Membership(event) => {
-                    if let MembershipEvent::NewCommitted { index } = &event {
-                        if let Some(crate::raft::Payload::Config(c)) =
-                            self.world.servers[i].node.log().entry(*index).map(|e| &e.payload)
-                        {
-                            retire = Some(c.members());
-                        }
+                    if let Some(keep) = self.record_membership(i, event) {
+                        retire = Some(keep);
                     }
-                    self.history.notes.push(Note {
-                        time: now,
-                        server: id,
-                        kind: NoteKind::Membership { event: event.clone() },
-                    });
-                    let status = self.world.membership.get_or_insert_with(|| MembershipStatus {
-                        target: SortedSet::new(),
-                        started_at: now,
-                        phases: Vec::new(),
-                        finished: false,
-                    });
-                    if matches!(event, MembershipEvent::NewCommitted { .. }) {
-                        status.finished = true;
-                    }
-                    status.phases.push((now, id, event));
                 }
                 Output::SaveHardState { .. }
                 | Output::SaveLog { .. }
@@ -344,14 +321,24 @@ impl Sim {
         Duration(self.world.rng.random_range(min..=max))
     }
 
-    pub(super) fn set_election_deadline(&mut self, i: usize, at: Time) {
+    /// Starts (or restarts) server `i`'s `timer` to fire at `at`: a firing queued before
+    /// becomes stale.
+    pub(super) fn arm_timer(&mut self, i: usize, timer: Timer, at: Time) {
         let now = self.world.now;
         let slot = &mut self.world.servers[i];
-        slot.election_gen = slot.election_gen.wrapping_add(1);
-        slot.election_deadline = Some(at);
-        slot.election_started = now;
-        let (id, gen) = (slot.node.id(), slot.election_gen);
-        self.schedule(at, EventKind::ElectionTimeout(id, gen));
+        match timer {
+            Timer::Election => {
+                slot.election_gen = slot.election_gen.wrapping_add(1);
+                slot.election_deadline = Some(at);
+                slot.election_started = now;
+            }
+            Timer::Heartbeat => {
+                slot.heartbeat_gen = slot.heartbeat_gen.wrapping_add(1);
+                slot.heartbeat_deadline = Some(at);
+            }
+        }
+        let (id, gen) = (slot.node.id(), slot.timer_gen(timer));
+        self.schedule(at, EventKind::Timeout(id, timer, gen));
     }
 
     fn draw_latency(&mut self) -> Duration {

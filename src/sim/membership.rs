@@ -3,7 +3,7 @@
 
 use super::history::{Note, NoteKind};
 use super::{ActionError, ServerSlot, Sim, MAX_SERVERS};
-use crate::raft::{Configuration, MembershipEvent, Node, ServerId, Time};
+use crate::raft::{Configuration, Entry, MembershipEvent, Node, Payload, Phase, ServerId, Time};
 use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
 
@@ -20,23 +20,41 @@ pub struct MembershipStatus {
 impl Sim {
     /// §6: once C_new is committed, servers outside it are shut down.
     pub(super) fn retire_all_but(&mut self, keep: &SortedSet<ServerId>) {
-        let now = self.world.now;
-        for slot in self.world.servers.iter_mut() {
-            let id = slot.node.id();
-            if slot.retired || keep.contains(&id) {
+        for i in 0..self.world.servers.len() {
+            let slot = &mut self.world.servers[i];
+            if slot.retired || keep.contains(&slot.node.id()) {
                 continue;
             }
-            slot.node.crash();
-            slot.alive = false;
             slot.retired = true;
-            slot.election_deadline = None;
-            slot.heartbeat_deadline = None;
-            slot.election_gen = slot.election_gen.wrapping_add(1);
-            slot.heartbeat_gen = slot.heartbeat_gen.wrapping_add(1);
-            self.world.checker.observe_crash(id);
-            self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Retired });
+            self.shut_down(i, NoteKind::Retired);
         }
         self.world.liveness.groups = None;
+    }
+
+    /// Records a membership event that server `i` (a leader) reported, in the history and
+    /// in the change's status. When it is C_new's commit, returns C_new's members: the
+    /// servers to keep.
+    pub(super) fn record_membership(&mut self, i: usize, event: MembershipEvent) -> Option<SortedSet<ServerId>> {
+        let (now, id) = (self.world.now, self.world.servers[i].node.id());
+        let keep = match &event {
+            MembershipEvent::NewCommitted { index } => match self.world.servers[i].node.log().entry(*index) {
+                Some(Entry { payload: Payload::Config(c), .. }) => Some(c.members()),
+                _ => None,
+            },
+            _ => None,
+        };
+        self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Membership { event: event.clone() } });
+        let status = self.world.membership.get_or_insert_with(|| MembershipStatus {
+            target: SortedSet::new(),
+            started_at: now,
+            phases: Vec::new(),
+            finished: false,
+        });
+        if event.phase() == Phase::NewCommitted {
+            status.finished = true;
+        }
+        status.phases.push((now, id, event));
+        keep
     }
 
     pub(super) fn change_membership(&mut self, add: &[ServerId], remove: &[ServerId]) -> Result<(), ActionError> {
@@ -79,19 +97,16 @@ impl Sim {
         // Create the new servers: empty logs, no configuration until the leader's arrives.
         let node_config = self.world.config.node_config();
         for id in &created {
-            let mut node = Node::new(*id, Configuration::empty(), node_config.clone());
-            node.start();
+            let node = Node::new(*id, Configuration::empty(), node_config.clone());
             self.world.checker.add_server(&node);
             self.world.servers.push(ServerSlot::new(node));
             let i = self.world.servers.len() - 1;
             self.history.notes.push(Note { time: now, server: *id, kind: NoteKind::Added });
-            self.process_outputs(i, None);
+            self.drive(i, Node::start);
         }
         self.world.membership =
             Some(MembershipStatus { target: target.clone(), started_at: now, phases: Vec::new(), finished: false });
-        let before = self.leader_term(li);
-        self.world.servers[li].node.propose_membership(now, target).map_err(ActionError::Membership)?;
-        self.process_outputs(li, before);
+        self.drive(li, |node| node.propose_membership(now, target)).map_err(ActionError::Membership)?;
         self.world.liveness.groups = None;
         Ok(())
     }

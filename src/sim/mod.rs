@@ -41,7 +41,7 @@ pub(crate) fn elected(seed: u64) -> Sim {
 pub use actions::{Action, ActionError};
 pub use clients::{AttemptOutcome, ClientAttempt, ClientRequestState, ClientStatus};
 pub use config::{ConfigError, InitialState, SimConfig};
-use events::{EventKind, Queued};
+use events::{EventKind, Queued, Timer};
 pub use events::{StepEvent, StepKind};
 pub use history::{
     ActionRecord, DropReason, History, HistoryMark, MessageId, MessageLog, MessageRecord, Note, NoteKind,
@@ -191,8 +191,7 @@ impl Sim {
             origin,
         };
         for i in 0..sim.world.servers.len() {
-            sim.world.servers[i].node.start();
-            sim.process_outputs(i, None);
+            sim.drive(i, Node::start);
         }
         sim.take_checkpoint();
         Ok(sim)
@@ -348,6 +347,36 @@ impl Sim {
 }
 
 impl ServerSlot {
+    /// The generation of `timer`: a queued firing of another generation is stale.
+    fn timer_gen(&self, timer: Timer) -> u32 {
+        match timer {
+            Timer::Election => self.election_gen,
+            Timer::Heartbeat => self.heartbeat_gen,
+        }
+    }
+
+    /// Stops `timer`: a firing already queued becomes stale.
+    fn disarm(&mut self, timer: Timer) {
+        match timer {
+            Timer::Election => {
+                self.election_gen = self.election_gen.wrapping_add(1);
+                self.election_deadline = None;
+            }
+            Timer::Heartbeat => {
+                self.heartbeat_gen = self.heartbeat_gen.wrapping_add(1);
+                self.heartbeat_deadline = None;
+            }
+        }
+    }
+
+    /// Stops both timers and forgets an aligned deadline: the one way a server that goes
+    /// down (crashed or retired) loses its timers.
+    fn disarm_timers(&mut self) {
+        self.disarm(Timer::Election);
+        self.disarm(Timer::Heartbeat);
+        self.pinned_deadline = None;
+    }
+
     fn new(node: Node) -> ServerSlot {
         ServerSlot {
             node,

@@ -4,39 +4,23 @@
 use super::history::{ActionRecord, HistoryMark};
 use super::{Action, ActionError, ConfigError, InitialState, Sim, SimConfig, World};
 use crate::raft::Time;
-use std::fmt;
 
 /// Why a recorded run could not be replayed. Actions count from 1; `text` is the action as
 /// written. Data, so that the page can say it in the reader's language.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReplayError {
     /// The run's settings are refused.
-    Config(ConfigError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// The action's time is earlier than the event it is recorded after.
+    #[error("action {action} (`{text}`) is timed before the event it follows")]
     TimedBeforeEvent { action: usize, text: String },
-    /// The simulator refused the action.
+    /// The simulator refused the action (the reason is part of the message).
+    #[error("action {action} (`{text}`) failed: {error}")]
     Failed { action: usize, text: String, error: ActionError },
     /// The action is timed after the time the run ends at.
+    #[error("action {action} comes after the end of the run")]
     AfterEnd { action: usize },
-}
-
-impl fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReplayError::Config(e) => e.fmt(f),
-            ReplayError::TimedBeforeEvent { action, text } => {
-                write!(f, "action {action} (`{text}`) is timed before the event it follows")
-            }
-            ReplayError::Failed { action, text, error } => write!(f, "action {action} (`{text}`) failed: {error}"),
-            ReplayError::AfterEnd { action } => write!(f, "action {action} comes after the end of the run"),
-        }
-    }
-}
-
-impl From<ConfigError> for ReplayError {
-    fn from(e: ConfigError) -> ReplayError {
-        ReplayError::Config(e)
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -50,30 +34,34 @@ impl Sim {
     /// Travels to time `t`, back or forward. Going back restores the latest checkpoint
     /// at or before `t` and replays; recorded actions ahead are kept and replay too.
     pub fn seek(&mut self, t: Time) {
-        if t < self.world.now {
-            let Some(i) = self.checkpoints.iter().rposition(|c| c.world.now <= t) else { return };
-            let cp = self.checkpoints[i].clone();
-            self.history.truncate(cp.mark);
-            self.world = cp.world;
-            self.next_action = cp.next_action;
+        if t < self.world.now && !self.restore_checkpoint(|w| w.now <= t) {
+            return;
         }
         self.run_until(t);
     }
 
     /// Travels back to just after event number `n` (or forward to it).
     pub fn seek_event(&mut self, n: u64) {
-        if n < self.world.events {
-            let Some(i) = self.checkpoints.iter().rposition(|c| c.world.events <= n) else { return };
-            let cp = self.checkpoints[i].clone();
-            self.history.truncate(cp.mark);
-            self.world = cp.world;
-            self.next_action = cp.next_action;
+        if n < self.world.events && !self.restore_checkpoint(|w| w.events <= n) {
+            return;
         }
         while self.world.events < n {
             if self.step().is_none() {
                 break;
             }
         }
+    }
+
+    /// The one way back in time: restores the latest checkpoint whose world `reached`
+    /// accepts, with the history and the actions applied as they were then. False (and
+    /// nothing changes) if there is none.
+    fn restore_checkpoint(&mut self, reached: impl Fn(&World) -> bool) -> bool {
+        let Some(i) = self.checkpoints.iter().rposition(|c| reached(&c.world)) else { return false };
+        let cp = self.checkpoints[i].clone();
+        self.history.truncate(cp.mark);
+        self.world = cp.world;
+        self.next_action = cp.next_action;
+        true
     }
 
     /// Applies a user action now and records it. Acting while in the past forks the run:
