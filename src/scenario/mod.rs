@@ -14,7 +14,7 @@ pub mod runner;
 mod tests;
 
 pub use ast::{Command, Condition, Expectation, RunSpec, Scenario, ServerRef, ServerSet, Statement, StatementKind};
-pub use error::ScenarioError;
+pub use error::{RunError, ScenarioError};
 pub use parser::{parse, parse_action};
 pub use runner::{
     run, run_to_end, CheckKind, CheckResult, GoalTracker, Narration, Observer, Report, RunOptions, Runner, TraceLine,
