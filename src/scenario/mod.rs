@@ -36,13 +36,7 @@ macro_rules! library {
 
 /// The "Show me" scenarios of the break-switch table (`src/raft/breaks.rs`), in its order.
 macro_rules! show_me_scenarios {
-    ($($(#[$doc:meta])* $variant:ident {
-        name: $name:literal,
-        section: $section:literal,
-        show_me: $show_me:literal,
-        label: $label:ident,
-        explanation: $explanation:ident $(,)?
-    },)*) => {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident])*) => {
         library![$($show_me),*]
     };
 }
