@@ -109,3 +109,35 @@ fn check_passes_a_few_seeds_and_bench_prints_json() {
         assert!(v.get(key).is_some(), "{key} missing in {v}");
     }
 }
+
+#[test]
+fn check_with_a_broken_rule_reports_the_catch_rate_and_the_first_catch() {
+    let o = raftsim(&[
+        "check",
+        "--seeds",
+        "4",
+        "--events",
+        "20000",
+        "--first-seed",
+        "1000",
+        "--break",
+        "volatile-voted-for",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap_or_default();
+    // "caught: with volatile-voted-for broken, N of 4 seeds showed a violation (P%); first
+    // at seed S (run K of 4) (T s)"
+    let rate = last.strip_prefix("caught: with volatile-voted-for broken, ").expect(last);
+    let (caught, rest) = rate.split_once(" of 4 seeds showed a violation (").expect(last);
+    let caught: u64 = caught.parse().expect(last);
+    assert!((1..=4).contains(&caught), "{last}");
+    let (percent, rest) = rest.split_once("%); first at seed ").expect(last);
+    assert_eq!(percent, (caught * 25).to_string(), "{last}");
+    let (seed, rest) = rest.split_once(" (run ").expect(last);
+    let seed: u64 = seed.parse().expect(last);
+    assert!(rest.starts_with(&format!("{} of 4) (", seed - 999)), "{last}");
+    // The first catch prints in full, with the command that replays it; later ones do not.
+    assert_eq!(out.matches("  replay: ").count(), 1, "{out}");
+    assert!(out.contains(&format!("seed {seed}: ")), "{out}");
+}

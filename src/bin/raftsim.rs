@@ -210,7 +210,9 @@ mod native {
         let started = Instant::now();
         let mut failing = 0u64;
         let mut caught_at: Option<u64> = None;
-        // Seeds run on every core, in chunks; results print in seed order.
+        // Seeds run on every core, in chunks; results print in seed order. With a rule
+        // broken, every seed runs (the catch rate is the figure) and the first catch
+        // prints in full.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         for chunk in options.chunks(threads * 4) {
             let reports = run_parallel(chunk, threads);
@@ -219,13 +221,12 @@ mod native {
                     continue;
                 }
                 failing += 1;
-                print_failure(opts, report);
+                if !hunting || caught_at.is_none() {
+                    print_failure(opts, report);
+                }
                 if hunting && caught_at.is_none() {
                     caught_at = Some(opts.seed - args.first_seed + 1);
                 }
-            }
-            if hunting && caught_at.is_some() {
-                break;
             }
         }
         let secs = started.elapsed().as_secs_f64();
@@ -234,8 +235,10 @@ mod native {
             return match caught_at {
                 Some(n) => {
                     println!(
-                        "caught: with {} broken, a violation appeared after {n} seed(s) ({secs:.1}s)",
-                        names.join(", ")
+                        "caught: with {} broken, {failing} of {seeds} seeds showed a violation ({:.0}%); first at seed {} (run {n} of {seeds}) ({secs:.1}s)",
+                        names.join(", "),
+                        failing as f64 * 100.0 / seeds as f64,
+                        args.first_seed + n - 1,
                     );
                     ExitCode::SUCCESS
                 }

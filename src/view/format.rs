@@ -502,6 +502,9 @@ pub fn violation_detail(d: &crate::sim::checker::ViolationDetail) -> String {
             tf(K::VioCommittedDifferent, &[server, up_to, term, index, by, committed_term])
         }
         AppliedDifferent { server, index, by } => tf(K::VioAppliedDifferent, &[server, index, by]),
+        TermDecreased { server, from, to } => tf(K::VioTermDecreased, &[server, from, to]),
+        VotedTwice { voter, term, first, second } => tf(K::VioVotedTwice, &[voter, term, first, second]),
+        AppliedTwice { server, client, seq } => tf(K::VioAppliedTwice, &[server, client, seq]),
         NoLeader { servers, waited, timeouts } => {
             let servers = crate::raft::Configuration::Simple { voters: servers.clone() };
             tf(K::VioNoLeader, &[&servers, waited, timeouts])
@@ -1068,6 +1071,9 @@ mod tests {
                 vec![K::VioCommittedDifferent],
             ),
             (AppliedDifferent { server: s(4), index: LogIndex(2), by: s(1) }, vec![K::VioAppliedDifferent]),
+            (TermDecreased { server: s(2), from: Term(6), to: Term(0) }, vec![K::VioTermDecreased]),
+            (VotedTwice { voter: s(3), term: Term(4), first: s(1), second: s(2) }, vec![K::VioVotedTwice]),
+            (AppliedTwice { server: s(1), client: crate::raft::ClientId(7), seq: 1 }, vec![K::VioAppliedTwice]),
             (
                 NoLeader { servers: [s(1), s(2), s(3)].into(), waited: Duration::from_ms(6010), timeouts: 20 },
                 vec![K::VioNoLeader],
@@ -1106,15 +1112,18 @@ mod tests {
                 LeaderMissingCommitted { .. } => 5,
                 CommittedDifferent { .. } => 6,
                 AppliedDifferent { .. } => 7,
-                NoLeader { .. } => 8,
-                NoLeaderAfterHealing { .. } => 9,
-                NoLeaderAfterChange { .. } => 10,
-                FinalRequestNotSent => 11,
-                FinalRequestNotApplied { .. } => 12,
+                TermDecreased { .. } => 8,
+                VotedTwice { .. } => 9,
+                AppliedTwice { .. } => 10,
+                NoLeader { .. } => 11,
+                NoLeaderAfterHealing { .. } => 12,
+                NoLeaderAfterChange { .. } => 13,
+                FinalRequestNotSent => 14,
+                FinalRequestNotApplied { .. } => 15,
             })
             .collect();
         kinds.dedup();
-        assert_eq!(kinds, (0..13).collect::<Vec<_>>(), "one of each kind");
+        assert_eq!(kinds, (0..16).collect::<Vec<_>>(), "one of each kind");
         for (d, keys) in &details {
             assert_said_in_chinese(&format!("{d:?}"), || violation_detail(d), keys, "");
             // In English the page says what the command line says.
@@ -1127,17 +1136,18 @@ mod tests {
             set_lang(Lang::English);
             text
         };
+        assert_eq!(said(Lang::Chinese, 9), "S3 在任期 4 先投票给 S1，后又投票给 S2");
         assert_eq!(said(Lang::Chinese, 2), "S1 和 S4 都在任期 1 当选为领导者");
         assert_eq!(
             said(Lang::Chinese, 5),
             "S5 成为任期 2 的领导者，但它没有索引 1 处的条目，而 S2 已在任期 1 提交了该条目"
         );
         assert_eq!(
-            said(Lang::Chinese, 8),
+            said(Lang::Chinese, 11),
             "{S1,S2,S3} 已经 6010ms（20 个最大选举超时）没有领导者，尽管它们都在线、相互连通且构成多数派"
         );
         assert_eq!(
-            said(Lang::Chinese, 12),
+            said(Lang::Chinese, 15),
             "故障修复后发送的请求在 6000ms 内没有在 S2、S3 上应用（客户端：`Some(Pending)`）"
         );
         assert_eq!(said(Lang::English, 2), "S1 and S4 were both elected leader in term 1");
@@ -1146,15 +1156,15 @@ mod tests {
             "S5 became leader of term 2 without the entry at index 1, which S2 had committed in term 1"
         );
         assert_eq!(
-            said(Lang::English, 8),
+            said(Lang::English, 11),
             "no leader among {S1,S2,S3} for 6010ms (20 maximum election timeouts) although they are up, connected and a quorum"
         );
         assert_eq!(
-            said(Lang::English, 12),
+            said(Lang::English, 15),
             "a request sent after healing was not applied on S2, S3 within 6000ms (client: Some(Pending))"
         );
         assert_eq!(
-            said(Lang::English, 13),
+            said(Lang::English, 16),
             "a request sent after healing was not applied on the leader within 6000ms (client: None)"
         );
     }
