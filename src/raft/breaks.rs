@@ -4,56 +4,114 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// One rule of Raft that can be switched off. The names are stable: scenarios, share links
-/// and `raftsim check --break NAME` use them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BreakSwitch {
-    /// §5.2: every server draws the same election timeout, so split votes repeat forever.
-    EqualTimeouts,
-    /// §5.4.1: a voter grants its vote without checking that the candidate's log is at
-    /// least as up-to-date as its own.
-    NoElectionRestriction,
-    /// §5.4.2 / Figure 8: a leader commits entries of earlier terms by counting replicas.
-    CommitOldTerms,
-    /// §6: membership changes go straight from C_old to C_new, with no joint phase.
-    SingleStepMembership,
-    /// Figure 2 ("Persistent state"): votedFor is not persisted, so a restarted server may
-    /// vote twice in one term.
-    VolatileVotedFor,
+/// The break-switch table: the one place a break-switch is declared. Each row gives the
+/// variant (its doc comment cites the rule's section of the paper), the stable `name`
+/// used in scenarios, share links and `raftsim check --break NAME`, the paper `section`,
+/// the library scenario the page's "Show me" button loads, and the two message-catalogue
+/// keys (`src/view/i18n.rs`, `src/view/i18n_zh.rs`) that name and explain it.
+///
+/// Everything else reads this table: `break_switches!(some_macro)` calls `some_macro!`
+/// with the rows. [`BreakSwitch`] and its methods are made from it here, the catalogue's
+/// keys in `view::i18n::break_switch_text`, the library's "Show me" scenarios in
+/// `scenario::library()`, and the table in `docs/scenarios.md` (checked by a test). The
+/// order of the rows is the order of [`BreakSwitch::ALL`]: the page's list and
+/// `--list-breaks`.
+macro_rules! break_switches {
+    ($then:ident) => {
+        $then! {
+            /// §5.2: every server draws the same election timeout, so split votes repeat forever.
+            EqualTimeouts {
+                name: "equal-timeouts",
+                section: "§5.2",
+                show_me: "break-equal-timeouts.scn",
+                label: BreakEqualTimeouts,
+                explanation: ExplainEqualTimeouts,
+            },
+            /// §5.4.1: a voter grants its vote without checking that the candidate's log is at
+            /// least as up-to-date as its own.
+            NoElectionRestriction {
+                name: "no-election-restriction",
+                section: "§5.4.1",
+                show_me: "break-no-election-restriction.scn",
+                label: BreakNoElectionRestriction,
+                explanation: ExplainNoElectionRestriction,
+            },
+            /// §5.4.2 / Figure 8: a leader commits entries of earlier terms by counting replicas.
+            CommitOldTerms {
+                name: "commit-old-terms",
+                section: "§5.4.2",
+                show_me: "figure-8-broken.scn",
+                label: BreakCommitOldTerms,
+                explanation: ExplainCommitOldTerms,
+            },
+            /// §6: membership changes go straight from C_old to C_new, with no joint phase.
+            SingleStepMembership {
+                name: "single-step-membership",
+                section: "§6",
+                show_me: "break-single-step-membership.scn",
+                label: BreakSingleStepMembership,
+                explanation: ExplainSingleStepMembership,
+            },
+            /// Figure 2 ("Persistent state"): votedFor is not persisted, so a restarted server may
+            /// vote twice in one term.
+            VolatileVotedFor {
+                name: "volatile-voted-for",
+                section: "Figure 2",
+                show_me: "break-volatile-voted-for.scn",
+                label: BreakVolatileVotedFor,
+                explanation: ExplainVolatileVotedFor,
+            },
+        }
+    };
 }
+pub(crate) use break_switches;
+
+/// Makes [`BreakSwitch`] from the table.
+macro_rules! define_break_switch {
+    ($($(#[$doc:meta])* $variant:ident {
+        name: $name:literal,
+        section: $section:literal,
+        show_me: $show_me:literal,
+        label: $label:ident,
+        explanation: $explanation:ident $(,)?
+    },)*) => {
+        /// One rule of Raft that can be switched off. Declared in [`break_switches`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum BreakSwitch {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl BreakSwitch {
+            pub const ALL: [BreakSwitch; [$($name),*].len()] = [$(BreakSwitch::$variant),*];
+
+            /// The stable name used in scenarios, links and the CLI.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(BreakSwitch::$variant => $name,)*
+                }
+            }
+
+            /// The section of the Raft paper the rule comes from (`§5.2`, `Figure 2`).
+            pub fn section(self) -> &'static str {
+                match self {
+                    $(BreakSwitch::$variant => $section,)*
+                }
+            }
+
+            /// The library scenario (a file in `src/scenario/library/`) that shows what
+            /// breaking the rule does: the page's "Show me".
+            pub fn show_me(self) -> &'static str {
+                match self {
+                    $(BreakSwitch::$variant => $show_me,)*
+                }
+            }
+        }
+    };
+}
+break_switches!(define_break_switch);
 
 impl BreakSwitch {
-    pub const ALL: [BreakSwitch; 5] = [
-        BreakSwitch::EqualTimeouts,
-        BreakSwitch::NoElectionRestriction,
-        BreakSwitch::CommitOldTerms,
-        BreakSwitch::SingleStepMembership,
-        BreakSwitch::VolatileVotedFor,
-    ];
-
-    /// The stable name used in scenarios, links and the CLI.
-    pub fn name(self) -> &'static str {
-        match self {
-            BreakSwitch::EqualTimeouts => "equal-timeouts",
-            BreakSwitch::NoElectionRestriction => "no-election-restriction",
-            BreakSwitch::CommitOldTerms => "commit-old-terms",
-            BreakSwitch::SingleStepMembership => "single-step-membership",
-            BreakSwitch::VolatileVotedFor => "volatile-voted-for",
-        }
-    }
-
-    /// One line saying which rule the switch removes.
-    pub fn explanation(self) -> &'static str {
-        match self {
-            BreakSwitch::EqualTimeouts => "All election timeouts are equal, so candidates keep splitting the vote (§5.2).",
-            BreakSwitch::NoElectionRestriction => "Voters ignore whether the candidate's log is up to date, so a leader can lack committed entries (§5.4.1).",
-            BreakSwitch::CommitOldTerms => "Leaders commit earlier-term entries by counting replicas, which can lose them (§5.4.2, Figure 8).",
-            BreakSwitch::SingleStepMembership => "Membership changes skip C_old,new, so two majorities can elect two leaders (§6).",
-            BreakSwitch::VolatileVotedFor => "votedFor is lost in a crash, so a server can vote twice in one term (Figure 2).",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<BreakSwitch> {
         BreakSwitch::ALL.into_iter().find(|b| b.name() == name)
     }

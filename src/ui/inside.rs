@@ -5,7 +5,7 @@ use super::app::Msg;
 use crate::raft::BreakSwitch;
 use crate::sim::checker::Property;
 use crate::view::format::format_sim_time;
-use crate::view::i18n::{t, tf, K};
+use crate::view::i18n::{break_switch_text, t, tf, K};
 use crate::view::inspect::{JointMeter, Meter, PropertyStatus, QuorumView, ServerDetail};
 use yew::prelude::*;
 
@@ -23,23 +23,11 @@ pub fn property_name(p: Property) -> &'static str {
 
 /// The scenario that shows what breaking `switch` does, from the library.
 pub fn show_me_file(switch: BreakSwitch) -> &'static str {
-    match switch {
-        BreakSwitch::EqualTimeouts => "break-equal-timeouts.scn",
-        BreakSwitch::NoElectionRestriction => "break-no-election-restriction.scn",
-        BreakSwitch::CommitOldTerms => "figure-8-broken.scn",
-        BreakSwitch::SingleStepMembership => "break-single-step-membership.scn",
-        BreakSwitch::VolatileVotedFor => "break-volatile-voted-for.scn",
-    }
+    switch.show_me()
 }
 
 fn switch_text(switch: BreakSwitch) -> (&'static str, &'static str) {
-    let (name, why) = match switch {
-        BreakSwitch::EqualTimeouts => (K::BreakEqualTimeouts, K::ExplainEqualTimeouts),
-        BreakSwitch::NoElectionRestriction => (K::BreakNoElectionRestriction, K::ExplainNoElectionRestriction),
-        BreakSwitch::CommitOldTerms => (K::BreakCommitOldTerms, K::ExplainCommitOldTerms),
-        BreakSwitch::SingleStepMembership => (K::BreakSingleStepMembership, K::ExplainSingleStepMembership),
-        BreakSwitch::VolatileVotedFor => (K::BreakVolatileVotedFor, K::ExplainVolatileVotedFor),
-    };
+    let (name, why) = break_switch_text(switch);
     (t(name), t(why))
 }
 

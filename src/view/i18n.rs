@@ -554,6 +554,26 @@ pub fn tf(key: K, args: &[&dyn std::fmt::Display]) -> String {
     out
 }
 
+/// Makes [`break_switch_text`] from the break-switch table.
+macro_rules! break_switch_keys {
+    ($($(#[$doc:meta])* $variant:ident {
+        name: $name:literal,
+        section: $section:literal,
+        show_me: $show_me:literal,
+        label: $label:ident,
+        explanation: $explanation:ident $(,)?
+    },)*) => {
+        /// A break-switch's name and the rule it removes, as catalogue keys: the ones its row
+        /// of the break-switch table (`src/raft/breaks.rs`) names.
+        pub fn break_switch_text(switch: crate::raft::BreakSwitch) -> (K, K) {
+            match switch {
+                $(crate::raft::BreakSwitch::$variant => (K::$label, K::$explanation),)*
+            }
+        }
+    };
+}
+crate::raft::breaks::break_switches!(break_switch_keys);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -587,6 +607,55 @@ mod tests {
             let zh = crate::view::i18n_zh::chinese(*key).unwrap_or_else(|| panic!("{key:?} has no 简体中文 text"));
             assert!(!zh.trim().is_empty(), "{key:?}: empty 简体中文 text");
             assert_eq!(placeholders(zh), placeholders(english(*key)), "{key:?}: {zh}");
+        }
+    }
+
+    /// A key the break-switch table names is in both catalogues (a key missing from the
+    /// English one does not compile), and each explanation cites the switch's section.
+    #[test]
+    fn both_catalogues_have_every_key_the_break_switch_table_names() {
+        for switch in crate::raft::BreakSwitch::ALL {
+            let (label, explanation) = break_switch_text(switch);
+            for key in [label, explanation] {
+                assert!(!english(key).trim().is_empty(), "{switch}: {key:?} has no English text");
+                let zh = crate::view::i18n_zh::chinese(key);
+                assert!(zh.is_some_and(|zh| !zh.trim().is_empty()), "{switch}: {key:?} has no 简体中文 text");
+            }
+            assert!(english(explanation).contains(switch.section()), "{switch}: {}", english(explanation));
+        }
+    }
+
+    /// The break-switch table of `docs/scenarios.md`, made from the break-switch table.
+    fn break_switch_docs() -> String {
+        let mut out = String::from("| Name | Section | Rule it removes | \"Show me\" scenario |\n|---|---|---|---|\n");
+        for switch in crate::raft::BreakSwitch::ALL {
+            let (_, explanation) = break_switch_text(switch);
+            let row = [switch.name(), switch.section(), english(explanation), switch.show_me()];
+            out += &format!("| `{}` | {} | {} | `{}` |\n", row[0], row[1], row[2], row[3]);
+        }
+        out
+    }
+
+    /// `docs/scenarios.md` lists the break-switches of the table, between two markers.
+    /// `BLESS=1 cargo test --lib break_switch` rewrites the list after a change.
+    #[test]
+    fn the_docs_list_the_break_switch_table() {
+        const BEGIN: &str =
+            "<!-- break-switches: made from src/raft/breaks.rs; BLESS=1 cargo test --lib break_switch -->\n";
+        const END: &str = "<!-- break-switches: end -->";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenarios.md");
+        let docs = std::fs::read_to_string(path).expect("docs/scenarios.md");
+        let start = docs.find(BEGIN).expect("the begin marker") + BEGIN.len();
+        let end = start + docs[start..].find(END).expect("the end marker");
+        let want = break_switch_docs();
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(path, format!("{}{want}{}", &docs[..start], &docs[end..])).expect("writes the docs");
+        } else {
+            assert_eq!(
+                docs[start..end],
+                want,
+                "docs/scenarios.md is out of date: run BLESS=1 cargo test --lib break_switch"
+            );
         }
     }
 

@@ -1,0 +1,293 @@
+//! Reading conditions off a simulator ([`Observer`]) and following an exercise's goal
+//! over a run ([`GoalTracker`]).
+
+use crate::raft::{MembershipEvent, OpResult, ServerId, Time};
+use crate::scenario::ast::*;
+use crate::sim::{ClientStatus, Sim};
+use crate::sorted::{SortedMap, SortedSet};
+
+/// Reads conditions off a simulator: what `expect` and `run until` check, and what the
+/// page checks live for an exercise's goal.
+pub struct Observer<'s> {
+    pub sim: &'s Sim,
+    /// The names bound by `let` so far.
+    pub names: &'s SortedMap<String, ServerId>,
+}
+
+impl Observer<'_> {
+    pub(super) fn resolve(&self, r: &ServerRef) -> Result<ServerId, String> {
+        match r {
+            ServerRef::Id(id) => Ok(*id),
+            ServerRef::Leader => self.sim.leader().ok_or_else(|| "there is no leader now".to_string()),
+            ServerRef::Name(n) => self.names.get(n).copied().ok_or_else(|| format!("`{n}` is not bound yet")),
+        }
+    }
+
+    fn resolve_all(&self, refs: &[ServerRef]) -> Result<Vec<ServerId>, String> {
+        refs.iter().map(|r| self.resolve(r)).collect()
+    }
+
+    /// `all` is every server that is up and in the cluster.
+    fn resolve_set(&self, set: &ServerSet) -> Result<Vec<ServerId>, String> {
+        match set {
+            ServerSet::All => Ok(self.sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect()),
+            ServerSet::List(refs) => self.resolve_all(refs),
+        }
+    }
+
+    // ---- Conditions -------------------------------------------------------------------
+
+    /// Checks an expectation: whether it holds, and what was seen.
+    pub fn check(&self, e: &Expectation) -> (bool, String) {
+        let (held, seen) = match self.condition(&e.condition) {
+            Ok(r) => r,
+            // A reference that cannot be resolved (no leader to name) fails either way.
+            Err(e) => return (false, e),
+        };
+        if e.negated {
+            let detail = if held { format!("it holds ({seen})") } else { seen };
+            (!held, detail)
+        } else {
+            (held, seen)
+        }
+    }
+
+    fn condition(&self, c: &Condition) -> Result<(bool, String), String> {
+        let sim = &self.sim;
+        let leaders = || fmt_ids(&sim.leaders());
+        Ok(match c {
+            Condition::Leader { server: None } => {
+                let l = sim.leader();
+                (l.is_some(), l.map_or_else(|| "no leader".into(), |l| format!("leader {l}")))
+            }
+            Condition::Leader { server: Some(r) } => {
+                let want = self.resolve(r)?;
+                let l = sim.leader();
+                (l == Some(want), l.map_or_else(|| "no leader".into(), |l| format!("leader {l}")))
+            }
+            Condition::LeaderCount { count } => {
+                let n = sim.leaders().len() as u64;
+                (n == *count, format!("{n} leaders ({})", leaders()))
+            }
+            Condition::UpCount { at_least } => {
+                let up: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
+                (up.len() as u64 >= *at_least, format!("{} up ({})", up.len(), fmt_ids(&up)))
+            }
+            Condition::OneLeader => {
+                let n = sim.leaders().len();
+                (n == 1, format!("{n} leaders ({})", leaders()))
+            }
+            Condition::NoLeader => {
+                let n = sim.leaders().len();
+                (n == 0, if n == 0 { "no leader".into() } else { format!("leaders {}", leaders()) })
+            }
+            Condition::Leaders { servers } => {
+                let want: SortedSet<ServerId> = self.resolve_all(servers)?.into_iter().collect();
+                (sim.leaders() == want.as_slice(), format!("leaders {}", leaders()))
+            }
+            Condition::Term { server, cmp, term } => {
+                let (found, whose) = match server {
+                    None => (sim.max_term().0, "the highest term".to_string()),
+                    Some(r) => {
+                        let id = self.resolve(r)?;
+                        (self.slot(id)?.node.term().0, format!("{id}'s term"))
+                    }
+                };
+                (cmp.holds(found, *term), format!("{whose} is {found}"))
+            }
+            Condition::Role { server, state } => {
+                let id = self.resolve(server)?;
+                let s = self.slot(id)?;
+                let now = if s.retired {
+                    "retired".to_string()
+                } else if !s.alive {
+                    "down".to_string()
+                } else {
+                    s.node.role_kind().name().to_string()
+                };
+                let held = match state {
+                    RoleState::Role(k) => s.alive && !s.retired && s.node.role_kind() == *k,
+                    RoleState::Down => !s.alive && !s.retired,
+                    RoleState::Up => s.alive,
+                    RoleState::Retired => s.retired,
+                };
+                (held, format!("{id} is {now}"))
+            }
+            Condition::Log { server, terms } => {
+                let id = self.resolve(server)?;
+                let found: Vec<u64> = self.slot(id)?.node.log().entries().iter().map(|e| e.term.0).collect();
+                (&found == terms, format!("{id}'s log has terms {}", fmt_terms(&found)))
+            }
+            Condition::SameLog { on } => {
+                let ids = self.resolve_set(on)?;
+                let mut logs = Vec::new();
+                for id in &ids {
+                    logs.push((*id, self.slot(*id)?.node.log().entries()));
+                }
+                let same = logs.windows(2).all(|w| w[0].1 == w[1].1);
+                let seen = logs
+                    .iter()
+                    .map(|(id, l)| format!("{id}: {}", fmt_terms(&l.iter().map(|e| e.term.0).collect::<Vec<_>>())))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (same, seen)
+            }
+            Condition::Committed { index, on } | Condition::Applied { index, on } => {
+                let committed = matches!(c, Condition::Committed { .. });
+                let ids = self.resolve_set(on)?;
+                let mut held = !ids.is_empty();
+                let mut seen = Vec::new();
+                for id in ids {
+                    let s = self.slot(id)?;
+                    let n = if committed { s.node.commit_index() } else { s.node.last_applied() };
+                    held &= n.0 >= *index;
+                    seen.push(format!("{id} {}", if s.alive { n.to_string() } else { format!("{n} (down)") }));
+                }
+                let what = if committed { "commit index" } else { "last applied" };
+                (held, format!("{what}: {}", seen.join(", ")))
+            }
+            Condition::Value { key, value, on } => {
+                let ids = self.resolve_set(on)?;
+                let mut held = !ids.is_empty();
+                let mut seen = Vec::new();
+                for id in ids {
+                    let s = self.slot(id)?;
+                    let v = s.node.kv().data.get(key);
+                    held &= v == value.as_ref();
+                    seen.push(format!("{id} {}", v.map_or("none", |v| v.as_str())));
+                }
+                (held, format!("{key}: {}", seen.join(", ")))
+            }
+            Condition::Reply { request, result } => {
+                let clients = sim.clients();
+                let Some(req) = (*request as usize).checked_sub(1).and_then(|i| clients.get(i)) else {
+                    return Ok((false, format!("only {} requests were sent", clients.len())));
+                };
+                match &req.status {
+                    ClientStatus::Done { result: r, by, .. } => {
+                        let held = match result {
+                            None => true,
+                            Some(want) => {
+                                r.to_string() == *want
+                                    || (want.eq_ignore_ascii_case("none") && *r == OpResult::Value(None))
+                            }
+                        };
+                        (held, format!("request {request} answered `{r}` by {by}"))
+                    }
+                    ClientStatus::Pending => (false, format!("request {request} still pending")),
+                    ClientStatus::GaveUp => (false, format!("request {request} gave up")),
+                }
+            }
+            Condition::Config { old, new, on } => {
+                let ids = self.resolve_set(on)?;
+                let want = match old {
+                    None => crate::raft::Configuration::simple(new.iter().copied()),
+                    Some(old) => crate::raft::Configuration::Joint {
+                        old: old.iter().copied().collect(),
+                        new: new.iter().copied().collect(),
+                    },
+                };
+                let mut held = !ids.is_empty();
+                let mut seen = Vec::new();
+                for id in ids {
+                    let conf = self.slot(id)?.node.configuration();
+                    held &= *conf == want;
+                    seen.push(format!("{id} {conf}"));
+                }
+                (held, format!("configurations: {}", seen.join(", ")))
+            }
+            Condition::Membership { phase } => {
+                let Some(m) = sim.membership() else { return Ok((false, "no membership change".into())) };
+                let seen: Vec<&str> = m.phases.iter().map(|(_, _, e)| phase_of(e).name()).collect();
+                (
+                    seen.contains(&phase.name()),
+                    format!("phases {}", if seen.is_empty() { "none".into() } else { seen.join(", ") }),
+                )
+            }
+            Condition::Safe => {
+                let v: Vec<String> = sim.safety_violations().map(|v| v.to_string()).collect();
+                (v.is_empty(), if v.is_empty() { "no safety violation".into() } else { v.join("; ") })
+            }
+            Condition::Violated { any_of } => {
+                let held = any_of.iter().any(|p| sim.violated(*p));
+                let v: Vec<String> = sim.violations().iter().map(|v| v.to_string()).collect();
+                (held, if v.is_empty() { "no violation".into() } else { v.join("; ") })
+            }
+        })
+    }
+
+    fn slot(&self, id: ServerId) -> Result<&crate::sim::ServerSlot, String> {
+        self.sim.server(id).ok_or_else(|| format!("there is no server {id}"))
+    }
+}
+
+/// Follows an exercise's goal event by event: every condition must hold together for
+/// `hold_for`. Travelling back in time forgets what came after.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalTracker {
+    pub goal: Goal,
+    holding_since: Option<Time>,
+    last_seen: Time,
+    /// When the goal was met, once it has been.
+    pub met_at: Option<Time>,
+}
+
+impl GoalTracker {
+    pub fn new(goal: Goal) -> GoalTracker {
+        GoalTracker { goal, holding_since: None, last_seen: Time::ZERO, met_at: None }
+    }
+
+    /// Looks at the cluster now; returns when the goal was met, once it is.
+    pub fn observe(&mut self, sim: &Sim) -> Option<Time> {
+        let now = sim.now();
+        if now < self.last_seen {
+            self.holding_since = self.holding_since.filter(|t| *t <= now);
+            self.met_at = self.met_at.filter(|t| *t <= now);
+        }
+        self.last_seen = now;
+        if self.met_at.is_some() {
+            return self.met_at;
+        }
+        let names = SortedMap::new();
+        let observer = Observer { sim, names: &names };
+        if !self.goal.all_of.iter().all(|e| observer.check(e).0) {
+            self.holding_since = None;
+            return None;
+        }
+        let since = *self.holding_since.get_or_insert(now);
+        if now.0 - since.0 >= self.goal.hold_for.0 {
+            self.met_at = Some(Time(since.0 + self.goal.hold_for.0));
+        }
+        self.met_at
+    }
+
+    /// How long the goal has held so far, while it is not yet met.
+    pub fn holding_for(&self) -> Option<crate::raft::Duration> {
+        self.holding_since.map(|t| crate::raft::Duration(self.last_seen.0.saturating_sub(t.0)))
+    }
+}
+
+fn phase_of(e: &MembershipEvent) -> Phase {
+    match e {
+        MembershipEvent::CatchingUp { .. } => Phase::CatchingUp,
+        MembershipEvent::JointAppended { .. } => Phase::JointAppended,
+        MembershipEvent::JointCommitted { .. } => Phase::JointCommitted,
+        MembershipEvent::NewAppended { .. } => Phase::NewAppended,
+        MembershipEvent::NewCommitted { .. } => Phase::NewCommitted,
+        MembershipEvent::LeaderSteppedDown => Phase::LeaderSteppedDown,
+    }
+}
+
+fn fmt_ids(ids: &[ServerId]) -> String {
+    if ids.is_empty() {
+        return "none".into();
+    }
+    ids.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+fn fmt_terms(terms: &[u64]) -> String {
+    if terms.is_empty() {
+        return "(empty)".into();
+    }
+    terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,318 @@
+//! The runner: refused actions, expectations, narration, the library and its exercises.
+
+use super::*;
+
+/// Parsed scenarios with odd but valid statements must run without panicking: the
+/// runner reports refused actions as failures.
+#[test]
+fn refused_actions_and_unresolvable_servers_are_reported_not_panicked() {
+    let r = run_text(
+        "servers 3\n\
+         crash leader\n\
+         restart S1\n\
+         crash S2\ncrash S2\n\
+         timeout S9\n\
+         drop message 99999\n\
+         drop next S1 -> S3\n\
+         membership add S9\n\
+         expect leader S1\n\
+         expect reply 4\n\
+         run 100ms\n\
+         at 50ms heal\n\
+         run until 10ms\n\
+         step 3\n",
+    );
+    let failed: Vec<usize> = r.failures().map(|f| f.line).collect();
+    assert_eq!(failed, vec![2, 3, 5, 6, 7, 8, 9, 10, 11, 13, 14], "{:#?}", r.results);
+    let first = &r.results[0];
+    assert_eq!(first.detail, "there is no leader now");
+    assert!(r.results.iter().any(|f| f.line == 13 && f.detail.contains("is in the past")));
+}
+
+// ---- Running ---------------------------------------------------------------------------------
+
+#[test]
+fn a_failed_expectation_says_what_was_expected_and_found() {
+    let r = run_text(
+        "servers 3\nseed 1\nrun until leader within 2s\nlet l = leader\nexpect not leader l\nexpect value x = 3\n",
+    );
+    assert!(!r.passed());
+    let f: Vec<&CheckResult> = r.failures().collect();
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].line, 5);
+    assert!(f[0].to_string().starts_with("line 5: expected `expect not leader l`"), "{}", f[0]);
+    assert!(f[0].detail.contains("it holds (leader S"), "{}", f[0].detail);
+    assert_eq!(f[1].line, 6);
+    assert_eq!(f[1].detail, "x: S1 none, S2 none, S3 none");
+}
+
+#[test]
+fn run_stops_at_the_time_asked_even_past_stale_timers() {
+    // A crashed leader leaves stale timers in the queue; `run` must not process an event
+    // beyond its end because of them.
+    let r = run(
+        &parse("servers 3\nseed 5\nlatency 10ms\ntimeout S1\nrun until leader S1 within 1s\nrun 100ms\ncrash S1\nrun 155ms\nexpect term 1\n").unwrap(),
+        RunOptions { trace: true, ..Default::default() },
+    )
+    .unwrap();
+    assert!(r.passed(), "{:#?}", r.failures().collect::<Vec<_>>());
+    assert_eq!(r.end_time, Time(275_000));
+    assert!(r.trace.iter().all(|t| t.time <= Time(275_000)));
+}
+
+#[test]
+fn run_until_a_condition_fails_after_its_limit() {
+    let r = run_text("servers 3\ncrash S1\ncrash S2\nrun until leader within 1s\n");
+    let f: Vec<&CheckResult> = r.failures().collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].line, f[0].kind), (4, CheckKind::RunUntil));
+    assert_eq!(f[0].detail, "no leader after waiting 1000ms");
+    assert_eq!(r.end_time, Time(1_000_000));
+}
+
+#[test]
+fn narration_is_recorded_with_its_time() {
+    let r = run_text("run 1s\nstep: Something happens.\n");
+    assert_eq!(
+        r.narration,
+        vec![Narration {
+            line: 2,
+            time: Time(1_000_000),
+            text: "Something happens.".into(),
+            zh: None,
+            question: None,
+            answer: None
+        }]
+    );
+}
+
+#[test]
+fn the_runner_can_step_statement_by_statement() {
+    let s = parse("servers 3\nrun until leader within 2s\nexpect one leader\n").unwrap();
+    let mut runner = Runner::new(&s, RunOptions::default()).unwrap();
+    assert_eq!(runner.next_statement().map(|s| s.line), Some(2));
+    assert!(runner.step_statement());
+    assert!(runner.sim().leader().is_some());
+    assert!(runner.step_statement());
+    assert!(!runner.step_statement());
+    assert!(runner.report().passed());
+}
+
+// ---- The library -----------------------------------------------------------------------------
+
+#[test]
+fn every_library_scenario_has_a_title_and_passes() {
+    assert!(library().len() >= 10);
+    for entry in library() {
+        let s = parse(entry.text).unwrap_or_else(|e| panic!("{}: {e}", entry.file));
+        assert!(s.title.is_some(), "{} has no title", entry.file);
+        let d = s.description.as_deref().unwrap_or_else(|| panic!("{} has no description", entry.file));
+        assert!(!d.contains('\n'));
+        let report = run(&s, RunOptions::default()).unwrap();
+        let failures: Vec<String> = report.failures().map(|f| f.to_string()).collect();
+        assert!(failures.is_empty(), "{}:\n{}", entry.file, failures.join("\n"));
+        assert!(report.results.iter().any(|r| r.kind == CheckKind::Expect), "{} checks nothing", entry.file);
+    }
+}
+
+/// Every `.scn` file in `src/scenario/library/` is in `library()` once, and every entry of
+/// `library()` is a file there; every break-switch's "Show me" scenario is one of them.
+#[test]
+fn the_library_list_and_the_library_directory_agree() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/scenario/library");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .expect("the library directory")
+        .map(|e| e.expect("an entry").file_name().into_string().expect("a UTF-8 name"))
+        .filter(|name| name.ends_with(".scn"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = library().iter().map(|s| s.file.to_string()).collect();
+    listed.sort();
+    let before = listed.len();
+    listed.dedup();
+    assert_eq!(listed.len(), before, "a scenario is listed twice");
+    assert_eq!(listed, on_disk, "library() and src/scenario/library/ differ");
+    for switch in BreakSwitch::ALL {
+        assert!(library().iter().any(|s| s.file == switch.show_me()), "{switch}: {}", switch.show_me());
+    }
+}
+
+#[test]
+fn the_figure_8_scenarios_differ_only_in_the_break_switch() {
+    let intact = library_scenario("figure-8.scn").unwrap().unwrap();
+    let broken = library_scenario("figure-8-broken.scn").unwrap().unwrap();
+    assert!(!intact.config.breaks.is_on(BreakSwitch::CommitOldTerms));
+    assert!(broken.config.breaks.is_on(BreakSwitch::CommitOldTerms));
+    assert_eq!(intact.initial, broken.initial);
+}
+
+// ---- Exercises and lessons -------------------------------------------------------------------
+
+/// Each exercise of the library with a solution: the goal must be met with it, and not
+/// without it (the library test above already checks that).
+const SOLUTIONS: &[(&str, &str)] = &[
+    ("exercise-no-quorum.scn", "crash leader\npartition S1 S2 | S3 S4 | S5\nrun 4s\n"),
+    ("exercise-commit-cut-off.scn", "run 1s\nrequest S2 set x 1\nrun 1s\n"),
+    ("exercise-two-leaders.scn", "isolate leader\nrun 1s\n"),
+    ("exercise-grow.scn", "membership add S4 S5\nrun 3s\n"),
+    ("exercise-figure-8.scn", ""),
+];
+
+fn solved(file: &str, solution: &str) -> Report {
+    let mut text = library().iter().find(|s| s.file == file).unwrap().text.to_string();
+    if file == "exercise-figure-8.scn" {
+        // The solution is the story of figure-8-broken.scn after its set-up.
+        let story = library().iter().find(|s| s.file == "figure-8-broken.scn").unwrap().text;
+        text.push_str(&story[story.find("step: (c)").unwrap()..]);
+    } else {
+        text.push_str(solution);
+    }
+    let s = parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+    run(&s, RunOptions { solved: true, ..Default::default() }).unwrap()
+}
+
+#[test]
+fn every_exercise_is_solvable_and_not_solved_by_its_set_up() {
+    let exercises: Vec<_> = library().iter().filter(|s| parse(s.text).unwrap().goal.is_some()).collect();
+    assert!(exercises.len() >= 5);
+    for entry in exercises {
+        let s = parse(entry.text).unwrap();
+        assert!(s.title_zh.is_some() && s.description_zh.is_some(), "{} has no 简体中文 text", entry.file);
+        let (_, solution) = SOLUTIONS.iter().find(|(f, _)| *f == entry.file).expect("a solution");
+        let report = solved(entry.file, solution);
+        assert!(report.goal_met.is_some(), "{}: the solution does not meet the goal", entry.file);
+        let failures: Vec<String> = report.failures().map(|f| f.to_string()).collect();
+        assert!(failures.is_empty(), "{}:\n{}", entry.file, failures.join("\n"));
+    }
+}
+
+#[test]
+fn an_exercise_solved_by_its_own_statements_fails() {
+    let r = run_text("goal: leader\nrun until leader\n");
+    let f: Vec<_> = r.failures().collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].line, 1);
+    assert!(f[0].detail.contains("already meet"), "{}", f[0].detail);
+}
+
+#[test]
+fn a_goal_held_for_a_while_is_met_only_after_that_while() {
+    let s = parse("goal: no leader and up 3 for 1s\nservers 3\nseed 1\nrun until leader\ncrash leader\n").unwrap();
+    let mut runner = Runner::new(&s, RunOptions::default()).unwrap();
+    while runner.step_statement() {}
+    let (mut sim, _) = runner.finish();
+    // Two of three up: `up 3` fails, so the goal is not met however long we wait.
+    let mut tracker = GoalTracker::new(s.goal.clone().unwrap());
+    sim.run_for(Duration::from_ms(3000));
+    assert_eq!(tracker.observe(&sim), None);
+    let s2 = parse("goal: no leader and up 2 for 1s\nservers 3\nseed 1\nrun until leader\n").unwrap();
+    let mut runner = Runner::new(&s2, RunOptions::default()).unwrap();
+    while runner.step_statement() {}
+    let (mut sim, report) = runner.finish();
+    assert_eq!(report.goal_met, None);
+    let mut tracker = GoalTracker::new(s2.goal.clone().unwrap());
+    let leader = sim.leader().unwrap();
+    sim.act(crate::sim::Action::Crash { server: leader }).unwrap();
+    sim.act(crate::sim::Action::Partition { groups: vec![vec![ServerId(1)], vec![ServerId(2)], vec![ServerId(3)]] })
+        .unwrap();
+    let start = sim.now();
+    let mut met = None;
+    while sim.now() < start + Duration::from_ms(2000) {
+        let t = sim.now();
+        if let Some(at) = tracker.observe(&sim) {
+            met = Some((at, t));
+            break;
+        }
+        assert!(t < start + Duration::from_ms(1000), "not met at {t} although held since {start}");
+        sim.run_for(Duration::from_ms(10));
+    }
+    let (at, _) = met.expect("met");
+    assert_eq!(at, start + Duration::from_ms(1000));
+    // Travelling back before the goal was met forgets it.
+    sim.seek(start);
+    assert_eq!(tracker.observe(&sim), None);
+}
+
+#[test]
+fn goals_parse_and_report_their_errors() {
+    let s = parse("goal: no leader and up 3 for 3s\n").unwrap();
+    let g = s.goal.unwrap();
+    assert_eq!(g.all_of.len(), 2);
+    assert_eq!(g.hold_for, Duration::from_ms(3000));
+    assert_eq!(g.source, "no leader and up 3 for 3s");
+    let (line, col, msg) = at("servers 3\ngoal: no leader or 3s\n");
+    assert_eq!((line, col), (2, 17), "{msg}");
+    let (_, col, msg) = at("goal: leader for 3\n");
+    assert_eq!(col, 18, "{msg}");
+    let (_, _, msg) = at("goal: leader\ngoal: no leader\n");
+    assert!(msg.contains("one `goal:`"), "{msg}");
+    assert!(parse("goal: leaders 2 and safe # two leaders\n").is_ok());
+    // The goal in Chinese: after its `goal:`, once.
+    let s = parse("goal: leader\ngoal-zh: 选出领导者\n").unwrap();
+    assert_eq!(s.goal_zh.as_deref(), Some("选出领导者"));
+    assert_eq!(s.goal.unwrap().source, "leader", "the goal checked is still the one written");
+    let (line, col, msg) = at("goal-zh: 选出领导者\ngoal: leader\n");
+    assert_eq!((line, col), (1, 1), "{msg}");
+    assert!(msg.contains("after the `goal:` line"), "{msg}");
+    let (line, _, msg) = at("goal: leader\ngoal-zh: 一\ngoal-zh: 二\n");
+    assert_eq!(line, 3, "{msg}");
+    // Every library exercise says its goal in Chinese too.
+    for s in crate::scenario::library() {
+        let parsed = parse(s.text).unwrap();
+        assert_eq!(parsed.goal.is_some(), parsed.goal_zh.is_some(), "{}: goal-zh", s.file);
+    }
+}
+
+#[test]
+fn steps_take_translations_questions_and_answers() {
+    let s = parse(
+        "step: One.\nstep-zh: 一。\nquestion: Who wins?\nquestion-zh: 谁赢？\nanswer: S1.\nanswer-zh: S1。\nrun 1s\n",
+    )
+    .unwrap();
+    let StatementKind::Narrate { text, zh, question, answer } = &s.statements[0].kind else { panic!() };
+    assert_eq!(text, "One.");
+    assert_eq!(zh.as_deref(), Some("一。"));
+    assert_eq!(question.as_ref().unwrap().en, "Who wins?");
+    assert_eq!(question.as_ref().unwrap().zh.as_deref(), Some("谁赢？"));
+    assert_eq!(answer.as_ref().unwrap().zh.as_deref(), Some("S1。"));
+    let (line, _, msg) = at("run 1s\nquestion: Why?\n");
+    assert_eq!(line, 2);
+    assert!(msg.contains("belongs to a `step:`"), "{msg}");
+    let r = run_text("step: One.\nstep-zh: 一。\nanswer: A.\nrun 1s\n");
+    assert_eq!(r.narration[0].zh.as_deref(), Some("一。"));
+}
+
+#[test]
+fn the_lessons_are_in_chinese_too() {
+    // Every scenario of the library has a 简体中文 title and description (the picker).
+    // The lessons the page offers as stories; every step (and question, answer) has its 简体中文.
+    const LESSONS: &[&str] = &[
+        "leader-crash.scn",
+        "split-vote.scn",
+        "figure-7.scn",
+        "figure-8.scn",
+        "stale-leader.scn",
+        "membership-add.scn",
+        "membership-remove-leader.scn",
+        "client-retry.scn",
+    ];
+    for entry in library() {
+        let s = parse(entry.text).unwrap();
+        assert!(s.title_zh.is_some() && s.description_zh.is_some(), "{} has no 简体中文 title", entry.file);
+    }
+    for file in LESSONS {
+        let entry = library().iter().find(|s| s.file == *file).expect(file);
+        let s = parse(entry.text).unwrap();
+        let mut steps = 0;
+        for st in &s.statements {
+            if let StatementKind::Narrate { zh, question, answer, .. } = &st.kind {
+                steps += 1;
+                assert!(zh.is_some(), "{file}:{}: step without step-zh", st.line);
+                for l in [question, answer].into_iter().flatten() {
+                    assert!(l.zh.is_some(), "{file}:{}: question or answer without -zh", st.line);
+                }
+            }
+        }
+        assert!(steps > 0, "{file} is not a lesson");
+    }
+}
