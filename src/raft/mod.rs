@@ -6,7 +6,9 @@ pub mod kv;
 pub mod log;
 pub mod message;
 pub mod node;
+mod output;
 pub mod quorum;
+mod role;
 pub mod types;
 
 #[cfg(test)]
@@ -17,7 +19,7 @@ pub use kv::{ClientRequest, KvStore, Op, OpParseError, OpResult};
 pub use log::{Entry, Payload, RaftLog};
 pub use message::{Message, MessageBody, MessageKind};
 pub use node::{
-    ChangeError, InProgress, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Progress,
+    ChangeError, InProgress, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Phase, Progress,
     ProposeError, Proposed, Role, RoleKind,
 };
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};

@@ -1,7 +1,7 @@
 //! Simulator tests: elections, replication, faults, time travel and determinism.
 
 use super::*;
-use crate::raft::{BreakSwitch, BreakSwitches, Op, RoleKind, ServerId};
+use crate::raft::{BreakSwitch, BreakSwitches, Duration, Op, OpResult, RoleKind, ServerId};
 use checker::Property;
 
 fn sim(seed: u64) -> Sim {

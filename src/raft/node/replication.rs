@@ -1,0 +1,280 @@
+//! Log replication (§5.3) and what rides on it: the follower's consistency check, the
+//! leader's progress, sending entries, commitment (§5.4.2), catching up new servers and
+//! the steps of a membership change (§6).
+
+use super::super::breaks::BreakSwitch;
+use super::super::kv::{Applied, OpResult};
+use super::super::log::{Entry, Payload};
+use super::super::message::MessageBody;
+use super::{Configuration, LeaderState, MembershipEvent, Node, Output, Progress, Role};
+use crate::raft::types::{LogIndex, ServerId, Term, Time};
+
+impl Node {
+    /// §5.3: the consistency check, truncation of conflicting suffixes, and the commit
+    /// index carried from the leader.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn handle_append_entries(
+        &mut self,
+        now: Time,
+        leader: ServerId,
+        term: Term,
+        prev_log_index: LogIndex,
+        prev_log_term: Term,
+        entries: Vec<Entry>,
+        leader_commit: LogIndex,
+    ) {
+        if term < self.current_term {
+            // A stale leader: the reply carries our term, which makes it step down.
+            let hint = self.log.last_index();
+            self.send(leader, MessageBody::AppendEntriesReply { success: false, match_index: hint });
+            return;
+        }
+        // term == current_term. §5.2: a candidate steps down when a leader of its term
+        // appears. (Two leaders in one term only happen with a rule broken on purpose.)
+        if !matches!(self.role, Role::Follower) {
+            self.become_follower(term, Some(leader));
+        }
+        self.leader = Some(leader);
+        self.last_leader_contact = Some(now);
+        self.outputs.push(Output::ResetElectionTimer);
+
+        if self.log.term_at(prev_log_index) != Some(prev_log_term) {
+            // §5.3: reply false if the log has no entry at prevLogIndex whose term matches.
+            let hint = prev_log_index.prev().min(self.log.last_index());
+            self.send(leader, MessageBody::AppendEntriesReply { success: false, match_index: hint });
+            return;
+        }
+        let last_new = LogIndex(prev_log_index.0 + entries.len() as u64);
+        let mut first_written: Option<LogIndex> = None;
+        for (offset, entry) in entries.into_iter().enumerate() {
+            let index = LogIndex(prev_log_index.0 + 1 + offset as u64);
+            match self.log.term_at(index) {
+                Some(t) if t == entry.term => continue,
+                Some(_) => {
+                    // §5.3: an existing entry conflicts with a new one: delete it and all
+                    // that follow it.
+                    self.log.truncate_from(index);
+                    self.log.push(entry);
+                }
+                None => {
+                    self.log.push(entry);
+                }
+            }
+            first_written.get_or_insert(index);
+        }
+        if let Some(from) = first_written {
+            // Only reachable below the commit index when a rule is broken on purpose.
+            self.commit_index = self.commit_index.min(self.log.last_index());
+            self.outputs.push(Output::SaveLog { from, last: self.log.last_index() });
+        }
+        // Figure 2: commitIndex = min(leaderCommit, index of last new entry).
+        if leader_commit > self.commit_index {
+            let new_commit = leader_commit.min(last_new);
+            if new_commit > self.commit_index {
+                self.commit_index = new_commit;
+                self.outputs.push(Output::Committed { index: new_commit });
+                self.apply_committed();
+            }
+        }
+        self.send(leader, MessageBody::AppendEntriesReply { success: true, match_index: last_new });
+    }
+
+    /// §5.3: on success, advance matchIndex and nextIndex; on failure, back nextIndex off
+    /// and retry.
+    pub(super) fn handle_append_reply(
+        &mut self,
+        now: Time,
+        from: ServerId,
+        term: Term,
+        success: bool,
+        match_index: LogIndex,
+    ) {
+        if term != self.current_term {
+            return;
+        }
+        let last_index = self.log.last_index();
+        let Role::Leader(leader) = &mut self.role else { return };
+        let Some(progress) = leader.progress.get_mut(&from) else { return };
+        if success {
+            // Only a reply that moves matchIndex forward sends more at once; a stale or
+            // duplicated one does not, so the entries in flight to a follower stay a
+            // single chain (the heartbeat retransmits anything lost).
+            let advanced = match_index > progress.match_index;
+            if advanced {
+                progress.match_index = match_index;
+            }
+            progress.next_index = progress.next_index.max(progress.match_index.next());
+            let more = advanced && progress.next_index <= last_index;
+            self.maybe_finish_catch_up();
+            self.maybe_commit(now);
+            if more && self.is_leader() {
+                self.send_append(from);
+            }
+        } else {
+            // Back off by one, or straight past the end of the follower's log; never below
+            // what is known to match. (A stale or duplicated refusal changes nothing.)
+            let backed_off = progress.next_index.prev().min(match_index.next()).max(progress.match_index.next());
+            if backed_off < progress.next_index {
+                progress.next_index = backed_off;
+                self.send_append(from);
+            }
+        }
+    }
+
+    // ---- Leader internals --------------------------------------------------------------
+
+    pub(super) fn append_as_leader(&mut self, payload: Payload) -> LogIndex {
+        let is_config = matches!(payload, Payload::Config(_));
+        let index = self.log.push(Entry { term: self.current_term, payload });
+        self.outputs.push(Output::SaveLog { from: index, last: index });
+        if is_config {
+            self.refresh_progress();
+        }
+        index
+    }
+
+    /// Keeps one Progress per replication target after the configuration changed: every
+    /// member but the leader, plus servers still catching up.
+    fn refresh_progress(&mut self) {
+        let mut targets = self.configuration().members();
+        let next = self.log.last_index().next();
+        let Role::Leader(leader) = &mut self.role else { return };
+        if let Some(change) = &leader.change {
+            targets.extend(change.target.iter().copied());
+        }
+        targets.remove(&self.id);
+        leader.progress.retain(|id, _| targets.contains(id));
+        for id in targets {
+            leader.progress.get_or_insert_with(id, || Progress { next_index: next, match_index: LogIndex(0) });
+        }
+    }
+
+    pub(super) fn broadcast_append(&mut self) {
+        let Role::Leader(leader) = &self.role else { return };
+        let peers: Vec<ServerId> = leader.progress.keys().copied().collect();
+        for peer in peers {
+            self.send_append(peer);
+        }
+    }
+
+    fn send_append(&mut self, peer: ServerId) {
+        let Role::Leader(leader) = &self.role else { return };
+        let Some(progress) = leader.progress.get(&peer) else { return };
+        let prev_log_index = progress.next_index.prev();
+        let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(Term(0));
+        let entries = self.log.slice_from(progress.next_index, self.config.max_entries_per_append).to_vec();
+        let body =
+            MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit: self.commit_index };
+        self.send(peer, body);
+    }
+
+    /// §6: once every new server holds the log up to where it stood when the change was
+    /// asked for, append C_old,new.
+    pub(super) fn maybe_finish_catch_up(&mut self) {
+        if !matches!(&self.role, Role::Leader(LeaderState { change: Some(_), .. })) {
+            return;
+        }
+        let config = self.configuration().clone();
+        let Role::Leader(leader) = &mut self.role else { return };
+        let Some(change) = &leader.change else { return };
+        let caught_up = change
+            .target
+            .iter()
+            .filter(|id| !config.members().contains(id) && **id != self.id)
+            .all(|id| leader.progress.get(id).is_some_and(|p| p.match_index >= change.catch_up_index));
+        if !caught_up {
+            return;
+        }
+        let change = leader.change.take().expect("checked above");
+        let joint = Configuration::Joint { old: config.target().clone(), new: change.target };
+        let index = self.append_as_leader(Payload::Config(joint));
+        self.outputs.push(Output::Membership(MembershipEvent::JointAppended { index }));
+        self.broadcast_append();
+    }
+
+    /// §5.3, §5.4.2: the leader commits the highest index that a majority holds (in
+    /// C_old,new, a majority of each half), but only by counting replicas of an entry
+    /// of its current term; entries of earlier terms commit indirectly (Figure 8).
+    /// A leader that is not a member of a half does not count itself in it.
+    pub(super) fn maybe_commit(&mut self, now: Time) {
+        let Role::Leader(leader) = &self.role else { return };
+        let last_index = self.log.last_index();
+        let me = self.id;
+        let committed = self.configuration().committed_index(|id| {
+            if id == me {
+                Some(last_index)
+            } else {
+                leader.progress.get(&id).map(|p| p.match_index)
+            }
+        });
+        if committed <= self.commit_index || committed > last_index {
+            return;
+        }
+        let current_term_entry = self.log.term_at(committed) == Some(self.current_term);
+        if !current_term_entry && !self.config.breaks.is_on(BreakSwitch::CommitOldTerms) {
+            return;
+        }
+        let old_commit = self.commit_index;
+        self.commit_index = committed;
+        self.outputs.push(Output::Committed { index: committed });
+        self.apply_committed();
+        self.advance_membership(now, old_commit);
+    }
+
+    /// §6: when C_old,new commits the leader appends C_new; when C_new commits, a leader
+    /// that is not in it steps down.
+    fn advance_membership(&mut self, now: Time, old_commit: LogIndex) {
+        let Some((index, config)) = self.log.latest_config() else { return };
+        if index > self.commit_index {
+            return;
+        }
+        let newly_committed = index > old_commit;
+        match config.clone() {
+            Configuration::Joint { new, .. } => {
+                // Also reached by a new leader that inherits a committed C_old,new.
+                if newly_committed {
+                    self.outputs.push(Output::Membership(MembershipEvent::JointCommitted { index }));
+                }
+                let index = self.append_as_leader(Payload::Config(Configuration::Simple { voters: new }));
+                self.outputs.push(Output::Membership(MembershipEvent::NewAppended { index }));
+                self.broadcast_append();
+                self.maybe_commit(now);
+            }
+            Configuration::Simple { voters } => {
+                if newly_committed {
+                    self.outputs.push(Output::Membership(MembershipEvent::NewCommitted { index }));
+                }
+                if !voters.contains(&self.id) {
+                    // Tell the others the commit index before leaving.
+                    self.broadcast_append();
+                    self.outputs.push(Output::Membership(MembershipEvent::LeaderSteppedDown));
+                    self.become_follower(self.current_term, None);
+                }
+            }
+        }
+    }
+
+    /// Figure 2: apply entries up to commitIndex to the state machine, in order.
+    pub(super) fn apply_committed(&mut self) {
+        let first = self.last_applied.next();
+        while self.last_applied < self.commit_index {
+            let index = self.last_applied.next();
+            let Some(entry) = self.log.entry(index) else { break };
+            self.last_applied = index;
+            if let Payload::Command(req) = &entry.payload {
+                let applied = self.kv.apply(req);
+                if matches!(self.role, Role::Leader(_)) {
+                    let result = match applied {
+                        Applied::Fresh(r) | Applied::Duplicate(r) => r,
+                        Applied::Stale => OpResult::Error("stale request: a newer one was applied".into()),
+                    };
+                    let (client, seq) = (req.client, req.seq);
+                    self.outputs.push(Output::ClientReply { client, seq, result });
+                }
+            }
+        }
+        if self.last_applied >= first {
+            self.outputs.push(Output::Applied { first, last: self.last_applied });
+        }
+    }
+}

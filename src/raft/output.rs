@@ -1,0 +1,205 @@
+//! What a node hands its host ([`Output`], membership events and their [`Phase`]), and
+//! what a proposal returns ([`Proposed`], [`ProposeError`], [`ChangeError`]).
+
+use super::kv::OpResult;
+use super::message::Message;
+use super::quorum::Configuration;
+use super::types::{ClientId, LogIndex, ServerId, Term};
+use super::RoleKind;
+use crate::sorted::SortedSet;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The phases of a membership change, as the leader drives it (§6).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "phase", rename_all = "kebab-case")]
+pub enum MembershipEvent {
+    CatchingUp {
+        servers: SortedSet<ServerId>,
+    },
+    JointAppended {
+        index: LogIndex,
+    },
+    JointCommitted {
+        index: LogIndex,
+    },
+    NewAppended {
+        index: LogIndex,
+    },
+    NewCommitted {
+        index: LogIndex,
+    },
+    /// The leader was not in C_new and stepped down once C_new committed.
+    LeaderSteppedDown,
+}
+
+impl MembershipEvent {
+    /// Which phase this event reports.
+    pub fn phase(&self) -> Phase {
+        match self {
+            MembershipEvent::CatchingUp { .. } => Phase::CatchingUp,
+            MembershipEvent::JointAppended { .. } => Phase::JointAppended,
+            MembershipEvent::JointCommitted { .. } => Phase::JointCommitted,
+            MembershipEvent::NewAppended { .. } => Phase::NewAppended,
+            MembershipEvent::NewCommitted { .. } => Phase::NewCommitted,
+            MembershipEvent::LeaderSteppedDown => Phase::LeaderSteppedDown,
+        }
+    }
+}
+
+/// The phases of a membership change by name, in the order a change goes through them
+/// (§6): the one type for them, reached through [`MembershipEvent::phase`]. Its names
+/// are the `phase` tags of a [`MembershipEvent`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    CatchingUp,
+    JointAppended,
+    JointCommitted,
+    NewAppended,
+    NewCommitted,
+    /// Only when the leader was not in C_new.
+    LeaderSteppedDown,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 6] = [
+        Phase::CatchingUp,
+        Phase::JointAppended,
+        Phase::JointCommitted,
+        Phase::NewAppended,
+        Phase::NewCommitted,
+        Phase::LeaderSteppedDown,
+    ];
+    /// The steps every change goes through, in order (a leader steps down only when the
+    /// change removed it).
+    pub const STEPS: [Phase; 5] =
+        [Phase::CatchingUp, Phase::JointAppended, Phase::JointCommitted, Phase::NewAppended, Phase::NewCommitted];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::CatchingUp => "catching-up",
+            Phase::JointAppended => "joint-appended",
+            Phase::JointCommitted => "joint-committed",
+            Phase::NewAppended => "new-appended",
+            Phase::NewCommitted => "new-committed",
+            Phase::LeaderSteppedDown => "leader-stepped-down",
+        }
+    }
+}
+
+/// What a node asks its host to do, or tells it happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Output {
+    Send(Message),
+    /// currentTerm and votedFor were written to stable storage.
+    SaveHardState {
+        term: Term,
+        voted_for: Option<ServerId>,
+    },
+    /// Log entries from `from` on were written; anything after `last` is gone.
+    SaveLog {
+        from: LogIndex,
+        last: LogIndex,
+    },
+    /// Start (or restart) the election timer with a fresh randomized timeout.
+    ResetElectionTimer,
+    /// Stop the election timer (a leader has none).
+    StopElectionTimer,
+    /// Start (or restart) the heartbeat timer.
+    ResetHeartbeatTimer,
+    RoleChanged {
+        role: RoleKind,
+        term: Term,
+    },
+    /// The commit index advanced to `index`.
+    Committed {
+        index: LogIndex,
+    },
+    /// The entries `first..=last` were applied to the state machine, in order.
+    Applied {
+        first: LogIndex,
+        last: LogIndex,
+    },
+    /// A reply to a client, from the leader that applied its request.
+    ClientReply {
+        client: ClientId,
+        seq: u64,
+        result: OpResult,
+    },
+    Membership(MembershipEvent),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProposeError {
+    /// The lecture's client protocol: a follower redirects to the leader it knows.
+    NotLeader { leader_hint: Option<ServerId> },
+}
+
+impl fmt::Display for ProposeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProposeError::NotLeader { leader_hint: Some(l) } => write!(f, "not the leader; try {l}"),
+            ProposeError::NotLeader { leader_hint: None } => write!(f, "not the leader, and no leader is known"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Proposed {
+    /// Appended at this index; the reply comes when it is applied.
+    Appended(LogIndex),
+    /// A retry of a request that was already applied: answered at once, not appended.
+    AlreadyApplied(OpResult),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeError {
+    NotLeader {
+        leader_hint: Option<ServerId>,
+    },
+    /// §6: only one change is in flight at a time.
+    ChangeInProgress {
+        reason: InProgress,
+    },
+    EmptyConfiguration,
+    NoChange,
+}
+
+/// Why the change in flight is not finished, so that a new one must wait (§6). Data, so
+/// that the page can say it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InProgress {
+    /// New servers are still catching up as non-voting members.
+    CatchingUp(Vec<ServerId>),
+    /// The joint configuration C_old,new (shown) is in force: C_new is not committed yet.
+    Joint(Configuration),
+    /// The latest configuration entry, at this index, is not committed yet.
+    Uncommitted(LogIndex),
+}
+
+impl fmt::Display for InProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InProgress::CatchingUp(servers) => {
+                let servers: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
+                write!(f, "{} catching up", servers.join(", "))
+            }
+            InProgress::Joint(config) => write!(f, "C_old,new {config} is in force"),
+            InProgress::Uncommitted(index) => write!(f, "configuration entry {index} is not committed yet"),
+        }
+    }
+}
+
+impl fmt::Display for ChangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChangeError::NotLeader { leader_hint } => ProposeError::NotLeader { leader_hint: *leader_hint }.fmt(f),
+            ChangeError::ChangeInProgress { reason } => {
+                write!(f, "a membership change is already in progress: {reason}")
+            }
+            ChangeError::EmptyConfiguration => f.write_str("the new configuration must keep at least one server"),
+            ChangeError::NoChange => f.write_str("the new configuration is the same as the current one"),
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! What a node is and may be: its settings ([`NodeConfig`]), its role with the state only
+//! that role has ([`Role`]: a candidate's votes, a leader's progress and pending change).
+
+use super::breaks::BreakSwitches;
+use super::types::{Duration, LogIndex, ServerId};
+use crate::sorted::{SortedMap, SortedSet};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Settings of one node that do not change during a run (but break-switches may).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeConfig {
+    /// The minimum election timeout. Used for §6's rule that a server ignores RequestVote
+    /// within this long of hearing from a current leader.
+    pub election_timeout_min: Duration,
+    /// At most this many entries travel in one AppendEntries.
+    pub max_entries_per_append: usize,
+    pub breaks: BreakSwitches,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        NodeConfig {
+            election_timeout_min: Duration::from_ms(150),
+            max_entries_per_append: 64,
+            breaks: BreakSwitches::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleKind {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+impl RoleKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RoleKind::Follower => "follower",
+            RoleKind::Candidate => "candidate",
+            RoleKind::Leader => "leader",
+        }
+    }
+}
+
+impl fmt::Display for RoleKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A leader's view of one peer's log (Figure 2, "Volatile state on leaders").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Progress {
+    /// The next entry to send. Invariant: `match_index < next_index`.
+    pub next_index: LogIndex,
+    /// The highest entry known to be replicated on the peer.
+    pub match_index: LogIndex,
+}
+
+/// A membership change the leader has accepted but not yet put in the log: the new
+/// servers are catching up as non-voting members (§6).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PendingChange {
+    pub target: SortedSet<ServerId>,
+    /// The new servers count as caught up once they hold the log up to here.
+    pub catch_up_index: LogIndex,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LeaderState {
+    /// One entry per replication target: every member of the configuration but the
+    /// leader, plus servers catching up.
+    pub progress: SortedMap<ServerId, Progress>,
+    pub change: Option<PendingChange>,
+}
+
+/// State that only one role has lives inside that role. Only `become_*` change it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Follower,
+    /// Votes received so far in this term: `true` for granted, `false` for refused.
+    Candidate {
+        votes: SortedMap<ServerId, bool>,
+    },
+    Leader(LeaderState),
+}
+
+impl Role {
+    pub fn kind(&self) -> RoleKind {
+        match self {
+            Role::Follower => RoleKind::Follower,
+            Role::Candidate { .. } => RoleKind::Candidate,
+            Role::Leader(_) => RoleKind::Leader,
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! What a user (or a scenario) can do to a running cluster: [`Action`], why one is
+//! refused ([`ActionError`]), and how the simulator applies one.
+
+use super::history::{DropReason, MessageId, Note, NoteKind};
+use super::{ClientRequestState, ClientStatus, ConfigError, Sim, StepKind, Timer, MAX_SERVERS};
+use crate::raft::{BreakSwitch, ChangeError, ClientId, Configuration, Duration, Node, Op, ServerId};
+use crate::sorted::SortedSet;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Everything a user (or a scenario) can do to a running cluster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Crash {
+        server: ServerId,
+    },
+    Restart {
+        server: ServerId,
+    },
+    /// The server's election timer fires now.
+    ForceTimeout {
+        server: ServerId,
+    },
+    /// These servers' election timers fire together, one minimum election timeout from
+    /// now, even if a message resets them before: a split vote on demand.
+    AlignTimers {
+        servers: Vec<ServerId>,
+    },
+    /// Every follower and candidate draws a fresh random election timeout.
+    SpreadTimers,
+    /// A client request sent to `via`, which redirects it if it is not the leader.
+    ClientRequest {
+        via: ServerId,
+        op: Op,
+    },
+    /// A membership change through joint consensus: new servers are created and caught
+    /// up, then C_old,new, then C_new.
+    ChangeMembership {
+        add: Vec<ServerId>,
+        remove: Vec<ServerId>,
+    },
+    /// Servers in different groups cannot talk. Servers not named join the first group.
+    Partition {
+        groups: Vec<Vec<ServerId>>,
+    },
+    /// Removes every partition and cut link.
+    Heal,
+    CutLink {
+        from: ServerId,
+        to: ServerId,
+        both: bool,
+    },
+    RestoreLink {
+        from: ServerId,
+        to: ServerId,
+        both: bool,
+    },
+    DropMessage {
+        id: MessageId,
+    },
+    SetLoss {
+        loss: f64,
+    },
+    SetDuplication {
+        duplication: f64,
+    },
+    SetLatency {
+        min_ms: u64,
+        max_ms: u64,
+    },
+    SetBreak {
+        switch: BreakSwitch,
+        on: bool,
+    },
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |v: &[ServerId]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ");
+        match self {
+            Action::Crash { server } => write!(f, "crash {server}"),
+            Action::Restart { server } => write!(f, "restart {server}"),
+            Action::ForceTimeout { server } => write!(f, "timeout {server}"),
+            Action::AlignTimers { servers } => write!(f, "align-timers {}", list(servers)),
+            Action::SpreadTimers => write!(f, "spread-timers"),
+            Action::ClientRequest { via, op } => write!(f, "request {via} {op}"),
+            Action::ChangeMembership { add, remove } => {
+                write!(f, "membership")?;
+                if !add.is_empty() {
+                    write!(f, " add {}", list(add))?;
+                }
+                if !remove.is_empty() {
+                    write!(f, " remove {}", list(remove))?;
+                }
+                Ok(())
+            }
+            Action::Partition { groups } => {
+                write!(f, "partition {}", groups.iter().map(|g| list(g)).collect::<Vec<_>>().join(" | "))
+            }
+            Action::Heal => write!(f, "heal"),
+            Action::CutLink { from, to, both } => write!(f, "cut {from} {} {to}", if *both { "<->" } else { "->" }),
+            Action::RestoreLink { from, to, both } => {
+                write!(f, "restore {from} {} {to}", if *both { "<->" } else { "->" })
+            }
+            Action::DropMessage { id } => write!(f, "drop message {}", id.0),
+            Action::SetLoss { loss } => write!(f, "loss {}", crate::decimal::shortest(*loss)),
+            Action::SetDuplication { duplication } => {
+                write!(f, "duplication {}", crate::decimal::shortest(*duplication))
+            }
+            Action::SetLatency { min_ms, max_ms } => write!(f, "latency {min_ms}..{max_ms}ms"),
+            Action::SetBreak { switch, on } => write!(f, "break {switch} {}", if *on { "on" } else { "off" }),
+        }
+    }
+}
+
+/// Why an action was refused. Nothing changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActionError {
+    NoSuchServer(ServerId),
+    Retired(ServerId),
+    AlreadyDown(ServerId),
+    AlreadyUp(ServerId),
+    IsLeader(ServerId),
+    NoLeader,
+    Membership(ChangeError),
+    /// Adding would make the cluster larger than [`MAX_SERVERS`].
+    TooManyServers(usize),
+    NotAMember(ServerId),
+    NotInFlight(MessageId),
+    /// `align-timers` with no server whose timer could be aligned.
+    NothingToAlign,
+    /// A partition into fewer than two groups.
+    OneGroup,
+    /// A server named in two groups of a partition.
+    NamedTwice(ServerId),
+    /// A link from a server to itself.
+    SelfLink(ServerId),
+    /// Adding a server that is already a member of the configuration (shown).
+    AlreadyMember(ServerId, Configuration),
+    /// New servers take the next id: `next`, not `found`.
+    NotNext {
+        next: ServerId,
+        found: ServerId,
+    },
+    /// A network setting out of range.
+    Network(ConfigError),
+}
+
+impl fmt::Display for ActionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActionError::NoSuchServer(s) => write!(f, "there is no server {s}"),
+            ActionError::Retired(s) => write!(f, "{s} was removed from the cluster"),
+            ActionError::AlreadyDown(s) => write!(f, "{s} is already down"),
+            ActionError::AlreadyUp(s) => write!(f, "{s} is already running"),
+            ActionError::IsLeader(s) => write!(f, "{s} is the leader and has no election timer"),
+            ActionError::NoLeader => write!(f, "there is no leader to ask; wait for an election"),
+            ActionError::Membership(m) => write!(f, "membership change refused: {m}"),
+            ActionError::TooManyServers(n) => {
+                write!(f, "the cluster would have {n} servers; at most {MAX_SERVERS} are allowed")
+            }
+            ActionError::NotAMember(id) => write!(f, "{id} is not a member of the configuration"),
+            ActionError::NotInFlight(id) => write!(f, "message {} is not in flight", id.0),
+            ActionError::NothingToAlign => f.write_str("name at least one server whose timer to align"),
+            ActionError::OneGroup => f.write_str("a partition needs at least two groups"),
+            ActionError::NamedTwice(s) => write!(f, "{s} is named in two groups"),
+            ActionError::SelfLink(s) => write!(f, "a link joins two different servers, not {s} to itself"),
+            ActionError::AlreadyMember(s, config) => write!(f, "{s} is already a member of {config}"),
+            ActionError::NotNext { next, found } => {
+                write!(f, "new servers are numbered in order: the next one is {next}, not {found}")
+            }
+            ActionError::Network(e) => e.fmt(f),
+        }
+    }
+}
+
+impl Sim {
+    fn live_index(&self, id: ServerId) -> Result<usize, ActionError> {
+        let slot = self.slot(id).ok_or(ActionError::NoSuchServer(id))?;
+        if slot.retired {
+            return Err(ActionError::Retired(id));
+        }
+        if !slot.alive {
+            return Err(ActionError::AlreadyDown(id));
+        }
+        Ok(id.0 as usize - 1)
+    }
+
+    pub(super) fn existing(&self, id: ServerId) -> Result<usize, ActionError> {
+        let slot = self.slot(id).ok_or(ActionError::NoSuchServer(id))?;
+        if slot.retired {
+            return Err(ActionError::Retired(id));
+        }
+        Ok(id.0 as usize - 1)
+    }
+
+    /// Takes server `i` down: it loses its volatile state (§5.1: a crash keeps only the
+    /// persistent state) and its timers, and the checker and the history hear of it.
+    /// Used by a crash and by retiring a server C_new left out.
+    pub(super) fn shut_down(&mut self, i: usize, note: NoteKind) {
+        let now = self.world.now;
+        let slot = &mut self.world.servers[i];
+        let id = slot.node.id();
+        slot.node.crash();
+        slot.alive = false;
+        slot.disarm_timers();
+        self.world.checker.observe_crash(id);
+        self.history.notes.push(Note { time: now, server: id, kind: note });
+        self.world.liveness.groups = None;
+    }
+
+    pub(super) fn apply_action(&mut self, action: &Action) -> Result<(), ActionError> {
+        let now = self.world.now;
+        self.world.current_event = Some(StepKind::Action { action: action.to_string() });
+        match action {
+            Action::Crash { server } => {
+                let i = self.live_index(*server)?;
+                self.shut_down(i, NoteKind::Crashed);
+            }
+            Action::Restart { server } => {
+                let i = self.existing(*server)?;
+                if self.world.servers[i].alive {
+                    return Err(ActionError::AlreadyUp(*server));
+                }
+                self.world.servers[i].alive = true;
+                self.history.notes.push(Note { time: now, server: *server, kind: NoteKind::Restarted });
+                self.drive(i, Node::restart);
+                self.world.liveness.groups = None;
+            }
+            Action::ForceTimeout { server } => {
+                let i = self.live_index(*server)?;
+                if self.world.servers[i].node.is_leader() {
+                    return Err(ActionError::IsLeader(*server));
+                }
+                self.world.servers[i].disarm(Timer::Election);
+                self.drive(i, |node| node.handle_election_timeout(now));
+            }
+            Action::AlignTimers { servers } => {
+                let mut indices = Vec::new();
+                for s in servers {
+                    let i = self.live_index(*s)?;
+                    if self.world.servers[i].node.is_leader() {
+                        return Err(ActionError::IsLeader(*s));
+                    }
+                    indices.push(i);
+                }
+                if indices.is_empty() {
+                    return Err(ActionError::NothingToAlign);
+                }
+                let at = now + Duration::from_ms(self.world.config.election_timeout_min_ms);
+                for i in indices {
+                    self.world.servers[i].pinned_deadline = Some(at);
+                    self.arm_timer(i, Timer::Election, at);
+                }
+            }
+            Action::SpreadTimers => {
+                for i in 0..self.world.servers.len() {
+                    let s = &self.world.servers[i];
+                    if s.alive && !s.node.is_leader() {
+                        self.world.servers[i].pinned_deadline = None;
+                        let d = self.draw_election_timeout();
+                        self.arm_timer(i, Timer::Election, now + d);
+                    }
+                }
+            }
+            Action::ClientRequest { via, op } => {
+                self.existing(*via)?;
+                let index = self.world.clients.len();
+                self.world.clients.push(ClientRequestState {
+                    client: ClientId(index as u32 + 1),
+                    seq: 1,
+                    op: op.clone(),
+                    submitted_at: now,
+                    attempts: Vec::new(),
+                    status: ClientStatus::Pending,
+                });
+                self.submit(index, *via);
+            }
+            Action::ChangeMembership { add, remove } => self.change_membership(add, remove)?,
+            Action::Partition { groups } => {
+                if groups.len() < 2 {
+                    return Err(ActionError::OneGroup);
+                }
+                let mut seen = SortedSet::new();
+                for s in groups.iter().flatten() {
+                    self.existing(*s)?;
+                    if !seen.insert(*s) {
+                        return Err(ActionError::NamedTwice(*s));
+                    }
+                }
+                self.world.topology.partition(groups);
+                self.world.liveness.groups = None;
+            }
+            Action::Heal => {
+                self.world.topology.heal();
+                self.world.liveness.groups = None;
+            }
+            Action::CutLink { from, to, both } | Action::RestoreLink { from, to, both } => {
+                self.existing(*from)?;
+                self.existing(*to)?;
+                if from == to {
+                    return Err(ActionError::SelfLink(*from));
+                }
+                let cut = matches!(action, Action::CutLink { .. });
+                let t = &mut self.world.topology;
+                let mut apply = |a, b| if cut { t.cut(a, b) } else { t.restore(a, b) };
+                apply(*from, *to);
+                if *both {
+                    apply(*to, *from);
+                }
+                self.world.liveness.groups = None;
+            }
+            Action::DropMessage { id } => {
+                let record = self.history.messages.get_mut(id.0 as usize).ok_or(ActionError::NotInFlight(*id))?;
+                if !record.in_flight_at(now) {
+                    return Err(ActionError::NotInFlight(*id));
+                }
+                record.dropped = Some((now, DropReason::User));
+            }
+            Action::SetLoss { loss } => {
+                let mut n = self.world.config.network.clone();
+                n.loss = *loss;
+                n.validate().map_err(ActionError::Network)?;
+                self.world.config.network = n;
+            }
+            Action::SetDuplication { duplication } => {
+                let mut n = self.world.config.network.clone();
+                n.duplication = *duplication;
+                n.validate().map_err(ActionError::Network)?;
+                self.world.config.network = n;
+            }
+            Action::SetLatency { min_ms, max_ms } => {
+                let mut n = self.world.config.network.clone();
+                n.latency_min_ms = *min_ms;
+                n.latency_max_ms = *max_ms;
+                n.validate().map_err(ActionError::Network)?;
+                self.world.config.network = n;
+            }
+            Action::SetBreak { switch, on } => {
+                self.world.config.breaks.set(*switch, *on);
+                let breaks = self.world.config.breaks;
+                for s in &mut self.world.servers {
+                    s.node.set_breaks(breaks);
+                }
+            }
+        }
+        Ok(())
+    }
+}

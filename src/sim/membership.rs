@@ -1,0 +1,113 @@
+//! Membership changes as the simulator hosts them (§6): asking the leader, creating the
+//! new servers, following the change's phases, and retiring the servers C_new left out.
+
+use super::history::{Note, NoteKind};
+use super::{ActionError, ServerSlot, Sim, MAX_SERVERS};
+use crate::raft::{Configuration, Entry, MembershipEvent, Node, Payload, Phase, ServerId, Time};
+use crate::sorted::SortedSet;
+use serde::{Deserialize, Serialize};
+
+/// Where a membership change stands, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipStatus {
+    pub target: SortedSet<ServerId>,
+    pub started_at: Time,
+    /// Every phase seen so far, with when and which leader reported it.
+    pub phases: Vec<(Time, ServerId, MembershipEvent)>,
+    pub finished: bool,
+}
+
+impl Sim {
+    /// §6: once C_new is committed, servers outside it are shut down.
+    pub(super) fn retire_all_but(&mut self, keep: &SortedSet<ServerId>) {
+        for i in 0..self.world.servers.len() {
+            let slot = &mut self.world.servers[i];
+            if slot.retired || keep.contains(&slot.node.id()) {
+                continue;
+            }
+            slot.retired = true;
+            self.shut_down(i, NoteKind::Retired);
+        }
+        self.world.liveness.groups = None;
+    }
+
+    /// Records a membership event that server `i` (a leader) reported, in the history and
+    /// in the change's status. When it is C_new's commit, returns C_new's members: the
+    /// servers to keep.
+    pub(super) fn record_membership(&mut self, i: usize, event: MembershipEvent) -> Option<SortedSet<ServerId>> {
+        let (now, id) = (self.world.now, self.world.servers[i].node.id());
+        let keep = match &event {
+            MembershipEvent::NewCommitted { index } => match self.world.servers[i].node.log().entry(*index) {
+                Some(Entry { payload: Payload::Config(c), .. }) => Some(c.members()),
+                _ => None,
+            },
+            _ => None,
+        };
+        self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Membership { event: event.clone() } });
+        let status = self.world.membership.get_or_insert_with(|| MembershipStatus {
+            target: SortedSet::new(),
+            started_at: now,
+            phases: Vec::new(),
+            finished: false,
+        });
+        if event.phase() == Phase::NewCommitted {
+            status.finished = true;
+        }
+        status.phases.push((now, id, event));
+        keep
+    }
+
+    pub(super) fn change_membership(&mut self, add: &[ServerId], remove: &[ServerId]) -> Result<(), ActionError> {
+        let leader = self.leader().ok_or(ActionError::NoLeader)?;
+        let li = leader.0 as usize - 1;
+        let current = self.world.servers[li].node.configuration().target().clone();
+        let members = self.world.servers[li].node.configuration().members();
+        let mut target = current.clone();
+        let mut next_id = self.world.servers.len() as u32 + 1;
+        let mut created = Vec::new();
+        for id in add {
+            match self.slot(*id) {
+                // A server left behind by an abandoned change can be added again.
+                Some(slot) if !slot.retired && !members.contains(id) => {}
+                Some(_) if members.contains(id) => {
+                    return Err(ActionError::AlreadyMember(*id, Configuration::Simple { voters: current }))
+                }
+                Some(_) => return Err(ActionError::Retired(*id)),
+                None if id.0 == next_id => {
+                    created.push(*id);
+                    next_id += 1;
+                }
+                None => return Err(ActionError::NotNext { next: ServerId(next_id), found: *id }),
+            }
+            target.insert(*id);
+        }
+        for id in remove {
+            if !target.remove(id) {
+                return Err(ActionError::NotAMember(*id));
+            }
+        }
+        let active_after = self.active_servers().count() + created.len();
+        if active_after > MAX_SERVERS as usize {
+            return Err(ActionError::TooManyServers(active_after));
+        }
+        // Ask the leader first, against a copy, so a refusal changes nothing.
+        let now = self.world.now;
+        let mut probe = self.world.servers[li].node.clone();
+        probe.propose_membership(now, target.clone()).map_err(ActionError::Membership)?;
+        // Create the new servers: empty logs, no configuration until the leader's arrives.
+        let node_config = self.world.config.node_config();
+        for id in &created {
+            let node = Node::new(*id, Configuration::empty(), node_config.clone());
+            self.world.checker.add_server(&node);
+            self.world.servers.push(ServerSlot::new(node));
+            let i = self.world.servers.len() - 1;
+            self.history.notes.push(Note { time: now, server: *id, kind: NoteKind::Added });
+            self.drive(i, Node::start);
+        }
+        self.world.membership =
+            Some(MembershipStatus { target: target.clone(), started_at: now, phases: Vec::new(), finished: false });
+        self.drive(li, |node| node.propose_membership(now, target)).map_err(ActionError::Membership)?;
+        self.world.liveness.groups = None;
+        Ok(())
+    }
+}

@@ -1,0 +1,153 @@
+//! Time travel: checkpoints of the world, seeking back and forth, forking the run by
+//! acting in the past, and replaying a recorded run ([`ReplayError`]).
+
+use super::history::{ActionRecord, HistoryMark};
+use super::{Action, ActionError, ConfigError, InitialState, Sim, SimConfig, World};
+use crate::raft::Time;
+use std::fmt;
+
+/// Why a recorded run could not be replayed. Actions count from 1; `text` is the action as
+/// written. Data, so that the page can say it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The run's settings are refused.
+    Config(ConfigError),
+    /// The action's time is earlier than the event it is recorded after.
+    TimedBeforeEvent { action: usize, text: String },
+    /// The simulator refused the action.
+    Failed { action: usize, text: String, error: ActionError },
+    /// The action is timed after the time the run ends at.
+    AfterEnd { action: usize },
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Config(e) => e.fmt(f),
+            ReplayError::TimedBeforeEvent { action, text } => {
+                write!(f, "action {action} (`{text}`) is timed before the event it follows")
+            }
+            ReplayError::Failed { action, text, error } => write!(f, "action {action} (`{text}`) failed: {error}"),
+            ReplayError::AfterEnd { action } => write!(f, "action {action} comes after the end of the run"),
+        }
+    }
+}
+
+impl From<ConfigError> for ReplayError {
+    fn from(e: ConfigError) -> ReplayError {
+        ReplayError::Config(e)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Checkpoint {
+    pub(super) world: World,
+    pub(super) mark: HistoryMark,
+    pub(super) next_action: usize,
+}
+
+impl Sim {
+    /// Travels to time `t`, back or forward. Going back restores the latest checkpoint
+    /// at or before `t` and replays; recorded actions ahead are kept and replay too.
+    pub fn seek(&mut self, t: Time) {
+        if t < self.world.now && !self.restore_checkpoint(|w| w.now <= t) {
+            return;
+        }
+        self.run_until(t);
+    }
+
+    /// Travels back to just after event number `n` (or forward to it).
+    pub fn seek_event(&mut self, n: u64) {
+        if n < self.world.events && !self.restore_checkpoint(|w| w.events <= n) {
+            return;
+        }
+        while self.world.events < n {
+            if self.step().is_none() {
+                break;
+            }
+        }
+    }
+
+    /// The one way back in time: restores the latest checkpoint whose world `reached`
+    /// accepts, with the history and the actions applied as they were then. False (and
+    /// nothing changes) if there is none.
+    fn restore_checkpoint(&mut self, reached: impl Fn(&World) -> bool) -> bool {
+        let Some(i) = self.checkpoints.iter().rposition(|c| reached(&c.world)) else { return false };
+        let cp = self.checkpoints[i].clone();
+        self.history.truncate(cp.mark);
+        self.world = cp.world;
+        self.next_action = cp.next_action;
+        true
+    }
+
+    /// Applies a user action now and records it. Acting while in the past forks the run:
+    /// the recorded future is discarded.
+    pub fn act(&mut self, action: Action) -> Result<(), ActionError> {
+        self.apply_action(&action)?;
+        // Behind the horizon the recorded future (actions, and checkpoints taken ahead of
+        // now) no longer follows from the present: drop it.
+        if self.next_action < self.actions.len() || self.world.now < self.horizon {
+            self.actions.truncate(self.next_action);
+            let now = self.world.now;
+            self.checkpoints.retain(|c| c.world.now <= now);
+            self.horizon = now;
+        }
+        self.actions.push(ActionRecord { at_event: self.world.events, time: self.world.now, action });
+        self.next_action = self.actions.len();
+        Ok(())
+    }
+
+    /// Replays a recorded list of actions from the start: the run ends where the last
+    /// action was applied, or at `until` if later.
+    pub fn replay(
+        config: SimConfig,
+        initial: Option<Vec<InitialState>>,
+        actions: &[ActionRecord],
+        until: Time,
+    ) -> Result<Sim, ReplayError> {
+        let mut sim = match initial {
+            Some(i) => Sim::with_initial_state(config, i)?,
+            None => Sim::new(config)?,
+        };
+        for (n, record) in actions.iter().enumerate() {
+            while sim.world.events < record.at_event {
+                if sim.step().is_none() {
+                    break;
+                }
+            }
+            if record.time < sim.world.now {
+                return Err(ReplayError::TimedBeforeEvent { action: n + 1, text: record.action.to_string() });
+            }
+            sim.world.now = record.time;
+            sim.act(record.action.clone()).map_err(|error| ReplayError::Failed {
+                action: n + 1,
+                text: record.action.to_string(),
+                error,
+            })?;
+        }
+        sim.run_until(until.max(sim.now()));
+        Ok(sim)
+    }
+
+    pub(super) fn take_checkpoint(&mut self) {
+        if self.checkpoints.last().is_some_and(|c| c.world.events >= self.world.events) {
+            return;
+        }
+        self.checkpoints.push(Checkpoint {
+            world: self.world.clone(),
+            mark: self.history.mark(self.world.now),
+            next_action: self.next_action,
+        });
+        if self.checkpoints.len() > self.world.config.max_checkpoints.max(2) {
+            // Thin out: keep every other checkpoint (the first always), and take them half
+            // as often from now on. Memory stays bounded; a seek replays at most one
+            // interval.
+            let mut i = 0;
+            self.checkpoints.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            self.checkpoint_interval_us *= 2;
+        }
+    }
+}
