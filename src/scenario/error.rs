@@ -184,6 +184,16 @@ impl fmt::Display for Expected {
     }
 }
 
+/// A number outside its range: what the grammar expected there, the number as written,
+/// and the range's ends as the documentation writes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutOfRange {
+    pub what: Expected,
+    pub found: String,
+    pub min: String,
+    pub max: String,
+}
+
 /// Why a well-formed statement cannot be used. The strings are the words as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Invalid {
@@ -202,7 +212,6 @@ pub enum Invalid {
     /// The unit, and the duration it ends.
     UnknownUnit(String, String),
     NotANumber(String),
-    TooLong(String),
     FinerThanMicrosecond(String),
     /// A client request that does not parse.
     Op(OpParseError),
@@ -234,6 +243,9 @@ pub enum Invalid {
     StepHasTwo(String),
     /// Not one action with its servers written out (a share link's action line).
     NotOneAction(String),
+    /// A number outside the range documented for what it counts
+    /// ([`super::limits`]).
+    OutOfRange(Box<OutOfRange>),
 }
 
 impl fmt::Display for Invalid {
@@ -249,7 +261,6 @@ impl fmt::Display for Invalid {
             NeedsUnit(n) => write!(f, "`{n}` needs a unit: write {n}ms or {n}s"),
             UnknownUnit(unit, d) => write!(f, "unknown unit `{unit}` in `{d}`: use us, ms, s or min"),
             NotANumber(d) => write!(f, "`{d}` is not a number with a unit"),
-            TooLong(d) => write!(f, "`{d}` is too long"),
             FinerThanMicrosecond(d) => write!(f, "`{d}` is finer than a microsecond, the simulator's smallest step"),
             Op(e) => e.fmt(f),
             SetupAfterStart(k) => {
@@ -279,6 +290,7 @@ impl fmt::Display for Invalid {
             NeedsGoal => write!(f, "`goal-zh:` says a `goal:` in Chinese: write it after the `goal:` line"),
             StepHasTwo(k) => write!(f, "this step already has a `{k}:`"),
             NotOneAction(a) => write!(f, "`{a}` is not one action with its servers written out"),
+            OutOfRange(r) => write!(f, "`{}` is out of range for {}: from {} to {}", r.found, r.what, r.min, r.max),
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod error;
+pub mod limits;
 pub mod parser;
 pub mod runner;
 

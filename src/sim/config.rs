@@ -114,6 +114,11 @@ pub enum ConfigError {
         given: usize,
         servers: u32,
     },
+    /// A server's initial term, or a term in its initial log, is the largest a term can
+    /// be ([`crate::raft::Term::MAX`]), so the cluster could never elect past it.
+    TermAtMaximum {
+        server: ServerId,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -141,6 +146,11 @@ impl fmt::Display for ConfigError {
             ConfigError::InitialStates { given, servers } => {
                 write!(f, "{given} initial states given for {servers} servers")
             }
+            ConfigError::TermAtMaximum { server } => write!(
+                f,
+                "{server}'s initial term is the largest a term can be ({}): no election could follow it",
+                crate::raft::Term::MAX
+            ),
         }
     }
 }

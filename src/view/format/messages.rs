@@ -91,7 +91,6 @@ fn invalid_text(r: &Invalid) -> String {
         NeedsUnit(w) => tf(K::InvNeedsUnit, &[w]),
         UnknownUnit(unit, w) => tf(K::InvUnknownUnit, &[unit, w]),
         NotANumber(w) => tf(K::InvNotANumber, &[w]),
-        TooLong(w) => tf(K::InvTooLong, &[w]),
         FinerThanMicrosecond(w) => tf(K::InvFinerThanMicrosecond, &[w]),
         Op(e) => op_error(e),
         SetupAfterStart(w) => tf(K::InvSetupAfterStart, &[w]),
@@ -111,6 +110,7 @@ fn invalid_text(r: &Invalid) -> String {
         StepHasTwo(w) => tf(K::InvStepHasTwo, &[w]),
         NeedsGoal => t(K::InvNeedsGoal).to_string(),
         NotOneAction(w) => tf(K::InvNotOneAction, &[w]),
+        OutOfRange(r) => tf(K::InvOutOfRange, &[&r.found, &expected_text(&r.what), &r.min, &r.max]),
     }
 }
 
@@ -126,6 +126,7 @@ pub fn config_error(e: &ConfigError) -> String {
         ConfigError::LatencyOrder { min_ms, max_ms } => tf(K::CfgLatencyOrder, &[min_ms, max_ms]),
         ConfigError::LatencyLimit(ms) => tf(K::CfgLatencyLimit, &[ms, &MAX_LATENCY_MS]),
         ConfigError::InitialStates { given, servers } => tf(K::CfgInitialStates, &[given, servers]),
+        ConfigError::TermAtMaximum { server } => tf(K::CfgTermAtMaximum, &[server, &crate::raft::Term::MAX]),
     }
 }
 

@@ -66,7 +66,8 @@ const BAD_SCENARIOS: &[(&str, (usize, usize), K)] = &[
     ("run 500", (1, 5), K::InvNeedsUnit),
     ("run 3h", (1, 5), K::InvUnknownUnit),
     ("run 1.2.3s", (1, 5), K::InvNotANumber),
-    ("run 99999999999999999999s", (1, 5), K::InvTooLong),
+    ("run 99999999999999999999s", (1, 5), K::InvOutOfRange),
+    ("step 0", (1, 6), K::InvOutOfRange),
     ("run 0.0001ms", (1, 5), K::InvFinerThanMicrosecond),
     ("request S1 put x 3", (1, 12), K::ReqUnknown),
     ("servers 3\nrun 1s\nseed 4\n", (3, 1), K::InvSetupAfterStart),
@@ -167,6 +168,7 @@ fn in_english_the_page_says_what_the_command_line_says() {
         ConfigError::Duplication("NaN".into()),
         ConfigError::LatencyOrder { min_ms: 30, max_ms: 20 },
         ConfigError::InitialStates { given: 2, servers: 3 },
+        ConfigError::TermAtMaximum { server: ServerId(2) },
     ] {
         assert_eq!(config_error(&e), e.to_string());
     }
