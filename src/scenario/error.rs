@@ -246,6 +246,10 @@ pub enum Invalid {
     /// A number outside the range documented for what it counts
     /// ([`super::limits`]).
     OutOfRange(Box<OutOfRange>),
+    /// A control character (escaped) in the text.
+    ControlCharacter(String),
+    /// A word longer than the longest allowed (quoted, cut), and that length.
+    WordTooLong(String, usize),
 }
 
 impl fmt::Display for Invalid {
@@ -290,6 +294,10 @@ impl fmt::Display for Invalid {
             NeedsGoal => write!(f, "`goal-zh:` says a `goal:` in Chinese: write it after the `goal:` line"),
             StepHasTwo(k) => write!(f, "this step already has a `{k}:`"),
             NotOneAction(a) => write!(f, "`{a}` is not one action with its servers written out"),
+            ControlCharacter(c) => {
+                write!(f, "control character `{c}` in the text: only printable text and tabs are allowed")
+            }
+            WordTooLong(w, n) => write!(f, "`{w}` is too long: a word has at most {n} characters"),
             OutOfRange(r) => write!(f, "`{}` is out of range for {}: from {} to {}", r.found, r.what, r.min, r.max),
         }
     }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod limits;
 pub mod parser;
 pub mod runner;
+pub mod text;
 
 #[cfg(test)]
 mod tests;

@@ -462,6 +462,8 @@ catalogue! {
     InvNeedsGoal => "`goal-zh:` says a `goal:` in Chinese: write it after the `goal:` line",
     InvNotOneAction => "`{0}` is not one action with its servers written out",
     InvOutOfRange => "`{0}` is out of range for {1}: from {2} to {3}",
+    InvControlCharacter => "control character `{0}` in the text: only printable text and tabs are allowed",
+    InvWordTooLong => "`{0}` is too long: a word has at most {1} characters",
     CfgServers => "servers must be between 1 and {0}, found {1}",
     CfgElectionTimeout => "election timeout must be a range like 150..300 with 0 < min <= max, found {0}..{1}",
     CfgHeartbeat => "heartbeat must be above 0 and below the minimum election timeout ({0}ms), found {1}ms",

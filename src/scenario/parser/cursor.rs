@@ -74,7 +74,7 @@ impl<'a> Cursor<'a> {
         self.peek().map_or(self.end_col, |t| t.col)
     }
     pub(super) fn found(&self) -> Option<String> {
-        self.peek().map(|t| t.text.to_string())
+        self.peek().map(|t| crate::scenario::text::quote(t.text))
     }
     pub(super) fn advance(&mut self) -> Option<Tok<'a>> {
         let t = self.peek()?;

@@ -110,6 +110,8 @@ fn invalid_text(r: &Invalid) -> String {
         StepHasTwo(w) => tf(K::InvStepHasTwo, &[w]),
         NeedsGoal => t(K::InvNeedsGoal).to_string(),
         NotOneAction(w) => tf(K::InvNotOneAction, &[w]),
+        ControlCharacter(c) => tf(K::InvControlCharacter, &[c]),
+        WordTooLong(w, n) => tf(K::InvWordTooLong, &[w, n]),
         OutOfRange(r) => tf(K::InvOutOfRange, &[&r.found, &expected_text(&r.what), &r.min, &r.max]),
     }
 }
