@@ -101,11 +101,13 @@ mod native {
         json: bool,
     }
 
-    fn parse_break(s: &str) -> Result<BreakSwitch, String> {
-        BreakSwitch::from_name(s).ok_or_else(|| {
-            let names: Vec<&str> = BreakSwitch::ALL.iter().map(|b| b.name()).collect();
-            format!("unknown break-switch `{s}`; expected one of: {}", names.join(", "))
-        })
+    /// A `--break NAME` that names no break-switch.
+    #[derive(Debug, thiserror::Error)]
+    #[error("unknown break-switch `{0}`; expected one of: {names}", names = BreakSwitch::ALL.map(BreakSwitch::name).join(", "))]
+    struct UnknownBreak(String);
+
+    fn parse_break(s: &str) -> Result<BreakSwitch, UnknownBreak> {
+        BreakSwitch::from_name(s).ok_or_else(|| UnknownBreak(s.to_string()))
     }
 
     pub fn main() -> ExitCode {

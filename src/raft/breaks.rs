@@ -11,14 +11,15 @@ use std::fmt;
 /// keys (`src/view/i18n.rs`, `src/view/i18n_zh.rs`) that name and explain it.
 ///
 /// Everything else reads this table: `break_switches!(some_macro)` calls `some_macro!`
-/// with the rows. [`BreakSwitch`] and its methods are made from it here, the catalogue's
+/// with the rows, each as `[#[doc] Variant "name" "section" "show-me.scn" LabelKey
+/// ExplanationKey]` (see [`break_switch_rows`]). [`BreakSwitch`] and its methods are made from it here, the catalogue's
 /// keys in `view::i18n::break_switch_text`, the library's "Show me" scenarios in
 /// `scenario::library()`, and the table in `docs/scenarios.md` (checked by a test). The
 /// order of the rows is the order of [`BreakSwitch::ALL`]: the page's list and
 /// `--list-breaks`.
 macro_rules! break_switches {
     ($then:ident) => {
-        $then! {
+        $crate::raft::breaks::break_switch_rows! { $then;
             /// §5.2: every server draws the same election timeout, so split votes repeat forever.
             EqualTimeouts {
                 name: "equal-timeouts",
@@ -66,15 +67,25 @@ macro_rules! break_switches {
 }
 pub(crate) use break_switches;
 
-/// Makes [`BreakSwitch`] from the table.
-macro_rules! define_break_switch {
-    ($($(#[$doc:meta])* $variant:ident {
+/// Reads the table's named fields once, and hands each row to `$then!` in brackets, in the
+/// fields' order, so that a macro reading the table matches
+/// `$([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident])*`.
+macro_rules! break_switch_rows {
+    ($then:ident; $($(#[$doc:meta])* $variant:ident {
         name: $name:literal,
         section: $section:literal,
         show_me: $show_me:literal,
         label: $label:ident,
         explanation: $explanation:ident $(,)?
     },)*) => {
+        $then! { $([$(#[$doc])* $variant $name $section $show_me $label $explanation])* }
+    };
+}
+pub(crate) use break_switch_rows;
+
+/// Makes [`BreakSwitch`] from the table.
+macro_rules! define_break_switch {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident])*) => {
         /// One rule of Raft that can be switched off. Declared in [`break_switches`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "kebab-case")]

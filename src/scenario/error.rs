@@ -4,9 +4,9 @@
 //! that the command line prints.
 
 use super::ast::Phase;
-use crate::raft::{BreakSwitch, OpParseError, ServerId};
+use crate::raft::{BreakSwitch, Duration, OpParseError, ServerId, Time};
 use crate::sim::checker::Property;
-use crate::sim::ConfigError;
+use crate::sim::{ActionError, ConfigError};
 use std::fmt;
 
 /// Why a scenario text was refused. Lines and columns count from 1; a column counts
@@ -301,4 +301,52 @@ impl fmt::Display for Invalid {
             OutOfRange(r) => write!(f, "`{}` is out of range for {}: from {} to {}", r.found, r.what, r.min, r.max),
         }
     }
+}
+
+impl std::error::Error for Invalid {}
+
+/// Why a statement of a parsed scenario failed when it ran: a server it names cannot be
+/// found, the simulator refused its action, or what it expected was not so. The run goes
+/// on; the report keeps each with its line ([`crate::scenario::CheckResult`]). `Display`
+/// is the English that `raftsim run` prints.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    /// `leader` was named while there is none.
+    #[error("there is no leader now")]
+    NoLeader,
+    /// A `let` name used before its `let`.
+    #[error("`{0}` is not bound yet")]
+    Unbound(String),
+    #[error("there is no server {0}")]
+    NoServer(ServerId),
+    /// `isolate` in a cluster of one.
+    #[error("{0} is the only server; there is nothing to isolate it from")]
+    NothingToIsolateFrom(ServerId),
+    /// `drop next`/`drop all` with no message on its way.
+    #[error("no message is in flight from {from} to {to}")]
+    NothingInFlight { from: ServerId, to: ServerId },
+    /// The simulator refused the action.
+    #[error("{0}")]
+    Refused(ActionError),
+    /// `at TIME` before the run's clock.
+    #[error("`at {at}` is in the past: the run is already at {now}")]
+    AtInThePast { at: Time, now: Time },
+    /// `run until TIME` before the run's clock.
+    #[error("{until} is in the past: the run is already at {now}")]
+    UntilInThePast { until: Time, now: Time },
+    /// An expectation did not hold: what was found instead, in the runner's words.
+    #[error("{found}")]
+    NotSo { found: String },
+    /// `expect not …` held.
+    #[error("it holds ({found})")]
+    Holds { found: String },
+    /// `run until CONDITION` did not come true within its time.
+    #[error("{error} after waiting {within}")]
+    NotWithin { error: Box<RunError>, within: Duration },
+    /// An exercise run with its solution did not meet its goal.
+    #[error("the goal was not met by {by}")]
+    GoalNotMet { by: Time },
+    /// An exercise's own statements already meet its goal.
+    #[error("the exercise's own statements already meet it at {at}: nothing is left for the reader to do")]
+    GoalMetWithoutTheReader { at: Time },
 }

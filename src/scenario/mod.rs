@@ -16,7 +16,7 @@ pub mod text;
 mod tests;
 
 pub use ast::{Command, Condition, Expectation, RunSpec, Scenario, ServerRef, ServerSet, Statement, StatementKind};
-pub use error::ScenarioError;
+pub use error::{RunError, ScenarioError};
 pub use parser::{parse, parse_action};
 pub use runner::{
     run, run_to_end, CheckKind, CheckResult, GoalTracker, Narration, Observer, Report, RunOptions, Runner, TraceLine,
@@ -38,13 +38,7 @@ macro_rules! library {
 
 /// The "Show me" scenarios of the break-switch table (`src/raft/breaks.rs`), in its order.
 macro_rules! show_me_scenarios {
-    ($($(#[$doc:meta])* $variant:ident {
-        name: $name:literal,
-        section: $section:literal,
-        show_me: $show_me:literal,
-        label: $label:ident,
-        explanation: $explanation:ident $(,)?
-    },)*) => {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident])*) => {
         library![$($show_me),*]
     };
 }

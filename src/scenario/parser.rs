@@ -64,7 +64,9 @@ pub fn parse_action(text: &str) -> Result<crate::sim::Action> {
     let mut c = Cursor { toks: tokenize(text), pos: 0, line: 1, end_col: text.chars().count() + 1, names: &names };
     let keyword = c.peek().map(|t| t.text.to_ascii_lowercase()).unwrap_or_default();
     c.advance();
-    let command = Parser::default().command(&mut c, &keyword)?;
+    let Some(command) = Parser::default().command(&mut c, &keyword)? else {
+        return Err(c.expected(Expected::Statement));
+    };
     c.finish()?;
     let literal = |r: &ServerRef| match r {
         ServerRef::Id(id) => Ok(*id),
@@ -265,13 +267,13 @@ impl Parser {
         if dual && self.in_setup {
             c.advance();
             match self.command(c, &keyword)? {
-                Command::Loss { loss } => self.config.network.loss = loss,
-                Command::Duplication { duplication } => self.config.network.duplication = duplication,
-                Command::Latency { min_ms, max_ms } => {
+                Some(Command::Loss { loss }) => self.config.network.loss = loss,
+                Some(Command::Duplication { duplication }) => self.config.network.duplication = duplication,
+                Some(Command::Latency { min_ms, max_ms }) => {
                     self.config.network.latency_min_ms = min_ms;
                     self.config.network.latency_max_ms = max_ms;
                 }
-                Command::Break { switch, on } => self.config.breaks.set(switch, on),
+                Some(Command::Break { switch, on }) => self.config.breaks.set(switch, on),
                 _ => {}
             }
             self.last_config_line = Some(line);
@@ -319,17 +321,17 @@ impl Parser {
                 bound = Some(name.to_string());
                 StatementKind::Let { name: name.to_string(), server }
             }
-            "crash" | "kill" | "restart" | "timeout" | "align-timers" | "spread-timers" | "request" | "membership"
-            | "partition" | "isolate" | "heal" | "cut" | "restore" | "drop" | "loss" | "duplication" | "latency"
-            | "break" => StatementKind::Act { command: self.command(c, &keyword)? },
-            _ => {
-                return Err(ScenarioError::Expected {
-                    line,
-                    column: head.col,
-                    expected: Expected::Statement,
-                    found: Some(head.text.to_string()),
-                })
-            }
+            _ => match self.command(c, &keyword)? {
+                Some(command) => StatementKind::Act { command },
+                None => {
+                    return Err(ScenarioError::Expected {
+                        line,
+                        column: head.col,
+                        expected: Expected::Statement,
+                        found: Some(head.text.to_string()),
+                    })
+                }
+            },
         };
         c.finish()?;
         self.statements.push(Statement { line, source, at, kind });

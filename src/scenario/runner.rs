@@ -5,9 +5,9 @@
 //! every failure, so a teacher fixing a scenario sees them all at once.
 
 use super::ast::*;
-use super::error::ScenarioError;
+use super::error::{RunError, ScenarioError};
 use crate::raft::{ServerId, Time};
-use crate::sim::{Action, ActionError, Sim, StepEvent};
+use crate::sim::{Action, Sim, StepEvent};
 use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -39,7 +39,7 @@ pub enum CheckKind {
 }
 
 /// The outcome of one statement that can fail.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckResult {
     pub line: usize,
     pub kind: CheckKind,
@@ -47,19 +47,21 @@ pub struct CheckResult {
     pub source: String,
     /// Simulated time when it was checked.
     pub time: Time,
-    pub passed: bool,
-    /// For a failure: what was found instead (or why the action was refused). For a
-    /// pass: what was seen.
-    pub detail: String,
+    /// For a pass: what was seen. For a failure: why.
+    pub outcome: Result<String, RunError>,
 }
 
 impl CheckResult {
+    pub fn passed(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
     /// What happened, without the line number.
     pub fn message(&self) -> String {
-        match (self.passed, self.kind) {
-            (true, _) => format!("ok at {}: {}", self.time, self.source),
-            (false, CheckKind::Action) => format!("`{}` failed at {}: {}", self.source, self.time, self.detail),
-            (false, _) => format!("expected `{}` at {}, but found {}", self.source, self.time, self.detail),
+        match (&self.outcome, self.kind) {
+            (Ok(_), _) => format!("ok at {}: {}", self.time, self.source),
+            (Err(e), CheckKind::Action) => format!("`{}` failed at {}: {e}", self.source, self.time),
+            (Err(e), _) => format!("expected `{}` at {}, but found {e}", self.source, self.time),
         }
     }
 }
@@ -108,7 +110,7 @@ impl fmt::Display for TraceLine {
 }
 
 /// What a run found.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     pub title: Option<String>,
     pub results: Vec<CheckResult>,
@@ -118,17 +120,16 @@ pub struct Report {
     pub end_time: Time,
     pub events: u64,
     /// For an exercise: when its goal was met during the run, if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal_met: Option<Time>,
 }
 
 impl Report {
     /// True when every expectation held and every action was accepted.
     pub fn passed(&self) -> bool {
-        self.results.iter().all(|r| r.passed)
+        self.results.iter().all(CheckResult::passed)
     }
     pub fn failures(&self) -> impl Iterator<Item = &CheckResult> {
-        self.results.iter().filter(|r| !r.passed)
+        self.results.iter().filter(|r| !r.passed())
     }
 }
 
@@ -138,18 +139,15 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Report, ScenarioE
     while runner.step_statement() {}
     let (sim, mut report) = runner.finish();
     if let Some(goal) = &scenario.goal {
-        let (passed, detail) = match (report.goal_met, options.solved) {
-            (Some(t), true) => (true, format!("met at {t}")),
-            (None, true) => (false, format!("the goal was not met by {}", sim.now())),
-            (Some(t), false) => (
-                false,
-                format!("the exercise's own statements already meet it at {t}: nothing is left for the reader to do"),
-            ),
-            (None, false) => (true, "not met by the set-up: the reader has work to do".into()),
+        let outcome = match (report.goal_met, options.solved) {
+            (Some(t), true) => Ok(format!("met at {t}")),
+            (None, true) => Err(RunError::GoalNotMet { by: sim.now() }),
+            (Some(at), false) => Err(RunError::GoalMetWithoutTheReader { at }),
+            (None, false) => Ok("not met by the set-up: the reader has work to do".into()),
         };
         let kind = CheckKind::Expect;
         let source = format!("goal: {}", goal.source);
-        report.results.push(CheckResult { line: goal.line, kind, source, time: sim.now(), passed, detail });
+        report.results.push(CheckResult { line: goal.line, kind, source, time: sim.now(), outcome });
     }
     Ok(report)
 }
@@ -204,8 +202,7 @@ impl<'a> Runner<'a> {
         self.next += 1;
         if let Some(at) = stmt.at {
             if at < self.sim.now() {
-                let detail = format!("`at {at}` is in the past: the run is already at {}", self.sim.now());
-                self.record(stmt, CheckKind::Action, false, detail);
+                self.record(stmt, CheckKind::Action, Err(RunError::AtInThePast { at, now: self.sim.now() }));
             } else {
                 self.run_to(at);
             }
@@ -227,17 +224,17 @@ impl<'a> Runner<'a> {
                     self.names.insert(name.clone(), id);
                     self.trace_line(stmt.line, format!("let {name} = {id}"));
                 }
-                Err(e) => self.record(stmt, CheckKind::Action, false, e),
+                Err(e) => self.record(stmt, CheckKind::Action, Err(e)),
             },
             StatementKind::Act { command } => {
                 if let Err(e) = self.act(stmt, command) {
-                    self.record(stmt, CheckKind::Action, false, e);
+                    self.record(stmt, CheckKind::Action, Err(e));
                 }
             }
             StatementKind::Run { run } => self.run(stmt, run),
             StatementKind::Expect { expectation } => {
-                let (passed, detail) = self.check(expectation);
-                self.record(stmt, CheckKind::Expect, passed, detail);
+                let outcome = self.check(expectation);
+                self.record(stmt, CheckKind::Expect, outcome);
             }
         }
         self.observe_goal();
@@ -254,11 +251,10 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn record(&mut self, stmt: &Statement, kind: CheckKind, passed: bool, detail: String) {
-        let result =
-            CheckResult { line: stmt.line, kind, source: stmt.source.clone(), time: self.sim.now(), passed, detail };
+    fn record(&mut self, stmt: &Statement, kind: CheckKind, outcome: Result<String, RunError>) {
+        let result = CheckResult { line: stmt.line, kind, source: stmt.source.clone(), time: self.sim.now(), outcome };
         if self.options.trace {
-            let text = if passed { format!("ok: {}", stmt.source) } else { format!("FAILED: {result}") };
+            let text = if result.passed() { format!("ok: {}", stmt.source) } else { format!("FAILED: {result}") };
             self.trace_line(stmt.line, text);
         }
         self.report.results.push(result);
@@ -305,8 +301,8 @@ impl<'a> Runner<'a> {
             }
             RunSpec::UntilTime { time } => {
                 if *time < self.sim.now() {
-                    let detail = format!("{time} is in the past: the run is already at {}", self.sim.now());
-                    self.record(stmt, CheckKind::RunUntil, false, detail);
+                    let error = RunError::UntilInThePast { until: *time, now: self.sim.now() };
+                    self.record(stmt, CheckKind::RunUntil, Err(error));
                 } else {
                     self.run_to(*time);
                 }
@@ -321,16 +317,16 @@ impl<'a> Runner<'a> {
             RunSpec::Until { condition, within } => {
                 let deadline = self.sim.now() + *within;
                 loop {
-                    let (held, detail) = self.check(condition);
-                    if held {
-                        self.record(stmt, CheckKind::RunUntil, true, detail);
+                    if let Ok(seen) = self.check(condition) {
+                        self.record(stmt, CheckKind::RunUntil, Ok(seen));
                         return;
                     }
                     if !self.step_one(deadline) {
                         self.run_to(deadline);
-                        let (held, detail) = self.check(condition);
-                        let detail = if held { detail } else { format!("{detail} after waiting {within}") };
-                        self.record(stmt, CheckKind::RunUntil, held, detail);
+                        let outcome = self
+                            .check(condition)
+                            .map_err(|error| RunError::NotWithin { error: Box::new(error), within: *within });
+                        self.record(stmt, CheckKind::RunUntil, outcome);
                         return;
                     }
                 }
@@ -341,26 +337,26 @@ impl<'a> Runner<'a> {
     fn observer(&self) -> Observer<'_> {
         Observer { sim: &self.sim, names: &self.names }
     }
-    fn resolve(&self, r: &ServerRef) -> Result<ServerId, String> {
+    fn resolve(&self, r: &ServerRef) -> Result<ServerId, RunError> {
         self.observer().resolve(r)
     }
-    /// Checks an expectation: whether it holds, and what was seen.
-    pub fn check(&self, e: &Expectation) -> (bool, String) {
+    /// Checks an expectation: what was seen when it holds, why not when it does not.
+    pub fn check(&self, e: &Expectation) -> Result<String, RunError> {
         self.observer().check(e)
     }
 
     // ---- Actions ------------------------------------------------------------------------
 
-    fn act(&mut self, stmt: &Statement, command: &Command) -> Result<(), String> {
+    fn act(&mut self, stmt: &Statement, command: &Command) -> Result<(), RunError> {
         let actions = self.actions_for(command)?;
         for action in actions {
             self.trace_line(stmt.line, format!("{action}"));
-            self.sim.act(action).map_err(|e: ActionError| e.to_string())?;
+            self.sim.act(action).map_err(RunError::Refused)?;
         }
         Ok(())
     }
 
-    fn actions_for(&self, command: &Command) -> Result<Vec<Action>, String> {
+    fn actions_for(&self, command: &Command) -> Result<Vec<Action>, RunError> {
         if let Some(action) = command.action(|r| self.resolve(r)) {
             return Ok(vec![action?]);
         }
@@ -375,7 +371,7 @@ impl<'a> Runner<'a> {
                 let id = self.resolve(server)?;
                 let rest: Vec<ServerId> = self.sim.active_servers().map(|s| s.node.id()).filter(|s| *s != id).collect();
                 if rest.is_empty() {
-                    return Err(format!("{id} is the only server; there is nothing to isolate it from"));
+                    return Err(RunError::NothingToIsolateFrom(id));
                 }
                 Ok(vec![Action::Partition { groups: vec![rest, vec![id]] }])
             }
@@ -391,7 +387,7 @@ impl<'a> Runner<'a> {
                     .map(|m| (m.deliver_at, m.id))
                     .collect();
                 if in_flight.is_empty() {
-                    return Err(format!("no message is in flight from {from} to {to}"));
+                    return Err(RunError::NothingInFlight { from, to });
                 }
                 let take = if *all { in_flight.len() } else { 1 };
                 Ok(in_flight.into_iter().take(take).map(|(_, id)| Action::DropMessage { id }).collect())

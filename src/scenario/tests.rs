@@ -5,19 +5,38 @@ mod parse;
 mod run;
 
 use super::ast::*;
+use super::error::{Expected, Invalid};
 use super::*;
-use crate::raft::{BreakSwitch, Duration, Op, Payload, ServerId, Term, Time};
+use crate::raft::{BreakSwitch, Duration, Op, OpParseError, Payload, ServerId, Term, Time};
 use crate::sim::checker::Property;
+use crate::sim::ConfigError;
 use proptest::prelude::*;
 
 fn err(text: &str) -> ScenarioError {
     parse(text).expect_err("should not parse")
 }
 
-/// (line, column) of a parse error, and its message.
-fn at(text: &str) -> (usize, usize, String) {
+/// (line, column) of a parse error.
+fn at(text: &str) -> (usize, usize) {
     let e = err(text);
-    (e.line(), e.column(), e.to_string())
+    (e.line(), e.column())
+}
+
+/// A parse error where the grammar expected something else: (line, column, what it
+/// expected, the word found or `None` at the end of the line).
+fn expected(text: &str) -> (usize, usize, Expected, Option<String>) {
+    match err(text) {
+        ScenarioError::Expected { line, column, expected, found } => (line, column, expected, found),
+        e => panic!("{text:?}: {e:?}"),
+    }
+}
+
+/// A parse error of a well-formed statement: (line, column, why).
+fn invalid(text: &str) -> (usize, usize, Invalid) {
+    match err(text) {
+        ScenarioError::Invalid { line, column, reason } => (line, column, reason),
+        e => panic!("{text:?}: {e:?}"),
+    }
 }
 
 fn run_text(text: &str) -> Report {

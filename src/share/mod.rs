@@ -126,13 +126,17 @@ pub enum ShareError {
     #[error("line {line} of the link's data is not part of a run: `{text}`")]
     BadLine { line: usize, text: String },
     #[error("line {line} of the link's data: the action does not read ({error})")]
-    BadAction { line: usize, error: ScenarioError },
+    BadAction {
+        line: usize,
+        #[source]
+        error: ScenarioError,
+    },
     #[error("the link's data has no `{0}` line")]
     Missing(&'static str),
     #[error("the link names scenario `{0}`, which this playground does not have")]
     UnknownScenario(String),
     #[error("the link's scenario does not parse: {0}")]
-    Scenario(ScenarioError),
+    Scenario(#[source] ScenarioError),
     #[error("the link's run cannot be replayed: {0}")]
     Replay(ReplayError),
     #[error("the link's run replays to a different state in this version of the playground")]

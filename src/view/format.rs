@@ -96,6 +96,15 @@ pub enum ParamProblem {
     Speed(String),
 }
 
+/// In the reader's language, as [`param_problem`] says it.
+impl std::fmt::Display for ParamProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&param_problem(self))
+    }
+}
+
+impl std::error::Error for ParamProblem {}
+
 /// What is wrong with a query parameter, in the reader's language.
 pub fn param_problem(p: &ParamProblem) -> String {
     match p {
@@ -205,6 +214,8 @@ pub enum PartitionError {
     EmptyGroup(usize),
     OneGroup,
 }
+
+impl std::error::Error for PartitionError {}
 
 impl std::fmt::Display for PartitionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -559,13 +559,7 @@ pub fn tf(key: K, args: &[&dyn std::fmt::Display]) -> String {
 
 /// Makes [`break_switch_text`] from the break-switch table.
 macro_rules! break_switch_keys {
-    ($($(#[$doc:meta])* $variant:ident {
-        name: $name:literal,
-        section: $section:literal,
-        show_me: $show_me:literal,
-        label: $label:ident,
-        explanation: $explanation:ident $(,)?
-    },)*) => {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident])*) => {
         /// A break-switch's name and the rule it removes, as catalogue keys: the ones its row
         /// of the break-switch table (`src/raft/breaks.rs`) names.
         pub fn break_switch_text(switch: crate::raft::BreakSwitch) -> (K, K) {

@@ -7,9 +7,11 @@ use crate::scenario::ast::Command;
 use crate::scenario::error::Expected;
 
 impl Parser {
-    /// Actions (and the network settings, which are also actions once the run started).
-    pub(super) fn command(&mut self, c: &mut Cursor<'_>, keyword: &str) -> Result<Command> {
-        Ok(match keyword {
+    /// Actions (and the network settings, which are also actions once the run started):
+    /// the one list of the keywords that start an action. `None` when `keyword` starts no
+    /// action; the cursor has not moved then.
+    pub(super) fn command(&mut self, c: &mut Cursor<'_>, keyword: &str) -> Result<Option<Command>> {
+        Ok(Some(match keyword {
             "crash" | "kill" => Command::Crash { server: c.server_ref()? },
             "restart" => Command::Restart { server: c.server_ref()? },
             "timeout" => Command::Timeout { server: c.server_ref()? },
@@ -83,7 +85,7 @@ impl Parser {
                 let switch = c.break_switch()?;
                 Command::Break { switch, on: c.on_off()? }
             }
-            _ => return Err(c.expected(Expected::Statement)),
-        })
+            _ => return Ok(None),
+        }))
     }
 }

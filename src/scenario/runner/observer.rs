@@ -3,6 +3,7 @@
 
 use crate::raft::{MembershipEvent, OpResult, ServerId, Time};
 use crate::scenario::ast::*;
+use crate::scenario::error::RunError;
 use crate::sim::{ClientStatus, Sim};
 use crate::sorted::{SortedMap, SortedSet};
 
@@ -15,20 +16,20 @@ pub struct Observer<'s> {
 }
 
 impl Observer<'_> {
-    pub(super) fn resolve(&self, r: &ServerRef) -> Result<ServerId, String> {
+    pub(super) fn resolve(&self, r: &ServerRef) -> Result<ServerId, RunError> {
         match r {
             ServerRef::Id(id) => Ok(*id),
-            ServerRef::Leader => self.sim.leader().ok_or_else(|| "there is no leader now".to_string()),
-            ServerRef::Name(n) => self.names.get(n).copied().ok_or_else(|| format!("`{n}` is not bound yet")),
+            ServerRef::Leader => self.sim.leader().ok_or(RunError::NoLeader),
+            ServerRef::Name(n) => self.names.get(n).copied().ok_or_else(|| RunError::Unbound(n.clone())),
         }
     }
 
-    fn resolve_all(&self, refs: &[ServerRef]) -> Result<Vec<ServerId>, String> {
+    fn resolve_all(&self, refs: &[ServerRef]) -> Result<Vec<ServerId>, RunError> {
         refs.iter().map(|r| self.resolve(r)).collect()
     }
 
     /// `all` is every server that is up and in the cluster.
-    fn resolve_set(&self, set: &ServerSet) -> Result<Vec<ServerId>, String> {
+    fn resolve_set(&self, set: &ServerSet) -> Result<Vec<ServerId>, RunError> {
         match set {
             ServerSet::All => Ok(self.sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect()),
             ServerSet::List(refs) => self.resolve_all(refs),
@@ -37,22 +38,18 @@ impl Observer<'_> {
 
     // ---- Conditions -------------------------------------------------------------------
 
-    /// Checks an expectation: whether it holds, and what was seen.
-    pub fn check(&self, e: &Expectation) -> (bool, String) {
-        let (held, seen) = match self.condition(&e.condition) {
-            Ok(r) => r,
-            // A reference that cannot be resolved (no leader to name) fails either way.
-            Err(e) => return (false, e),
-        };
-        if e.negated {
-            let detail = if held { format!("it holds ({seen})") } else { seen };
-            (!held, detail)
-        } else {
-            (held, seen)
+    /// Checks an expectation: what was seen when it holds, why not when it does not.
+    pub fn check(&self, e: &Expectation) -> Result<String, RunError> {
+        // A reference that cannot be resolved (no leader to name) fails either way.
+        let (held, found) = self.condition(&e.condition)?;
+        match (held, e.negated) {
+            (true, false) | (false, true) => Ok(found),
+            (false, false) => Err(RunError::NotSo { found }),
+            (true, true) => Err(RunError::Holds { found }),
         }
     }
 
-    fn condition(&self, c: &Condition) -> Result<(bool, String), String> {
+    fn condition(&self, c: &Condition) -> Result<(bool, String), RunError> {
         let sim = &self.sim;
         let leaders = || fmt_ids(&sim.leaders());
         Ok(match c {
@@ -217,8 +214,8 @@ impl Observer<'_> {
         })
     }
 
-    fn slot(&self, id: ServerId) -> Result<&crate::sim::ServerSlot, String> {
-        self.sim.server(id).ok_or_else(|| format!("there is no server {id}"))
+    fn slot(&self, id: ServerId) -> Result<&crate::sim::ServerSlot, RunError> {
+        self.sim.server(id).ok_or(RunError::NoServer(id))
     }
 }
 
@@ -251,7 +248,7 @@ impl GoalTracker {
         }
         let names = SortedMap::new();
         let observer = Observer { sim, names: &names };
-        if !self.goal.all_of.iter().all(|e| observer.check(e).0) {
+        if !self.goal.all_of.iter().all(|e| observer.check(e).is_ok()) {
             self.holding_since = None;
             return None;
         }

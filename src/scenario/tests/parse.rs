@@ -163,133 +163,76 @@ fn windows_line_endings_and_a_byte_order_mark_are_accepted() {
 
 #[test]
 fn errors_name_the_line_and_column() {
-    let (l, c, m) = at("servers 3\ncrash X1\n");
-    assert_eq!((l, c), (2, 7));
-    assert!(m.contains("expected a server such as S1"), "{m}");
-    assert!(m.contains("found `X1`"), "{m}");
+    assert_eq!(expected("servers 3\ncrash X1\n"), (2, 7, Expected::ServerRef, Some("X1".into())));
 
-    let (l, c, m) = at("frobnicate S1");
-    assert_eq!((l, c), (1, 1));
-    assert!(m.contains("expected a statement"), "{m}");
+    assert_eq!(expected("frobnicate S1"), (1, 1, Expected::Statement, Some("frobnicate".into())));
 
-    let (l, c, m) = at("expect leader S1 S2");
-    assert_eq!((l, c), (1, 18));
-    assert!(m.contains("expected end of line, found `S2`"), "{m}");
+    assert_eq!(expected("expect leader S1 S2"), (1, 18, Expected::EndOfLine, Some("S2".into())));
 
-    let (l, c, m) = at("servers 12");
-    assert_eq!((l, c), (1, 9));
-    assert!(m.contains("1 to 9 servers"), "{m}");
+    assert_eq!(invalid("servers 12"), (1, 9, Invalid::ClusterSize(12)));
 
-    let (l, c, m) = at("run 500");
-    assert_eq!((l, c), (1, 5));
-    assert!(m.contains("needs a unit: write 500ms or 500s"), "{m}");
+    assert_eq!(invalid("run 500"), (1, 5, Invalid::NeedsUnit("500".into())));
 
-    let (l, c, m) = at("run 5 parsecs");
-    assert_eq!((l, c), (1, 5));
-    assert!(m.contains("needs a unit"), "{m}");
+    assert_eq!(invalid("run 5 parsecs"), (1, 5, Invalid::NeedsUnit("5".into())));
 
-    let (l, c, m) = at("run 3h");
-    assert_eq!((l, c), (1, 5));
-    assert!(m.contains("unknown unit `h`"), "{m}");
+    assert_eq!(invalid("run 3h"), (1, 5, Invalid::UnknownUnit("h".into(), "3h".into())));
 
-    let (l, c, m) = at("run 0.0001ms");
-    assert_eq!((l, c), (1, 5));
-    assert!(m.contains("finer than a microsecond"), "{m}");
+    assert_eq!(invalid("run 0.0001ms"), (1, 5, Invalid::FinerThanMicrosecond("0.0001ms".into())));
 
-    let (l, c, m) = at("partition S1 S2");
-    assert_eq!((l, c), (1, 16));
-    assert!(m.contains("found end of line"), "{m}");
+    assert_eq!(expected("partition S1 S2"), (1, 16, Expected::PartitionBar, None));
 
-    let (l, c, m) = at("\tcut S1 S2");
-    assert_eq!((l, c), (1, 9));
-    assert!(m.contains("`->` (one way) or `<->` (both ways)"), "{m}");
+    assert_eq!(expected("\tcut S1 S2"), (1, 9, Expected::Arrow, Some("S2".into())));
 
-    let (l, c, m) = at("break nope");
-    assert_eq!((l, c), (1, 7));
-    assert!(m.contains("commit-old-terms"), "{m}");
+    assert_eq!(expected("break nope"), (1, 7, Expected::BreakSwitch, Some("nope".into())));
+    assert!(Expected::BreakSwitch.choices().contains("commit-old-terms"));
 
-    let (l, c, m) = at("expect violated safety");
-    assert_eq!((l, c), (1, 17));
-    assert!(m.contains("leader-completeness"), "{m}");
+    assert_eq!(expected("expect violated safety"), (1, 17, Expected::Property, Some("safety".into())));
+    assert!(Expected::Property.choices().contains("leader-completeness"));
 
-    let (l, c, m) = at("request S1 put x 3");
-    assert_eq!((l, c), (1, 12));
-    assert!(m.contains("unknown operation `put`"), "{m}");
+    assert_eq!(invalid("request S1 put x 3"), (1, 12, Invalid::Op(OpParseError::Unknown("put".into()))));
 
-    let (l, c, m) = at("loss 1.5");
-    assert_eq!((l, c), (1, 6));
-    assert!(m.contains("between 0 and 1"), "{m}");
+    assert_eq!(invalid("loss 1.5"), (1, 6, Invalid::NotAProbability("1.5".into())));
 
-    let (l, c, m) = at("title:   ");
-    assert_eq!((l, c), (1, 7));
-    assert!(m.contains("some text after `title:`"), "{m}");
+    assert_eq!(expected("title:   "), (1, 7, Expected::MetadataText("title".into()), None));
 
-    let (l, c, m) = at("title: a\ntitle: b");
-    assert_eq!((l, c), (2, 1));
-    assert!(m.contains("one `title:` line"), "{m}");
+    assert_eq!(invalid("title: a\ntitle: b"), (2, 1, Invalid::MetadataTwice("title".into())));
 
-    let (l, c, m) = at("hint: win");
-    assert_eq!((l, c), (1, 1));
-    assert!(m.contains("`title:`, `description:`, `step:`"), "{m}");
+    assert_eq!(expected("hint: win"), (1, 1, Expected::MetadataKey, Some("hint:".into())));
 
-    let (l, c, m) = at("goal: win");
-    assert_eq!((l, c), (1, 7));
-    assert!(m.contains("expected a condition"), "{m}");
+    assert_eq!(expected("goal: win"), (1, 7, Expected::Condition, Some("win".into())));
 
     // Columns count characters, not bytes.
-    let (l, c, _) = at("expect value é = 1 on S0");
-    assert_eq!((l, c), (1, 23));
+    assert_eq!(at("expect value é = 1 on S0"), (1, 23));
 }
 
 #[test]
 fn set_up_errors_point_at_the_line_that_caused_them() {
-    let (l, c, m) = at("servers 3\nrun 1s\nseed 4\n");
-    assert_eq!((l, c), (3, 1));
-    assert!(m.contains("must come before the first action"), "{m}");
+    assert_eq!(invalid("servers 3\nrun 1s\nseed 4\n"), (3, 1, Invalid::SetupAfterStart("seed".into())));
 
-    let (l, c, m) = at("log S1 1 4 2\n");
-    assert_eq!((l, c), (1, 12));
-    assert!(m.contains("log terms never decrease: entry 3 has term 2 after term 4"), "{m}");
+    assert_eq!(invalid("log S1 1 4 2\n"), (1, 12, Invalid::TermsDecrease(3, 2, 4)));
 
-    let (l, c, m) = at("log S1 1 x\n");
-    assert_eq!((l, c), (1, 10));
-    assert!(m.contains("a log entry"), "{m}");
+    assert_eq!(expected("log S1 1 x\n"), (1, 10, Expected::LogEntry, Some("x".into())));
 
-    let (l, c, m) = at("log S1 1 2:set x\n");
-    assert_eq!((l, c), (1, 17));
-    assert!(m.contains("a value for `set`"), "{m}");
+    assert_eq!(expected("log S1 1 2:set x\n"), (1, 17, Expected::ValueFor("set".into()), None));
 
-    let (l, c, m) = at("log S1 1 2:put x\n");
-    assert_eq!((l, c), (1, 12));
-    assert!(m.contains("`noop`, `set`"), "{m}");
+    assert_eq!(expected("log S1 1 2:put x\n"), (1, 12, Expected::LogOp, Some("put".into())));
 
-    let (l, c, m) = at("log S1 1 3\nterm S1 2\n");
-    assert_eq!((l, c), (2, 9));
-    assert!(m.contains("term 2 is below the term 3 of its last log entry"), "{m}");
+    assert_eq!(invalid("log S1 1 3\nterm S1 2\n"), (2, 9, Invalid::TermBelowLog(ServerId(1), 2, 3)));
 
-    let (l, c, m) = at("servers 3\nlog S5 1\n");
-    assert_eq!((l, c), (2, 5));
-    assert!(m.contains("there is no S5: the cluster has 3 servers"), "{m}");
+    assert_eq!(invalid("servers 3\nlog S5 1\n"), (2, 5, Invalid::BeyondCluster(ServerId(5), 3)));
 
-    let (l, c, m) = at("servers 3\nheartbeat 500ms\ncrash S1\n");
-    assert_eq!((l, c), (2, 1));
-    assert!(m.contains("heartbeat must be above 0 and below the minimum election timeout"), "{m}");
+    assert_eq!(
+        invalid("servers 3\nheartbeat 500ms\ncrash S1\n"),
+        (2, 1, Invalid::Config(ConfigError::Heartbeat { election_min_ms: 150, found_ms: 500 }))
+    );
 
-    let (l, c, m) = at("election-timeout 300ms..150ms");
-    assert_eq!((l, c), (1, 18));
-    assert!(m.contains("runs backwards"), "{m}");
+    assert_eq!(invalid("election-timeout 300ms..150ms"), (1, 18, Invalid::RangeBackwards("300ms..150ms".into())));
 
-    let (l, c, m) = at("crash old\n");
-    assert_eq!((l, c), (1, 7));
-    assert!(m.contains("a name bound by `let`"), "{m}");
+    assert_eq!(expected("crash old\n"), (1, 7, Expected::ServerRef, Some("old".into())));
 
-    let (l, c, m) = at("let leader = S1\n");
-    assert_eq!((l, c), (1, 5));
-    assert!(m.contains("already means something"), "{m}");
+    assert_eq!(invalid("let leader = S1\n"), (1, 5, Invalid::NameTaken("leader".into())));
 
-    let (l, c, m) = at("at 1s run 2s\n");
-    assert_eq!((l, c), (1, 7));
-    assert!(m.contains("not before `run`"), "{m}");
+    assert_eq!(invalid("at 1s run 2s\n"), (1, 7, Invalid::AtBeforeRun));
 }
 
 // ---- Random input never panics -------------------------------------------------------------

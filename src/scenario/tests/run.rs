@@ -25,8 +25,9 @@ fn refused_actions_and_unresolvable_servers_are_reported_not_panicked() {
     let failed: Vec<usize> = r.failures().map(|f| f.line).collect();
     assert_eq!(failed, vec![2, 3, 5, 6, 7, 8, 9, 10, 11, 13, 14], "{:#?}", r.results);
     let first = &r.results[0];
-    assert_eq!(first.detail, "there is no leader now");
-    assert!(r.results.iter().any(|f| f.line == 13 && f.detail.contains("is in the past")));
+    assert_eq!(first.outcome, Err(RunError::NoLeader));
+    let at_13 = r.results.iter().find(|f| f.line == 13).expect("line 13");
+    assert!(matches!(at_13.outcome, Err(RunError::AtInThePast { .. })), "{at_13:?}");
 }
 
 // ---- Running ---------------------------------------------------------------------------------
@@ -41,9 +42,9 @@ fn a_failed_expectation_says_what_was_expected_and_found() {
     assert_eq!(f.len(), 2);
     assert_eq!(f[0].line, 5);
     assert!(f[0].to_string().starts_with("line 5: expected `expect not leader l`"), "{}", f[0]);
-    assert!(f[0].detail.contains("it holds (leader S"), "{}", f[0].detail);
+    assert!(matches!(&f[0].outcome, Err(RunError::Holds { found }) if found.starts_with("leader S")), "{:?}", f[0]);
     assert_eq!(f[1].line, 6);
-    assert_eq!(f[1].detail, "x: S1 none, S2 none, S3 none");
+    assert_eq!(f[1].outcome, Err(RunError::NotSo { found: "x: S1 none, S2 none, S3 none".into() }));
 }
 
 #[test]
@@ -66,7 +67,8 @@ fn run_until_a_condition_fails_after_its_limit() {
     let f: Vec<&CheckResult> = r.failures().collect();
     assert_eq!(f.len(), 1);
     assert_eq!((f[0].line, f[0].kind), (4, CheckKind::RunUntil));
-    assert_eq!(f[0].detail, "no leader after waiting 1000ms");
+    let not_so = Box::new(RunError::NotSo { found: "no leader".into() });
+    assert_eq!(f[0].outcome, Err(RunError::NotWithin { error: not_so, within: Duration::from_ms(1000) }));
     assert_eq!(r.end_time, Time(1_000_000));
 }
 
@@ -192,7 +194,7 @@ fn an_exercise_solved_by_its_own_statements_fails() {
     let f: Vec<_> = r.failures().collect();
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].line, 1);
-    assert!(f[0].detail.contains("already meet"), "{}", f[0].detail);
+    assert!(matches!(f[0].outcome, Err(RunError::GoalMetWithoutTheReader { .. })), "{:?}", f[0]);
 }
 
 #[test]
@@ -240,22 +242,16 @@ fn goals_parse_and_report_their_errors() {
     assert_eq!(g.all_of.len(), 2);
     assert_eq!(g.hold_for, Duration::from_ms(3000));
     assert_eq!(g.source, "no leader and up 3 for 3s");
-    let (line, col, msg) = at("servers 3\ngoal: no leader or 3s\n");
-    assert_eq!((line, col), (2, 17), "{msg}");
-    let (_, col, msg) = at("goal: leader for 3\n");
-    assert_eq!(col, 18, "{msg}");
-    let (_, _, msg) = at("goal: leader\ngoal: no leader\n");
-    assert!(msg.contains("one `goal:`"), "{msg}");
+    assert_eq!(at("servers 3\ngoal: no leader or 3s\n"), (2, 17));
+    assert_eq!(at("goal: leader for 3\n").1, 18);
+    assert_eq!(invalid("goal: leader\ngoal: no leader\n"), (2, 1, Invalid::MetadataTwice("goal".into())));
     assert!(parse("goal: leaders 2 and safe # two leaders\n").is_ok());
     // The goal in Chinese: after its `goal:`, once.
     let s = parse("goal: leader\ngoal-zh: 选出领导者\n").unwrap();
     assert_eq!(s.goal_zh.as_deref(), Some("选出领导者"));
     assert_eq!(s.goal.unwrap().source, "leader", "the goal checked is still the one written");
-    let (line, col, msg) = at("goal-zh: 选出领导者\ngoal: leader\n");
-    assert_eq!((line, col), (1, 1), "{msg}");
-    assert!(msg.contains("after the `goal:` line"), "{msg}");
-    let (line, _, msg) = at("goal: leader\ngoal-zh: 一\ngoal-zh: 二\n");
-    assert_eq!(line, 3, "{msg}");
+    assert_eq!(invalid("goal-zh: 选出领导者\ngoal: leader\n"), (1, 1, Invalid::NeedsGoal));
+    assert_eq!(at("goal: leader\ngoal-zh: 一\ngoal-zh: 二\n").0, 3);
     // Every library exercise says its goal in Chinese too.
     for s in crate::scenario::library() {
         let parsed = parse(s.text).unwrap();
@@ -275,9 +271,7 @@ fn steps_take_translations_questions_and_answers() {
     assert_eq!(question.as_ref().unwrap().en, "Who wins?");
     assert_eq!(question.as_ref().unwrap().zh.as_deref(), Some("谁赢？"));
     assert_eq!(answer.as_ref().unwrap().zh.as_deref(), Some("S1。"));
-    let (line, _, msg) = at("run 1s\nquestion: Why?\n");
-    assert_eq!(line, 2);
-    assert!(msg.contains("belongs to a `step:`"), "{msg}");
+    assert_eq!(invalid("run 1s\nquestion: Why?\n"), (2, 1, Invalid::NeedsStep("question".into())));
     let r = run_text("step: One.\nstep-zh: 一。\nanswer: A.\nrun 1s\n");
     assert_eq!(r.narration[0].zh.as_deref(), Some("一。"));
 }
