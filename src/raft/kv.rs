@@ -60,34 +60,23 @@ impl Op {
 }
 
 /// Why a request did not parse. The page shows each in the reader's language.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OpParseError {
+    #[error("empty request: expected `set KEY VALUE`, `get KEY`, `del KEY` or `incr KEY`")]
     Empty,
+    #[error("`set` takes a key and a value: `set x 3`")]
     SetNeedsKeyAndValue,
     /// The operation (`get`, `del`, `incr`) takes exactly one key.
+    #[error("`{0}` takes exactly one key")]
     OneKey(String),
+    #[error("unknown operation `{0}`: expected `set`, `get`, `del` or `incr`")]
     Unknown(String),
+    #[error("key `{0}` may only contain letters, digits, `_`, `-` and `.`")]
     BadKey(String),
     /// A value holds `|`, which the scenario format (and so a share link) reads as a
     /// separator.
+    #[error("value `{0}` may not contain `|`")]
     BadValue(String),
-}
-
-impl fmt::Display for OpParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OpParseError::Empty => {
-                f.write_str("empty request: expected `set KEY VALUE`, `get KEY`, `del KEY` or `incr KEY`")
-            }
-            OpParseError::SetNeedsKeyAndValue => f.write_str("`set` takes a key and a value: `set x 3`"),
-            OpParseError::OneKey(op) => write!(f, "`{op}` takes exactly one key"),
-            OpParseError::Unknown(op) => {
-                write!(f, "unknown operation `{op}`: expected `set`, `get`, `del` or `incr`")
-            }
-            OpParseError::BadKey(k) => write!(f, "key `{k}` may only contain letters, digits, `_`, `-` and `.`"),
-            OpParseError::BadValue(v) => write!(f, "value `{v}` may not contain `|`"),
-        }
-    }
 }
 
 impl From<OpParseError> for String {

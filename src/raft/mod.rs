@@ -12,6 +12,8 @@ mod role;
 pub mod types;
 
 #[cfg(test)]
+mod golden;
+#[cfg(test)]
 mod tests;
 
 pub use breaks::{BreakSwitch, BreakSwitches};

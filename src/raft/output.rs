@@ -130,17 +130,22 @@ pub enum Output {
     Membership(MembershipEvent),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ProposeError {
     /// The lecture's client protocol: a follower redirects to the leader it knows.
+    #[error("{}", NotLeader(*.leader_hint))]
     NotLeader { leader_hint: Option<ServerId> },
 }
 
-impl fmt::Display for ProposeError {
+/// "Not the leader", with the leader to try when one is known: said the same way by a
+/// refused proposal and a refused membership change.
+struct NotLeader(Option<ServerId>);
+
+impl fmt::Display for NotLeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ProposeError::NotLeader { leader_hint: Some(l) } => write!(f, "not the leader; try {l}"),
-            ProposeError::NotLeader { leader_hint: None } => write!(f, "not the leader, and no leader is known"),
+        match self.0 {
+            Some(l) => write!(f, "not the leader; try {l}"),
+            None => f.write_str("not the leader, and no leader is known"),
         }
     }
 }
@@ -153,16 +158,16 @@ pub enum Proposed {
     AlreadyApplied(OpResult),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ChangeError {
-    NotLeader {
-        leader_hint: Option<ServerId>,
-    },
+    #[error("{}", NotLeader(*.leader_hint))]
+    NotLeader { leader_hint: Option<ServerId> },
     /// §6: only one change is in flight at a time.
-    ChangeInProgress {
-        reason: InProgress,
-    },
+    #[error("a membership change is already in progress: {reason}")]
+    ChangeInProgress { reason: InProgress },
+    #[error("the new configuration must keep at least one server")]
     EmptyConfiguration,
+    #[error("the new configuration is the same as the current one")]
     NoChange,
 }
 
@@ -187,19 +192,6 @@ impl fmt::Display for InProgress {
             }
             InProgress::Joint(config) => write!(f, "C_old,new {config} is in force"),
             InProgress::Uncommitted(index) => write!(f, "configuration entry {index} is not committed yet"),
-        }
-    }
-}
-
-impl fmt::Display for ChangeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ChangeError::NotLeader { leader_hint } => ProposeError::NotLeader { leader_hint: *leader_hint }.fmt(f),
-            ChangeError::ChangeInProgress { reason } => {
-                write!(f, "a membership change is already in progress: {reason}")
-            }
-            ChangeError::EmptyConfiguration => f.write_str("the new configuration must keep at least one server"),
-            ChangeError::NoChange => f.write_str("the new configuration is the same as the current one"),
         }
     }
 }

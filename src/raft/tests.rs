@@ -1,6 +1,8 @@
-//! Engine tests in the openraft style: feed one node inputs and assert the exact outputs
-//! it emits, so each test reads like a rule of the paper.
+//! Engine tests in the openraft style: feed one node inputs and assert the outputs it
+//! emits, so each test reads like a rule of the paper. Every input's full list of outputs
+//! is also recorded in a golden transcript (`testdata/<test>.txt`, see [`super::golden`]).
 
+use super::golden::Transcript;
 use super::*;
 use crate::sorted::SortedSet;
 
@@ -22,12 +24,6 @@ fn node_with_log(id: u32, n: u32, term: u64, terms: &[u64]) -> Node {
         None,
         log,
     )
-}
-
-fn outputs(n: &mut Node) -> Vec<Output> {
-    let mut v = Vec::new();
-    n.take_outputs(&mut v);
-    v
 }
 
 fn sent(out: &[Output]) -> Vec<Message> {
@@ -63,23 +59,30 @@ fn grant(from: u32, to: u32, term: u64) -> Message {
 
 const T0: Time = Time(0);
 
-/// Elects node 1 of an `n`-server cluster leader in term 1 and drains its outputs.
-fn leader_of(n: u32) -> Node {
+/// Elects node 1 of an `n`-server cluster leader in term 1, recording every step.
+fn leader_of(t: &mut Transcript, n: u32) -> Node {
     let mut l = node(1, n);
     l.handle_election_timeout(T0);
+    t.take("S1: election timeout", &mut l);
     for peer in 2..=n {
         l.step(T0, grant(peer, 1, 1));
+        t.take(&format!("S1: S{peer} grants its vote in t1"), &mut l);
     }
-    outputs(&mut l);
     assert!(l.is_leader());
     l
 }
 
+/// An AppendEntries reply from `from` to S1 in `term`.
+fn ack(from: u32, term: u64, success: bool, match_index: u64) -> Message {
+    msg(from, 1, term, MessageBody::AppendEntriesReply { success, match_index: LogIndex(match_index) })
+}
+
 #[test]
 fn election_timeout_makes_a_candidate_that_votes_for_itself_and_asks_everyone() {
+    let mut t = Transcript::new("election_timeout");
     let mut n = node(1, 3);
     n.handle_election_timeout(T0);
-    let out = outputs(&mut n);
+    let out = t.take("S1: election timeout", &mut n);
     assert_eq!(
         out,
         vec![
@@ -90,15 +93,17 @@ fn election_timeout_makes_a_candidate_that_votes_for_itself_and_asks_everyone() 
             Output::Send(vote_req(1, 3, 1, 0, 0)),
         ]
     );
+    t.check();
 }
 
 #[test]
 fn a_majority_of_votes_makes_a_leader_that_appends_a_noop_and_replicates_it() {
+    let mut t = Transcript::new("majority_makes_a_leader");
     let mut n = node(1, 3);
     n.handle_election_timeout(T0);
-    outputs(&mut n);
+    t.take("S1: election timeout", &mut n);
     n.step(T0, grant(2, 1, 1));
-    let out = outputs(&mut n);
+    let out = t.take("S1: S2 grants its vote in t1", &mut n);
     assert!(n.is_leader());
     assert_eq!(out[0], Output::RoleChanged { role: RoleKind::Leader, term: Term(1) });
     assert_eq!(out[1], Output::StopElectionTimer);
@@ -111,13 +116,15 @@ fn a_majority_of_votes_makes_a_leader_that_appends_a_noop_and_replicates_it() {
         );
     }
     assert!(out.contains(&Output::ResetHeartbeatTimer));
+    t.check();
 }
 
 #[test]
 fn one_vote_per_term_and_the_vote_is_persisted_before_the_reply() {
+    let mut t = Transcript::new("one_vote_per_term");
     let mut n = node(3, 3);
     n.step(T0, vote_req(1, 3, 1, 0, 0));
-    let out = outputs(&mut n);
+    let out = t.take("S3: RequestVote from S1 in t1", &mut n);
     assert_eq!(
         out,
         vec![
@@ -129,69 +136,84 @@ fn one_vote_per_term_and_the_vote_is_persisted_before_the_reply() {
     );
     // A second candidate in the same term is refused.
     n.step(T0, vote_req(2, 3, 1, 0, 0));
-    assert_eq!(sent(&outputs(&mut n)), vec![msg(3, 2, 1, MessageBody::RequestVoteReply { granted: false })]);
+    let out = t.take("S3: RequestVote from S2 in t1", &mut n);
+    assert_eq!(sent(&out), vec![msg(3, 2, 1, MessageBody::RequestVoteReply { granted: false })]);
     // The first candidate asking again (a retransmission) gets the vote again.
     n.step(T0, vote_req(1, 3, 1, 0, 0));
-    assert_eq!(sent(&outputs(&mut n)), vec![grant(3, 1, 1)]);
+    let out = t.take("S3: RequestVote from S1 in t1 again", &mut n);
+    assert_eq!(sent(&out), vec![grant(3, 1, 1)]);
+    t.check();
 }
 
 #[test]
 fn election_restriction_compares_last_term_then_length() {
+    let mut t = Transcript::new("election_restriction");
     // The voter's log ends with term 3 at index 2.
     let mut n = node_with_log(3, 3, 3, &[1, 3]);
     n.step(T0, vote_req(1, 3, 4, 5, 2)); // longer, but an older last term
-    assert_eq!(sent(&outputs(&mut n))[0].body, MessageBody::RequestVoteReply { granted: false });
+    let out = t.take("S3 (log t1 t3): RequestVote from S1 t4, last (5, t2)", &mut n);
+    assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: false });
     n.step(T0, vote_req(2, 3, 5, 1, 3)); // same last term, shorter
-    assert_eq!(sent(&outputs(&mut n))[0].body, MessageBody::RequestVoteReply { granted: false });
+    let out = t.take("S3: RequestVote from S2 t5, last (1, t3)", &mut n);
+    assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: false });
     n.step(T0, vote_req(2, 3, 6, 2, 3)); // as up to date
-    assert_eq!(sent(&outputs(&mut n))[0].body, MessageBody::RequestVoteReply { granted: true });
+    let out = t.take("S3: RequestVote from S2 t6, last (2, t3)", &mut n);
+    assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true });
+    t.check();
 }
 
 #[test]
 fn the_no_election_restriction_switch_grants_stale_candidates() {
+    let mut t = Transcript::new("no_election_restriction");
     let mut n = node_with_log(3, 3, 3, &[1, 3]);
     n.set_breaks(BreakSwitches::default().with(BreakSwitch::NoElectionRestriction));
     n.step(T0, vote_req(1, 3, 4, 0, 0));
-    assert_eq!(sent(&outputs(&mut n))[0].body, MessageBody::RequestVoteReply { granted: true });
+    let out = t.take("S3 (log t1 t3, restriction off): RequestVote from S1 t4, empty log", &mut n);
+    assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true });
+    t.check();
 }
 
 #[test]
 fn a_higher_term_turns_a_leader_into_a_follower() {
-    let mut l = leader_of(3);
-    l.step(T0, msg(2, 1, 7, MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(0) }));
-    let out = outputs(&mut l);
+    let mut t = Transcript::new("higher_term_demotes_a_leader");
+    let mut l = leader_of(&mut t, 3);
+    l.step(T0, ack(2, 7, false, 0));
+    let out = t.take("S1: a refusal from S2 in t7", &mut l);
     assert_eq!(l.role_kind(), RoleKind::Follower);
     assert_eq!(l.term(), Term(7));
     assert_eq!(l.voted_for(), None);
     assert!(out.contains(&Output::SaveHardState { term: Term(7), voted_for: None }));
     assert!(out.contains(&Output::ResetElectionTimer));
+    t.check();
 }
 
 #[test]
 fn a_candidate_steps_down_for_a_leader_of_its_term() {
+    let mut t = Transcript::new("candidate_steps_down");
     let mut c = node(2, 3);
     c.handle_election_timeout(T0);
-    outputs(&mut c);
+    t.take("S2: election timeout", &mut c);
     let ae = append(0, 0, vec![], 0);
     c.step(T0, msg(1, 2, 1, ae));
+    t.take("S2: heartbeat from S1 in t1", &mut c);
     assert_eq!(c.role_kind(), RoleKind::Follower);
     assert_eq!(c.leader(), Some(ServerId(1)));
+    t.check();
 }
 
 #[test]
 fn consistency_check_fails_where_logs_differ_and_conflicts_are_truncated() {
+    let mut t = Transcript::new("consistency_check");
     let mut f = node_with_log(2, 3, 3, &[1, 1, 2, 2]);
     // prevLogIndex 3 with term 3: the follower has term 2 there.
     let bad = append(3, 3, vec![], 0);
     f.step(T0, msg(1, 2, 3, bad));
-    assert_eq!(
-        sent(&outputs(&mut f))[0].body,
-        MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(2) }
-    );
+    let out = t.take("S2 (log t1 t1 t2 t2): AppendEntries from S1 t3, prev (3, t3)", &mut f);
+    assert_eq!(sent(&out)[0].body, MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(2) });
     // Matching at 2; the new entry of term 3 at index 3 replaces the two of term 2.
     let good = append(2, 1, vec![Entry { term: Term(3), payload: Payload::Noop }], 3);
     f.step(T0, msg(1, 2, 3, good));
-    let out = outputs(&mut f);
+    let out = t.take("S2: AppendEntries from S1 t3, prev (2, t1), [t3 noop], commit 3", &mut f);
     assert!(out.contains(&Output::SaveLog { from: LogIndex(3), last: LogIndex(3) }));
     assert_eq!(f.log().entries().iter().map(|e| e.term.0).collect::<Vec<_>>(), vec![1, 1, 3]);
     // Figure 2: commitIndex = min(leaderCommit, index of last new entry).
@@ -200,55 +222,66 @@ fn consistency_check_fails_where_logs_differ_and_conflicts_are_truncated() {
         sent(&out).last().unwrap().body,
         MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(3) }
     );
+    t.check();
 }
 
 #[test]
 fn a_reordered_old_append_does_not_truncate_newer_entries() {
+    let mut t = Transcript::new("reordered_old_append");
     let mut f = node_with_log(2, 3, 1, &[1, 1, 1]);
     let old = append(0, 0, vec![Entry { term: Term(1), payload: Payload::Noop }], 0);
     f.step(T0, msg(1, 2, 1, old));
+    t.take("S2 (log t1 t1 t1): an old AppendEntries from S1 t1, prev (0, t0), [t1 noop]", &mut f);
     assert_eq!(f.log().last_index(), LogIndex(3));
+    t.check();
 }
 
 #[test]
 fn next_index_backs_off_and_match_index_advances() {
-    let mut l = leader_of(3);
+    let mut t = Transcript::new("next_index_backs_off");
+    let mut l = leader_of(&mut t, 3);
     // The leader's log is [noop]; follower 2 refuses, hinting it has nothing.
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(0) }));
-    let out = outputs(&mut l);
+    l.step(T0, ack(2, 1, false, 0));
+    let out = t.take("S1: S2 refuses, match hint 0", &mut l);
     // nextIndex was already 1: nothing lower to try, no resend.
     assert!(sent(&out).is_empty());
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
+    l.step(T0, ack(2, 1, true, 1));
+    t.take("S1: S2 acknowledges index 1", &mut l);
     let p = l.leader_state().unwrap().progress[&ServerId(2)];
     assert_eq!((p.match_index, p.next_index), (LogIndex(1), LogIndex(2)));
     // A majority (1 and 2) has the noop of the current term: committed.
     assert_eq!(l.commit_index(), LogIndex(1));
+    t.check();
 }
 
 #[test]
 fn figure_8_old_term_entries_are_not_committed_by_counting() {
     // S1 leads term 4 with an entry of term 2 at index 2 that it replicates to a majority.
-    let build = |breaks: BreakSwitches| {
+    let build = |name: &'static str, breaks: BreakSwitches| {
+        let mut t = Transcript::new(name);
         let cfg = NodeConfig { breaks, ..NodeConfig::default() };
         let log =
             vec![Entry { term: Term(1), payload: Payload::Noop }, Entry { term: Term(2), payload: Payload::Noop }];
         let mut l =
             Node::with_state(ServerId(1), Configuration::simple((1..=5).map(ServerId)), cfg, Term(3), None, log);
         l.handle_election_timeout(T0);
+        t.take("S1 (t3, log t1 t2): election timeout", &mut l);
         for p in 2..=3 {
             l.step(T0, grant(p, 1, 4));
+            t.take(&format!("S1: S{p} grants its vote in t4"), &mut l);
         }
-        outputs(&mut l);
         assert!(l.is_leader());
         // S2 and S3 acknowledge index 2 only (not the leader's no-op at index 3).
         for p in 2..=3 {
-            l.step(T0, msg(p, 1, 4, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
+            l.step(T0, ack(p, 4, true, 2));
+            t.take(&format!("S1: S{p} acknowledges index 2"), &mut l);
         }
+        t.check();
         l.commit_index()
     };
-    assert_eq!(build(BreakSwitches::default()), LogIndex(0), "§5.4.2: never by counting");
+    assert_eq!(build("figure_8", BreakSwitches::default()), LogIndex(0), "§5.4.2: never by counting");
     assert_eq!(
-        build(BreakSwitches::default().with(BreakSwitch::CommitOldTerms)),
+        build("figure_8_commit_old_terms", BreakSwitches::default().with(BreakSwitch::CommitOldTerms)),
         LogIndex(2),
         "the broken rule commits"
     );
@@ -256,13 +289,18 @@ fn figure_8_old_term_entries_are_not_committed_by_counting() {
 
 #[test]
 fn a_crash_keeps_term_vote_and_log_and_loses_everything_else() {
-    let mut l = leader_of(3);
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
+    let mut t = Transcript::new("crash");
+    let mut l = leader_of(&mut t, 3);
+    l.step(T0, ack(2, 1, true, 1));
+    t.take("S1: S2 acknowledges index 1", &mut l);
     l.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Set { key: "x".into(), value: "1".into() } })
         .unwrap();
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
+    t.take("S1: client 1 proposes set x 1", &mut l);
+    l.step(T0, ack(2, 1, true, 2));
+    t.take("S1: S2 acknowledges index 2", &mut l);
     assert_eq!(l.kv().data.get("x").map(String::as_str), Some("1"));
     l.crash();
+    assert_eq!(t.take("S1: crash", &mut l), vec![]);
     assert_eq!(l.term(), Term(1));
     assert_eq!(l.voted_for(), Some(ServerId(1)));
     assert_eq!(l.log().last_index(), LogIndex(2));
@@ -271,46 +309,57 @@ fn a_crash_keeps_term_vote_and_log_and_loses_everything_else() {
     assert_eq!(l.last_applied(), LogIndex(0));
     assert!(l.kv().data.is_empty());
     assert!(l.leader_state().is_none());
+    l.restart();
+    let out = t.take("S1: restart", &mut l);
+    assert_eq!(out, vec![Output::RoleChanged { role: RoleKind::Follower, term: Term(1) }, Output::ResetElectionTimer]);
+    t.check();
 }
 
 #[test]
 fn volatile_voted_for_switch_forgets_the_vote_in_a_crash() {
+    let mut t = Transcript::new("volatile_voted_for");
     let mut n = node(3, 3);
     n.set_breaks(BreakSwitches::default().with(BreakSwitch::VolatileVotedFor));
     n.step(T0, vote_req(1, 3, 1, 0, 0));
-    outputs(&mut n);
+    t.take("S3 (votedFor volatile): RequestVote from S1 in t1", &mut n);
     n.crash();
+    t.take("S3: crash", &mut n);
     assert_eq!(n.voted_for(), None);
     n.step(T0, vote_req(2, 3, 1, 0, 0));
-    assert_eq!(
-        sent(&outputs(&mut n))[0].body,
-        MessageBody::RequestVoteReply { granted: true },
-        "votes twice in term 1"
-    );
+    let out = t.take("S3: RequestVote from S2 in t1", &mut n);
+    assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true }, "votes twice in term 1");
+    t.check();
 }
 
 #[test]
 fn followers_redirect_clients_to_the_leader_they_know() {
+    let mut t = Transcript::new("followers_redirect");
     let mut f = node(2, 3);
     assert_eq!(
         f.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Get { key: "x".into() } }),
         Err(ProposeError::NotLeader { leader_hint: None })
     );
+    t.take("S2: client 1 proposes get x", &mut f);
     let hb = append(0, 0, vec![], 0);
     f.step(T0, msg(1, 2, 1, hb));
+    t.take("S2: heartbeat from S1 in t1", &mut f);
     assert_eq!(
         f.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Get { key: "x".into() } }),
         Err(ProposeError::NotLeader { leader_hint: Some(ServerId(1)) })
     );
+    t.take("S2: client 1 proposes get x again", &mut f);
+    t.check();
 }
 
 #[test]
 fn a_retry_of_an_applied_request_is_answered_without_appending() {
-    let mut l = leader_of(3);
+    let mut t = Transcript::new("retry_of_an_applied_request");
+    let mut l = leader_of(&mut t, 3);
     let req = ClientRequest { client: ClientId(9), seq: 1, op: Op::Incr { key: "n".into() } };
     l.propose(T0, req.clone()).unwrap();
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
-    let out = outputs(&mut l);
+    t.take("S1: client 9 proposes incr n", &mut l);
+    l.step(T0, ack(2, 1, true, 2));
+    let out = t.take("S1: S2 acknowledges index 2", &mut l);
     assert!(out.contains(&Output::ClientReply {
         client: ClientId(9),
         seq: 1,
@@ -318,49 +367,57 @@ fn a_retry_of_an_applied_request_is_answered_without_appending() {
     }));
     let len = l.log().last_index();
     assert_eq!(l.propose(T0, req), Ok(Proposed::AlreadyApplied(OpResult::Value(Some("1".into())))));
+    t.take("S1: client 9 retries incr n", &mut l);
     assert_eq!(l.log().last_index(), len);
     assert_eq!(l.kv().data["n"], "1");
+    t.check();
 }
 
 #[test]
 fn requests_are_ignored_within_the_minimum_election_timeout_of_a_leader() {
+    let mut t = Transcript::new("leader_lease");
     let mut f = node(2, 3);
     let hb = append(0, 0, vec![], 0);
     f.step(Time::from_ms(1000), msg(1, 2, 1, hb));
-    outputs(&mut f);
+    t.take("S2 at 1000ms: heartbeat from S1 in t1", &mut f);
     // 100 ms later a removed server asks for votes in a higher term: ignored.
     f.step(Time::from_ms(1100), vote_req(3, 2, 5, 0, 0));
+    let out = t.take("S2 at 1100ms: RequestVote from S3 in t5", &mut f);
     assert_eq!(f.term(), Term(1));
-    assert_eq!(sent(&outputs(&mut f))[0].body, MessageBody::RequestVoteReply { granted: false });
+    assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: false });
     // After the minimum election timeout it is heard.
     f.step(Time::from_ms(1200), vote_req(3, 2, 5, 0, 0));
+    let out = t.take("S2 at 1200ms: RequestVote from S3 in t5", &mut f);
     assert_eq!(f.term(), Term(5));
-    assert_eq!(sent(&outputs(&mut f))[0].body, MessageBody::RequestVoteReply { granted: true });
+    assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true });
+    t.check();
 }
 
 #[test]
 fn joint_consensus_catches_up_then_appends_joint_then_new() {
-    let mut l = leader_of(3);
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
-    outputs(&mut l);
+    let mut t = Transcript::new("joint_consensus");
+    let mut l = leader_of(&mut t, 3);
+    l.step(T0, ack(2, 1, true, 1));
+    t.take("S1: S2 acknowledges index 1", &mut l);
     l.propose_membership(T0, ids(&[1, 2, 3, 4, 5])).unwrap();
-    let out = outputs(&mut l);
+    let out = t.take("S1: change to {S1..S5}", &mut l);
     assert_eq!(out[0], Output::Membership(MembershipEvent::CatchingUp { servers: ids(&[4, 5]) }));
     assert!(!l.configuration().is_joint(), "no configuration entry before the new servers catch up");
     // A second change is refused while this one is in flight, and the refusal says why.
     let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
+    t.take("S1: change to {S1,S2}, refused", &mut l);
     assert_eq!(
         refused,
         ChangeError::ChangeInProgress { reason: InProgress::CatchingUp(vec![ServerId(4), ServerId(5)]) }
     );
     assert_eq!(refused.to_string(), "a membership change is already in progress: S4, S5 catching up");
     for p in [4, 5] {
-        l.step(T0, msg(p, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
+        l.step(T0, ack(p, 1, true, 1));
+        t.take(&format!("S1: S{p} acknowledges index 1"), &mut l);
     }
-    let out = outputs(&mut l);
-    assert!(out.contains(&Output::Membership(MembershipEvent::JointAppended { index: LogIndex(2) })));
     assert_eq!(l.configuration(), &Configuration::Joint { old: ids(&[1, 2, 3]), new: ids(&[1, 2, 3, 4, 5]) });
     let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
+    t.take("S1: change to {S1,S2}, refused", &mut l);
     assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::Joint(l.configuration().clone()) });
     let joint = l.configuration().to_string();
     assert_eq!(
@@ -368,53 +425,81 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
         format!("a membership change is already in progress: C_old,new {joint} is in force")
     );
     // C_old,new needs a majority of C_old (1,2) AND of C_new (1,2,4): 2 and 4 are not enough…
-    l.step(T0, msg(4, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
-    l.step(T0, msg(5, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
+    l.step(T0, ack(4, 1, true, 2));
+    t.take("S1: S4 acknowledges index 2", &mut l);
+    l.step(T0, ack(5, 1, true, 2));
+    t.take("S1: S5 acknowledges index 2", &mut l);
     assert_eq!(l.commit_index(), LogIndex(1), "a majority of C_new alone does not commit");
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
-    let out = outputs(&mut l);
+    l.step(T0, ack(2, 1, true, 2));
+    let out = t.take("S1: S2 acknowledges index 2", &mut l);
     assert_eq!(l.commit_index(), LogIndex(2));
     assert!(out.contains(&Output::Membership(MembershipEvent::JointCommitted { index: LogIndex(2) })));
     assert!(out.contains(&Output::Membership(MembershipEvent::NewAppended { index: LogIndex(3) })));
     assert_eq!(l.configuration(), &Configuration::simple([1, 2, 3, 4, 5].map(ServerId)));
     // C_new is appended but not committed: the next change waits for it.
     let refused = l.propose_membership(T0, ids(&[1, 2])).unwrap_err();
+    t.take("S1: change to {S1,S2}, refused", &mut l);
     assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::Uncommitted(LogIndex(3)) });
     assert_eq!(
         refused.to_string(),
         "a membership change is already in progress: configuration entry 3 is not committed yet"
     );
+    t.check();
 }
 
 #[test]
 fn a_leader_outside_c_new_keeps_leading_then_steps_down() {
-    let mut l = leader_of(3);
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
-    outputs(&mut l);
+    let mut t = Transcript::new("leader_outside_c_new");
+    let mut l = leader_of(&mut t, 3);
+    l.step(T0, ack(2, 1, true, 1));
+    t.take("S1: S2 acknowledges index 1", &mut l);
     l.propose_membership(T0, ids(&[2, 3])).unwrap();
+    t.take("S1: change to {S2,S3}", &mut l);
     assert!(l.configuration().is_joint());
     // Joint: old {1,2,3} needs two of three (1 counts itself), new {2,3} needs both.
     for p in [2, 3] {
-        l.step(T0, msg(p, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(2) }));
+        l.step(T0, ack(p, 1, true, 2));
+        t.take(&format!("S1: S{p} acknowledges index 2"), &mut l);
     }
     assert_eq!(l.commit_index(), LogIndex(2));
     assert_eq!(l.configuration(), &Configuration::simple([2, 3].map(ServerId)));
     assert!(l.is_leader(), "it leads C_new without counting itself");
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(3) }));
+    l.step(T0, ack(2, 1, true, 3));
+    t.take("S1: S2 acknowledges index 3", &mut l);
     assert!(l.is_leader(), "one of C_new {{2,3}} is not a majority");
-    l.step(T0, msg(3, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(3) }));
-    let out = outputs(&mut l);
+    l.step(T0, ack(3, 1, true, 3));
+    let out = t.take("S1: S3 acknowledges index 3", &mut l);
     assert_eq!(l.commit_index(), LogIndex(3));
     assert!(out.contains(&Output::Membership(MembershipEvent::LeaderSteppedDown)));
     assert_eq!(l.role_kind(), RoleKind::Follower);
     assert!(!l.can_campaign(), "a server removed by a committed C_new stays out");
+    t.check();
 }
 
 #[test]
 fn single_step_switch_skips_the_joint_configuration() {
-    let mut l = leader_of(3);
-    l.step(T0, msg(2, 1, 1, MessageBody::AppendEntriesReply { success: true, match_index: LogIndex(1) }));
+    let mut t = Transcript::new("single_step_membership");
+    let mut l = leader_of(&mut t, 3);
+    l.step(T0, ack(2, 1, true, 1));
+    t.take("S1: S2 acknowledges index 1", &mut l);
     l.set_breaks(BreakSwitches::default().with(BreakSwitch::SingleStepMembership));
     l.propose_membership(T0, ids(&[1, 2, 3, 4, 5])).unwrap();
+    t.take("S1 (single-step on): change to {S1..S5}", &mut l);
     assert_eq!(l.configuration(), &Configuration::simple([1, 2, 3, 4, 5].map(ServerId)));
+    t.check();
+}
+
+/// A brand-new server knows no configuration (the empty one, which would win any vote:
+/// see `quorum`): its election timer only restarts, it never campaigns.
+#[test]
+fn a_server_with_the_empty_configuration_never_campaigns() {
+    let mut t = Transcript::new("empty_configuration");
+    let mut n = Node::new(ServerId(4), Configuration::empty(), NodeConfig::default());
+    n.start();
+    t.take("S4 (no configuration): start", &mut n);
+    n.handle_election_timeout(T0);
+    let out = t.take("S4: election timeout", &mut n);
+    assert_eq!(out, vec![Output::ResetElectionTimer]);
+    assert_eq!((n.role_kind(), n.term()), (RoleKind::Follower, Term(0)));
+    t.check();
 }

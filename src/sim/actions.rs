@@ -115,64 +115,51 @@ impl fmt::Display for Action {
 }
 
 /// Why an action was refused. Nothing changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ActionError {
+    #[error("there is no server {0}")]
     NoSuchServer(ServerId),
+    #[error("{0} was removed from the cluster")]
     Retired(ServerId),
+    #[error("{0} is already down")]
     AlreadyDown(ServerId),
+    #[error("{0} is already running")]
     AlreadyUp(ServerId),
+    #[error("{0} is the leader and has no election timer")]
     IsLeader(ServerId),
+    #[error("there is no leader to ask; wait for an election")]
     NoLeader,
+    /// The leader refused the change (the reason is part of the message).
+    #[error("membership change refused: {0}")]
     Membership(ChangeError),
     /// Adding would make the cluster larger than [`MAX_SERVERS`].
+    #[error("the cluster would have {0} servers; at most {MAX_SERVERS} are allowed")]
     TooManyServers(usize),
+    #[error("{0} is not a member of the configuration")]
     NotAMember(ServerId),
+    #[error("message {} is not in flight", .0.0)]
     NotInFlight(MessageId),
     /// `align-timers` with no server whose timer could be aligned.
+    #[error("name at least one server whose timer to align")]
     NothingToAlign,
     /// A partition into fewer than two groups.
+    #[error("a partition needs at least two groups")]
     OneGroup,
     /// A server named in two groups of a partition.
+    #[error("{0} is named in two groups")]
     NamedTwice(ServerId),
     /// A link from a server to itself.
+    #[error("a link joins two different servers, not {0} to itself")]
     SelfLink(ServerId),
     /// Adding a server that is already a member of the configuration (shown).
+    #[error("{0} is already a member of {1}")]
     AlreadyMember(ServerId, Configuration),
     /// New servers take the next id: `next`, not `found`.
-    NotNext {
-        next: ServerId,
-        found: ServerId,
-    },
+    #[error("new servers are numbered in order: the next one is {next}, not {found}")]
+    NotNext { next: ServerId, found: ServerId },
     /// A network setting out of range.
+    #[error(transparent)]
     Network(ConfigError),
-}
-
-impl fmt::Display for ActionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ActionError::NoSuchServer(s) => write!(f, "there is no server {s}"),
-            ActionError::Retired(s) => write!(f, "{s} was removed from the cluster"),
-            ActionError::AlreadyDown(s) => write!(f, "{s} is already down"),
-            ActionError::AlreadyUp(s) => write!(f, "{s} is already running"),
-            ActionError::IsLeader(s) => write!(f, "{s} is the leader and has no election timer"),
-            ActionError::NoLeader => write!(f, "there is no leader to ask; wait for an election"),
-            ActionError::Membership(m) => write!(f, "membership change refused: {m}"),
-            ActionError::TooManyServers(n) => {
-                write!(f, "the cluster would have {n} servers; at most {MAX_SERVERS} are allowed")
-            }
-            ActionError::NotAMember(id) => write!(f, "{id} is not a member of the configuration"),
-            ActionError::NotInFlight(id) => write!(f, "message {} is not in flight", id.0),
-            ActionError::NothingToAlign => f.write_str("name at least one server whose timer to align"),
-            ActionError::OneGroup => f.write_str("a partition needs at least two groups"),
-            ActionError::NamedTwice(s) => write!(f, "{s} is named in two groups"),
-            ActionError::SelfLink(s) => write!(f, "a link joins two different servers, not {s} to itself"),
-            ActionError::AlreadyMember(s, config) => write!(f, "{s} is already a member of {config}"),
-            ActionError::NotNext { next, found } => {
-                write!(f, "new servers are numbered in order: the next one is {next}, not {found}")
-            }
-            ActionError::Network(e) => e.fmt(f),
-        }
-    }
 }
 
 impl Sim {

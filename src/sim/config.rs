@@ -5,7 +5,6 @@ use super::network::{self, NetworkConfig};
 use super::MAX_SERVERS;
 use crate::raft::{BreakSwitches, Duration, Entry, NodeConfig, ServerId, Term};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Everything that defines a run before any user action.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,75 +83,36 @@ impl SimConfig {
 
 /// Why a configuration was refused: the setting, the range it accepts and what it got.
 /// Data, so that the page can say it in the reader's language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ConfigError {
-    Servers {
-        max: u32,
-        found: u32,
-    },
-    ElectionTimeout {
-        min_ms: u64,
-        max_ms: u64,
-    },
-    Heartbeat {
-        election_min_ms: u64,
-        found_ms: u64,
-    },
+    #[error("servers must be between 1 and {max}, found {found}")]
+    Servers { max: u32, found: u32 },
+    #[error("election timeout must be a range like 150..300 with 0 < min <= max, found {min_ms}..{max_ms}")]
+    ElectionTimeout { min_ms: u64, max_ms: u64 },
+    #[error(
+        "heartbeat must be above 0 and below the minimum election timeout ({election_min_ms}ms), found {found_ms}ms"
+    )]
+    Heartbeat { election_min_ms: u64, found_ms: u64 },
+    #[error("max entries per append must be at least 1")]
     MaxEntriesPerAppend,
     /// A probability out of range, written as a number (an `f64` field would make the
     /// error lose `Eq`, and NaN is one of the values refused).
+    #[error("loss must be between 0 and 1, found {0}")]
     Loss(String),
+    #[error("duplication must be between 0 and 1, found {0}")]
     Duplication(String),
-    LatencyOrder {
-        min_ms: u64,
-        max_ms: u64,
-    },
+    #[error("latency minimum {min_ms}ms is above its maximum {max_ms}ms")]
+    LatencyOrder { min_ms: u64, max_ms: u64 },
     /// The latency's maximum is above [`network::MAX_LATENCY_MS`].
+    #[error("latency {0}ms is above the {limit}ms limit", limit = network::MAX_LATENCY_MS)]
     LatencyLimit(u64),
     /// Not one initial state per server.
-    InitialStates {
-        given: usize,
-        servers: u32,
-    },
+    #[error("{given} initial states given for {servers} servers")]
+    InitialStates { given: usize, servers: u32 },
     /// A server's initial term, or a term in its initial log, is the largest a term can
     /// be ([`crate::raft::Term::MAX`]), so the cluster could never elect past it.
-    TermAtMaximum {
-        server: ServerId,
-    },
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::Servers { max, found } => write!(f, "servers must be between 1 and {max}, found {found}"),
-            ConfigError::ElectionTimeout { min_ms, max_ms } => write!(
-                f,
-                "election timeout must be a range like 150..300 with 0 < min <= max, found {min_ms}..{max_ms}"
-            ),
-            ConfigError::Heartbeat { election_min_ms, found_ms } => write!(
-                f,
-                "heartbeat must be above 0 and below the minimum election timeout ({election_min_ms}ms), \
-                 found {found_ms}ms"
-            ),
-            ConfigError::MaxEntriesPerAppend => f.write_str("max entries per append must be at least 1"),
-            ConfigError::Loss(p) => write!(f, "loss must be between 0 and 1, found {p}"),
-            ConfigError::Duplication(p) => write!(f, "duplication must be between 0 and 1, found {p}"),
-            ConfigError::LatencyOrder { min_ms, max_ms } => {
-                write!(f, "latency minimum {min_ms}ms is above its maximum {max_ms}ms")
-            }
-            ConfigError::LatencyLimit(ms) => {
-                write!(f, "latency {ms}ms is above the {}ms limit", network::MAX_LATENCY_MS)
-            }
-            ConfigError::InitialStates { given, servers } => {
-                write!(f, "{given} initial states given for {servers} servers")
-            }
-            ConfigError::TermAtMaximum { server } => write!(
-                f,
-                "{server}'s initial term is the largest a term can be ({}): no election could follow it",
-                crate::raft::Term::MAX
-            ),
-        }
-    }
+    #[error("{server}'s initial term is the largest a term can be ({max}): no election could follow it", max = crate::raft::Term::MAX)]
+    TermAtMaximum { server: ServerId },
 }
 
 impl From<ConfigError> for String {

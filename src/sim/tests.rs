@@ -230,3 +230,27 @@ fn liveness_watch_catches_equal_timeouts() {
     ok.run_for(Duration::from_ms(10_000));
     assert!(ok.leader().is_some() && ok.violations().is_empty());
 }
+
+/// Every error type of the core and the simulator is a `std::error::Error`, and the
+/// typed errors still say what they said as hand-written `Display`s.
+#[test]
+fn errors_are_std_errors_with_their_messages() {
+    fn error<E: std::error::Error>(e: E) -> String {
+        e.to_string()
+    }
+    use crate::raft::{ChangeError, OpParseError, ProposeError};
+    assert_eq!(error(ActionError::NotInFlight(MessageId(12))), "message 12 is not in flight");
+    assert_eq!(error(ActionError::TooManyServers(10)), "the cluster would have 10 servers; at most 9 are allowed");
+    assert_eq!(error(ActionError::Network(ConfigError::LatencyLimit(9000))), error(ConfigError::LatencyLimit(9000)));
+    assert_eq!(
+        error(ConfigError::LatencyLimit(9000)),
+        format!("latency 9000ms is above the {}ms limit", network::MAX_LATENCY_MS)
+    );
+    assert_eq!(
+        error(ReplayError::Config(ConfigError::Servers { max: 9, found: 0 })),
+        "servers must be between 1 and 9, found 0"
+    );
+    assert_eq!(error(ProposeError::NotLeader { leader_hint: Some(ServerId(2)) }), "not the leader; try S2");
+    assert_eq!(error(ChangeError::NotLeader { leader_hint: None }), "not the leader, and no leader is known");
+    assert_eq!(error(OpParseError::OneKey("get".into())), "`get` takes exactly one key");
+}

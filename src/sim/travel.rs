@@ -4,39 +4,23 @@
 use super::history::{ActionRecord, HistoryMark};
 use super::{Action, ActionError, ConfigError, InitialState, Sim, SimConfig, World};
 use crate::raft::Time;
-use std::fmt;
 
 /// Why a recorded run could not be replayed. Actions count from 1; `text` is the action as
 /// written. Data, so that the page can say it in the reader's language.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReplayError {
     /// The run's settings are refused.
-    Config(ConfigError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// The action's time is earlier than the event it is recorded after.
+    #[error("action {action} (`{text}`) is timed before the event it follows")]
     TimedBeforeEvent { action: usize, text: String },
-    /// The simulator refused the action.
+    /// The simulator refused the action (the reason is part of the message).
+    #[error("action {action} (`{text}`) failed: {error}")]
     Failed { action: usize, text: String, error: ActionError },
     /// The action is timed after the time the run ends at.
+    #[error("action {action} comes after the end of the run")]
     AfterEnd { action: usize },
-}
-
-impl fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReplayError::Config(e) => e.fmt(f),
-            ReplayError::TimedBeforeEvent { action, text } => {
-                write!(f, "action {action} (`{text}`) is timed before the event it follows")
-            }
-            ReplayError::Failed { action, text, error } => write!(f, "action {action} (`{text}`) failed: {error}"),
-            ReplayError::AfterEnd { action } => write!(f, "action {action} comes after the end of the run"),
-        }
-    }
-}
-
-impl From<ConfigError> for ReplayError {
-    fn from(e: ConfigError) -> ReplayError {
-        ReplayError::Config(e)
-    }
 }
 
 #[derive(Clone, Debug)]

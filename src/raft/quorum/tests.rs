@@ -276,30 +276,32 @@ fn joint_vote_cases() {
     }
 }
 
+/// The configuration a case stands for: C_new alone when the outgoing half is empty,
+/// else C_old,new. With its two halves, C_new first.
+fn config_of(incoming: &str, outgoing: &str) -> (Configuration, SortedSet<ServerId>, SortedSet<ServerId>) {
+    let (new, old) = (set(incoming), set(outgoing));
+    let config = if old.is_empty() {
+        Configuration::Simple { voters: new.clone() }
+    } else {
+        Configuration::Joint { old: old.clone(), new: new.clone() }
+    };
+    (config, new, old)
+}
+
 /// `Configuration` is what the node calls: it must give the table's answers too, with
 /// C_new as the incoming half and C_old as the outgoing one.
 #[test]
 fn configuration_delegates_to_the_joint_rule() {
     for &(incoming, outgoing, idx, expected) in JOINT_COMMIT {
-        let (new, old) = (set(incoming), set(outgoing));
+        let (config, new, old) = config_of(incoming, outgoing);
         let values = per_voter(&new, &old, idx);
-        let config = if old.is_empty() {
-            Configuration::Simple { voters: new.clone() }
-        } else {
-            Configuration::Joint { old: old.clone(), new: new.clone() }
-        };
         let quorum = config.quorum();
         assert_eq!((quorum.incoming.0, quorum.outgoing.0), (&new, &old), "{config}");
         assert_eq!(config.committed_index(acked(&values)), LogIndex(expected), "{config} idx=({idx})");
     }
     for &(incoming, outgoing, votes, expected) in JOINT_VOTE {
-        let (new, old) = (set(incoming), set(outgoing));
+        let (config, new, old) = config_of(incoming, outgoing);
         let values = per_voter(&new, &old, votes);
-        let config = if old.is_empty() {
-            Configuration::Simple { voters: new.clone() }
-        } else {
-            Configuration::Joint { old: old.clone(), new: new.clone() }
-        };
         assert_eq!(config.vote_result(voted(&values)), expected, "{config} votes=({votes})");
     }
 }
