@@ -121,3 +121,47 @@ fn a_server_at_the_largest_term_never_campaigns_and_a_cluster_cannot_start_there
         "S2's initial term is the largest a term can be (18446744073709551615): no election could follow it"
     );
 }
+
+/// The line and message of parsing `text`, or "ok".
+fn parse_error(text: &str) -> String {
+    scenario::parse(text).map_or_else(|e| e.to_string(), |_| "ok".into())
+}
+
+#[test]
+fn a_run_longer_than_the_caps_is_refused_before_it_starts() {
+    assert_eq!(parse_error("servers 9\nrun 3600s\n"), "ok");
+    assert_eq!(
+        parse_error("servers 9\nrun 1800s\nrun until leader within 1800s\nrun 1us\n"),
+        "line 4, column 1: the run could reach 3600.000001s of simulated time here, beyond the 3600s a run may last"
+    );
+    assert_eq!(
+        parse_error("servers 9\nrun 1000s\nat 3600s crash S1\nrun 1s\n"),
+        "line 4, column 1: the run could reach 3601s of simulated time here, beyond the 3600s a run may last"
+    );
+    assert_eq!(parse_error("step 2000000\n"), "ok");
+    assert_eq!(
+        parse_error("step 1000000\nstep\nstep 1000000\n"),
+        "line 3, column 1: the steps so far ask for 2000001 events, beyond the 2000000 a run may process"
+    );
+}
+
+#[test]
+fn a_run_that_reaches_the_event_cap_stops_with_an_error() {
+    use raft_playground::scenario::limits::MAX_EVENTS;
+    // Nine servers with 1 ms heartbeats: about 150,000 events per simulated second.
+    let text = "servers 9\nelection-timeout 5ms..10ms\nheartbeat 1ms\nrun 600s\nexpect leader\n";
+    let s = scenario::parse(text).expect("parses");
+    let report = scenario::run(&s, RunOptions::default()).expect("runs");
+    assert_eq!(report.events, MAX_EVENTS);
+    let results: Vec<(usize, String)> =
+        report.results.iter().map(|r| (r.line, r.outcome.clone().map_err(|e| e.to_string()).unwrap_err())).collect();
+    assert_eq!(
+        results,
+        vec![(
+            4,
+            "the run stopped after 2000000 events, the most a run may process; the statements after this one did not run"
+                .to_string()
+        )]
+    );
+    assert!(report.end_time.0 < 600_000_000, "stopped before its end: {}", report.end_time);
+}

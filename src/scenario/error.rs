@@ -250,6 +250,11 @@ pub enum Invalid {
     ControlCharacter(String),
     /// A word longer than the longest allowed (quoted, cut), and that length.
     WordTooLong(String, usize),
+    /// The simulated time the statements so far can reach, beyond the cap (both written
+    /// as durations).
+    TimeCap(String, String),
+    /// The events the `step`s so far ask for, beyond the cap.
+    EventCap(u64, u64),
 }
 
 impl fmt::Display for Invalid {
@@ -298,6 +303,10 @@ impl fmt::Display for Invalid {
                 write!(f, "control character `{c}` in the text: only printable text and tabs are allowed")
             }
             WordTooLong(w, n) => write!(f, "`{w}` is too long: a word has at most {n} characters"),
+            TimeCap(t, cap) => {
+                write!(f, "the run could reach {t} of simulated time here, beyond the {cap} a run may last")
+            }
+            EventCap(n, cap) => write!(f, "the steps so far ask for {n} events, beyond the {cap} a run may process"),
             OutOfRange(r) => write!(f, "`{}` is out of range for {}: from {} to {}", r.found, r.what, r.min, r.max),
         }
     }
@@ -343,6 +352,10 @@ pub enum RunError {
     /// `run until CONDITION` did not come true within its time.
     #[error("{error} after waiting {within}")]
     NotWithin { error: Box<RunError>, within: Duration },
+    /// The run processed as many events as a run may ([`super::limits::MAX_EVENTS`]) and
+    /// stopped; the statements after it did not run.
+    #[error("the run stopped after {0} events, the most a run may process; the statements after this one did not run")]
+    EventCap(u64),
     /// An exercise run with its solution did not meet its goal.
     #[error("the goal was not met by {by}")]
     GoalNotMet { by: Time },

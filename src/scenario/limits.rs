@@ -42,3 +42,48 @@ pub fn range(what: &Expected) -> Option<(u64, u64)> {
         _ => return None,
     })
 }
+
+/// Checks, before a scenario runs, what can be known of its length: the simulated time
+/// its statements can reach at most (every `run`, `at`, `run until TIME` and the longest
+/// wait of every `run until CONDITION within …`) and the events its `step`s ask for. The
+/// error names the first statement beyond a cap. Events of timed runs cannot be known
+/// before; the runner stops at [`MAX_EVENTS`] with an error.
+pub fn check_caps(statements: &[super::Statement]) -> Result<(), super::ScenarioError> {
+    use super::{error::Invalid, RunSpec, ScenarioError, StatementKind};
+    let mut t = 0u64;
+    let mut steps = 0u64;
+    for s in statements {
+        if let Some(at) = s.at {
+            t = t.max(at.0);
+        }
+        if let StatementKind::Run { run } = &s.kind {
+            match run {
+                RunSpec::For { duration } => t = t.saturating_add(duration.0),
+                RunSpec::UntilTime { time } => t = t.max(time.0),
+                RunSpec::Until { within, .. } => t = t.saturating_add(within.0),
+                RunSpec::Steps { count } => steps = steps.saturating_add(*count),
+            }
+        }
+        let beyond = if t > MAX_SIM_TIME.0 {
+            Some(Invalid::TimeCap(seconds(t), seconds(MAX_SIM_TIME.0)))
+        } else if steps > MAX_EVENTS {
+            Some(Invalid::EventCap(steps, MAX_EVENTS))
+        } else {
+            None
+        };
+        if let Some(reason) = beyond {
+            return Err(ScenarioError::Invalid { line: s.line, column: 1, reason });
+        }
+    }
+    Ok(())
+}
+
+/// Microseconds as seconds, as the caps are documented: `3600s`, `3600.000001s`.
+pub fn seconds(us: u64) -> String {
+    let (s, frac) = (us / 1_000_000, us % 1_000_000);
+    if frac == 0 {
+        format!("{s}s")
+    } else {
+        format!("{s}.{}s", format!("{frac:06}").trim_end_matches('0'))
+    }
+}

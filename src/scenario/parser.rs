@@ -42,6 +42,7 @@ pub fn parse(text: &str) -> Result<Scenario> {
     if p.in_setup {
         p.finish_setup(text.lines().count().max(1))?;
     }
+    super::limits::check_caps(&p.statements)?;
     Ok(Scenario {
         title: p.title,
         description: p.description,

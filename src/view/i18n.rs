@@ -464,6 +464,8 @@ catalogue! {
     InvOutOfRange => "`{0}` is out of range for {1}: from {2} to {3}",
     InvControlCharacter => "control character `{0}` in the text: only printable text and tabs are allowed",
     InvWordTooLong => "`{0}` is too long: a word has at most {1} characters",
+    InvTimeCap => "the run could reach {0} of simulated time here, beyond the {1} a run may last",
+    InvEventCap => "the steps so far ask for {0} events, beyond the {1} a run may process",
     CfgServers => "servers must be between 1 and {0}, found {1}",
     CfgElectionTimeout => "election timeout must be a range like 150..300 with 0 < min <= max, found {0}..{1}",
     CfgHeartbeat => "heartbeat must be above 0 and below the minimum election timeout ({0}ms), found {1}ms",

@@ -381,6 +381,8 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         InvOutOfRange => "`{0}` 超出了{1}的范围：应在 {2} 到 {3} 之间",
         InvControlCharacter => "文本中有控制字符 `{0}`：只允许可打印的文字和制表符",
         InvWordTooLong => "`{0}` 太长了：一个词最多 {1} 个字符",
+        InvTimeCap => "运行到这里可能达到 {0} 的模拟时间，超过了一次运行最长的 {1}",
+        InvEventCap => "到这里的 step 共要求 {0} 个事件，超过了一次运行最多处理的 {1} 个",
         CfgServers => "服务器数必须在 1 到 {0} 之间，实际是 {1}",
         CfgElectionTimeout => "选举超时必须是形如 150..300 的范围，且 0 < 最小值 <= 最大值，实际是 {0}..{1}",
         CfgHeartbeat => "心跳间隔必须大于 0 且小于最小选举超时（{0}ms），实际是 {1}ms",

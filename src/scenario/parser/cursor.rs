@@ -446,8 +446,9 @@ pub(super) fn parse_duration(text: &str, default_unit: Option<&str>) -> std::res
         return Err(DurationError::Invalid(Invalid::NotANumber(text.to_string())));
     }
     let max = crate::scenario::limits::MAX_SIM_TIME;
-    let too_long =
-        || DurationError::Invalid(out_of_range(Expected::Duration, text, "0s", format!("{}s", max.0 / 1_000_000)));
+    let too_long = || {
+        DurationError::Invalid(out_of_range(Expected::Duration, text, "0s", crate::scenario::limits::seconds(max.0)))
+    };
     let int: u64 = int.parse().map_err(|_| too_long())?;
     let mut us = int.checked_mul(scale).ok_or_else(too_long)?;
     // The fraction, digit by digit, in exact integer arithmetic.

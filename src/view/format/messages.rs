@@ -112,6 +112,8 @@ fn invalid_text(r: &Invalid) -> String {
         NotOneAction(w) => tf(K::InvNotOneAction, &[w]),
         ControlCharacter(c) => tf(K::InvControlCharacter, &[c]),
         WordTooLong(w, n) => tf(K::InvWordTooLong, &[w, n]),
+        TimeCap(t, cap) => tf(K::InvTimeCap, &[t, cap]),
+        EventCap(n, cap) => tf(K::InvEventCap, &[n, cap]),
         OutOfRange(r) => tf(K::InvOutOfRange, &[&r.found, &expected_text(&r.what), &r.min, &r.max]),
     }
 }
