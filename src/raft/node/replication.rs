@@ -112,12 +112,9 @@ impl Node {
             }
         } else {
             // Back off by one, or straight past the end of the follower's log; never below
-            // what is known to match. A refusal answers a probe at prevLogIndex = its hint
-            // + 1: only one of the probe now in flight (prevLogIndex = nextIndex - 1, or a
-            // shorter log) moves nextIndex; a stale or duplicated refusal changes nothing.
-            let answers_current_probe = match_index.next() < progress.next_index;
+            // what is known to match. (A stale or duplicated refusal changes nothing.)
             let backed_off = progress.next_index.prev().min(match_index.next()).max(progress.match_index.next());
-            if answers_current_probe && backed_off < progress.next_index {
+            if backed_off < progress.next_index {
                 progress.next_index = backed_off;
                 self.send_append(from);
             }
