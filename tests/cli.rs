@@ -109,3 +109,100 @@ fn check_passes_a_few_seeds_and_bench_prints_json() {
         assert!(v.get(key).is_some(), "{key} missing in {v}");
     }
 }
+
+#[test]
+fn check_with_a_broken_rule_reports_the_catch_rate_and_the_first_catch() {
+    let o = raftsim(&[
+        "check",
+        "--seeds",
+        "4",
+        "--events",
+        "20000",
+        "--first-seed",
+        "1000",
+        "--break",
+        "volatile-voted-for",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap_or_default();
+    // "caught: with volatile-voted-for broken, N of 4 seeds showed a violation (P%); first
+    // at seed S (run K of 4) (T s)"
+    let rate = last.strip_prefix("caught: with volatile-voted-for broken, ").expect(last);
+    let (caught, rest) = rate.split_once(" of 4 seeds showed a violation (").expect(last);
+    let caught: u64 = caught.parse().expect(last);
+    assert!((1..=4).contains(&caught), "{last}");
+    let (percent, rest) = rest.split_once("%); first at seed ").expect(last);
+    assert_eq!(percent, (caught * 25).to_string(), "{last}");
+    let (seed, rest) = rest.split_once(" (run ").expect(last);
+    let seed: u64 = seed.parse().expect(last);
+    assert!(rest.starts_with(&format!("{} of 4) (", seed - 999)), "{last}");
+    // The first catch prints in full, with the command that replays it; later ones do not.
+    assert_eq!(out.matches("  replay: ").count(), 1, "{out}");
+    assert!(out.contains(&format!("seed {seed}: ")), "{out}");
+}
+
+/// Writes bytes to a file of their own in the target directory.
+fn scenario_bytes(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = scenario(name, "");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_reported_with_its_line_and_byte_column() {
+    let path = scenario_bytes("latin1.scn", b"servers 3\n# caf\xc3\xa9\ncrash S\xe91\n");
+    let o = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let name = path.to_str().unwrap();
+    assert_eq!(stderr(&o), format!("{name}:3:8: error: the text is not UTF-8: byte 0xe9 at byte column 8\n"));
+}
+
+#[test]
+fn an_error_quotes_at_most_80_characters_with_control_characters_escaped() {
+    // A 10 MB word on one line: the message and the excerpt under it stay short.
+    let word = "v".repeat(10_000_000);
+    let path = scenario("long.scn", &format!("servers 3\nrequest S1 set x {word}\n"));
+    let o = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let name = path.to_str().unwrap();
+    let quoted = format!("{}…", "v".repeat(80));
+    let excerpt = format!("{}…", &format!("request S1 set x {word}")[..80]);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "{name}:2:18: error: `{quoted}` is too long: a word has at most 80 characters\n    {excerpt}\n    {}^\n",
+            " ".repeat(17)
+        )
+    );
+    // A terminal escape is never echoed raw.
+    let path = scenario("escape.scn", "servers 3\ncrash S1\u{1b}[2J\n");
+    let o = raftsim(&["run", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let name = path.to_str().unwrap();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "{name}:2:9: error: control character `\\u{{1b}}` in the text: only printable text and tabs are allowed\n    crash S1\\u{{1b}}[2J\n            ^\n"
+        )
+    );
+}
+
+#[test]
+fn a_closed_output_pipe_ends_the_run_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raftsim"))
+        .args(["run", "--library", "--trace"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("raftsim starts");
+    let mut first = [0u8; 100];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(stderr(&o), "", "no panic, no message");
+    assert_eq!(o.status.code(), Some(141));
+    assert!(String::from_utf8_lossy(&first).starts_with("== library/"));
+}

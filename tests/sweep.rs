@@ -42,29 +42,51 @@ fn a_thousand_seeds_of_ten_thousand_events_with_every_fault_are_safe_and_live() 
     assert!(failures.is_empty(), "{} seeds failed:\n{}", failures.len(), failures.join("\n"));
 }
 
-#[test]
-fn every_break_switch_is_caught_within_a_hundred_seeds() {
-    for switch in BreakSwitch::ALL {
-        let breaks = BreakSwitches::default().with(switch);
-        let caught = (0..100u64).find_map(|seed| {
-            let r = check_seed(&CheckOptions { seed, events: 10_000, servers: 5, breaks });
-            (!r.ok()).then_some((seed, r.violations))
-        });
-        let Some((seed, violations)) = caught else {
-            panic!("{switch} was not caught in 100 seeds");
-        };
-        let properties: Vec<Property> = violations.iter().map(|v| v.property).collect();
-        // The harm each broken rule does is the one the checker names.
-        let expected: &[Property] = match switch {
-            BreakSwitch::EqualTimeouts => &[Property::Liveness],
-            _ => &Property::SAFETY,
-        };
+/// Runs 20 seeds of 20,000 events with `switch` on, from a seed range of the tests' own
+/// (`raftsim check` figures in docs/performance.md use another): the broken rule must
+/// show up on at least half of them, as a violation of the property it protects.
+fn caught_on_half_the_seeds(switch: BreakSwitch, expected: &[Property]) {
+    let breaks = BreakSwitches::default().with(switch);
+    let reports = sweep(1000, 20, 20_000, breaks);
+    let caught: Vec<&CheckReport> = reports.iter().filter(|r| !r.ok()).collect();
+    assert!(caught.len() >= 10, "{switch} was caught on {} of 20 seeds", caught.len());
+    for r in &caught {
+        let properties: Vec<Property> = r.violations.iter().map(|v| v.property).collect();
         assert!(
             properties.iter().any(|p| expected.contains(p)),
-            "{switch} caught at seed {seed} but as {properties:?}"
+            "{switch} caught at seed {} but as {properties:?}",
+            r.seed
         );
-        eprintln!("{switch}: caught at seed {seed} as {properties:?}");
     }
+    eprintln!("{switch}: caught on {} of 20 seeds, first at seed {}", caught.len(), caught[0].seed);
+}
+
+#[test]
+fn equal_timeouts_are_caught_as_a_cluster_without_a_leader() {
+    caught_on_half_the_seeds(BreakSwitch::EqualTimeouts, &[Property::Liveness]);
+}
+
+#[test]
+fn no_election_restriction_is_caught() {
+    caught_on_half_the_seeds(BreakSwitch::NoElectionRestriction, &Property::SAFETY);
+}
+
+#[test]
+fn commit_old_terms_is_caught_by_the_figure_8_dance() {
+    caught_on_half_the_seeds(
+        BreakSwitch::CommitOldTerms,
+        &[Property::LeaderCompleteness, Property::StateMachineSafety, Property::LogMatching],
+    );
+}
+
+#[test]
+fn single_step_membership_is_caught() {
+    caught_on_half_the_seeds(BreakSwitch::SingleStepMembership, &Property::SAFETY);
+}
+
+#[test]
+fn volatile_voted_for_is_caught_as_a_second_vote() {
+    caught_on_half_the_seeds(BreakSwitch::VolatileVotedFor, &[Property::ElectionSafety]);
 }
 
 #[test]

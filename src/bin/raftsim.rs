@@ -14,6 +14,17 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    /// `println!` that ends the program quietly when its reader has gone (`raftsim run
+    /// --trace FILE | head`): no panic, no message; the exit status is a broken pipe's.
+    macro_rules! out {
+        ($($arg:tt)*) => {{
+            use std::io::Write as _;
+            if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
+                std::process::exit(141);
+            }
+        }};
+    }
+
     use clap::{Args, Parser, Subcommand};
     use raft_playground::raft::{BreakSwitch, BreakSwitches};
     use raft_playground::scenario::{self, RunOptions};
@@ -108,7 +119,7 @@ mod native {
             Cmd::Library => {
                 for s in scenario::library() {
                     let title = scenario::parse(s.text).ok().and_then(|p| p.title).unwrap_or_default();
-                    println!("{:<28} {title}", s.file);
+                    out!("{:<28} {title}", s.file);
                 }
                 ExitCode::SUCCESS
             }
@@ -118,8 +129,14 @@ mod native {
     fn run(args: RunArgs) -> ExitCode {
         let mut inputs: Vec<(String, String)> = Vec::new();
         for file in &args.files {
-            match std::fs::read_to_string(file) {
-                Ok(text) => inputs.push((file.clone(), text)),
+            match std::fs::read(file) {
+                Ok(bytes) => match scenario::text::decode(&bytes) {
+                    Ok(text) => inputs.push((file.clone(), text.to_string())),
+                    Err(e) => {
+                        eprintln!("{file}:{}:{}: error: {e}", e.line, e.byte_column);
+                        return ExitCode::from(2);
+                    }
+                },
                 Err(e) => {
                     eprintln!("raftsim: cannot read {file}: {e}");
                     return ExitCode::from(2);
@@ -140,8 +157,9 @@ mod native {
                 Err(e) => {
                     eprintln!("{name}:{}:{}: error: {}", e.line(), e.column(), e.message());
                     if let Some(src) = text.lines().nth(e.line().saturating_sub(1)) {
-                        eprintln!("    {src}");
-                        eprintln!("    {}^", " ".repeat(e.column().saturating_sub(1)));
+                        let (shown, caret) = scenario::text::excerpt(src, e.column());
+                        eprintln!("    {shown}");
+                        eprintln!("    {}^", " ".repeat(caret.saturating_sub(1)));
                     }
                     parse_failed = true;
                 }
@@ -160,29 +178,26 @@ mod native {
                 }
             };
             if args.trace {
-                println!("== {name} ==");
+                out!("== {name} ==");
                 for line in &report.trace {
-                    println!("{line}");
+                    out!("{line}");
                 }
             }
             let checks = report.results.len();
             let title = s.title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
             if report.passed() {
                 passed += 1;
-                println!(
-                    "PASS {name}{title}: {checks} checks, {} events, {} simulated",
-                    report.events, report.end_time
-                );
+                out!("PASS {name}{title}: {checks} checks, {} events, {} simulated", report.events, report.end_time);
             } else {
                 failed += 1;
                 let n = report.failures().count();
-                println!("FAIL {name}{title}: {n} of {checks} checks failed");
+                out!("FAIL {name}{title}: {n} of {checks} checks failed");
                 for f in report.failures() {
-                    println!("  {name}:{}: {}", f.line, f.message());
+                    out!("  {name}:{}: {}", f.line, f.message());
                 }
             }
         }
-        println!("{passed} passed, {failed} failed");
+        out!("{passed} passed, {failed} failed");
         if failed > 0 {
             ExitCode::from(1)
         } else {
@@ -193,7 +208,7 @@ mod native {
     fn check(args: CheckArgs) -> ExitCode {
         if args.list_breaks {
             for b in BreakSwitch::ALL {
-                println!("{}", b.name());
+                out!("{}", b.name());
             }
             return ExitCode::SUCCESS;
         }
@@ -212,7 +227,9 @@ mod native {
         let started = Instant::now();
         let mut failing = 0u64;
         let mut caught_at: Option<u64> = None;
-        // Seeds run on every core, in chunks; results print in seed order.
+        // Seeds run on every core, in chunks; results print in seed order. With a rule
+        // broken, every seed runs (the catch rate is the figure) and the first catch
+        // prints in full.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         for chunk in options.chunks(threads * 4) {
             let reports = run_parallel(chunk, threads);
@@ -221,13 +238,12 @@ mod native {
                     continue;
                 }
                 failing += 1;
-                print_failure(opts, report);
+                if !hunting || caught_at.is_none() {
+                    print_failure(opts, report);
+                }
                 if hunting && caught_at.is_none() {
                     caught_at = Some(opts.seed - args.first_seed + 1);
                 }
-            }
-            if hunting && caught_at.is_some() {
-                break;
             }
         }
         let secs = started.elapsed().as_secs_f64();
@@ -235,14 +251,16 @@ mod native {
             let names: Vec<&str> = breaks.active().map(|b| b.name()).collect();
             return match caught_at {
                 Some(n) => {
-                    println!(
-                        "caught: with {} broken, a violation appeared after {n} seed(s) ({secs:.1}s)",
-                        names.join(", ")
+                    out!(
+                        "caught: with {} broken, {failing} of {seeds} seeds showed a violation ({:.0}%); first at seed {} (run {n} of {seeds}) ({secs:.1}s)",
+                        names.join(", "),
+                        failing as f64 * 100.0 / seeds as f64,
+                        args.first_seed + n - 1,
                     );
                     ExitCode::SUCCESS
                 }
                 None => {
-                    println!(
+                    out!(
                         "not caught: with {} broken, {seeds} seeds showed no violation ({secs:.1}s)",
                         names.join(", ")
                     );
@@ -250,7 +268,7 @@ mod native {
                 }
             };
         }
-        println!("{} seeds, {} with violations ({secs:.1}s)", seeds, failing);
+        out!("{} seeds, {} with violations ({secs:.1}s)", seeds, failing);
         if failing > 0 {
             ExitCode::from(1)
         } else {
@@ -277,7 +295,7 @@ mod native {
     }
 
     fn print_failure(opts: &CheckOptions, report: &CheckReport) {
-        println!(
+        out!(
             "seed {}: {} violation(s) after {} events, {} simulated",
             report.seed,
             report.violations.len(),
@@ -285,9 +303,9 @@ mod native {
             report.sim_time
         );
         for v in &report.violations {
-            println!("  {v}");
+            out!("  {v}");
         }
-        println!("  replay: {}", opts.replay_command());
+        out!("  replay: {}", opts.replay_command());
     }
 
     fn bench(args: BenchArgs) -> ExitCode {
@@ -308,9 +326,9 @@ mod native {
                 "events_per_sec": events_per_sec,
                 "sim_speedup": if wall_ms > 0.0 { report.sim_seconds * 1000.0 / wall_ms } else { 0.0 },
             });
-            println!("{json}");
+            out!("{json}");
         } else {
-            println!(
+            out!(
                 "{} servers: {} events ({} messages) over {:.1}s simulated in {:.1}ms wall: {:.0} events/s, {:.0}x real time",
                 report.servers,
                 report.events,

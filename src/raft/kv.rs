@@ -199,11 +199,15 @@ fn execute(data: &mut SortedMap<String, String>, op: &Op) -> OpResult {
                 data.insert(key.clone(), "1".into());
                 OpResult::Value(Some("1".into()))
             }
-            Some(Ok(n)) => {
-                let v = (n + 1).to_string();
-                data.insert(key.clone(), v.clone());
-                OpResult::Value(Some(v))
-            }
+            // At the largest integer the command fails and the value stays: it never wraps.
+            Some(Ok(n)) => match n.checked_add(1) {
+                Some(n) => {
+                    let v = n.to_string();
+                    data.insert(key.clone(), v.clone());
+                    OpResult::Value(Some(v))
+                }
+                None => OpResult::Error(format!("value of `{key}` is the largest integer; `incr` would overflow")),
+            },
             Some(Err(_)) => OpResult::Error(format!("value of `{key}` is not an integer")),
         },
     }
@@ -236,6 +240,24 @@ mod tests {
         assert_eq!(kv.apply(&req(2, "incr n")), Applied::Fresh(OpResult::Value(Some("2".into()))));
         assert_eq!(kv.apply(&req(1, "incr n")), Applied::Stale);
         assert_eq!(kv.data["n"], "2");
+    }
+
+    #[test]
+    fn incr_at_the_largest_integer_is_an_error_and_changes_nothing() {
+        let mut kv = KvStore::default();
+        let max = i64::MAX.to_string();
+        kv.apply(&req(1, &format!("set n {}", i64::MAX - 1)));
+        assert_eq!(kv.apply(&req(2, "incr n")), Applied::Fresh(OpResult::Value(Some(max.clone()))));
+        assert_eq!(
+            kv.apply(&req(3, "incr n")),
+            Applied::Fresh(OpResult::Error("value of `n` is the largest integer; `incr` would overflow".into()))
+        );
+        assert_eq!(kv.data["n"], max);
+        // A retry of the failed request gets the same error, and the smallest integer
+        // still counts up.
+        assert!(matches!(kv.apply(&req(3, "incr n")), Applied::Duplicate(OpResult::Error(_))));
+        kv.apply(&req(4, &format!("set m {}", i64::MIN)));
+        assert_eq!(kv.apply(&req(5, "incr m")), Applied::Fresh(OpResult::Value(Some((i64::MIN + 1).to_string()))));
     }
 
     #[test]

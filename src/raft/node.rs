@@ -216,7 +216,8 @@ impl Node {
         if self.is_leader() {
             return;
         }
-        if !self.can_campaign() {
+        // At the largest term there is no next one to campaign in: it waits for a leader.
+        if !self.can_campaign() || self.current_term == Term::MAX {
             self.outputs.push(Output::ResetElectionTimer);
             return;
         }

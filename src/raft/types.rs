@@ -35,6 +35,11 @@ pub struct Time(pub u64);
 pub struct Duration(pub u64);
 
 impl Term {
+    /// The largest term. A server at it cannot start another election (there is no next
+    /// term), so it never campaigns; hosts refuse it in an initial state.
+    pub const MAX: Term = Term(u64::MAX);
+
+    /// The next term. Never called at [`Term::MAX`].
     pub fn next(self) -> Term {
         Term(self.0 + 1)
     }

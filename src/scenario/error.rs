@@ -184,6 +184,16 @@ impl fmt::Display for Expected {
     }
 }
 
+/// A number outside its range: what the grammar expected there, the number as written,
+/// and the range's ends as the documentation writes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutOfRange {
+    pub what: Expected,
+    pub found: String,
+    pub min: String,
+    pub max: String,
+}
+
 /// Why a well-formed statement cannot be used. The strings are the words as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Invalid {
@@ -202,7 +212,6 @@ pub enum Invalid {
     /// The unit, and the duration it ends.
     UnknownUnit(String, String),
     NotANumber(String),
-    TooLong(String),
     FinerThanMicrosecond(String),
     /// A client request that does not parse.
     Op(OpParseError),
@@ -234,6 +243,18 @@ pub enum Invalid {
     StepHasTwo(String),
     /// Not one action with its servers written out (a share link's action line).
     NotOneAction(String),
+    /// A number outside the range documented for what it counts
+    /// ([`super::limits`]).
+    OutOfRange(Box<OutOfRange>),
+    /// A control character (escaped) in the text.
+    ControlCharacter(String),
+    /// A word longer than the longest allowed (quoted, cut), and that length.
+    WordTooLong(String, usize),
+    /// The simulated time the statements so far can reach, beyond the cap (both written
+    /// as durations).
+    TimeCap(String, String),
+    /// The events the `step`s so far ask for, beyond the cap.
+    EventCap(u64, u64),
 }
 
 impl fmt::Display for Invalid {
@@ -249,7 +270,6 @@ impl fmt::Display for Invalid {
             NeedsUnit(n) => write!(f, "`{n}` needs a unit: write {n}ms or {n}s"),
             UnknownUnit(unit, d) => write!(f, "unknown unit `{unit}` in `{d}`: use us, ms, s or min"),
             NotANumber(d) => write!(f, "`{d}` is not a number with a unit"),
-            TooLong(d) => write!(f, "`{d}` is too long"),
             FinerThanMicrosecond(d) => write!(f, "`{d}` is finer than a microsecond, the simulator's smallest step"),
             Op(e) => e.fmt(f),
             SetupAfterStart(k) => {
@@ -279,6 +299,15 @@ impl fmt::Display for Invalid {
             NeedsGoal => write!(f, "`goal-zh:` says a `goal:` in Chinese: write it after the `goal:` line"),
             StepHasTwo(k) => write!(f, "this step already has a `{k}:`"),
             NotOneAction(a) => write!(f, "`{a}` is not one action with its servers written out"),
+            ControlCharacter(c) => {
+                write!(f, "control character `{c}` in the text: only printable text and tabs are allowed")
+            }
+            WordTooLong(w, n) => write!(f, "`{w}` is too long: a word has at most {n} characters"),
+            TimeCap(t, cap) => {
+                write!(f, "the run could reach {t} of simulated time here, beyond the {cap} a run may last")
+            }
+            EventCap(n, cap) => write!(f, "the steps so far ask for {n} events, beyond the {cap} a run may process"),
+            OutOfRange(r) => write!(f, "`{}` is out of range for {}: from {} to {}", r.found, r.what, r.min, r.max),
         }
     }
 }
@@ -323,6 +352,10 @@ pub enum RunError {
     /// `run until CONDITION` did not come true within its time.
     #[error("{error} after waiting {within}")]
     NotWithin { error: Box<RunError>, within: Duration },
+    /// The run processed as many events as a run may ([`super::limits::MAX_EVENTS`]) and
+    /// stopped; the statements after it did not run.
+    #[error("the run stopped after {0} events, the most a run may process; the statements after this one did not run")]
+    EventCap(u64),
     /// An exercise run with its solution did not meet its goal.
     #[error("the goal was not met by {by}")]
     GoalNotMet { by: Time },

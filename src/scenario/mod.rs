@@ -7,8 +7,10 @@
 
 pub mod ast;
 pub mod error;
+pub mod limits;
 pub mod parser;
 pub mod runner;
+pub mod text;
 
 #[cfg(test)]
 mod tests;

@@ -33,11 +33,16 @@ pub fn parse(text: &str) -> Result<Scenario> {
     let mut p = Parser::default();
     for (i, raw) in text.lines().enumerate() {
         let raw = if i == 0 { raw.trim_start_matches('\u{feff}') } else { raw };
+        if let Some((column, c)) = super::text::control_character(raw) {
+            let reason = Invalid::ControlCharacter(super::text::quote(&c.to_string()));
+            return Err(ScenarioError::Invalid { line: i + 1, column, reason });
+        }
         p.line(i + 1, raw)?;
     }
     if p.in_setup {
         p.finish_setup(text.lines().count().max(1))?;
     }
+    super::limits::check_caps(&p.statements)?;
     Ok(Scenario {
         title: p.title,
         description: p.description,
@@ -70,7 +75,7 @@ pub fn parse_action(text: &str) -> Result<crate::sim::Action> {
     };
     match command.action(literal) {
         Some(Ok(action)) => Ok(action),
-        _ => Err(c.invalid(1, Invalid::NotOneAction(text.trim().to_string()))),
+        _ => Err(c.invalid(1, Invalid::NotOneAction(super::text::quote(text.trim())))),
     }
 }
 
@@ -124,6 +129,10 @@ impl Parser {
         let code = strip_comment(raw);
         let source = code.trim().to_string();
         let toks = tokenize(code);
+        if let Some(t) = toks.iter().find(|t| t.text.chars().nth(super::text::MAX_WORD).is_some()) {
+            let reason = Invalid::WordTooLong(super::text::quote(t.text), super::text::MAX_WORD);
+            return Err(ScenarioError::Invalid { line, column: t.col, reason });
+        }
         let names = std::mem::take(&mut self.names);
         let mut c = Cursor { toks, pos: 0, line, end_col: code.chars().count() + 1, names: &names };
         let result = self.statement(&mut c, source);

@@ -169,6 +169,8 @@ pub struct Runner<'a> {
     report: Report,
     options: RunOptions,
     goal: Option<GoalTracker>,
+    /// The run reached [`super::limits::MAX_EVENTS`].
+    capped: bool,
 }
 
 impl<'a> Runner<'a> {
@@ -177,7 +179,7 @@ impl<'a> Runner<'a> {
             .map_err(|e| ScenarioError::Invalid { line: 1, column: 1, reason: super::error::Invalid::Config(e) })?;
         let report = Report { title: scenario.title.clone(), ..Report::default() };
         let goal = scenario.goal.clone().map(GoalTracker::new);
-        Ok(Runner { scenario, sim, next: 0, names: SortedMap::new(), report, options, goal })
+        Ok(Runner { scenario, sim, next: 0, names: SortedMap::new(), report, options, goal, capped: false })
     }
 
     pub fn sim(&self) -> &Sim {
@@ -237,6 +239,10 @@ impl<'a> Runner<'a> {
                 self.record(stmt, CheckKind::Expect, outcome);
             }
         }
+        if self.capped {
+            self.record(stmt, CheckKind::Action, Err(RunError::EventCap(self.sim.events())));
+            self.next = self.scenario.statements.len();
+        }
         self.observe_goal();
         self.report.end_time = self.sim.now();
         self.report.events = self.sim.events();
@@ -274,13 +280,21 @@ impl<'a> Runner<'a> {
     /// Runs every event up to and including `t`, then sets the clock to `t`.
     fn run_to(&mut self, t: Time) {
         while self.step_one(t) {}
+        if self.capped {
+            return;
+        }
         // Nothing is left at or before `t`: this only moves the clock.
         self.sim.run_until(t);
         self.observe_goal();
     }
 
-    /// Processes the next event if it is due by `limit`.
+    /// Processes the next event if it is due by `limit`, unless the run has processed as
+    /// many events as a run may: then the scenario ends here.
     fn step_one(&mut self, limit: Time) -> bool {
+        if self.sim.events() >= super::limits::MAX_EVENTS {
+            self.capped = true;
+            return false;
+        }
         match self.sim.step_until(limit) {
             Some(e) => {
                 if self.options.trace {

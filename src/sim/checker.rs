@@ -5,7 +5,9 @@
 //! It keeps, for every server, a hash of each prefix of its log, so that comparing two
 //! logs up to an index is comparing two numbers.
 
-use crate::raft::{Configuration, Duration, Entry, LogIndex, Node, Output, RoleKind, ServerId, Term, Time};
+use crate::raft::{
+    ClientId, Configuration, Duration, Entry, LogIndex, Node, Output, Payload, RoleKind, ServerId, Term, Time,
+};
 use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -130,6 +132,15 @@ pub enum ViolationDetail {
     },
     /// State Machine Safety: `server` applied another entry at `index` than `by` did.
     AppliedDifferent { server: ServerId, index: LogIndex, by: ServerId },
+    /// Election Safety: a server's current term went down from `from` to `to` (terms are
+    /// the logical clock that tells elections apart; one going back reopens an old one).
+    TermDecreased { server: ServerId, from: Term, to: Term },
+    /// Election Safety: `voter` voted for `first` and later for `second` in one term
+    /// (votedFor is persistent so that a crash cannot make a server vote twice, §5.2).
+    VotedTwice { voter: ServerId, term: Term, first: ServerId, second: ServerId },
+    /// State Machine Safety: `server`'s state machine carried out request `seq` of
+    /// `client` twice (a retry must be answered from the session, not applied again, §8).
+    AppliedTwice { server: ServerId, client: ClientId, seq: u64 },
     /// Liveness (the simulator's watch): a connected quorum stayed without a leader.
     NoLeader { servers: SortedSet<ServerId>, waited: Duration, timeouts: u64 },
     /// Liveness (the seed check): no leader after every fault was healed.
@@ -172,6 +183,13 @@ impl fmt::Display for ViolationDetail {
             ),
             AppliedDifferent { server, index, by } => {
                 write!(f, "{server} applied a different entry at index {index} than {by} did")
+            }
+            TermDecreased { server, from, to } => write!(f, "the current term of {server} went down from {from} to {to}"),
+            VotedTwice { voter, term, first, second } => {
+                write!(f, "{voter} voted for {first} and then for {second} in term {term}")
+            }
+            AppliedTwice { server, client, seq } => {
+                write!(f, "{server} carried out request {seq} of {client} twice")
             }
             NoLeader { servers, waited, timeouts } => write!(
                 f,
@@ -235,6 +253,13 @@ pub struct Checker {
     leaders: SortedMap<Term, ServerId>,
     /// Each current leader's term, last index and the prefix hash there (Append-Only).
     leader_logs: SortedMap<ServerId, (Term, LogIndex, u64)>,
+    /// Each server's highest current term seen, and its vote in that term (once it voted):
+    /// terms never go down, and a server votes at most once per term, across crashes.
+    hard_state: SortedMap<ServerId, (Term, Option<ServerId>)>,
+    /// Each server's state machine since it last started: the highest request number
+    /// applied per client, and how many requests it has carried out
+    /// ([`crate::raft::KvStore::applied_commands`]).
+    sessions: SortedMap<ServerId, (SortedMap<ClientId, u64>, u64)>,
     pub violations: Vec<Violation>,
     /// Which properties have been violated (each is reported once).
     reported: Vec<Property>,
@@ -255,6 +280,7 @@ impl Checker {
     pub fn add_server(&mut self, node: &Node) {
         self.prefix.insert(node.id(), Vec::new());
         let mut found = Vec::new();
+        self.record_hard_state(node.id(), node.term(), node.voted_for(), &mut found);
         self.rehash(node, LogIndex(1), &mut found);
     }
 
@@ -286,6 +312,13 @@ impl Checker {
     ) {
         let id = node.id();
         let mut found = Vec::new();
+        // 0. Terms only grow, and one vote per term.
+        for o in outputs {
+            if let Output::SaveHardState { term, voted_for } = o {
+                self.record_hard_state(id, *term, *voted_for, &mut found);
+            }
+        }
+        self.record_hard_state(id, node.term(), node.voted_for(), &mut found);
         // 1. The log changed: recompute prefix hashes from the first written index.
         let first_written =
             outputs.iter().filter_map(|o| if let Output::SaveLog { from, .. } = o { Some(*from) } else { None }).min();
@@ -304,7 +337,8 @@ impl Checker {
             }
             self.rehash(node, from, &mut found);
         }
-        // 2. Role changes: Election Safety and Leader Completeness.
+        // 2. Role changes: Election Safety and Leader Completeness; what was applied.
+        let mut requests = Vec::new();
         for o in outputs {
             match o {
                 Output::RoleChanged { role: RoleKind::Leader, term } => {
@@ -328,9 +362,16 @@ impl Checker {
                     for i in first.0..=last.0 {
                         self.record_apply(node, LogIndex(i), &mut found);
                     }
+                    requests.extend((first.0..=last.0).filter_map(|i| match node.log().entry(LogIndex(i)) {
+                        Some(Entry { payload: Payload::Command(req), .. }) => Some((req.client, req.seq)),
+                        _ => None,
+                    }));
                 }
                 _ => {}
             }
+        }
+        if !requests.is_empty() {
+            self.record_requests(node, &requests, node.kv().applied_commands, &mut found);
         }
         // 3. Append-only bookkeeping and one configuration change at a time, for leaders.
         if node.is_leader() {
@@ -383,9 +424,81 @@ impl Checker {
         }
     }
 
-    /// A crash does not change the log; only the leader bookkeeping goes.
+    /// A crash does not change the log; the leader bookkeeping goes, and the state
+    /// machine starts again from nothing.
     pub fn observe_crash(&mut self, id: ServerId) {
         self.leader_logs.remove(&id);
+        self.sessions.remove(&id);
+    }
+
+    /// A server's current term and (when it voted) its vote in that term: the term may not
+    /// go down, and a vote once cast in a term may not change.
+    fn record_hard_state(&mut self, id: ServerId, term: Term, voted_for: Option<ServerId>, found: &mut Vec<Found>) {
+        let (seen_term, seen_vote) = self.hard_state.get(&id).copied().unwrap_or((Term(0), None));
+        if term < seen_term {
+            found.push(Found {
+                property: Property::ElectionSafety,
+                servers: vec![id],
+                terms: vec![seen_term, term],
+                indices: vec![],
+                detail: ViolationDetail::TermDecreased { server: id, from: seen_term, to: term },
+            });
+            // Follow the server from here, so that one fault is reported once.
+            self.hard_state.insert(id, (term, voted_for));
+            return;
+        }
+        if term > seen_term {
+            self.hard_state.insert(id, (term, voted_for));
+            return;
+        }
+        match (seen_vote, voted_for) {
+            (Some(first), Some(second)) if first != second => found.push(Found {
+                property: Property::ElectionSafety,
+                servers: vec![id, first, second],
+                terms: vec![term],
+                indices: vec![],
+                detail: ViolationDetail::VotedTwice { voter: id, term, first, second },
+            }),
+            (None, Some(vote)) => {
+                self.hard_state.insert(id, (term, Some(vote)));
+            }
+            _ => {}
+        }
+    }
+
+    /// The requests (client, sequence number) a server's state machine just applied, in
+    /// order, and how many requests it has carried out since it started (`carried_out`,
+    /// [`crate::raft::KvStore::applied_commands`]). A request is new when its number is
+    /// above the client's last one (as the client protocol's sessions decide, §8); the
+    /// count may grow by the new ones only.
+    fn record_requests(&mut self, node: &Node, requests: &[(ClientId, u64)], carried_out: u64, found: &mut Vec<Found>) {
+        let id = node.id();
+        let (last, count) = self.sessions.get_or_insert_with(id, || (SortedMap::new(), 0));
+        let mut repeated = None;
+        for &(client, seq) in requests {
+            match last.get_mut(&client) {
+                Some(s) if *s >= seq => repeated = Some((client, seq)),
+                Some(s) => {
+                    *s = seq;
+                    *count += 1;
+                }
+                None => {
+                    last.insert(client, seq);
+                    *count += 1;
+                }
+            }
+        }
+        if carried_out > *count {
+            *count = carried_out;
+            let (client, seq) = repeated.unwrap_or(requests[requests.len() - 1]);
+            found.push(Found {
+                property: Property::StateMachineSafety,
+                servers: vec![id],
+                terms: vec![node.term()],
+                indices: vec![],
+                detail: ViolationDetail::AppliedTwice { server: id, client, seq },
+            });
+        }
     }
 
     fn rehash(&mut self, node: &Node, from: LogIndex, found: &mut Vec<Found>) {
@@ -498,5 +611,103 @@ impl Checker {
         } else if i == self.applied.len() + 1 {
             self.applied.push((hash, id));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::NodeConfig;
+
+    fn node(id: u32, term: u64, voted_for: Option<u32>) -> Node {
+        let voters = (1..=3).map(ServerId);
+        Node::with_state(
+            ServerId(id),
+            Configuration::simple(voters),
+            NodeConfig::default(),
+            Term(term),
+            voted_for.map(ServerId),
+            Vec::new(),
+        )
+    }
+
+    /// Feeds the checker one step of `n` that wrote its term and vote.
+    fn saved(c: &mut Checker, n: &Node, event: u64) {
+        let outputs = [Output::SaveHardState { term: n.term(), voted_for: n.voted_for() }];
+        c.observe(n, None, &outputs, Time(event), event, &|| format!("event {event}"));
+    }
+
+    #[test]
+    fn a_term_that_goes_down_is_caught() {
+        let mut c = Checker::default();
+        saved(&mut c, &node(2, 5, None), 1);
+        saved(&mut c, &node(2, 6, None), 2);
+        assert!(c.violations.is_empty());
+        saved(&mut c, &node(2, 0, None), 3);
+        assert_eq!(c.violations.len(), 1);
+        let v = &c.violations[0];
+        assert_eq!(
+            (v.property, v.event, &v.detail),
+            (
+                Property::ElectionSafety,
+                3,
+                &ViolationDetail::TermDecreased { server: ServerId(2), from: Term(6), to: Term(0) }
+            )
+        );
+        assert_eq!(v.detail.to_string(), "the current term of S2 went down from 6 to 0");
+    }
+
+    #[test]
+    fn a_second_vote_in_one_term_is_caught_across_a_crash() {
+        let mut c = Checker::default();
+        saved(&mut c, &node(3, 4, None), 1);
+        saved(&mut c, &node(3, 4, Some(1)), 2);
+        // The same vote again, and a new vote in a later term, are fine.
+        saved(&mut c, &node(3, 4, Some(1)), 3);
+        c.observe_crash(ServerId(3));
+        // A crash that forgets the vote is not a second vote yet.
+        saved(&mut c, &node(3, 4, None), 4);
+        assert!(c.violations.is_empty());
+        saved(&mut c, &node(3, 4, Some(2)), 5);
+        assert_eq!(
+            c.violations.iter().map(|v| (v.property, v.event, v.detail.clone())).collect::<Vec<_>>(),
+            vec![(
+                Property::ElectionSafety,
+                5,
+                ViolationDetail::VotedTwice {
+                    voter: ServerId(3),
+                    term: Term(4),
+                    first: ServerId(1),
+                    second: ServerId(2)
+                }
+            )]
+        );
+        let mut c = Checker::default();
+        saved(&mut c, &node(3, 4, Some(1)), 1);
+        saved(&mut c, &node(3, 5, Some(2)), 2);
+        assert!(c.violations.is_empty(), "{:?}", c.violations);
+    }
+
+    #[test]
+    fn a_request_carried_out_twice_is_caught() {
+        let n = node(1, 2, None);
+        let (a, b) = (ClientId(7), ClientId(8));
+        let mut c = Checker::default();
+        let mut found = Vec::new();
+        // A retry in the log (a7#1 twice) and an older request after a newer one (b8#1
+        // after b8#2) are answered from the session: three requests carried out.
+        c.record_requests(&n, &[(a, 1), (b, 2), (a, 1)], 2, &mut found);
+        c.record_requests(&n, &[(b, 1), (a, 2)], 3, &mut found);
+        assert!(found.is_empty());
+        // After a crash the state machine starts again: the same requests are new.
+        c.observe_crash(n.id());
+        c.record_requests(&n, &[(a, 1)], 1, &mut found);
+        assert!(found.is_empty());
+        // A state machine that carried out a retry again.
+        c.record_requests(&n, &[(b, 2), (a, 1)], 3, &mut found);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].property, Property::StateMachineSafety);
+        assert_eq!(found[0].detail, ViolationDetail::AppliedTwice { server: ServerId(1), client: a, seq: 1 });
+        assert_eq!(found[0].detail.to_string(), "S1 carried out request 1 of C7 twice");
     }
 }

@@ -109,6 +109,10 @@ pub enum ConfigError {
     /// Not one initial state per server.
     #[error("{given} initial states given for {servers} servers")]
     InitialStates { given: usize, servers: u32 },
+    /// A server's initial term, or a term in its initial log, is the largest a term can
+    /// be ([`crate::raft::Term::MAX`]), so the cluster could never elect past it.
+    #[error("{server}'s initial term is the largest a term can be ({max}): no election could follow it", max = crate::raft::Term::MAX)]
+    TermAtMaximum { server: ServerId },
 }
 
 impl From<ConfigError> for String {

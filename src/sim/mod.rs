@@ -147,6 +147,10 @@ impl Sim {
         if initial.len() != config.servers as usize {
             return Err(ConfigError::InitialStates { given: initial.len(), servers: config.servers });
         }
+        let at_max = |s: &InitialState| s.term == Term::MAX || s.log.iter().any(|e| e.term == Term::MAX);
+        if let Some(i) = initial.iter().position(at_max) {
+            return Err(ConfigError::TermAtMaximum { server: ServerId(i as u32 + 1) });
+        }
         let origin = std::sync::Arc::new((config.clone(), initial.clone()));
         let voters = Configuration::simple((1..=config.servers).map(ServerId));
         let node_config = config.node_config();

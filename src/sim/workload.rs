@@ -83,7 +83,7 @@ pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
         seed: opts.seed,
         breaks: opts.breaks,
         // Small batches make the paper's interleavings (Figure 8) reachable.
-        max_entries_per_append: [1usize, 1, 2, 4, 8, 64][rng.random_range(0..6u32) as usize],
+        max_entries_per_append: 1,
         checkpoint_every_ms: 0,
         ..SimConfig::default()
     };
@@ -128,7 +128,7 @@ fn inject_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
     let active: Vec<ServerId> = sim.active_servers().map(|s| s.node.id()).collect();
     let live: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
     let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
-    let roll = rng.random_range(0..118u32);
+    let roll = rng.random_range(0..136u32);
     let request = |rng: &mut ChaCha8Rng, key_counter: &mut u32| {
         *key_counter += 1;
         let key = format!("k{}", rng.random_range(0..4u32));
@@ -228,8 +228,20 @@ fn inject_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
             figure_8(sim, rng, key_counter);
             None
         }
-        112..=117 => {
+        112..=117 | 132..=135 => {
             membership_under_partition(sim, rng, key_counter);
+            None
+        }
+        118..=123 => {
+            figure_8(sim, rng, key_counter);
+            None
+        }
+        124..=127 => {
+            cluster_restart(sim);
+            None
+        }
+        128..=131 => {
+            leader_with_a_minority(sim, rng, key_counter);
             None
         }
         _ => {
@@ -301,22 +313,41 @@ fn run_while(sim: &mut Sim, limit: Duration, cond: impl Fn(&Sim) -> bool) -> boo
     true
 }
 
-/// The interleaving of the paper's Figure 8, attempted with whatever servers are there:
-/// a leader's entry reaches one follower only; a second leader is elected without it and
-/// cut off at once; the first comes back, is elected, and spreads its old entry (one
-/// entry per message lets it reach a majority before the new term's no-op); it crashes
-/// as soon as its commit index reaches the old entry; the second leader returns. Correct
-/// Raft never commits the old entry by counting, so nothing is lost.
+/// Heals the network, restarts every server and waits for a leader: the calm start of a
+/// staged pattern. Returns the leader and the members of its (simple) configuration.
+fn calm(sim: &mut Sim) -> Option<(ServerId, Vec<ServerId>)> {
+    let _ = sim.act(Action::Heal);
+    let _ = sim.act(Action::SetLoss { loss: 0.0 });
+    let _ = sim.act(Action::SetDuplication { duplication: 0.0 });
+    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
+    for server in down {
+        let _ = sim.act(Action::Restart { server });
+    }
+    let leader = sim.run_until_leader(Duration::from_ms(sim.config().election_timeout_max_ms * 6))?;
+    let config = sim.server(leader)?.node.configuration().clone();
+    if config.is_joint() {
+        return None;
+    }
+    Some((leader, config.members().into_iter().collect()))
+}
+
+/// The interleaving of the paper's Figure 8, staged with whatever servers are there (at
+/// least five): (a) a leader l1's entry reaches one follower f only; (b) a second leader
+/// l2 is elected without it and cut off at once, its own entry of the new term on its
+/// log only; (c) l1 comes back, is elected, and spreads its old entry to the others but
+/// not to f (one entry per message lets it reach a majority before the new term's no-op),
+/// and crashes as soon as its commit index reaches the old entry; (d) every server that
+/// holds an entry of l1's new term is down, and l2 returns and campaigns. Correct Raft
+/// never commits the old entry by counting, so nothing is lost.
 fn figure_8(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
-    let live: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
-    let Some(l1) = sim.leader() else { return };
-    if live.len() < 3 {
+    let Some((l1, members)) = calm(sim) else { return };
+    if members.len() < 5 || !members.contains(&l1) {
         return;
     }
-    let others: Vec<ServerId> = live.iter().copied().filter(|s| *s != l1).collect();
+    let others: Vec<ServerId> = members.iter().copied().filter(|s| *s != l1).collect();
     let Some(f) = pick(rng, &others) else { return };
     let rest: Vec<ServerId> = others.iter().copied().filter(|s| *s != f).collect();
-    let _ = sim.act(Action::Heal);
+    // (a)
     if sim.act(Action::Partition { groups: vec![rest.clone(), vec![l1, f]] }).is_err() {
         return;
     }
@@ -326,35 +357,93 @@ fn figure_8(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
     let Some(index) = sim.server(l1).map(|s| s.node.log().last_index()) else { return };
     sim.run_for(Duration::from_ms(40));
     let _ = sim.act(Action::Crash { server: l1 });
+    // (b)
     let limit = Duration::from_ms(sim.config().election_timeout_max_ms * 4);
     let elected = run_while(sim, limit, |sim| !sim.leaders().iter().any(|l| rest.contains(l)));
     let Some(l2) = sim.leaders().into_iter().find(|l| rest.contains(l)) else { return };
     if !elected {
         return;
     }
-    let rest2: Vec<ServerId> = rest.iter().copied().filter(|s| *s != l2).collect();
     // Cut l2 off before its no-op arrives anywhere, and keep it cut off while it is down.
-    let mut everyone_else = rest2.clone();
-    everyone_else.extend([f, l1]);
+    let everyone_else: Vec<ServerId> = members.iter().copied().filter(|s| *s != l2).collect();
     let _ = sim.act(Action::Partition { groups: vec![everyone_else, vec![l2]] });
     let _ = sim.act(Action::Crash { server: l2 });
+    // (c)
     let _ = sim.act(Action::Restart { server: l1 });
     if !campaign(sim, l1) {
         return;
     }
+    let Some(t3) = sim.server(l1).map(|s| s.node.term()) else { return };
+    let _ = sim.act(Action::CutLink { from: l1, to: f, both: true });
     run_while(sim, limit, |sim| {
         sim.server(l1).is_some_and(|s| s.alive && s.node.is_leader() && s.node.commit_index() < index)
     });
     // l1 crashes, and what it had in flight is lost with it (as in the paper).
     let _ = sim.act(Action::Crash { server: l1 });
-    let mut all_but_l1: Vec<ServerId> = live.iter().copied().filter(|s| *s != l1).collect();
-    all_but_l1.sort();
+    let all_but_l1: Vec<ServerId> = members.iter().copied().filter(|s| *s != l1).collect();
     let _ = sim.act(Action::Partition { groups: vec![all_but_l1, vec![l1]] });
+    // (d)
+    for s in &members {
+        let holds_new_term = sim.server(*s).is_some_and(|x| x.alive && x.node.log().last_term() >= t3);
+        if holds_new_term {
+            let _ = sim.act(Action::Crash { server: *s });
+        }
+    }
     let _ = sim.act(Action::Restart { server: l2 });
     campaign(sim, l2);
     sim.run_for(Duration::from_ms(500));
     let _ = sim.act(Action::Heal);
-    let _ = sim.act(Action::Restart { server: l1 });
+    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
+    for server in down {
+        let _ = sim.act(Action::Restart { server });
+    }
+}
+
+/// Every server loses power at once and comes back at once, and nothing else happens
+/// for longer than the liveness watch waits: randomized election timeouts must elect a
+/// leader although every timer starts at the same moment (§5.2).
+fn cluster_restart(sim: &mut Sim) {
+    let live: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
+    for server in &live {
+        let _ = sim.act(Action::Crash { server: *server });
+    }
+    let _ = sim.act(Action::Heal);
+    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
+    for server in down {
+        let _ = sim.act(Action::Restart { server });
+    }
+    let max_timeout = sim.config().election_timeout_max_ms;
+    sim.run_for(Duration::from_ms(max_timeout * (super::LIVENESS_TIMEOUTS + 2)));
+}
+
+/// The leader and a minority are cut off from the majority, and both sides take client
+/// requests: the majority elects a new leader and commits; the old leader, still leading
+/// its minority, cannot commit; the sides are joined again.
+fn leader_with_a_minority(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
+    let Some((leader, members)) = calm(sim) else { return };
+    let mut others: Vec<ServerId> = members.iter().copied().filter(|s| *s != leader).collect();
+    let mut minority = vec![leader];
+    let k = rng.random_range(0..=(members.len() as u32 - 1) / 2) as usize;
+    while minority.len() < k.max(1) && !others.is_empty() {
+        let i = rng.random_range(0..others.len() as u32) as usize;
+        minority.push(others.remove(i));
+    }
+    if others.is_empty() || sim.act(Action::Partition { groups: vec![others, minority] }).is_err() {
+        return;
+    }
+    for round in 0..rng.random_range(2..=6u32) {
+        for l in sim.leaders() {
+            *key_counter += 1;
+            let op = if rng.random_bool(0.5) {
+                Op::Incr { key: format!("p{round}") }
+            } else {
+                Op::Set { key: format!("p{round}"), value: key_counter.to_string() }
+            };
+            let _ = sim.act(Action::ClientRequest { via: l, op });
+        }
+        sim.run_for(Duration::from_ms(rng.random_range(50..=400u64)));
+    }
+    let _ = sim.act(Action::Heal);
 }
 
 /// A membership change that adds two servers, with the network split at once so that
@@ -362,8 +451,7 @@ fn figure_8(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
 /// other old servers a majority of C_old. With joint consensus the leader's side cannot
 /// commit C_old,new (it lacks a majority of C_old); without it, both sides commit.
 fn membership_under_partition(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
-    let _ = sim.act(Action::Heal);
-    let Some(leader) = sim.leader() else { return };
+    let Some((leader, _)) = calm(sim) else { return };
     let Some(old) = sim.server(leader).map(|s| s.node.configuration().clone()) else { return };
     if old.is_joint() {
         return;

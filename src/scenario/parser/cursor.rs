@@ -4,7 +4,7 @@
 use super::Result;
 use crate::raft::{BreakSwitch, Duration, Op, ServerId};
 use crate::scenario::ast::{ServerRef, ServerSet};
-use crate::scenario::error::{Expected, Invalid, ScenarioError};
+use crate::scenario::error::{Expected, Invalid, OutOfRange, ScenarioError};
 use crate::sim::MAX_SERVERS;
 use crate::sorted::SortedSet;
 
@@ -74,7 +74,7 @@ impl<'a> Cursor<'a> {
         self.peek().map_or(self.end_col, |t| t.col)
     }
     pub(super) fn found(&self) -> Option<String> {
-        self.peek().map(|t| t.text.to_string())
+        self.peek().map(|t| crate::scenario::text::quote(t.text))
     }
     pub(super) fn advance(&mut self) -> Option<Tok<'a>> {
         let t = self.peek()?;
@@ -120,15 +120,23 @@ impl<'a> Cursor<'a> {
             _ => Err(self.expected(what)),
         }
     }
+    /// A whole number, within the range [`crate::scenario::limits::range`] gives for `what`.
     pub(super) fn u64(&mut self, what: Expected) -> Result<u64> {
         match self.peek() {
-            Some(t) if t.text.bytes().all(|b| b.is_ascii_digit()) => match t.text.parse::<u64>() {
-                Ok(n) => {
-                    self.pos += 1;
-                    Ok(n)
+            Some(t) if t.text.bytes().all(|b| b.is_ascii_digit()) => {
+                let range = crate::scenario::limits::range(&what);
+                match (t.text.parse::<u64>(), range) {
+                    (Ok(n), Some((lo, hi))) if !(lo..=hi).contains(&n) => {
+                        Err(self.invalid(t.col, out_of_range(what, t.text, lo, hi)))
+                    }
+                    (Ok(n), _) => {
+                        self.pos += 1;
+                        Ok(n)
+                    }
+                    (Err(_), Some((lo, hi))) => Err(self.invalid(t.col, out_of_range(what, t.text, lo, hi))),
+                    (Err(_), None) => Err(self.invalid(t.col, Invalid::TooLarge(t.text.to_string()))),
                 }
-                Err(_) => Err(self.invalid(t.col, Invalid::TooLarge(t.text.to_string()))),
-            },
+            }
             _ => Err(self.expected(what)),
         }
     }
@@ -372,6 +380,16 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The error for a number outside its range.
+pub(super) fn out_of_range(what: Expected, text: &str, min: impl ToString, max: impl ToString) -> Invalid {
+    Invalid::OutOfRange(Box::new(OutOfRange {
+        what,
+        found: text.to_string(),
+        min: min.to_string(),
+        max: max.to_string(),
+    }))
+}
+
 /// `S3` or `s3`: `None` if the word is not shaped like a server, `Some(Err)` if it is but
 /// out of range.
 pub(super) fn parse_server_token(text: &str) -> Option<std::result::Result<ServerId, Invalid>> {
@@ -427,7 +445,10 @@ pub(super) fn parse_duration(text: &str, default_unit: Option<&str>) -> std::res
     if frac.contains('.') || int.is_empty() {
         return Err(DurationError::Invalid(Invalid::NotANumber(text.to_string())));
     }
-    let too_long = || DurationError::Invalid(Invalid::TooLong(text.to_string()));
+    let max = crate::scenario::limits::MAX_SIM_TIME;
+    let too_long = || {
+        DurationError::Invalid(out_of_range(Expected::Duration, text, "0s", crate::scenario::limits::seconds(max.0)))
+    };
     let int: u64 = int.parse().map_err(|_| too_long())?;
     let mut us = int.checked_mul(scale).ok_or_else(too_long)?;
     // The fraction, digit by digit, in exact integer arithmetic.
@@ -443,8 +464,8 @@ pub(super) fn parse_duration(text: &str, default_unit: Option<&str>) -> std::res
         place /= 10;
         us = us.checked_add(digit * place).ok_or_else(too_long)?;
     }
-    // Time is kept in microseconds as u64; keep far from overflow when adding.
-    if us > 1_000_000_000_000_000 {
+    // Time is kept in microseconds as u64; no duration is longer than a run may be.
+    if us > max.0 {
         return Err(too_long());
     }
     Ok(Duration(us))

@@ -132,8 +132,13 @@ fn log_entries(c: &mut Cursor<'_>) -> Result<Vec<Entry>> {
             Some((a, b)) => (a, Some(b)),
             None => (t.text, None),
         };
+        let digits = !term_text.is_empty() && term_text.bytes().all(|b| b.is_ascii_digit());
+        let max = crate::scenario::limits::MAX_TERM;
         let term = match term_text.parse::<u64>() {
-            Ok(n) if n >= 1 && term_text.bytes().all(|b| b.is_ascii_digit()) => n,
+            Ok(n) if digits && (1..=max).contains(&n) => n,
+            _ if digits => {
+                return Err(c.invalid(t.col, super::cursor::out_of_range(Expected::LogTerm, term_text, 1, max)));
+            }
             _ => {
                 return Err(ScenarioError::Expected {
                     line: c.line,

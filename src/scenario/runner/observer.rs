@@ -167,6 +167,7 @@ impl Observer<'_> {
                             Some(want) => {
                                 r.to_string() == *want
                                     || (want.eq_ignore_ascii_case("none") && *r == OpResult::Value(None))
+                                    || (want.eq_ignore_ascii_case("error") && matches!(r, OpResult::Error(_)))
                             }
                         };
                         (held, format!("request {request} answered `{r}` by {by}"))

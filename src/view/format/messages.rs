@@ -91,7 +91,6 @@ fn invalid_text(r: &Invalid) -> String {
         NeedsUnit(w) => tf(K::InvNeedsUnit, &[w]),
         UnknownUnit(unit, w) => tf(K::InvUnknownUnit, &[unit, w]),
         NotANumber(w) => tf(K::InvNotANumber, &[w]),
-        TooLong(w) => tf(K::InvTooLong, &[w]),
         FinerThanMicrosecond(w) => tf(K::InvFinerThanMicrosecond, &[w]),
         Op(e) => op_error(e),
         SetupAfterStart(w) => tf(K::InvSetupAfterStart, &[w]),
@@ -111,6 +110,11 @@ fn invalid_text(r: &Invalid) -> String {
         StepHasTwo(w) => tf(K::InvStepHasTwo, &[w]),
         NeedsGoal => t(K::InvNeedsGoal).to_string(),
         NotOneAction(w) => tf(K::InvNotOneAction, &[w]),
+        ControlCharacter(c) => tf(K::InvControlCharacter, &[c]),
+        WordTooLong(w, n) => tf(K::InvWordTooLong, &[w, n]),
+        TimeCap(t, cap) => tf(K::InvTimeCap, &[t, cap]),
+        EventCap(n, cap) => tf(K::InvEventCap, &[n, cap]),
+        OutOfRange(r) => tf(K::InvOutOfRange, &[&r.found, &expected_text(&r.what), &r.min, &r.max]),
     }
 }
 
@@ -126,6 +130,7 @@ pub fn config_error(e: &ConfigError) -> String {
         ConfigError::LatencyOrder { min_ms, max_ms } => tf(K::CfgLatencyOrder, &[min_ms, max_ms]),
         ConfigError::LatencyLimit(ms) => tf(K::CfgLatencyLimit, &[ms, &MAX_LATENCY_MS]),
         ConfigError::InitialStates { given, servers } => tf(K::CfgInitialStates, &[given, servers]),
+        ConfigError::TermAtMaximum { server } => tf(K::CfgTermAtMaximum, &[server, &crate::raft::Term::MAX]),
     }
 }
 
@@ -266,6 +271,9 @@ pub fn violation_detail(d: &crate::sim::checker::ViolationDetail) -> String {
             tf(K::VioCommittedDifferent, &[server, up_to, term, index, by, committed_term])
         }
         AppliedDifferent { server, index, by } => tf(K::VioAppliedDifferent, &[server, index, by]),
+        TermDecreased { server, from, to } => tf(K::VioTermDecreased, &[server, from, to]),
+        VotedTwice { voter, term, first, second } => tf(K::VioVotedTwice, &[voter, term, first, second]),
+        AppliedTwice { server, client, seq } => tf(K::VioAppliedTwice, &[server, client, seq]),
         NoLeader { servers, waited, timeouts } => {
             let servers = crate::raft::Configuration::Simple { voters: servers.clone() };
             tf(K::VioNoLeader, &[&servers, waited, timeouts])

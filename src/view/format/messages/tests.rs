@@ -66,7 +66,8 @@ const BAD_SCENARIOS: &[(&str, (usize, usize), K)] = &[
     ("run 500", (1, 5), K::InvNeedsUnit),
     ("run 3h", (1, 5), K::InvUnknownUnit),
     ("run 1.2.3s", (1, 5), K::InvNotANumber),
-    ("run 99999999999999999999s", (1, 5), K::InvTooLong),
+    ("run 99999999999999999999s", (1, 5), K::InvOutOfRange),
+    ("step 0", (1, 6), K::InvOutOfRange),
     ("run 0.0001ms", (1, 5), K::InvFinerThanMicrosecond),
     ("request S1 put x 3", (1, 12), K::ReqUnknown),
     ("servers 3\nrun 1s\nseed 4\n", (3, 1), K::InvSetupAfterStart),
@@ -167,6 +168,7 @@ fn in_english_the_page_says_what_the_command_line_says() {
         ConfigError::Duplication("NaN".into()),
         ConfigError::LatencyOrder { min_ms: 30, max_ms: 20 },
         ConfigError::InitialStates { given: 2, servers: 3 },
+        ConfigError::TermAtMaximum { server: ServerId(2) },
     ] {
         assert_eq!(config_error(&e), e.to_string());
     }
@@ -438,6 +440,9 @@ fn violation_details() -> Vec<(crate::sim::checker::ViolationDetail, Vec<K>)> {
             vec![K::VioCommittedDifferent],
         ),
         (AppliedDifferent { server: s(4), index: LogIndex(2), by: s(1) }, vec![K::VioAppliedDifferent]),
+        (TermDecreased { server: s(2), from: Term(6), to: Term(0) }, vec![K::VioTermDecreased]),
+        (VotedTwice { voter: s(3), term: Term(4), first: s(1), second: s(2) }, vec![K::VioVotedTwice]),
+        (AppliedTwice { server: s(1), client: crate::raft::ClientId(7), seq: 1 }, vec![K::VioAppliedTwice]),
         (
             NoLeader { servers: [s(1), s(2), s(3)].into(), waited: Duration::from_ms(6010), timeouts: 20 },
             vec![K::VioNoLeader],
@@ -476,15 +481,18 @@ fn what_the_checker_found_is_said_in_chinese() {
             LeaderMissingCommitted { .. } => 5,
             CommittedDifferent { .. } => 6,
             AppliedDifferent { .. } => 7,
-            NoLeader { .. } => 8,
-            NoLeaderAfterHealing { .. } => 9,
-            NoLeaderAfterChange { .. } => 10,
-            FinalRequestNotSent => 11,
-            FinalRequestNotApplied { .. } => 12,
+            TermDecreased { .. } => 8,
+            VotedTwice { .. } => 9,
+            AppliedTwice { .. } => 10,
+            NoLeader { .. } => 11,
+            NoLeaderAfterHealing { .. } => 12,
+            NoLeaderAfterChange { .. } => 13,
+            FinalRequestNotSent => 14,
+            FinalRequestNotApplied { .. } => 15,
         })
         .collect();
     kinds.dedup();
-    assert_eq!(kinds, (0..13).collect::<Vec<_>>(), "one of each kind");
+    assert_eq!(kinds, (0..16).collect::<Vec<_>>(), "one of each kind");
     for (d, keys) in &details {
         assert_said_in_chinese(&format!("{d:?}"), || violation_detail(d), keys, "");
         // In English the page says what the command line says.
@@ -497,17 +505,18 @@ fn what_the_checker_found_is_said_in_chinese() {
         set_lang(Lang::English);
         text
     };
+    assert_eq!(said(Lang::Chinese, 9), "S3 在任期 4 先投票给 S1，后又投票给 S2");
     assert_eq!(said(Lang::Chinese, 2), "S1 和 S4 都在任期 1 当选为领导者");
     assert_eq!(
         said(Lang::Chinese, 5),
         "S5 成为任期 2 的领导者，但它没有索引 1 处的条目，而 S2 已在任期 1 提交了该条目"
     );
     assert_eq!(
-        said(Lang::Chinese, 8),
+        said(Lang::Chinese, 11),
         "{S1,S2,S3} 已经 6010ms（20 个最大选举超时）没有领导者，尽管它们都在线、相互连通且构成多数派"
     );
     assert_eq!(
-        said(Lang::Chinese, 12),
+        said(Lang::Chinese, 15),
         "故障修复后发送的请求在 6000ms 内没有在 S2、S3 上应用（客户端：`Some(Pending)`）"
     );
     assert_eq!(said(Lang::English, 2), "S1 and S4 were both elected leader in term 1");
@@ -516,15 +525,15 @@ fn what_the_checker_found_is_said_in_chinese() {
         "S5 became leader of term 2 without the entry at index 1, which S2 had committed in term 1"
     );
     assert_eq!(
-        said(Lang::English, 8),
+        said(Lang::English, 11),
         "no leader among {S1,S2,S3} for 6010ms (20 maximum election timeouts) although they are up, connected and a quorum"
     );
     assert_eq!(
-        said(Lang::English, 12),
+        said(Lang::English, 15),
         "a request sent after healing was not applied on S2, S3 within 6000ms (client: Some(Pending))"
     );
     assert_eq!(
-        said(Lang::English, 13),
+        said(Lang::English, 16),
         "a request sent after healing was not applied on the leader within 6000ms (client: None)"
     );
 }
