@@ -94,6 +94,7 @@ pub fn legend() -> Html {
                 }), K::LegendDropped) }
                 { cell("term-2 cell--committed", "2", K::LegendCommitted) }
                 { cell("term-2 cell--uncommitted", "2", K::LegendUncommitted) }
+                { cell("term-2 cell--committed cell--noop", "2", K::LegendNoop) }
                 { cell("term-3 cell--committed cell--joint", "C", K::LegendJoint) }
                 { cell("term-3 cell--committed cell--new", "C", K::LegendNew) }
                 { item(swatch("", html! {

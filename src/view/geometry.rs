@@ -112,11 +112,37 @@ pub fn arc_path(center: Point, radius: f64, fraction: f64) -> String {
 }
 
 /// Where the `k`th of `n` vote pips sits around a candidate: on a short arc below the
-/// server, centred, 12 units apart.
+/// server, centred, 13 units apart.
 pub fn vote_pip_position(center: Point, server_radius: f64, k: usize, n: usize) -> Point {
-    let spacing = 12.0;
+    let spacing = 13.0;
     let x = center.x + (k as f64 - (n.saturating_sub(1)) as f64 / 2.0) * spacing;
     Point { x, y: center.y + server_radius + 12.0 }
+}
+
+/// Where the notes about a server go (its vote pips, then its tally or "not counted",
+/// `lines` lines of them): below the server, or above it when below would leave the view.
+/// Returns the y offsets from the server's centre of the pips and of the first line, and
+/// the step from one line to the next (negative when going up).
+pub fn note_offsets(center: Point, server_radius: f64, lines: usize) -> (f64, f64, f64) {
+    const PIPS: f64 = 12.0;
+    const FIRST: f64 = 27.0;
+    const STEP: f64 = 11.0;
+    let bottom = center.y + server_radius + FIRST + STEP * lines.saturating_sub(1) as f64 + 6.0;
+    if bottom <= VIEW_SIZE {
+        (server_radius + PIPS, server_radius + FIRST, STEP)
+    } else {
+        (-(server_radius + PIPS), -(server_radius + FIRST), -STEP)
+    }
+}
+
+/// The point `distance` from `from` towards the ring's centre (straight down from the
+/// centre itself): where a leader's quorum meters sit, inside the ring beside it.
+pub fn towards_centre(from: Point, distance: f64) -> Point {
+    let d = from.distance(CENTER);
+    if d < 1e-9 {
+        return Point::new(from.x, from.y + distance);
+    }
+    from.lerp(CENTER, distance / d)
 }
 
 /// The visible window of a horizontally scrolled strip of equal cells: the first cell
@@ -221,7 +247,7 @@ mod tests {
     fn vote_pips_are_centred_below_the_server() {
         let c = Point::new(100.0, 100.0);
         let pips: Vec<Point> = (0..3).map(|k| vote_pip_position(c, 30.0, k, 3)).collect();
-        assert!(close(pips[1].x, 100.0) && close(pips[0].x, 88.0) && close(pips[2].x, 112.0));
+        assert!(close(pips[1].x, 100.0) && close(pips[0].x, 87.0) && close(pips[2].x, 113.0));
         assert!(pips.iter().all(|p| p.y > 130.0));
     }
 
@@ -234,5 +260,24 @@ mod tests {
         assert!(first * 20 <= 1000 && (first + n) * 20 >= 1200, "covers 1000..1200 px");
         let (first, n) = visible_window(1e9, 200.0, 20.0, 100, 4);
         assert_eq!((first, n), (100, 0));
+    }
+
+    #[test]
+    fn notes_go_below_a_server_unless_that_leaves_the_view() {
+        let r = server_radius(5);
+        let top = server_position(0, 5);
+        assert_eq!(note_offsets(top, r, 2), (r + 12.0, r + 27.0, 11.0));
+        let bottom = server_position(3, 6);
+        let (pips, first, step) = note_offsets(bottom, server_radius(6), 2);
+        assert!(pips < 0.0 && first < pips && step < 0.0, "above: {pips} {first} {step}");
+        assert!(bottom.y + first + step >= 0.0);
+    }
+
+    #[test]
+    fn meters_sit_towards_the_centre() {
+        let p = server_position(0, 5);
+        let q = towards_centre(p, 50.0);
+        assert!((q.x - p.x).abs() < 1e-9 && (q.y - (p.y + 50.0)).abs() < 1e-9, "{q:?}");
+        assert_eq!(towards_centre(CENTER, 10.0), Point::new(CENTER.x, CENTER.y + 10.0));
     }
 }
