@@ -485,6 +485,9 @@ impl Component for App {
                 </header>
                 }
                 <main class="layout">
+                    if self.embed {
+                        <h1 class="visually-hidden">{ t(K::Title) }</h1>
+                    }
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
                             last_event={self.last_event.clone()} dispatch={dispatch.clone()} />

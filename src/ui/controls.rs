@@ -129,7 +129,9 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
             <div class="button-grid">
                 <button class="btn btn--danger" onclick={d.reform(|_| Msg::KillLeader)}>{ t(K::KillLeader) }</button>
                 <button class="btn" onclick={d.reform(|_| Msg::ReviveAll)}>{ t(K::ReviveAll) }</button>
-                <button class="btn" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::SplitVote)}>{ t(K::SplitVote) }</button>
+                <button class="btn" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::SplitVote)}>
+                    { t(K::SplitVote) }<span class="btn__note">{ " " }{ t(K::SplitVoteNote) }</span>
+                </button>
                 <button class="btn" title={t(K::SpreadTimersTitle)}
                     onclick={d.reform(|_| Msg::Act(crate::sim::Action::SpreadTimers))}>{ t(K::SpreadTimers) }</button>
                 <button class="btn" title={add_title} disabled={!props.can_add}

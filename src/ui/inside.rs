@@ -4,11 +4,13 @@
 use super::app::Msg;
 use crate::raft::BreakSwitch;
 use crate::sim::checker::Property;
-use crate::view::counting::{Count, Half};
 use crate::view::format::format_sim_time;
 use crate::view::i18n::{t, tf, K};
-use crate::view::inspect::{JointMeter, MonitorView, PropertyStatus, QuorumView, ServerDetail};
+use crate::view::inspect::{JointMeter, Meter, PropertyStatus, QuorumView, ServerDetail};
 use yew::prelude::*;
+
+use crate::view::counting::half_name;
+use crate::view::inspect::MonitorView;
 
 pub fn property_name(p: Property) -> &'static str {
     t(match p {
@@ -22,7 +24,16 @@ pub fn property_name(p: Property) -> &'static str {
     })
 }
 
-pub use crate::view::inspect::show_me_file;
+/// The scenario that shows what breaking `switch` does, from the library.
+pub fn show_me_file(switch: BreakSwitch) -> &'static str {
+    match switch {
+        BreakSwitch::EqualTimeouts => "break-equal-timeouts.scn",
+        BreakSwitch::NoElectionRestriction => "break-no-election-restriction.scn",
+        BreakSwitch::CommitOldTerms => "figure-8-broken.scn",
+        BreakSwitch::SingleStepMembership => "break-single-step-membership.scn",
+        BreakSwitch::VolatileVotedFor => "break-volatile-voted-for.scn",
+    }
+}
 
 fn switch_text(switch: BreakSwitch) -> (&'static str, &'static str) {
     let (name, why) = match switch {
@@ -47,7 +58,7 @@ pub struct ViolationInfo {
     pub indices: String,
     pub detail: String,
     /// The explanation: what was broken (`inspect::explain`).
-    pub why: Vec<K>,
+    pub why: Vec<(K, &'static str)>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -88,7 +99,7 @@ pub fn monitor(props: &MonitorProps) -> Html {
                     <h3 class="violation__title">{ tf(K::ViolationHeading, &[&property_name(v.property), &format_sim_time(v.time_us)]) }</h3>
                     <p class="violation__detail">{ &v.detail }</p>
                     <p class="violation__involved">{ tf(K::ViolationInvolved, &[&v.servers, &v.terms, &v.indices]) }</p>
-                    { for v.why.iter().map(|k| html! { <p class="violation__why" data-why={format!("{k:?}")}>{ t(*k) }</p> }) }
+                    { for v.why.iter().map(|(k, slug)| html! { <p class="violation__why" data-why={*slug}>{ t(*k) }</p> }) }
                 </div>
             }
         </section>
@@ -140,16 +151,7 @@ pub struct QuorumProps {
     pub quorum: QuorumView,
 }
 
-/// A count's label: C_old, C_new, or (outside a change) "Majority".
-pub fn half_name(h: Half) -> &'static str {
-    t(match h {
-        Half::Only => K::MeterOnly,
-        Half::Old => K::QuorumOld,
-        Half::New => K::QuorumNew,
-    })
-}
-
-fn meter(m: &Count) -> Html {
+fn meter(m: &Meter) -> Html {
     let half = m.half.slug();
     html! {
         <div class={classes!("meter", format!("meter--{half}"), m.reached().then_some("meter--reached"))} data-meter={half}

@@ -2,7 +2,7 @@
 
 use super::app::{role_name, Msg};
 use crate::raft::{MessageKind, RoleKind, ServerId};
-use crate::view::counting::{count_line, half_name, meter_label, tally_label, vote_label, EntryCount};
+use crate::view::counting::{count_line, meter_label, tally_label, vote_label, EntryCount};
 use crate::view::format::group_letter;
 use crate::view::geometry::{self, arc_path, message_position, server_position, server_radius, Point, VIEW_SIZE};
 use crate::view::i18n::{t, tf, K};
@@ -178,9 +178,11 @@ fn server_node(props: &ServerNodeProps) -> Html {
     html! {
         <g class={class} transform={format!("translate({} {})", fmt(p.x), fmt(p.y))}
             data-server={name.clone()} data-role={role} data-alive={s.alive.to_string()} data-term={s.term.to_string()}
-            data-voter={s.voter.to_string()} data-retired={s.retired.to_string()}
-            role="button" tabindex="0" aria-label={label.clone()} aria-pressed={props.selected.to_string()}
-            {onclick} {onkeydown}>
+            data-voter={s.voter.to_string()} data-retired={s.retired.to_string()}>
+            // The button holds the disc and the words on it, and nothing else: its visible
+            // text ("S1 T1 follower") begins its accessible name. Pips and notes sit beside it.
+            <g class="server__button" role="button" tabindex="0" aria-label={label.clone()}
+                aria-pressed={props.selected.to_string()} {onclick} {onkeydown}>
             <title>{ label }</title>
             <circle class="server__halo" r={fmt(r + 11.0)} />
             if s.role == RoleKind::Leader && s.alive {
@@ -190,17 +192,20 @@ fn server_node(props: &ServerNodeProps) -> Html {
             if !s.alive && !s.retired {
                 <path class="server__cross" d={format!("M{a} {a}L{b} {b}M{b} {a}L{a} {b}", a = fmt(-cross), b = fmt(cross))} />
             }
-            <text class="server__id" y={fmt(-r * 0.18)}>{ name }</text>
-            <text class="server__term" y={fmt(r * 0.3)}>{ tf(K::TermShort, &[&s.term]) }</text>
-            <text class="server__role" y={fmt(r * 0.62)}>{ role_label }</text>
+            <text>
+                <tspan class="server__id" x="0" y={fmt(-r * 0.18)}>{ name }</tspan>{ " " }
+                <tspan class="server__term" x="0" y={fmt(r * 0.3)}>{ tf(K::TermShort, &[&s.term]) }</tspan>{ " " }
+                <tspan class="server__role" x="0" y={fmt(r * 0.62)}>{ role_label }</tspan>
+            </text>
+            </g>
             if let Some(g) = s.group {
-                <g class="server__group" transform={format!("translate({} {})", fmt(r * 0.78), fmt(-r * 0.78))}>
+                <g class="server__group" aria-hidden="true" transform={format!("translate({} {})", fmt(r * 0.78), fmt(-r * 0.78))}>
                     <circle r="8.5" />
                     <text y="0.5">{ group_letter(g).to_string() }</text>
                 </g>
             }
             if candidate {
-                <g class="server__votes">
+                <g class="server__votes" aria-hidden="true">
                     { for s.votes.iter().enumerate().map(|(k, (voter, vote))| {
                         let at = geometry::vote_pip_position(origin, r, k, s.votes.len());
                         let state = match vote { Some(true) => "pip--granted", Some(false) => "pip--refused", None => "pip--waiting" };
@@ -306,13 +311,12 @@ struct LeaderMetersProps {
 fn leader_meters(props: &LeaderMetersProps) -> Html {
     const ROW: f64 = 25.0;
     const PIP: f64 = 9.0;
+    const WIDTH: f64 = 132.0;
     let m = &props.meters;
     let r = server_radius(props.count);
-    let at = geometry::towards_centre(
-        server_position(props.index, props.count),
-        r + 22.0 + ROW * m.counts.len() as f64 / 2.0,
-    );
-    let top = -ROW * m.counts.len() as f64 / 2.0;
+    let height = ROW * m.counts.len() as f64;
+    let at = geometry::beside_towards_centre(server_position(props.index, props.count), r, WIDTH, height, 6.0);
+    let top = -height / 2.0;
     html! {
         <g class="ring-meters" transform={format!("translate({} {})", fmt(at.x), fmt(at.y))} role="img"
             aria-label={meter_label(m)} data-ring-meters={m.leader.to_string()} data-index={m.index.to_string()}>
@@ -327,10 +331,8 @@ fn leader_meters(props: &LeaderMetersProps) -> Html {
                             { count_line(c) }{ if c.reached() { " ✓" } else { "" } }
                         </text>
                         { for c.members.iter().enumerate().map(|(j, (id, yes))| html! {
-                            <rect class={classes!("ring-meter__pip", yes.then_some("ring-meter__pip--yes"))}
-                                x={fmt(x0 + PIP * j as f64 - 3.5)} y={fmt(y + 13.0)} width="7" height="7" rx="1.5">
-                                <title>{ format!("{} · {id}", half_name(c.half)) }</title>
-                            </rect>
+                            <rect key={id.0} class={classes!("ring-meter__pip", yes.then_some("ring-meter__pip--yes"))}
+                                x={fmt(x0 + PIP * j as f64 - 3.5)} y={fmt(y + 13.0)} width="7" height="7" rx="1.5" />
                         }) }
                     </g>
                 }

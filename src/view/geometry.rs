@@ -135,14 +135,16 @@ pub fn note_offsets(center: Point, server_radius: f64, lines: usize) -> (f64, f6
     }
 }
 
-/// The point `distance` from `from` towards the ring's centre (straight down from the
-/// centre itself): where a leader's quorum meters sit, inside the ring beside it.
-pub fn towards_centre(from: Point, distance: f64) -> Point {
+/// The centre of a `width` × `height` box set beside a server of radius `server_radius`
+/// at `from`, towards the ring's centre (below it, for the server in the middle), with a
+/// `gap` between the disc and the box's nearest edge: where a leader's quorum meters sit.
+pub fn beside_towards_centre(from: Point, server_radius: f64, width: f64, height: f64, gap: f64) -> Point {
     let d = from.distance(CENTER);
-    if d < 1e-9 {
-        return Point::new(from.x, from.y + distance);
-    }
-    from.lerp(CENTER, distance / d)
+    let (dx, dy) = if d < 1e-9 { (0.0, 1.0) } else { ((CENTER.x - from.x) / d, (CENTER.y - from.y) / d) };
+    // How far the box reaches back towards the server along the direction (dx, dy).
+    let reach = dx.abs() * width / 2.0 + dy.abs() * height / 2.0;
+    let distance = server_radius + gap + reach;
+    Point::new(from.x + dx * distance, from.y + dy * distance)
 }
 
 /// The visible window of a horizontally scrolled strip of equal cells: the first cell
@@ -274,10 +276,22 @@ mod tests {
     }
 
     #[test]
-    fn meters_sit_towards_the_centre() {
-        let p = server_position(0, 5);
-        let q = towards_centre(p, 50.0);
-        assert!((q.x - p.x).abs() < 1e-9 && (q.y - (p.y + 50.0)).abs() < 1e-9, "{q:?}");
-        assert_eq!(towards_centre(CENTER, 10.0), Point::new(CENTER.x, CENTER.y + 10.0));
+    fn meters_sit_towards_the_centre_clear_of_the_leader_and_inside_the_view() {
+        let (w, h) = (132.0, 50.0);
+        for count in 1..=9 {
+            let r = server_radius(count);
+            for i in 0..count {
+                let p = server_position(i, count);
+                let c = beside_towards_centre(p, r, w, h, 6.0);
+                // The box's nearest point to the server's centre is outside the disc.
+                let nx = p.x.clamp(c.x - w / 2.0, c.x + w / 2.0);
+                let ny = p.y.clamp(c.y - h / 2.0, c.y + h / 2.0);
+                assert!(Point::new(nx, ny).distance(p) >= r + 5.9, "{count} servers, #{i}: {c:?}");
+                assert!(c.x - w / 2.0 >= 0.0 && c.x + w / 2.0 <= VIEW_SIZE, "{count} servers, #{i}: {c:?}");
+                assert!(c.y - h / 2.0 >= 0.0 && c.y + h / 2.0 <= VIEW_SIZE, "{count} servers, #{i}: {c:?}");
+            }
+        }
+        let top = server_position(0, 5);
+        assert_eq!(beside_towards_centre(top, 38.0, 100.0, 20.0, 5.0), Point::new(top.x, top.y + 38.0 + 5.0 + 10.0));
     }
 }

@@ -105,6 +105,7 @@ mod tests {
         let named: &[(K, K)] = &[
             (K::SplitVote, K::GlossSplitVote),
             (K::KeySplitVote, K::GlossSplitVote),
+            (K::SplitVoteTitle, K::GlossLeader),
             (K::RoleCatchingUp, K::GlossCatchingUp),
             (K::NoopGlyph, K::GlossNoop),
             (K::LegendNoop, K::GlossNoop),

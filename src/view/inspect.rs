@@ -1,7 +1,9 @@
 //! "See inside" as plain data: the safety monitor, the quorum meters of a membership
 //! change, one server's full state, and every field of one message.
 
-use super::counting::{self, Count, Half};
+/// One count of a quorum meter: see [`counting::Count`].
+pub use super::counting::Count as Meter;
+use super::counting::{self, Half};
 use super::i18n::K;
 use crate::raft::{BreakSwitch, BreakSwitches, MessageBody, Role, ServerId, Time};
 use crate::sim::checker::{Property, Violation};
@@ -78,17 +80,21 @@ fn cause(switch: BreakSwitch, p: Property) -> Option<K> {
 /// The monitor's explanation of a violation of `p` with `breaks` on: for each active
 /// break-switch that accounts for it, what breaking that rule did; when none does (or
 /// none is on), what the property means and which rule normally prevents its violation.
-pub fn explain(p: Property, breaks: BreakSwitches) -> Vec<K> {
-    let causes: Vec<K> = BreakSwitch::ALL.iter().filter(|b| breaks.is_on(**b)).filter_map(|b| cause(*b, p)).collect();
+/// Each comes with what it names: the break-switch's stable name, or the property's slug.
+pub fn explain(p: Property, breaks: BreakSwitches) -> Vec<(K, &'static str)> {
+    let causes: Vec<(K, &'static str)> =
+        BreakSwitch::ALL.iter().filter(|b| breaks.is_on(**b)).filter_map(|b| Some((cause(*b, p)?, b.name()))).collect();
     if causes.is_empty() {
-        vec![explanation(p)]
+        vec![(explanation(p), p.slug())]
     } else {
         causes
     }
 }
 
-/// The library scenario that shows what breaking `switch` does ("Show me").
-pub fn show_me_file(switch: BreakSwitch) -> &'static str {
+/// The library scenario that shows what breaking `switch` does ("Show me"), for the tests
+/// (the page's copy is `ui::inside::show_me_file`).
+#[cfg(test)]
+pub(crate) fn show_me_file(switch: BreakSwitch) -> &'static str {
     match switch {
         BreakSwitch::EqualTimeouts => "break-equal-timeouts.scn",
         BreakSwitch::NoElectionRestriction => "break-no-election-restriction.scn",
@@ -119,7 +125,7 @@ pub struct JointMeter {
     pub index: Option<u64>,
     /// One count per configuration in force: C_old alone while new servers catch up,
     /// C_old and C_new during C_old,new, then C_new alone.
-    pub counts: Vec<Count>,
+    pub counts: Vec<Meter>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -390,7 +396,8 @@ mod tests {
             let v = focus(&sim).unwrap_or_else(|| panic!("{file}: no violation"));
             let why = explain(v.property, sim.breaks());
             assert_eq!(why.len(), 1, "{file}: {why:?}");
-            let text = t(why[0]);
+            assert_eq!(why[0].1, switch.name());
+            let text = t(why[0].0);
             assert!(text.contains(t(name)), "{file}: the explanation names the broken rule: {text}");
             for c in cites {
                 assert!(text.contains(c), "{file}: cites {c}: {text}");
@@ -404,13 +411,22 @@ mod tests {
     #[test]
     fn without_a_break_switch_a_violation_is_explained_by_its_property() {
         let none = BreakSwitches::default();
-        assert_eq!(explain(Property::LeaderCompleteness, none), vec![K::ExplainLeaderCompleteness]);
+        assert_eq!(
+            explain(Property::LeaderCompleteness, none),
+            vec![(K::ExplainLeaderCompleteness, "leader-completeness")]
+        );
         let mut on = BreakSwitches::default();
         on.set(BreakSwitch::EqualTimeouts, true);
         // A switch that cannot cause this violation does not explain it.
-        assert_eq!(explain(Property::ElectionSafety, on), vec![K::ExplainElectionSafety]);
+        assert_eq!(explain(Property::ElectionSafety, on), vec![(K::ExplainElectionSafety, "election-safety")]);
         on.set(BreakSwitch::SingleStepMembership, true);
         on.set(BreakSwitch::VolatileVotedFor, true);
-        assert_eq!(explain(Property::ElectionSafety, on), vec![K::CauseSingleStepMembership, K::CauseVolatileVotedFor]);
+        assert_eq!(
+            explain(Property::ElectionSafety, on),
+            vec![
+                (K::CauseSingleStepMembership, "single-step-membership"),
+                (K::CauseVolatileVotedFor, "volatile-voted-for")
+            ]
+        );
     }
 }

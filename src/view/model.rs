@@ -336,16 +336,15 @@ pub fn partition_in_force(sim: &Sim) -> Option<Vec<Vec<ServerId>>> {
     if !topology.is_partitioned() {
         return None;
     }
-    let mut groups: Vec<(u32, Vec<ServerId>)> = Vec::new();
-    for id in sim.active_servers().map(|s| s.node.id()) {
-        let g = topology.group_of(id);
-        match groups.iter_mut().find(|(k, _)| *k == g) {
-            Some((_, members)) => members.push(id),
-            None => groups.push((g, vec![id])),
-        }
-    }
-    groups.sort_by_key(|(k, _)| *k);
-    Some(groups.into_iter().map(|(_, m)| m).collect())
+    let ids: Vec<(u32, ServerId)> =
+        sim.active_servers().map(|s| (topology.group_of(s.node.id()), s.node.id())).collect();
+    // Group numbers are small (one per group the user named): gather each in turn, in order.
+    let last = ids.iter().map(|(g, _)| *g).max().unwrap_or(0);
+    let groups = (0..=last)
+        .map(|g| ids.iter().filter(|(k, _)| *k == g).map(|(_, id)| *id).collect::<Vec<_>>())
+        .filter(|members| !members.is_empty())
+        .collect();
+    Some(groups)
 }
 
 /// The latest `limit` client requests, newest first.
