@@ -450,6 +450,7 @@ impl Component for App {
                 terms: list(v.terms.iter().map(|t| t.to_string()).collect()),
                 indices: list(v.indices.iter().map(|i| i.to_string()).collect()),
                 detail: format::violation_detail(&v.detail),
+                why: inspect::explain(v.property, sim.breaks()),
             }
         });
         let hot = self.hot_message.or(self.picked_message);
@@ -484,6 +485,9 @@ impl Component for App {
                 </header>
                 }
                 <main class="layout">
+                    if self.embed {
+                        <h1 class="visually-hidden">{ t(K::Title) }</h1>
+                    }
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
                             last_event={self.last_event.clone()} dispatch={dispatch.clone()} />
@@ -515,6 +519,7 @@ impl Component for App {
                             clients={clients} dispatch={dispatch.clone()} />
                         <NetworkControls partition_text={self.partition_text.clone()}
                             partition_placeholder={self.suggested_partition()}
+                            partition_now={model::partition_in_force(&sim).map(|g| format::format_partition(&g))}
                             partition_error={self.partition_error.clone()}
                             partitioned={sim.topology().is_partitioned()}
                             loss_percent={(network.loss * 100.0).round() as u32}

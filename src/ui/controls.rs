@@ -41,16 +41,21 @@ pub fn status_line(props: &StatusLineProps) -> Html {
             data-sim-time-us={s.now_us.to_string()} data-events={s.events.to_string()}
             data-safety={if s.safety.is_some() { "violated" } else { "ok" }}>
             <div class="status__item"><dt>{ t(K::StatusTerm) }</dt><dd class="status__term">{ s.term }</dd></div>
-            <div class="status__item"><dt>{ t(K::StatusLeader) }</dt><dd class="status__leader">{ leader }</dd></div>
+            <div class="status__item"><dt>{ t(K::StatusLeader) }</dt><dd class="status__leader">{ leader }</dd>
+                { for s.stale_leaders.iter().map(|(id, term)| html! {
+                    <dd class="badge badge--stale" title={t(K::StaleLeaderTitle)} data-stale-leader={id.to_string()}
+                        data-stale-term={term.to_string()}>{ tf(K::StaleLeader, &[id, term]) }</dd>
+                }) }
+            </div>
             <div class="status__item"><dt>{ t(K::StatusCommit) }</dt><dd>{ s.commit_index }</dd></div>
             <div class="status__item status__item--time"><dt>{ t(K::StatusTime) }</dt><dd class="status__time">{ format_sim_time(s.now_us) }</dd></div>
             <div class="status__item"><dt>{ t(K::StatusEvents) }</dt><dd class="status__events">{ s.events }</dd></div>
             <div class="status__item status__item--safety">
                 <dt class="visually-hidden">{ t(K::StatusSafety) }</dt>
-                <dd class={safety_class} title={safety_title} role="status">{ safety_text }</dd>
+                <dd class={safety_class} title={safety_title}><span role="status">{ safety_text }</span></dd>
             </div>
             if let Some(detail) = &s.liveness {
-                <div class="status__item"><dd class="badge badge--warn" title={format::violation_detail(detail)}>{ t(K::LivenessStuck) }</dd></div>
+                <div class="status__item"><dt class="visually-hidden">{ t(K::PropLiveness) }</dt><dd class="badge badge--warn" title={format::violation_detail(detail)}>{ t(K::LivenessStuck) }</dd></div>
             }
         </dl>
     }
@@ -124,7 +129,9 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
             <div class="button-grid">
                 <button class="btn btn--danger" onclick={d.reform(|_| Msg::KillLeader)}>{ t(K::KillLeader) }</button>
                 <button class="btn" onclick={d.reform(|_| Msg::ReviveAll)}>{ t(K::ReviveAll) }</button>
-                <button class="btn" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::SplitVote)}>{ t(K::SplitVote) }</button>
+                <button class="btn" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::SplitVote)}>
+                    { t(K::SplitVote) }<span class="btn__note">{ " " }{ t(K::SplitVoteNote) }</span>
+                </button>
                 <button class="btn" title={t(K::SpreadTimersTitle)}
                     onclick={d.reform(|_| Msg::Act(crate::sim::Action::SpreadTimers))}>{ t(K::SpreadTimers) }</button>
                 <button class="btn" title={add_title} disabled={!props.can_add}
@@ -299,6 +306,8 @@ pub fn request_box(props: &RequestBoxProps) -> Html {
 pub struct NetworkProps {
     pub partition_text: String,
     pub partition_placeholder: String,
+    /// The partition in force, as groups; `None` when the network is whole.
+    pub partition_now: Option<String>,
     pub partition_error: Option<String>,
     pub partitioned: bool,
     pub loss_percent: u32,
@@ -342,7 +351,12 @@ pub fn network_controls(props: &NetworkProps) -> Html {
             if let Some(e) = &props.partition_error {
                 <p class="field-error" id="partition-help" role="alert">{ e }</p>
             } else {
-                <p class="field-help" id="partition-help">{ tf(K::PartitionHint, &[&t(K::PartitionLabel)]) }<code>{ &props.partition_placeholder }</code></p>
+                <p class="field-help" id="partition-help">
+                    <span class="partition__now" data-partition-now={props.partition_now.clone().unwrap_or_default()}>
+                        { props.partition_now.as_ref().map_or_else(|| t(K::PartitionNowNone).to_string(), |g| tf(K::PartitionNow, &[g])) }
+                    </span>
+                    { " · " }<span class="partition__example">{ t(K::PartitionExample) }<code>{ &props.partition_placeholder }</code></span>
+                </p>
             }
             <div class="field-grid">
                 <label class="field">

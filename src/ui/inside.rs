@@ -9,6 +9,9 @@ use crate::view::i18n::{break_switch_text, t, tf, K};
 use crate::view::inspect::{JointMeter, Meter, PropertyStatus, QuorumView, ServerDetail};
 use yew::prelude::*;
 
+use crate::view::counting::half_name;
+use crate::view::inspect::MonitorView;
+
 pub fn property_name(p: Property) -> &'static str {
     t(match p {
         Property::ElectionSafety => K::PropElectionSafety,
@@ -42,12 +45,28 @@ pub struct ViolationInfo {
     pub terms: String,
     pub indices: String,
     pub detail: String,
+    /// The explanation: what was broken (`inspect::explain`).
+    pub why: Vec<(K, &'static str)>,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct MonitorProps {
-    pub statuses: Vec<PropertyStatus>,
+    pub statuses: MonitorView,
     pub focus: Option<ViolationInfo>,
+}
+
+fn property_row(s: &PropertyStatus) -> Html {
+    let (class, text) = match s.violated_at_us {
+        None => ("prop--ok", t(K::PropOk).to_string()),
+        Some(at) => ("prop--bad", tf(K::PropViolatedAt, &[&format_sim_time(at)])),
+    };
+    html! {
+        <li class={classes!("prop", class)} data-property={s.property.slug()}
+            data-status={if s.violated_at_us.is_some() { "violated" } else { "ok" }}>
+            <span class="prop__name">{ property_name(s.property) }</span>
+            <span class="prop__status">{ text }</span>
+        </li>
+    }
 }
 
 #[function_component(Monitor)]
@@ -55,27 +74,20 @@ pub fn monitor(props: &MonitorProps) -> Html {
     html! {
         <section class="panel monitor" aria-labelledby="monitor-heading">
             <h2 id="monitor-heading" class="panel__title">{ t(K::MonitorHeading) }</h2>
-            <ul class="monitor__list">
-                { for props.statuses.iter().map(|s| {
-                    let (class, text) = match s.violated_at_us {
-                        None => ("prop--ok", t(K::PropOk).to_string()),
-                        Some(at) => ("prop--bad", tf(K::PropViolatedAt, &[&format_sim_time(at)])),
-                    };
-                    html! {
-                        <li class={classes!("prop", class)} data-property={s.property.slug()}
-                            data-status={if s.violated_at_us.is_some() { "violated" } else { "ok" }}>
-                            <span class="prop__name">{ property_name(s.property) }</span>
-                            <span class="prop__status">{ text }</span>
-                        </li>
-                    }
-                }) }
+            <h3 class="monitor__group">{ t(K::MonitorSafety) }</h3>
+            <ul class="monitor__list" data-monitor="safety">
+                { for props.statuses.safety.iter().map(property_row) }
+            </ul>
+            <h3 class="monitor__group">{ t(K::MonitorLiveness) }</h3>
+            <ul class="monitor__list monitor__list--liveness" data-monitor="liveness">
+                { property_row(&props.statuses.liveness) }
             </ul>
             if let Some(v) = &props.focus {
                 <div class="violation" role="alert" data-violation={v.property.slug()}>
                     <h3 class="violation__title">{ tf(K::ViolationHeading, &[&property_name(v.property), &format_sim_time(v.time_us)]) }</h3>
                     <p class="violation__detail">{ &v.detail }</p>
                     <p class="violation__involved">{ tf(K::ViolationInvolved, &[&v.servers, &v.terms, &v.indices]) }</p>
-                    <p class="violation__why">{ t(crate::view::inspect::explanation(v.property)) }</p>
+                    { for v.why.iter().map(|(k, slug)| html! { <p class="violation__why" data-why={*slug}>{ t(*k) }</p> }) }
                 </div>
             }
         </section>
@@ -127,11 +139,12 @@ pub struct QuorumProps {
     pub quorum: QuorumView,
 }
 
-fn meter(label: &'static str, m: &Meter, half: &'static str) -> Html {
+fn meter(m: &Meter) -> Html {
+    let half = m.half.slug();
     html! {
         <div class={classes!("meter", format!("meter--{half}"), m.reached().then_some("meter--reached"))} data-meter={half}
             data-have={m.have().to_string()} data-need={m.need.to_string()}>
-            <span class="meter__label">{ label }</span>
+            <span class="meter__label">{ half_name(m.half) }</span>
             <span class="meter__pips" aria-hidden="true">
                 { for m.members.iter().map(|(id, yes)| html! {
                     <span class={classes!("meter__pip", yes.then_some("meter__pip--yes"))} title={id.to_string()}>{ id.0 }</span>
@@ -146,24 +159,32 @@ fn joint_row(title: String, j: &JointMeter) -> Html {
     html! {
         <li class="joint">
             <span class="joint__title">{ title }</span>
-            { meter(t(K::QuorumOld), &j.old, "old") }
-            { meter(t(K::QuorumNew), &j.new, "new") }
+            { for j.counts.iter().map(meter) }
         </li>
     }
+}
+
+fn server_set(v: &[crate::raft::ServerId]) -> String {
+    format!("{{{}}}", v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","))
 }
 
 #[function_component(QuorumPanel)]
 pub fn quorum_panel(props: &QuorumProps) -> Html {
     let q = &props.quorum;
-    let set =
-        |v: &[crate::raft::ServerId]| format!("{{{}}}", v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","));
     html! {
         <section class="panel quorum" aria-labelledby="quorum-heading" data-quorum="true">
             <h2 id="quorum-heading" class="panel__title">{ t(K::QuorumHeading) }</h2>
-            <p class="quorum__sets">
-                <span class="meter__label meter__label--old">{ t(K::QuorumOld) }</span>{ " " }{ set(&q.old) }{ "  " }
-                <span class="meter__label meter__label--new">{ t(K::QuorumNew) }</span>{ " " }{ set(&q.new) }
+            <p class="quorum__sets" data-in-force={q.in_force.iter().map(|(h, _)| h.slug()).collect::<Vec<_>>().join(" ")}>
+                { t(K::QuorumInForce) }
+                { for q.in_force.iter().map(|(h, set)| html! {
+                    <>{ " " }<span class={classes!("meter__label", format!("meter__label--{}", h.slug()))}>{ half_name(*h) }</span>{ " " }{ server_set(set) }</>
+                }) }
             </p>
+            if !q.learners.is_empty() {
+                <p class="quorum__learners" data-learners={server_set(&q.learners)}>
+                    { tf(K::QuorumLearners, &[&server_set(&q.learners)]) }
+                </p>
+            }
             <ul class="joint__list">
                 { for q.votes.iter().map(|j| joint_row(tf(K::QuorumVote, &[&j.server]), j)) }
                 { for q.entries.iter().map(|j| joint_row(tf(K::QuorumEntry, &[&j.index.unwrap_or(0)]), j)) }

@@ -94,6 +94,7 @@ pub fn legend() -> Html {
                 }), K::LegendDropped) }
                 { cell("term-2 cell--committed", "2", K::LegendCommitted) }
                 { cell("term-2 cell--uncommitted", "2", K::LegendUncommitted) }
+                { cell("term-2 cell--committed cell--noop", "2", K::LegendNoop) }
                 { cell("term-3 cell--committed cell--joint", "C", K::LegendJoint) }
                 { cell("term-3 cell--committed cell--new", "C", K::LegendNew) }
                 { item(swatch("", html! {
@@ -142,9 +143,22 @@ pub fn shortcuts_dialog(props: &ShortcutsProps) -> Html {
             }
         });
     }
+    // A modal dialog keeps the focus: its one control, the close button, keeps it on Tab
+    // and Shift+Tab alike.
+    let onkeydown = {
+        let close_button = close_button.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Tab" {
+                e.prevent_default();
+                if let Some(button) = close_button.cast::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        })
+    };
     html! {
         <div class="dialog-backdrop" onclick={close.clone()}>
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" {onkeydown}
                 onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <div class="dialog__head">
                     <h2 id="shortcuts-title" class="panel__title">{ t(K::ShortcutsTitle) }</h2>

@@ -219,14 +219,15 @@ fn cell(props: &CellProps) -> Html {
     };
     let status = if c.committed { t(K::EntryCommitted) } else { t(K::EntryUncommitted) };
     let glyph = match c.kind {
+        EntryKind::Noop => Some(t(K::NoopGlyph)),
         EntryKind::Joint => Some(t(K::JointGlyph)),
         EntryKind::NewConfig => Some(t(K::NewGlyph)),
-        _ => None,
+        EntryKind::Command => None,
     };
     let cx = fmt(x + CELL_W / 2.0);
     html! {
         <g class={classes!("cell", term_class(c.term), kind, if c.committed { "cell--committed" } else { "cell--uncommitted" }, props.marked.then_some("cell--involved"))}
-            data-index={c.index.to_string()}>
+            data-index={c.index.to_string()} data-kind={kind.trim_start_matches("cell--")}>
             <title>{ format!("{} ({status})", c.text) }</title>
             <rect x={fmt(x + 1.5)} y="1.5" width={fmt(CELL_W - 3.0)} height={fmt(CELL_H - 3.0)} rx="4" />
             <text class="cell__term" x={cx.clone()} y={if glyph.is_some() { "12" } else { "16" }}>{ c.term }</text>

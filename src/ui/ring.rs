@@ -2,6 +2,7 @@
 
 use super::app::{role_name, Msg};
 use crate::raft::{MessageKind, RoleKind, ServerId};
+use crate::view::counting::{count_line, meter_label, tally_label, vote_label, EntryCount};
 use crate::view::format::group_letter;
 use crate::view::geometry::{self, arc_path, message_position, server_position, server_radius, Point, VIEW_SIZE};
 use crate::view::i18n::{t, tf, K};
@@ -48,6 +49,9 @@ pub fn ring(props: &RingProps) -> Html {
                         dispatch={props.dispatch.clone()} />
                 }) }
             </g>
+            { for props.servers.iter().filter_map(|s| s.meters.as_ref().map(|m| html! {
+                <LeaderMeters key={format!("meters-{}", s.id.0)} meters={m.clone()} index={s.index} count={count} />
+            })) }
             <g class="messages">
                 { for props.messages.iter().map(|m| {
                     let from = server_position(m.from_index, count);
@@ -131,10 +135,25 @@ fn server_node(props: &ServerNodeProps) -> Html {
     let name = id.to_string();
     let role_label = role_name(s.role, s.alive, s.retired, s.voter);
     let mut label = tf(K::ServerLabel, &[&name, &role_label, &s.term]);
-    if s.role == RoleKind::Candidate && s.alive {
+    let candidate = s.role == RoleKind::Candidate && s.alive;
+    if candidate && !s.tally.is_empty() {
         label.push_str(", ");
-        label.push_str(&tf(K::ServerVotes, &[&s.granted_votes(), &s.votes.len()]));
+        label.push_str(&tally_label(&s.tally));
     }
+    if s.learner {
+        label.push_str(", ");
+        label.push_str(t(K::NotCounted));
+    }
+    // Under the server (or over it, near the bottom edge): the vote pips, then the
+    // tally, one line per configuration in force, or "not counted".
+    let notes: Vec<String> = if candidate {
+        s.tally.iter().map(count_line).collect()
+    } else if s.learner {
+        vec![t(K::NotCounted).to_string()]
+    } else {
+        Vec::new()
+    };
+    let (pip_y, first_y, step_y) = geometry::note_offsets(p, r, notes.len());
     let class = classes!(
         "server",
         format!("server--{role}"),
@@ -159,9 +178,11 @@ fn server_node(props: &ServerNodeProps) -> Html {
     html! {
         <g class={class} transform={format!("translate({} {})", fmt(p.x), fmt(p.y))}
             data-server={name.clone()} data-role={role} data-alive={s.alive.to_string()} data-term={s.term.to_string()}
-            data-voter={s.voter.to_string()} data-retired={s.retired.to_string()}
-            role="button" tabindex="0" aria-label={label.clone()} aria-pressed={props.selected.to_string()}
-            {onclick} {onkeydown}>
+            data-voter={s.voter.to_string()} data-retired={s.retired.to_string()}>
+            // The button holds the disc and the words on it, and nothing else: its visible
+            // text ("S1 T1 follower") begins its accessible name. Pips and notes sit beside it.
+            <g class="server__button" role="button" tabindex="0" aria-label={label.clone()}
+                aria-pressed={props.selected.to_string()} {onclick} {onkeydown}>
             <title>{ label }</title>
             <circle class="server__halo" r={fmt(r + 11.0)} />
             if s.role == RoleKind::Leader && s.alive {
@@ -171,30 +192,41 @@ fn server_node(props: &ServerNodeProps) -> Html {
             if !s.alive && !s.retired {
                 <path class="server__cross" d={format!("M{a} {a}L{b} {b}M{b} {a}L{a} {b}", a = fmt(-cross), b = fmt(cross))} />
             }
-            <text class="server__id" y={fmt(-r * 0.18)}>{ name }</text>
-            <text class="server__term" y={fmt(r * 0.3)}>{ tf(K::TermShort, &[&s.term]) }</text>
-            <text class="server__role" y={fmt(r * 0.62)}>{ role_label }</text>
+            <text>
+                <tspan class="server__id" x="0" y={fmt(-r * 0.18)}>{ name }</tspan>{ " " }
+                <tspan class="server__term" x="0" y={fmt(r * 0.3)}>{ tf(K::TermShort, &[&s.term]) }</tspan>{ " " }
+                <tspan class="server__role" x="0" y={fmt(r * 0.62)}>{ role_label }</tspan>
+            </text>
+            </g>
             if let Some(g) = s.group {
-                <g class="server__group" transform={format!("translate({} {})", fmt(r * 0.78), fmt(-r * 0.78))}>
+                <g class="server__group" aria-hidden="true" transform={format!("translate({} {})", fmt(r * 0.78), fmt(-r * 0.78))}>
                     <circle r="8.5" />
                     <text y="0.5">{ group_letter(g).to_string() }</text>
                 </g>
             }
-            if s.role == RoleKind::Candidate && s.alive {
-                <g class="server__votes">
+            if candidate {
+                <g class="server__votes" aria-hidden="true">
                     { for s.votes.iter().enumerate().map(|(k, (voter, vote))| {
                         let at = geometry::vote_pip_position(origin, r, k, s.votes.len());
                         let state = match vote { Some(true) => "pip--granted", Some(false) => "pip--refused", None => "pip--waiting" };
                         html! {
-                            <g key={voter.0} class={classes!("pip", state)} transform={format!("translate({} {})", fmt(at.x), fmt(at.y))}>
-                                <circle r="4.2" />
-                                if *vote == Some(false) {
-                                    <path d="M-2.6 -2.6L2.6 2.6M2.6 -2.6L-2.6 2.6" />
-                                }
+                            <g key={voter.0} class={classes!("pip", state)} transform={format!("translate({} {})", fmt(at.x), fmt(pip_y))}
+                                data-voter={voter.to_string()}>
+                                <title>{ vote_label(*voter, id, *vote) }</title>
+                                <circle r="5.6" />
+                                <text class="pip__id" y="0.4">{ voter.0 }</text>
                             </g>
                         }
                     }) }
                 </g>
+            }
+            if !notes.is_empty() {
+                <text class={classes!("server__note", s.learner.then_some("server__note--learner"))} aria-hidden="true"
+                    data-tally={if candidate { s.tally.iter().map(|c| format!("{}:{}/{}/{}", c.half.slug(), c.have(), c.members.len(), c.need)).collect::<Vec<_>>().join(" ") } else { String::new() }}>
+                    { for notes.iter().enumerate().map(|(k, line)| html! {
+                        <tspan x="0" y={fmt(first_y + step_y * k as f64)}>{ line }</tspan>
+                    }) }
+                </text>
             }
         </g>
     }
@@ -264,3 +296,47 @@ pub fn message_shape(kind: MessageKind) -> Html {
 }
 
 pub use crate::view::geometry::svg_number as fmt;
+
+#[derive(Properties, PartialEq)]
+struct LeaderMetersProps {
+    meters: EntryCount,
+    index: usize,
+    count: usize,
+}
+
+/// Beside the leader, inside the ring, during a membership change: its count of the entry
+/// it is committing, against each configuration in force (C_old alone while new servers
+/// catch up, both during C_old,new, then C_new).
+#[function_component(LeaderMeters)]
+fn leader_meters(props: &LeaderMetersProps) -> Html {
+    const ROW: f64 = 25.0;
+    const PIP: f64 = 9.0;
+    const WIDTH: f64 = 132.0;
+    let m = &props.meters;
+    let r = server_radius(props.count);
+    let height = ROW * m.counts.len() as f64;
+    let at = geometry::beside_towards_centre(server_position(props.index, props.count), r, WIDTH, height, 6.0);
+    let top = -height / 2.0;
+    html! {
+        <g class="ring-meters" transform={format!("translate({} {})", fmt(at.x), fmt(at.y))} role="img"
+            aria-label={meter_label(m)} data-ring-meters={m.leader.to_string()} data-index={m.index.to_string()}>
+            { for m.counts.iter().enumerate().map(|(k, c)| {
+                let y = top + ROW * k as f64;
+                let x0 = -PIP * (c.members.len() as f64 - 1.0) / 2.0;
+                html! {
+                    <g class={classes!("ring-meter", format!("meter--{}", c.half.slug()), c.reached().then_some("meter--reached"))}
+                        data-meter={c.half.slug()} data-have={c.have().to_string()} data-need={c.need.to_string()}
+                        data-members={c.members.len().to_string()}>
+                        <text class="ring-meter__text" y={fmt(y + 6.0)}>
+                            { count_line(c) }{ if c.reached() { " ✓" } else { "" } }
+                        </text>
+                        { for c.members.iter().enumerate().map(|(j, (id, yes))| html! {
+                            <rect key={id.0} class={classes!("ring-meter__pip", yes.then_some("ring-meter__pip--yes"))}
+                                x={fmt(x0 + PIP * j as f64 - 3.5)} y={fmt(y + 13.0)} width="7" height="7" rx="1.5" />
+                        }) }
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}

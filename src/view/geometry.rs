@@ -112,11 +112,39 @@ pub fn arc_path(center: Point, radius: f64, fraction: f64) -> String {
 }
 
 /// Where the `k`th of `n` vote pips sits around a candidate: on a short arc below the
-/// server, centred, 12 units apart.
+/// server, centred, 13 units apart.
 pub fn vote_pip_position(center: Point, server_radius: f64, k: usize, n: usize) -> Point {
-    let spacing = 12.0;
+    let spacing = 13.0;
     let x = center.x + (k as f64 - (n.saturating_sub(1)) as f64 / 2.0) * spacing;
     Point { x, y: center.y + server_radius + 12.0 }
+}
+
+/// Where the notes about a server go (its vote pips, then its tally or "not counted",
+/// `lines` lines of them): below the server, or above it when below would leave the view.
+/// Returns the y offsets from the server's centre of the pips and of the first line, and
+/// the step from one line to the next (negative when going up).
+pub fn note_offsets(center: Point, server_radius: f64, lines: usize) -> (f64, f64, f64) {
+    const PIPS: f64 = 12.0;
+    const FIRST: f64 = 27.0;
+    const STEP: f64 = 11.0;
+    let bottom = center.y + server_radius + FIRST + STEP * lines.saturating_sub(1) as f64 + 6.0;
+    if bottom <= VIEW_SIZE {
+        (server_radius + PIPS, server_radius + FIRST, STEP)
+    } else {
+        (-(server_radius + PIPS), -(server_radius + FIRST), -STEP)
+    }
+}
+
+/// The centre of a `width` × `height` box set beside a server of radius `server_radius`
+/// at `from`, towards the ring's centre (below it, for the server in the middle), with a
+/// `gap` between the disc and the box's nearest edge: where a leader's quorum meters sit.
+pub fn beside_towards_centre(from: Point, server_radius: f64, width: f64, height: f64, gap: f64) -> Point {
+    let d = from.distance(CENTER);
+    let (dx, dy) = if d < 1e-9 { (0.0, 1.0) } else { ((CENTER.x - from.x) / d, (CENTER.y - from.y) / d) };
+    // How far the box reaches back towards the server along the direction (dx, dy).
+    let reach = dx.abs() * width / 2.0 + dy.abs() * height / 2.0;
+    let distance = server_radius + gap + reach;
+    Point::new(from.x + dx * distance, from.y + dy * distance)
 }
 
 /// The visible window of a horizontally scrolled strip of equal cells: the first cell
@@ -221,7 +249,7 @@ mod tests {
     fn vote_pips_are_centred_below_the_server() {
         let c = Point::new(100.0, 100.0);
         let pips: Vec<Point> = (0..3).map(|k| vote_pip_position(c, 30.0, k, 3)).collect();
-        assert!(close(pips[1].x, 100.0) && close(pips[0].x, 88.0) && close(pips[2].x, 112.0));
+        assert!(close(pips[1].x, 100.0) && close(pips[0].x, 87.0) && close(pips[2].x, 113.0));
         assert!(pips.iter().all(|p| p.y > 130.0));
     }
 
@@ -234,5 +262,36 @@ mod tests {
         assert!(first * 20 <= 1000 && (first + n) * 20 >= 1200, "covers 1000..1200 px");
         let (first, n) = visible_window(1e9, 200.0, 20.0, 100, 4);
         assert_eq!((first, n), (100, 0));
+    }
+
+    #[test]
+    fn notes_go_below_a_server_unless_that_leaves_the_view() {
+        let r = server_radius(5);
+        let top = server_position(0, 5);
+        assert_eq!(note_offsets(top, r, 2), (r + 12.0, r + 27.0, 11.0));
+        let bottom = server_position(3, 6);
+        let (pips, first, step) = note_offsets(bottom, server_radius(6), 2);
+        assert!(pips < 0.0 && first < pips && step < 0.0, "above: {pips} {first} {step}");
+        assert!(bottom.y + first + step >= 0.0);
+    }
+
+    #[test]
+    fn meters_sit_towards_the_centre_clear_of_the_leader_and_inside_the_view() {
+        let (w, h) = (132.0, 50.0);
+        for count in 1..=9 {
+            let r = server_radius(count);
+            for i in 0..count {
+                let p = server_position(i, count);
+                let c = beside_towards_centre(p, r, w, h, 6.0);
+                // The box's nearest point to the server's centre is outside the disc.
+                let nx = p.x.clamp(c.x - w / 2.0, c.x + w / 2.0);
+                let ny = p.y.clamp(c.y - h / 2.0, c.y + h / 2.0);
+                assert!(Point::new(nx, ny).distance(p) >= r + 5.9, "{count} servers, #{i}: {c:?}");
+                assert!(c.x - w / 2.0 >= 0.0 && c.x + w / 2.0 <= VIEW_SIZE, "{count} servers, #{i}: {c:?}");
+                assert!(c.y - h / 2.0 >= 0.0 && c.y + h / 2.0 <= VIEW_SIZE, "{count} servers, #{i}: {c:?}");
+            }
+        }
+        let top = server_position(0, 5);
+        assert_eq!(beside_towards_centre(top, 38.0, 100.0, 20.0, 5.0), Point::new(top.x, top.y + 38.0 + 5.0 + 10.0));
     }
 }

@@ -1,20 +1,21 @@
 //! "See inside" as plain data: the safety monitor, the quorum meters of a membership
 //! change, one server's full state, and every field of one message.
 
+/// One count of a quorum meter: see [`counting::Count`].
+pub use super::counting::Count as Meter;
+use super::counting::{self, Half};
 use super::i18n::K;
-use crate::raft::{Configuration, LogIndex, MessageBody, Role, ServerId, Time};
+use crate::raft::{BreakSwitch, BreakSwitches, MessageBody, Role, ServerId, Time};
 use crate::sim::checker::{Property, Violation};
 use crate::sim::{MessageRecord, Sim};
-use crate::sorted::SortedSet;
 
-/// The properties the monitor lists: Figure 3's five, then liveness.
-pub const MONITORED: [Property; 6] = [
+/// The safety properties of the paper's Figure 3, as the monitor lists them.
+pub const FIGURE_3: [Property; 5] = [
     Property::ElectionSafety,
     Property::LeaderAppendOnly,
     Property::LogMatching,
     Property::LeaderCompleteness,
     Property::StateMachineSafety,
-    Property::Liveness,
 ];
 
 /// One line of the monitor: `None` while the property holds, else when it broke.
@@ -24,14 +25,20 @@ pub struct PropertyStatus {
     pub violated_at_us: Option<u64>,
 }
 
-pub fn monitor(sim: &Sim) -> Vec<PropertyStatus> {
-    MONITORED
-        .iter()
-        .map(|p| PropertyStatus {
-            property: *p,
-            violated_at_us: sim.violations().iter().find(|v| v.property == *p).map(|v| v.time.0),
-        })
-        .collect()
+/// The monitor: Figure 3's safety properties, and apart from them the simulator's
+/// liveness watch (not a Figure 3 property: Raft promises it only under timing assumptions).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonitorView {
+    pub safety: Vec<PropertyStatus>,
+    pub liveness: PropertyStatus,
+}
+
+pub fn monitor(sim: &Sim) -> MonitorView {
+    let status = |p: Property| PropertyStatus {
+        property: p,
+        violated_at_us: sim.violations().iter().find(|v| v.property == p).map(|v| v.time.0),
+    };
+    MonitorView { safety: FIGURE_3.iter().map(|p| status(*p)).collect(), liveness: status(Property::Liveness) }
 }
 
 /// The violation to show: the first safety violation, else liveness.
@@ -39,7 +46,7 @@ pub fn focus(sim: &Sim) -> Option<&Violation> {
     sim.safety_violations().next().or_else(|| sim.violations().first())
 }
 
-/// What went wrong and which rule would have prevented it, per property.
+/// What a property's violation means and which rule normally prevents it.
 pub fn explanation(p: Property) -> K {
     match p {
         Property::ElectionSafety => K::ExplainElectionSafety,
@@ -49,6 +56,51 @@ pub fn explanation(p: Property) -> K {
         Property::StateMachineSafety => K::ExplainStateMachineSafety,
         Property::SingleConfigChange => K::ExplainSingleConfigChange,
         Property::Liveness => K::ExplainLiveness,
+    }
+}
+
+/// How breaking `switch` can lead to a violation of `p`, if it can: the account of what
+/// was actually broken.
+fn cause(switch: BreakSwitch, p: Property) -> Option<K> {
+    use Property::*;
+    Some(match (switch, p) {
+        (BreakSwitch::EqualTimeouts, Liveness) => K::CauseEqualTimeouts,
+        (BreakSwitch::NoElectionRestriction, LeaderCompleteness | StateMachineSafety) => K::CauseNoElectionRestriction,
+        (BreakSwitch::CommitOldTerms, LeaderCompleteness | StateMachineSafety) => K::CauseCommitOldTerms,
+        (BreakSwitch::SingleStepMembership, ElectionSafety | LeaderCompleteness | StateMachineSafety) => {
+            K::CauseSingleStepMembership
+        }
+        (BreakSwitch::VolatileVotedFor, ElectionSafety | LeaderCompleteness | StateMachineSafety) => {
+            K::CauseVolatileVotedFor
+        }
+        _ => return None,
+    })
+}
+
+/// The monitor's explanation of a violation of `p` with `breaks` on: for each active
+/// break-switch that accounts for it, what breaking that rule did; when none does (or
+/// none is on), what the property means and which rule normally prevents its violation.
+/// Each comes with what it names: the break-switch's stable name, or the property's slug.
+pub fn explain(p: Property, breaks: BreakSwitches) -> Vec<(K, &'static str)> {
+    let causes: Vec<(K, &'static str)> =
+        BreakSwitch::ALL.iter().filter(|b| breaks.is_on(**b)).filter_map(|b| Some((cause(*b, p)?, b.name()))).collect();
+    if causes.is_empty() {
+        vec![(explanation(p), p.slug())]
+    } else {
+        causes
+    }
+}
+
+/// The library scenario that shows what breaking `switch` does ("Show me"), for the tests
+/// (the page's copy is `ui::inside::show_me_file`).
+#[cfg(test)]
+pub(crate) fn show_me_file(switch: BreakSwitch) -> &'static str {
+    match switch {
+        BreakSwitch::EqualTimeouts => "break-equal-timeouts.scn",
+        BreakSwitch::NoElectionRestriction => "break-no-election-restriction.scn",
+        BreakSwitch::CommitOldTerms => "figure-8-broken.scn",
+        BreakSwitch::SingleStepMembership => "break-single-step-membership.scn",
+        BreakSwitch::VolatileVotedFor => "break-volatile-voted-for.scn",
     }
 }
 
@@ -64,115 +116,65 @@ pub fn run_until_violation(sim: &mut Sim, t: Time, seen: usize) -> bool {
     false
 }
 
-/// One half of a joint majority: who is counted, and how many are needed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Meter {
-    /// Each member, with whether it counts (voted yes, or holds the entry).
-    pub members: Vec<(ServerId, bool)>,
-    pub need: usize,
-}
-
-impl Meter {
-    fn new(set: &SortedSet<ServerId>, counts: impl Fn(ServerId) -> bool) -> Meter {
-        Meter { members: set.iter().map(|s| (*s, counts(*s))).collect(), need: set.len() / 2 + 1 }
-    }
-    pub fn have(&self) -> usize {
-        self.members.iter().filter(|(_, c)| *c).count()
-    }
-    pub fn reached(&self) -> bool {
-        self.have() >= self.need
-    }
-}
-
-/// A vote or an entry, weighed separately against C_old and C_new.
+/// A vote or an entry, weighed against each configuration in force.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JointMeter {
     /// The candidate (for a vote) or the leader (for an entry).
     pub server: ServerId,
     /// For an entry, its index; `None` for a vote.
     pub index: Option<u64>,
-    pub old: Meter,
-    pub new: Meter,
+    /// One count per configuration in force: C_old alone while new servers catch up,
+    /// C_old and C_new during C_old,new, then C_new alone.
+    pub counts: Vec<Meter>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuorumView {
-    pub old: Vec<ServerId>,
-    pub new: Vec<ServerId>,
+    /// The configurations in force, as the leader (or, without one, the change) has them.
+    pub in_force: Vec<(Half, Vec<ServerId>)>,
+    /// Servers the change adds that no configuration in force counts yet.
+    pub learners: Vec<ServerId>,
     pub votes: Vec<JointMeter>,
     pub entries: Vec<JointMeter>,
     /// Each server's configuration, as it stands in its own log.
     pub configs: Vec<(ServerId, String)>,
 }
 
-/// The two halves a server is weighing: C_old,new from its log, or, on a leader whose new
-/// servers are still catching up, its configuration and the target.
-fn halves(sim: &Sim, id: ServerId) -> Option<(SortedSet<ServerId>, SortedSet<ServerId>)> {
-    let node = &sim.server(id)?.node;
-    match node.configuration() {
-        Configuration::Joint { old, new } => Some((old.clone(), new.clone())),
-        Configuration::Simple { voters } => {
-            let change = node.leader_state()?.change.as_ref()?;
-            Some((voters.clone(), change.target.clone()))
-        }
-    }
-}
-
 /// The quorum meters, while a membership change is in progress (`None` otherwise).
 pub fn quorum(sim: &Sim) -> Option<QuorumView> {
-    let live = |s: &&crate::sim::ServerSlot| s.alive && !s.retired;
+    let target = counting::change_target(sim)?;
     let mut votes = Vec::new();
     let mut entries = Vec::new();
-    let mut pair = None;
-    for slot in sim.servers().iter().filter(live) {
-        let node = &slot.node;
-        let id = node.id();
-        let Some((old, new)) = halves(sim, id) else { continue };
-        match node.role() {
-            Role::Candidate { votes: got } => {
-                let yes = |s: ServerId| got.get(&s) == Some(&true);
-                votes.push(JointMeter {
-                    server: id,
-                    index: None,
-                    old: Meter::new(&old, yes),
-                    new: Meter::new(&new, yes),
-                });
+    for slot in sim.servers().iter().filter(|s| s.alive && !s.retired) {
+        let id = slot.node.id();
+        match slot.node.role() {
+            Role::Candidate { .. } => {
+                votes.push(JointMeter { server: id, index: None, counts: counting::tally(sim, id) });
             }
-            Role::Leader(state) => {
+            Role::Leader(_) => {
+                let node = &slot.node;
                 let last = node.log().last_index().0;
-                let commit = node.commit_index().0;
-                let holds = |s: ServerId, i: u64| {
-                    if s == id {
-                        last >= i
-                    } else {
-                        state.progress.get(&s).is_some_and(|p| p.match_index >= LogIndex(i))
-                    }
-                };
                 // The entries still being counted, oldest first; or the last one, settled.
-                let first = (commit + 1).min(last.max(1));
+                let first = (node.commit_index().0 + 1).min(last.max(1));
                 for i in (first..=last).take(4) {
-                    entries.push(JointMeter {
-                        server: id,
-                        index: Some(i),
-                        old: Meter::new(&old, |s| holds(s, i)),
-                        new: Meter::new(&new, |s| holds(s, i)),
-                    });
+                    if let Some(c) = counting::entry_count(sim, id, i) {
+                        entries.push(JointMeter { server: id, index: Some(i), counts: c.counts });
+                    }
                 }
             }
             Role::Follower => {}
         }
-        pair.get_or_insert((old, new));
     }
-    let in_progress = sim.membership().is_some_and(|m| !m.finished);
-    let (old, new) = match pair {
-        Some(p) => p,
-        None if in_progress => {
-            let target = sim.membership()?.target.clone();
-            let old = sim.leader().and_then(|l| sim.server(l)).map(|s| s.node.configuration().members())?;
-            (old, target)
-        }
-        None => return None,
-    };
+    // The leader's configuration; without a leader, that of the most up-to-date live server.
+    let config = sim.leader().and_then(|l| sim.server(l)).or_else(|| {
+        sim.servers()
+            .iter()
+            .filter(|s| s.alive && !s.retired)
+            .max_by_key(|s| (s.node.term(), s.node.log().last_index()))
+    })?;
+    let config = config.node.configuration().clone();
+    let in_force =
+        counting::in_force(&config, Some(target)).into_iter().map(|(h, set)| (h, set.into_iter().collect())).collect();
     let configs = sim
         .servers()
         .iter()
@@ -183,7 +185,7 @@ pub fn quorum(sim: &Sim) -> Option<QuorumView> {
             (s.node.id(), text)
         })
         .collect();
-    Some(QuorumView { old: old.into_iter().collect(), new: new.into_iter().collect(), votes, entries, configs })
+    Some(QuorumView { in_force, learners: counting::learners(sim), votes, entries, configs })
 }
 
 /// One server's whole state, for the inspector.
@@ -283,29 +285,39 @@ pub fn message_fields(m: &MessageRecord, now: Time) -> Vec<(K, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{BreakSwitch, Duration};
+    use crate::raft::Duration;
     use crate::sim::Action;
 
     use crate::sim::elected;
 
     #[test]
-    fn an_add_server_change_shows_both_majorities_until_it_is_done() {
+    fn an_add_server_change_counts_only_the_configurations_in_force() {
         let mut sim = elected(11);
         assert_eq!(quorum(&sim), None, "no meters outside a change");
         let leader = sim.leader().unwrap();
         sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }).unwrap();
         let q = quorum(&sim).expect("meters while S6 catches up");
-        assert_eq!(q.old.len(), 5);
-        assert_eq!(q.new.len(), 6);
-        assert!(q.new.contains(&ServerId(6)) && !q.old.contains(&ServerId(6)));
-        assert!(q.entries.iter().all(|m| m.server == leader && m.old.need == 3 && m.new.need == 4));
-        // Step until the joint configuration is in the leader's log.
+        let five: Vec<ServerId> = (1..=5).map(ServerId).collect();
+        // S6 catches up as a learner: every server still runs C_old, and only C_old counts.
+        assert_eq!(q.in_force, vec![(Half::Old, five.clone())]);
+        assert_eq!(q.learners, vec![ServerId(6)]);
+        assert!(!q.entries.is_empty());
+        for m in &q.entries {
+            assert_eq!(m.server, leader);
+            let halves: Vec<(Half, usize)> = m.counts.iter().map(|c| (c.half, c.need)).collect();
+            assert_eq!(halves, vec![(Half::Old, 3)], "{m:?}");
+        }
+        // Step until the joint configuration is in the leader's log: both halves count.
         let mut saw_joint = false;
         for _ in 0..2_000 {
             sim.step();
             if sim.server(leader).unwrap().node.configuration().is_joint() {
                 saw_joint = true;
                 let q = quorum(&sim).unwrap();
+                let six: Vec<ServerId> = (1..=6).map(ServerId).collect();
+                assert_eq!(q.in_force, vec![(Half::Old, five), (Half::New, six)]);
+                assert_eq!(q.learners, vec![]);
+                assert!(q.entries.iter().all(|m| m.counts.iter().map(|c| c.need).collect::<Vec<_>>() == [3, 4]));
                 assert!(q.configs.iter().any(|(id, _)| *id == leader), "{q:?}");
                 break;
             }
@@ -323,8 +335,9 @@ mod tests {
         let v = focus(&sim).expect("a violation");
         assert!(!v.servers.is_empty() && !v.indices.is_empty());
         let m = monitor(&sim);
-        assert!(m.iter().any(|p| p.property == Property::StateMachineSafety && p.violated_at_us.is_some()));
-        assert!(m.iter().any(|p| p.property == Property::ElectionSafety && p.violated_at_us.is_none()));
+        assert!(m.safety.iter().any(|p| p.property == Property::StateMachineSafety && p.violated_at_us.is_some()));
+        assert!(m.safety.iter().any(|p| p.property == Property::ElectionSafety && p.violated_at_us.is_none()));
+        assert_eq!(m.liveness, PropertyStatus { property: Property::Liveness, violated_at_us: None });
         // Replaying from the start stops right after the violating event.
         let mut again = sim.clone();
         again.seek(Time::ZERO);
@@ -350,5 +363,70 @@ mod tests {
         for k in [K::FieldFrom, K::FieldTerm, K::FieldPrevLogIndex, K::FieldEntries, K::FieldLeaderCommit] {
             assert!(fields.iter().any(|(f, _)| *f == k), "{k:?}");
         }
+    }
+
+    #[test]
+    fn liveness_stands_apart_from_figure_3() {
+        let m = monitor(&elected(3));
+        let listed: Vec<Property> = m.safety.iter().map(|s| s.property).collect();
+        assert_eq!(listed, FIGURE_3.to_vec());
+        assert!(!listed.contains(&Property::Liveness));
+        assert_eq!(m.liveness.property, Property::Liveness);
+    }
+
+    /// Each break-switch's "Show me" scenario, run to its first violation: the monitor's
+    /// explanation names the rule that was broken there and cites where the paper states
+    /// it, and no other rule's section.
+    #[test]
+    fn each_show_me_violation_is_explained_by_the_rule_it_broke() {
+        use crate::view::i18n::{t, K};
+        // (switch, its catalogue name, the sections its explanation must cite, sections it must not)
+        let table: [(BreakSwitch, K, &[&str], &[&str]); 5] = [
+            (BreakSwitch::EqualTimeouts, K::BreakEqualTimeouts, &["§5.2"], &["§5.4", "§6"]),
+            (BreakSwitch::NoElectionRestriction, K::BreakNoElectionRestriction, &["§5.4.1"], &["§5.4.2", "§6"]),
+            (BreakSwitch::CommitOldTerms, K::BreakCommitOldTerms, &["§5.4.2", "Figure 8"], &["§5.4.1", "§6"]),
+            (BreakSwitch::SingleStepMembership, K::BreakSingleStepMembership, &["§6", "§4.3"], &["§5.4", "Figure 8"]),
+            (BreakSwitch::VolatileVotedFor, K::BreakVolatileVotedFor, &["Figure 2"], &["§5.4", "§6"]),
+        ];
+        for (switch, name, cites, not) in table {
+            let file = show_me_file(switch);
+            let scenario = crate::scenario::library_scenario(file).unwrap().unwrap();
+            let (sim, _) = crate::scenario::run_to_end(&scenario).unwrap();
+            assert_eq!(sim.breaks().active().collect::<Vec<_>>(), vec![switch], "{file}");
+            let v = focus(&sim).unwrap_or_else(|| panic!("{file}: no violation"));
+            let why = explain(v.property, sim.breaks());
+            assert_eq!(why.len(), 1, "{file}: {why:?}");
+            assert_eq!(why[0].1, switch.name());
+            let text = t(why[0].0);
+            assert!(text.contains(t(name)), "{file}: the explanation names the broken rule: {text}");
+            for c in cites {
+                assert!(text.contains(c), "{file}: cites {c}: {text}");
+            }
+            for c in not {
+                assert!(!text.contains(c), "{file}: cites {c}, which was not broken: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_break_switch_a_violation_is_explained_by_its_property() {
+        let none = BreakSwitches::default();
+        assert_eq!(
+            explain(Property::LeaderCompleteness, none),
+            vec![(K::ExplainLeaderCompleteness, "leader-completeness")]
+        );
+        let mut on = BreakSwitches::default();
+        on.set(BreakSwitch::EqualTimeouts, true);
+        // A switch that cannot cause this violation does not explain it.
+        assert_eq!(explain(Property::ElectionSafety, on), vec![(K::ExplainElectionSafety, "election-safety")]);
+        on.set(BreakSwitch::SingleStepMembership, true);
+        on.set(BreakSwitch::VolatileVotedFor, true);
+        assert_eq!(
+            explain(Property::ElectionSafety, on),
+            vec![
+                (K::CauseSingleStepMembership, "single-step-membership"),
+                (K::CauseVolatileVotedFor, "volatile-voted-for")
+            ]
+        );
     }
 }

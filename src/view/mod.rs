@@ -2,8 +2,10 @@
 //! snapshots the page draws. Nothing here touches the DOM, so it compiles and is tested
 //! natively; `ui` (wasm32 only) turns it into Yew components.
 
+pub mod counting;
 pub mod format;
 pub mod geometry;
+pub mod glossary;
 pub mod i18n;
 mod i18n_zh;
 pub mod inspect;

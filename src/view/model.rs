@@ -2,6 +2,7 @@
 //! the ring and the status line, and windows of the logs. Everything here is `PartialEq`,
 //! so that a component whose part did not change is not drawn again.
 
+use super::counting::{self, Count, EntryCount};
 use super::geometry::timer_remaining;
 use crate::raft::{Configuration, MembershipEvent, MessageKind, Payload, Role, RoleKind, ServerId};
 use crate::sim::checker::Property;
@@ -30,6 +31,14 @@ pub struct ServerView {
     /// For a candidate: every voter of its configuration, with the vote received (`None`:
     /// no answer yet).
     pub votes: Vec<(ServerId, Option<bool>)>,
+    /// For a candidate: its tally against each configuration in force.
+    pub tally: Vec<Count>,
+    /// A server the membership change in progress adds, that no configuration in force
+    /// counts yet (a learner, catching up).
+    pub learner: bool,
+    /// On the leader during a membership change: its count of the entry it is committing,
+    /// against each configuration in force.
+    pub meters: Option<EntryCount>,
     /// What is left of the election timer, 1 to 0; `None` when it is not running.
     pub timer: Option<f64>,
     /// The partition group, when the network is partitioned.
@@ -62,7 +71,11 @@ pub struct MessageView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusView {
     pub term: u64,
+    /// The leader of the newest term (`term`), if that term has one.
     pub leader: Option<ServerId>,
+    /// Live leaders of older terms, with their term: each still believes it leads, but a
+    /// majority has moved on (§5.1).
+    pub stale_leaders: Vec<(ServerId, u64)>,
     /// The leader's commit index, or the highest of any live server without a leader.
     pub commit_index: u64,
     pub now_us: u64,
@@ -182,6 +195,8 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
     let now = sim.now().0;
     let topology = sim.topology();
     let partitioned = topology.is_partitioned();
+    let learners = counting::learners(sim);
+    let meters = counting::ring_meters(sim);
     sim.servers()
         .iter()
         .enumerate()
@@ -210,6 +225,9 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
                 retired: slot.retired,
                 voter: config.contains(node.id()),
                 votes,
+                tally: counting::tally(sim, node.id()),
+                learner: learners.contains(&node.id()),
+                meters: meters.as_ref().filter(|m| m.leader == node.id()).cloned(),
                 timer,
                 group: partitioned.then(|| topology.group_of(node.id())),
                 commit_index: node.commit_index().0,
@@ -266,7 +284,11 @@ pub fn messages(sim: &Sim, scan_back_us: u64) -> Vec<MessageView> {
 }
 
 pub fn status(sim: &Sim) -> StatusView {
-    let leader = sim.leader();
+    let term = sim.max_term().0;
+    let leaders: Vec<(ServerId, u64)> =
+        sim.leaders().into_iter().filter_map(|l| sim.server(l).map(|s| (l, s.node.term().0))).collect();
+    let leader = leaders.iter().find(|(_, t)| *t == term).map(|(l, _)| *l);
+    let stale_leaders = leaders.into_iter().filter(|(_, t)| *t < term).collect();
     let commit_index = match leader.and_then(|l| sim.server(l)) {
         Some(slot) => slot.node.commit_index().0,
         None => sim.servers().iter().filter(|s| s.alive).map(|s| s.node.commit_index().0).max().unwrap_or(0),
@@ -274,8 +296,9 @@ pub fn status(sim: &Sim) -> StatusView {
     let safety = sim.safety_violations().next().map(|v| (v.property, v.detail.clone()));
     let liveness = sim.violations().iter().find(|v| v.property == Property::Liveness).map(|v| v.detail.clone());
     StatusView {
-        term: sim.max_term().0,
+        term,
         leader,
+        stale_leaders,
         commit_index,
         now_us: sim.now().0,
         events: sim.events(),
@@ -304,6 +327,24 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
         finished: status.finished,
         leader_stepped_down,
     })
+}
+
+/// The partition in force, as groups of the active servers (in group order), or `None`
+/// when every server can reach every other.
+pub fn partition_in_force(sim: &Sim) -> Option<Vec<Vec<ServerId>>> {
+    let topology = sim.topology();
+    if !topology.is_partitioned() {
+        return None;
+    }
+    let ids: Vec<(u32, ServerId)> =
+        sim.active_servers().map(|s| (topology.group_of(s.node.id()), s.node.id())).collect();
+    // Group numbers are small (one per group the user named): gather each in turn, in order.
+    let last = ids.iter().map(|(g, _)| *g).max().unwrap_or(0);
+    let groups = (0..=last)
+        .map(|g| ids.iter().filter(|(k, _)| *k == g).map(|(_, id)| *id).collect::<Vec<_>>())
+        .filter(|members| !members.is_empty())
+        .collect();
+    Some(groups)
 }
 
 /// The latest `limit` client requests, newest first.
@@ -524,5 +565,43 @@ mod tests {
         assert!(rows.iter().any(|r| r.cells.iter().any(|c| c.kind == EntryKind::Joint)));
         assert!(rows.iter().any(|r| r.cells.iter().any(|c| c.kind == EntryKind::NewConfig)));
         assert_eq!(servers(&sim).len(), 6);
+    }
+
+    #[test]
+    fn the_status_pairs_the_newest_term_with_its_leader_and_marks_a_stale_one() {
+        let mut sim = elected(13);
+        let old = sim.leader().unwrap();
+        let old_term = sim.server(old).unwrap().node.term().0;
+        let st = status(&sim);
+        assert_eq!((st.term, st.leader, st.stale_leaders.clone()), (old_term, Some(old), vec![]));
+        // Cut the leader off with one follower: the majority elects a new leader in a newer
+        // term, while the old one still believes it leads.
+        let others: Vec<ServerId> = sim.servers().iter().map(|s| s.node.id()).filter(|id| *id != old).collect();
+        sim.act(Action::Partition { groups: vec![vec![old, others[0]], others[1..].to_vec()] }).unwrap();
+        sim.run_for(Duration::from_ms(3_000));
+        let st = status(&sim);
+        let new = sim.leaders().into_iter().find(|l| *l != old).expect("the majority elected a leader");
+        let new_term = sim.server(new).unwrap().node.term().0;
+        assert!(new_term > old_term);
+        assert_eq!((st.term, st.leader, st.stale_leaders), (new_term, Some(new), vec![(old, old_term)]));
+        // The majority side's candidates raise the term with no leader yet: none, and stale.
+        sim.act(Action::Crash { server: new }).unwrap();
+        sim.act(Action::ForceTimeout { server: others[1..].iter().copied().find(|s| *s != new).unwrap() }).unwrap();
+        let st = status(&sim);
+        assert_eq!((st.leader, st.stale_leaders), (None, vec![(old, old_term)]));
+    }
+
+    #[test]
+    fn the_partition_in_force_is_read_from_the_network() {
+        let mut sim = elected(3);
+        assert_eq!(partition_in_force(&sim), None);
+        let ids = |v: &[u32]| v.iter().map(|i| ServerId(*i)).collect::<Vec<_>>();
+        sim.act(Action::Partition { groups: vec![ids(&[4, 5]), ids(&[1, 2, 3])] }).unwrap();
+        let groups = partition_in_force(&sim).unwrap();
+        let mut sorted = groups.clone();
+        sorted.sort();
+        assert_eq!(sorted, vec![ids(&[1, 2, 3]), ids(&[4, 5])]);
+        sim.act(Action::Heal).unwrap();
+        assert_eq!(partition_in_force(&sim), None);
     }
 }

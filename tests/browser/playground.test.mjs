@@ -91,7 +91,7 @@ test('"Split vote" gives a term with several candidates and no winner, then a le
       new MutationObserver(record).observe(document.querySelector('.ring'), { subtree: true, attributes: true, childList: true });
     });
     const termBefore = (await status(page)).term;
-    await button(page, 'Split vote').click();
+    await button(page, 'Split vote crashes the leader first').click();
     await page.waitForSelector(`[data-server="${first}"][data-alive="false"]`);
     await page.waitForFunction((termBefore) => {
       const leader = document.querySelector('[data-server][data-role="leader"][data-alive="true"]');
@@ -316,7 +316,7 @@ test('on a 390×844 phone everything fits with no sideways scrolling, and tappin
     await page.click('[data-server="S1"]');
     await button(page, 'Crash S1').click();
     await page.waitForSelector('[data-server="S1"][data-alive="false"]');
-    for (const name of ['Kill leader', 'Split vote', 'Add server', 'Heal', 'Pause', 'Step', 'Send']) {
+    for (const name of ['Kill leader', 'Split vote crashes the leader first', 'Add server', 'Heal', 'Pause', 'Step', 'Send']) {
       const box = await button(page, name).boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${name} is on screen`);
     }
