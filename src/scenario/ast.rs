@@ -297,38 +297,9 @@ pub enum RoleState {
     Retired,
 }
 
-/// The membership phases of [`crate::raft::MembershipEvent`], by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Phase {
-    CatchingUp,
-    JointAppended,
-    JointCommitted,
-    NewAppended,
-    NewCommitted,
-    LeaderSteppedDown,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 6] = [
-        Phase::CatchingUp,
-        Phase::JointAppended,
-        Phase::JointCommitted,
-        Phase::NewAppended,
-        Phase::NewCommitted,
-        Phase::LeaderSteppedDown,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Phase::CatchingUp => "catching-up",
-            Phase::JointAppended => "joint-appended",
-            Phase::JointCommitted => "joint-committed",
-            Phase::NewAppended => "new-appended",
-            Phase::NewCommitted => "new-committed",
-            Phase::LeaderSteppedDown => "leader-stepped-down",
-        }
-    }
-}
+/// The membership phases a scenario can name (`membership phase joint-committed`): the
+/// core's one phase type.
+pub use crate::raft::Phase;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "condition", rename_all = "kebab-case")]

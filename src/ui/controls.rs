@@ -205,6 +205,7 @@ fn phase_text(p: Phase) -> &'static str {
         Phase::JointCommitted => t(K::PhaseJointCommitted),
         Phase::NewAppended => t(K::PhaseNewAppended),
         Phase::NewCommitted => t(K::PhaseNewCommitted),
+        Phase::LeaderSteppedDown => t(K::LeaderSteppedDown),
     }
 }
 
@@ -215,10 +216,10 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
     let current = m.current();
     html! {
         <section class="membership" aria-label={t(K::MembershipLabel)}
-            data-phase={current.map(|p| p.slug()).unwrap_or("started")} data-finished={m.finished.to_string()}>
+            data-phase={current.map(|p| p.name()).unwrap_or("started")} data-finished={m.finished.to_string()}>
             <h2 class="membership__title">{ tf(K::MembershipTarget, &[&target]) }</h2>
             <ol class="phases">
-                { for Phase::ALL.iter().map(|p| {
+                { for Phase::STEPS.iter().map(|p| {
                     let reached = m.reached.iter().find(|(q, _)| q == p);
                     let state = match (reached, current) {
                         (Some(_), Some(c)) if c == *p && !m.finished => "phase--current",
@@ -226,7 +227,7 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
                         _ => "phase--pending",
                     };
                     html! {
-                        <li class={classes!("phase", state)} data-phase-step={p.slug()}>
+                        <li class={classes!("phase", state)} data-phase-step={p.name()}>
                             <span class="phase__mark" aria-hidden="true">{ if reached.is_some() { "✓" } else { "·" } }</span>
                             <span class="phase__name">{ phase_text(*p) }</span>
                             if let Some((_, at)) = reached {

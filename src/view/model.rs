@@ -4,7 +4,7 @@
 
 use super::counting::{self, Count, EntryCount};
 use super::geometry::timer_remaining;
-use crate::raft::{Configuration, MembershipEvent, MessageKind, Payload, Role, RoleKind, ServerId};
+use crate::raft::{Configuration, MessageKind, Payload, Role, RoleKind, ServerId};
 use crate::sim::checker::Property;
 use crate::sim::{ClientStatus, Sim};
 
@@ -86,39 +86,9 @@ pub struct StatusView {
     pub liveness: Option<crate::sim::checker::ViolationDetail>,
 }
 
-/// The phases of a membership change, in order, as the page shows them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Phase {
-    CatchingUp,
-    JointAppended,
-    JointCommitted,
-    NewAppended,
-    NewCommitted,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 5] =
-        [Phase::CatchingUp, Phase::JointAppended, Phase::JointCommitted, Phase::NewAppended, Phase::NewCommitted];
-    pub fn slug(self) -> &'static str {
-        match self {
-            Phase::CatchingUp => "catching-up",
-            Phase::JointAppended => "joint-appended",
-            Phase::JointCommitted => "joint-committed",
-            Phase::NewAppended => "new-appended",
-            Phase::NewCommitted => "new-committed",
-        }
-    }
-    fn of(event: &MembershipEvent) -> Option<Phase> {
-        Some(match event {
-            MembershipEvent::CatchingUp { .. } => Phase::CatchingUp,
-            MembershipEvent::JointAppended { .. } => Phase::JointAppended,
-            MembershipEvent::JointCommitted { .. } => Phase::JointCommitted,
-            MembershipEvent::NewAppended { .. } => Phase::NewAppended,
-            MembershipEvent::NewCommitted { .. } => Phase::NewCommitted,
-            MembershipEvent::LeaderSteppedDown => return None,
-        })
-    }
-}
+/// The phases of a membership change: the core's one phase type (the page shows its
+/// `STEPS`; a leader stepping down is a flag of its own, not a step).
+pub use crate::raft::Phase;
 
 /// Where the latest membership change stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -312,13 +282,13 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
     let mut reached: Vec<(Phase, u64)> = Vec::new();
     let mut leader_stepped_down = false;
     for (time, _, event) in &status.phases {
-        match Phase::of(event) {
+        match event.phase() {
+            Phase::LeaderSteppedDown => leader_stepped_down = true,
             // Each phase once, kept in phase order.
-            Some(p) if !reached.iter().any(|(q, _)| *q == p) => {
+            p if !reached.iter().any(|(q, _)| *q == p) => {
                 reached.insert(reached.partition_point(|(q, _)| *q < p), (p, time.0))
             }
-            Some(_) => {}
-            None => leader_stepped_down = true,
+            _ => {}
         }
     }
     Some(MembershipView {
