@@ -159,7 +159,15 @@ pub fn ensure_node_packages() -> Result<()> {
     let wasm_opt = modules.join(".bin/wasm-opt");
     let wasm_opt_ok =
         output_of(&wasm_opt, &["--version"]).is_some_and(|text| version_in(&text) == Some(WASM_OPT_VERSION));
-    if playwright_ok && wasm_opt_ok {
+    // npm's record of what it installed (node_modules/.package-lock.json) older than the
+    // lock file: the lock changed since (a package was added, e.g. axe-core), so install.
+    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let installed_current =
+        match (modified(modules.join(".package-lock.json")), modified(browser_dir().join("package-lock.json"))) {
+            (Some(installed), Some(lock)) => installed >= lock,
+            _ => false,
+        };
+    if playwright_ok && wasm_opt_ok && installed_current {
         println!("found playwright-core {PLAYWRIGHT_CORE_VERSION} and wasm-opt {WASM_OPT_VERSION} in tests/browser/node_modules");
         return Ok(());
     }
