@@ -1,7 +1,7 @@
 //! Reading conditions off a simulator ([`Observer`]) and following an exercise's goal
 //! over a run ([`GoalTracker`]).
 
-use crate::raft::{MembershipEvent, OpResult, ServerId, Time};
+use crate::raft::{OpResult, ServerId, Time};
 use crate::scenario::ast::*;
 use crate::scenario::error::RunError;
 use crate::sim::{ClientStatus, Sim};
@@ -196,7 +196,7 @@ impl Observer<'_> {
             }
             Condition::Membership { phase } => {
                 let Some(m) = sim.membership() else { return Ok((false, "no membership change".into())) };
-                let seen: Vec<&str> = m.phases.iter().map(|(_, _, e)| phase_of(e).name()).collect();
+                let seen: Vec<&str> = m.phases.iter().map(|(_, _, e)| e.phase().name()).collect();
                 (
                     seen.contains(&phase.name()),
                     format!("phases {}", if seen.is_empty() { "none".into() } else { seen.join(", ") }),
@@ -262,17 +262,6 @@ impl GoalTracker {
     /// How long the goal has held so far, while it is not yet met.
     pub fn holding_for(&self) -> Option<crate::raft::Duration> {
         self.holding_since.map(|t| crate::raft::Duration(self.last_seen.0.saturating_sub(t.0)))
-    }
-}
-
-fn phase_of(e: &MembershipEvent) -> Phase {
-    match e {
-        MembershipEvent::CatchingUp { .. } => Phase::CatchingUp,
-        MembershipEvent::JointAppended { .. } => Phase::JointAppended,
-        MembershipEvent::JointCommitted { .. } => Phase::JointCommitted,
-        MembershipEvent::NewAppended { .. } => Phase::NewAppended,
-        MembershipEvent::NewCommitted { .. } => Phase::NewCommitted,
-        MembershipEvent::LeaderSteppedDown => Phase::LeaderSteppedDown,
     }
 }
 
