@@ -42,6 +42,18 @@ fn a_thousand_seeds_of_ten_thousand_events_with_every_fault_are_safe_and_live() 
     assert!(failures.is_empty(), "{} seeds failed:\n{}", failures.len(), failures.join("\n"));
 }
 
+/// Seeds 5987 and 8847 (of the 10,000 × 20,000 sweep in docs/performance.md) heal into a
+/// two-server cluster whose only follower is 300+ entries behind; with one entry per
+/// AppendEntries it needs longer than the liveness window to catch up, though it applies
+/// entries all along. The final request must be applied, and the run stay safe.
+#[test]
+fn a_follower_far_behind_after_healing_catches_up_and_applies_the_final_request() {
+    for seed in [5987, 8847] {
+        let report = check_seed(&CheckOptions { seed, events: 20_000, servers: 5, breaks: BreakSwitches::default() });
+        assert_eq!(report.violations, vec![], "seed {seed}");
+    }
+}
+
 /// Runs 20 seeds of 20,000 events with `switch` on, from a seed range of the tests' own
 /// (`raftsim check` figures in docs/performance.md use another): the broken rule must
 /// show up on at least half of them, as a violation of the property it protects.

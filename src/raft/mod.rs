@@ -22,7 +22,7 @@ pub use log::{Entry, Payload, RaftLog};
 pub use message::{Message, MessageBody, MessageKind};
 pub use node::{
     ChangeError, InProgress, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Phase, Progress,
-    ProposeError, Proposed, Role, RoleKind,
+    ProposeError, Proposed, Role, RoleKind, CATCH_UP_TIMEOUTS,
 };
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};
 pub use types::{ClientId, Duration, LogIndex, ServerId, Term, Time};

@@ -20,7 +20,9 @@ use super::breaks::{BreakSwitch, BreakSwitches};
 use super::kv::{ClientRequest, KvStore};
 use super::log::{Entry, Payload, RaftLog};
 use super::message::{Message, MessageBody};
-pub use super::output::{ChangeError, InProgress, MembershipEvent, Output, Phase, ProposeError, Proposed};
+pub use super::output::{
+    ChangeError, InProgress, MembershipEvent, Output, Phase, ProposeError, Proposed, CATCH_UP_TIMEOUTS,
+};
 use super::quorum::{Configuration, VoteResult};
 pub use super::role::{LeaderState, NodeConfig, PendingChange, Progress, Role, RoleKind};
 use super::types::{LogIndex, ServerId, Term, Time};
@@ -225,11 +227,13 @@ impl Node {
     }
 
     /// §5.2: a leader sends heartbeats (AppendEntries, empty when the follower is up to
-    /// date) to keep its authority.
-    pub fn handle_heartbeat_timeout(&mut self, _now: Time) {
+    /// date) to keep its authority. §4.2.1: it also abandons a change whose new servers
+    /// have been catching up for too long.
+    pub fn handle_heartbeat_timeout(&mut self, now: Time) {
         if !self.is_leader() {
             return;
         }
+        self.maybe_abort_catch_up(now);
         self.broadcast_append();
         self.outputs.push(Output::ResetHeartbeatTimer);
     }
@@ -293,12 +297,21 @@ impl Node {
                 .progress
                 .get_or_insert_with(*id, || Progress { next_index: last_index.next(), match_index: LogIndex(0) });
         }
-        leader.change = Some(PendingChange { target, catch_up_index: last_index });
+        leader.change = Some(PendingChange {
+            target,
+            catch_up_index: last_index,
+            started_at: now,
+            round_started_at: now,
+            round: 1,
+        });
         if !new_servers.is_empty() {
             self.outputs.push(Output::Membership(MembershipEvent::CatchingUp { servers: new_servers }));
         }
-        self.maybe_finish_catch_up();
-        self.broadcast_append();
+        self.maybe_finish_catch_up(now);
+        // Appending C_old,new (no new server to wait for) already sent it to everyone.
+        if self.leader_state().is_some_and(|l| l.change.is_some()) {
+            self.broadcast_append();
+        }
         self.maybe_commit(now);
         Ok(())
     }

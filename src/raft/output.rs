@@ -31,7 +31,17 @@ pub enum MembershipEvent {
     },
     /// The leader was not in C_new and stepped down once C_new committed.
     LeaderSteppedDown,
+    /// §4.2.1: `servers` did not catch up within [`CATCH_UP_TIMEOUTS`] election timeouts,
+    /// so the leader abandoned the change before C_old,new; the configuration stays C_old.
+    CatchUpAborted {
+        servers: SortedSet<ServerId>,
+    },
 }
+
+/// §4.2.1: a leader abandons a change whose new servers have not caught up within this
+/// many minimum election timeouts (the dissertation's fixed number of rounds: each round
+/// that takes longer than an election timeout is followed by another).
+pub const CATCH_UP_TIMEOUTS: u64 = 10;
 
 impl MembershipEvent {
     /// Which phase this event reports.
@@ -43,6 +53,7 @@ impl MembershipEvent {
             MembershipEvent::NewAppended { .. } => Phase::NewAppended,
             MembershipEvent::NewCommitted { .. } => Phase::NewCommitted,
             MembershipEvent::LeaderSteppedDown => Phase::LeaderSteppedDown,
+            MembershipEvent::CatchUpAborted { .. } => Phase::CatchUpAborted,
         }
     }
 }
@@ -60,16 +71,19 @@ pub enum Phase {
     NewCommitted,
     /// Only when the leader was not in C_new.
     LeaderSteppedDown,
+    /// Only when the new servers did not catch up in time (§4.2.1): the change ends here.
+    CatchUpAborted,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 6] = [
+    pub const ALL: [Phase; 7] = [
         Phase::CatchingUp,
         Phase::JointAppended,
         Phase::JointCommitted,
         Phase::NewAppended,
         Phase::NewCommitted,
         Phase::LeaderSteppedDown,
+        Phase::CatchUpAborted,
     ];
     /// The steps every change goes through, in order (a leader steps down only when the
     /// change removed it).
@@ -84,6 +98,7 @@ impl Phase {
             Phase::NewAppended => "new-appended",
             Phase::NewCommitted => "new-committed",
             Phase::LeaderSteppedDown => "leader-stepped-down",
+            Phase::CatchUpAborted => "catch-up-aborted",
         }
     }
 }

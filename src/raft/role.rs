@@ -2,7 +2,7 @@
 //! that role has ([`Role`]: a candidate's votes, a leader's progress and pending change).
 
 use super::breaks::BreakSwitches;
-use super::types::{Duration, LogIndex, ServerId};
+use super::types::{Duration, LogIndex, ServerId, Time};
 use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -66,8 +66,17 @@ pub struct Progress {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PendingChange {
     pub target: SortedSet<ServerId>,
-    /// The new servers count as caught up once they hold the log up to here.
+    /// The current round's goal (§4.2.1): the new servers count as caught up once they hold
+    /// the log up to here, the leader's last index when the round began.
     pub catch_up_index: LogIndex,
+    /// When the change was asked for: past [`CATCH_UP_TIMEOUTS`](super::output::CATCH_UP_TIMEOUTS)
+    /// election timeouts from here, the leader abandons it.
+    pub started_at: Time,
+    /// When the current round began; a round that takes longer than an election timeout
+    /// is followed by another, to the end of the log as it then is.
+    pub round_started_at: Time,
+    /// 1 for the first round.
+    pub round: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

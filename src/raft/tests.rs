@@ -254,6 +254,47 @@ fn next_index_backs_off_and_match_index_advances() {
     t.check();
 }
 
+/// A refusal names the entry before the prevLogIndex it refused; a copy of it (duplicated
+/// by the network, or overtaken by the next probe) must not back nextIndex off again.
+#[test]
+fn a_duplicated_refusal_does_not_back_next_index_off_twice() {
+    let mut t = Transcript::new("duplicate_refusal");
+    let log: Vec<Entry> = (0..4).map(|_| Entry { term: Term(1), payload: Payload::Noop }).collect();
+    let mut l = Node::with_state(
+        ServerId(1),
+        Configuration::simple((1..=3).map(ServerId)),
+        NodeConfig::default(),
+        Term(1),
+        None,
+        log,
+    );
+    l.handle_election_timeout(T0);
+    t.take("S1 (t1, log of 4 t1 entries): election timeout", &mut l);
+    for p in 2..=3 {
+        l.step(T0, grant(p, 1, 2));
+        t.take(&format!("S1: S{p} grants its vote in t2"), &mut l);
+    }
+    let next = |l: &Node| l.leader_state().unwrap().progress[&ServerId(2)].next_index;
+    // The leader's log is 4 entries of t1 and its no-op at 5; it probed S2 with prev = 4.
+    assert_eq!(next(&l), LogIndex(5));
+    l.step(T0, ack(2, 2, false, 3));
+    let out = t.take("S1: S2 refuses prev 4 (hint 3)", &mut l);
+    assert_eq!(next(&l), LogIndex(4));
+    assert_eq!(sent(&out).len(), 1, "one probe, with prev = 3");
+    l.step(T0, ack(2, 2, false, 3));
+    let out = t.take("S1: a copy of the same refusal", &mut l);
+    assert_eq!(next(&l), LogIndex(4), "unchanged by the copy");
+    assert_eq!(out, vec![]);
+    l.step(T0, ack(2, 2, false, 2));
+    let out = t.take("S1: S2 refuses prev 3 (hint 2)", &mut l);
+    assert_eq!(next(&l), LogIndex(3));
+    assert_eq!(sent(&out).len(), 1, "one probe, with prev = 2");
+    l.step(T0, ack(2, 2, false, 0));
+    t.take("S1: S2 refuses prev 2, its log is empty (hint 0)", &mut l);
+    assert_eq!(next(&l), LogIndex(1), "straight past the end of S2's empty log");
+    t.check();
+}
+
 #[test]
 fn figure_8_old_term_entries_are_not_committed_by_counting() {
     // S1 leads term 4 with an entry of term 2 at index 2 that it replicates to a majority.
@@ -390,6 +431,58 @@ fn requests_are_ignored_within_the_minimum_election_timeout_of_a_leader() {
     let out = t.take("S2 at 1200ms: RequestVote from S3 in t5", &mut f);
     assert_eq!(f.term(), Term(5));
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true });
+    t.check();
+}
+
+/// §4.2.1: a new server that is down never catches up; after [`CATCH_UP_TIMEOUTS`]
+/// election timeouts the leader abandons the change (the configuration stays C_old) and
+/// the next change is accepted.
+#[test]
+fn a_new_server_that_never_catches_up_is_abandoned_after_ten_election_timeouts() {
+    let mut t = Transcript::new("catch_up_aborted");
+    let mut l = leader_of(&mut t, 3);
+    l.propose_membership(T0, ids(&[1, 2, 3, 4])).unwrap();
+    t.take("S1: change to {S1..S4}; S4 is down and never answers", &mut l);
+    let timeout = NodeConfig::default().election_timeout_min;
+    // One heartbeat short of the limit: still catching up.
+    let just_before = Time(timeout.0 * CATCH_UP_TIMEOUTS - 1);
+    l.handle_heartbeat_timeout(just_before);
+    let out = t.take("S1: heartbeat just before ten election timeouts", &mut l);
+    assert!(!out.iter().any(|o| matches!(o, Output::Membership(_))));
+    assert!(l.leader_state().unwrap().change.is_some());
+    l.handle_heartbeat_timeout(Time(timeout.0 * CATCH_UP_TIMEOUTS));
+    let out = t.take("S1: heartbeat at ten election timeouts", &mut l);
+    assert_eq!(out[0], Output::Membership(MembershipEvent::CatchUpAborted { servers: ids(&[4]) }));
+    let leader = l.leader_state().unwrap();
+    assert_eq!(leader.change, None);
+    assert_eq!(leader.progress.keys().copied().collect::<Vec<_>>(), vec![ServerId(2), ServerId(3)], "S4 dropped");
+    assert_eq!(l.configuration(), &Configuration::simple([1, 2, 3].map(ServerId)), "C_old stays");
+    l.propose_membership(Time(timeout.0 * CATCH_UP_TIMEOUTS), ids(&[1, 2])).unwrap();
+    t.take("S1: change to {S1,S2}, accepted", &mut l);
+    t.check();
+}
+
+/// §4.2.1: a catch-up round that took longer than an election timeout, while the log
+/// grew, is followed by another round to the new end of the log; a quick round ends it.
+#[test]
+fn a_slow_catch_up_round_is_followed_by_another() {
+    let mut t = Transcript::new("catch_up_rounds");
+    let mut l = leader_of(&mut t, 3);
+    l.step(T0, ack(2, 1, true, 1));
+    t.take("S1: S2 acknowledges index 1", &mut l);
+    l.propose_membership(T0, ids(&[1, 2, 3, 4])).unwrap();
+    t.take("S1: change to {S1..S4}: round 1 to index 1", &mut l);
+    let request = ClientRequest { client: ClientId(1), seq: 1, op: Op::Get { key: "x".into() } };
+    l.propose(Time::from_ms(100), request).unwrap();
+    t.take("S1: a client request at 100ms (index 2)", &mut l);
+    l.step(Time::from_ms(200), ack(4, 1, true, 1));
+    t.take("S1: S4 acknowledges index 1 at 200ms: round 1 took longer than 150ms", &mut l);
+    let change = l.leader_state().unwrap().change.clone().expect("still catching up");
+    assert_eq!((change.round, change.catch_up_index, change.round_started_at), (2, LogIndex(2), Time::from_ms(200)));
+    assert!(!l.configuration().is_joint());
+    l.step(Time::from_ms(240), ack(4, 1, true, 2));
+    let out = t.take("S1: S4 acknowledges index 2 at 240ms: round 2 took 40ms", &mut l);
+    assert!(out.contains(&Output::Membership(MembershipEvent::JointAppended { index: LogIndex(3) })));
     t.check();
 }
 

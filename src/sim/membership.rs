@@ -50,7 +50,7 @@ impl Sim {
             phases: Vec::new(),
             finished: false,
         });
-        if event.phase() == Phase::NewCommitted {
+        if matches!(event.phase(), Phase::NewCommitted | Phase::CatchUpAborted) {
             status.finished = true;
         }
         status.phases.push((now, id, event));

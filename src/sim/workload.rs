@@ -544,7 +544,13 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
     if sim.act(Action::ClientRequest { via, op: Op::Set { key: "final".into(), value: marker.clone() } }).is_err() {
         return Some(fail(sim, ViolationDetail::FinalRequestNotSent));
     }
-    let deadline = sim.now() + limit;
+    // The request must be applied on every member, and the servers that lack it must not
+    // stand still for `limit`: a follower far behind catches up one batch per round trip
+    // (the sweep sends one entry per AppendEntries), so the deadline moves on while the
+    // missing servers keep applying, up to a hard cap of ten windows.
+    let cap = sim.now() + Duration(limit.0 * 10);
+    let mut deadline = sim.now() + limit;
+    let mut applied_by_missing = 0;
     loop {
         // The servers that must have it: the live members of the leader's configuration
         // (a server added by a change that was abandoned is not one).
@@ -559,6 +565,11 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
         let done = matches!(sim.clients().last().map(|c| &c.status), Some(ClientStatus::Done { .. }));
         if done && missing.is_empty() && !members.is_empty() {
             return None;
+        }
+        let applied: u64 = missing.iter().filter_map(|&id| sim.server(id)).map(|s| s.node.last_applied().0).sum();
+        if applied > applied_by_missing {
+            applied_by_missing = applied;
+            deadline = (sim.now() + limit).min(cap);
         }
         if sim.now() >= deadline {
             let client = format!("{:?}", sim.clients().last().map(|c| &c.status));

@@ -206,6 +206,7 @@ fn phase_text(p: Phase) -> &'static str {
         Phase::NewAppended => t(K::PhaseNewAppended),
         Phase::NewCommitted => t(K::PhaseNewCommitted),
         Phase::LeaderSteppedDown => t(K::LeaderSteppedDown),
+        Phase::CatchUpAborted => t(K::PhaseCatchUpAborted),
     }
 }
 
@@ -221,14 +222,17 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
             <ol class="phases">
                 { for Phase::STEPS.iter().map(|p| {
                     let reached = m.reached.iter().find(|(q, _)| q == p);
+                    // §4.2.1: an abandoned change stopped while catching up; that step failed.
+                    let failed = *p == Phase::CatchingUp && m.abandoned.is_some();
                     let state = match (reached, current) {
+                        _ if failed => "phase--failed",
                         (Some(_), Some(c)) if c == *p && !m.finished => "phase--current",
                         (Some(_), _) => "phase--done",
                         _ => "phase--pending",
                     };
                     html! {
                         <li class={classes!("phase", state)} data-phase-step={p.name()}>
-                            <span class="phase__mark" aria-hidden="true">{ if reached.is_some() { "✓" } else { "·" } }</span>
+                            <span class="phase__mark" aria-hidden="true">{ if failed { "✗" } else if reached.is_some() { "✓" } else { "·" } }</span>
                             <span class="phase__name">{ phase_text(*p) }</span>
                             if let Some((_, at)) = reached {
                                 <span class="phase__time">{ format_sim_time(*at) }</span>
@@ -239,6 +243,11 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
             </ol>
             if m.leader_stepped_down {
                 <p class="membership__note">{ t(K::LeaderSteppedDown) }</p>
+            }
+            if let Some(servers) = &m.abandoned {
+                <p class="membership__note" data-note="catch-up-aborted">
+                    { format::catch_up_aborted(servers) }
+                </p>
             }
         </section>
     }

@@ -170,6 +170,8 @@ catalogue! {
     PhaseNewAppended => "C_new appended",
     PhaseNewCommitted => "C_new committed",
     LeaderSteppedDown => "The old leader was not in C_new and stepped down.",
+    PhaseCatchUpAborted => "Abandoned",
+    CatchUpAborted => "{0} did not catch up within {1} election timeouts, so the leader abandoned the change before C_old,new: the configuration stays as it was (§4.2.1).",
     // Logs and state
     LogsHeading => "Logs",
     LogsScroller => "Log entries by server; scroll sideways for more",
@@ -581,7 +583,7 @@ catalogue! {
     VioNoLeaderAfterHealing => "no leader {0} after every fault was healed",
     VioNoLeaderAfterChange => "no leader after the membership change that followed {0}'s election",
     VioFinalRequestNotSent => "the final request could not be sent",
-    VioFinalRequestNotApplied => "a request sent after healing was not applied on {0} within {1} (client: {2})",
+    VioFinalRequestNotApplied => "a request sent after healing was not applied on {0}, which applied nothing new for {1} (or ten times that in all) (client: {2})",
     VioOnTheLeader => "the leader",
     ErrorPrefix => "Error: {0}",
 }

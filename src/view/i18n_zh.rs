@@ -98,6 +98,8 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         PhaseNewAppended => "C_new 已追加",
         PhaseNewCommitted => "C_new 已提交",
         LeaderSteppedDown => "旧领导者不在 C_new 中，已卸任。",
+        PhaseCatchUpAborted => "已放弃",
+        CatchUpAborted => "{0} 未能在 {1} 个选举超时内追上，领导者在追加 C_old,new 之前放弃了这次变更：配置保持原样（§4.2.1）。",
         LogsHeading => "日志",
         LogsScroller => "各服务器的日志条目；横向滚动查看更多",
         CommitLabel => "提交 {0}",
@@ -494,7 +496,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         VioNoLeaderAfterHealing => "所有故障修复 {0} 后仍没有领导者",
         VioNoLeaderAfterChange => "{0} 当选后进行的成员变更结束后，没有领导者",
         VioFinalRequestNotSent => "无法发送最后一个请求",
-        VioFinalRequestNotApplied => "故障修复后发送的请求在 {1} 内没有在 {0} 上应用（客户端：`{2}`）",
+        VioFinalRequestNotApplied => "故障修复后发送的请求没有在 {0} 上应用：它们已有 {1} 没有应用任何新条目（或总共等了这个时长的十倍）（客户端：`{2}`）",
         VioOnTheLeader => "领导者",
         ErrorPrefix => "错误：{0}",
         #[allow(unreachable_patterns)]

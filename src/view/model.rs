@@ -4,7 +4,7 @@
 
 use super::counting::{self, Count, EntryCount};
 use super::geometry::timer_remaining;
-use crate::raft::{Configuration, MessageKind, Payload, Role, RoleKind, ServerId};
+use crate::raft::{Configuration, MembershipEvent, MessageKind, Payload, Role, RoleKind, ServerId};
 use crate::sim::checker::Property;
 use crate::sim::{ClientStatus, Sim};
 
@@ -98,6 +98,9 @@ pub struct MembershipView {
     pub reached: Vec<(Phase, u64)>,
     pub finished: bool,
     pub leader_stepped_down: bool,
+    /// §4.2.1: the servers that did not catch up in time, when the leader abandoned the
+    /// change for them (it ended before C_old,new).
+    pub abandoned: Option<Vec<ServerId>>,
 }
 
 impl MembershipView {
@@ -281,7 +284,11 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
     let status = sim.membership()?;
     let mut reached: Vec<(Phase, u64)> = Vec::new();
     let mut leader_stepped_down = false;
+    let mut abandoned = None;
     for (time, _, event) in &status.phases {
+        if let MembershipEvent::CatchUpAborted { servers } = event {
+            abandoned = Some(servers.iter().copied().collect());
+        }
         match event.phase() {
             Phase::LeaderSteppedDown => leader_stepped_down = true,
             // Each phase once, kept in phase order.
@@ -296,6 +303,7 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
         reached,
         finished: status.finished,
         leader_stepped_down,
+        abandoned,
     })
 }
 
@@ -518,6 +526,25 @@ mod tests {
         let crashed = logs_signature(&sim);
         sim.act(Action::Restart { server: leader }).unwrap();
         assert_ne!(logs_signature(&sim), crashed);
+    }
+
+    /// §4.2.1: the panel must not show "Catching up ✓" for a change abandoned there.
+    #[test]
+    fn an_abandoned_catch_up_is_reported_with_the_servers_left_behind() {
+        let mut sim = elected(11);
+        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }).unwrap();
+        sim.act(Action::Crash { server: ServerId(6) }).unwrap();
+        sim.run_until(sim.now() + Duration::from_ms(1_000));
+        let m = membership(&sim).unwrap();
+        assert_eq!((m.finished, m.abandoned.clone()), (false, None), "still catching up after 1s: {m:?}");
+        assert_eq!(m.current(), Some(Phase::CatchingUp));
+        sim.run_until(sim.now() + Duration::from_ms(1_000));
+        let m = membership(&sim).unwrap();
+        assert_eq!(m.abandoned, Some(vec![ServerId(6)]), "{m:?}");
+        assert!(m.finished);
+        let phases: Vec<Phase> = m.reached.iter().map(|(p, _)| *p).collect();
+        assert_eq!(phases, vec![Phase::CatchingUp, Phase::CatchUpAborted]);
+        assert_eq!(servers(&sim).len(), 6, "S6 stays, outside the configuration, and can be added again");
     }
 
     #[test]

@@ -85,13 +85,15 @@ pub fn trace_json(sim: &Sim) -> String {
             NoteKind::Retired => "\"retired\"".into(),
             NoteKind::Committed { index } => format!("\"committed\",\"index\":{}", index.0),
             NoteKind::Membership { event } => {
-                let (name, index) = match event {
-                    MembershipEvent::CatchingUp { .. } => ("catching-up", None),
-                    MembershipEvent::JointAppended { index } => ("joint-appended", Some(index)),
-                    MembershipEvent::JointCommitted { index } => ("joint-committed", Some(index)),
-                    MembershipEvent::NewAppended { index } => ("new-appended", Some(index)),
-                    MembershipEvent::NewCommitted { index } => ("new-committed", Some(index)),
-                    MembershipEvent::LeaderSteppedDown => ("leader-stepped-down", None),
+                let name = event.phase().name();
+                let index = match event {
+                    MembershipEvent::JointAppended { index }
+                    | MembershipEvent::JointCommitted { index }
+                    | MembershipEvent::NewAppended { index }
+                    | MembershipEvent::NewCommitted { index } => Some(index),
+                    MembershipEvent::CatchingUp { .. }
+                    | MembershipEvent::LeaderSteppedDown
+                    | MembershipEvent::CatchUpAborted { .. } => None,
                 };
                 let index = index.map(|i| format!(",\"index\":{}", i.0)).unwrap_or_default();
                 format!("\"membership\",\"event\":\"{name}\"{index}")

@@ -6,8 +6,9 @@ use super::super::breaks::BreakSwitch;
 use super::super::kv::{Applied, OpResult};
 use super::super::log::{Entry, Payload};
 use super::super::message::MessageBody;
-use super::{Configuration, LeaderState, MembershipEvent, Node, Output, Progress, Role};
+use super::{Configuration, LeaderState, MembershipEvent, Node, Output, Progress, Role, CATCH_UP_TIMEOUTS};
 use crate::raft::types::{LogIndex, ServerId, Term, Time};
+use crate::sorted::SortedSet;
 
 impl Node {
     /// §5.3: the consistency check, truncation of conflicting suffixes, and the commit
@@ -105,15 +106,17 @@ impl Node {
             }
             progress.next_index = progress.next_index.max(progress.match_index.next());
             let more = advanced && progress.next_index <= last_index;
-            self.maybe_finish_catch_up();
+            self.maybe_finish_catch_up(now);
             self.maybe_commit(now);
             if more && self.is_leader() {
                 self.send_append(from);
             }
         } else {
-            // Back off by one, or straight past the end of the follower's log; never below
-            // what is known to match. (A stale or duplicated refusal changes nothing.)
-            let backed_off = progress.next_index.prev().min(match_index.next()).max(progress.match_index.next());
+            // The refusal's hint is the entry before the refused prevLogIndex (or the end of
+            // a shorter log): try from there next, never below what is known to match. A
+            // copy of a refusal already acted on (a duplicate, or one overtaken by a later
+            // probe) names the same or a later index, so it changes nothing.
+            let backed_off = progress.next_index.min(match_index.next()).max(progress.match_index.next());
             if backed_off < progress.next_index {
                 progress.next_index = backed_off;
                 self.send_append(from);
@@ -168,15 +171,20 @@ impl Node {
         self.send(peer, body);
     }
 
-    /// §6: once every new server holds the log up to where it stood when the change was
-    /// asked for, append C_old,new.
-    pub(super) fn maybe_finish_catch_up(&mut self) {
+    /// §6, §4.2.1: once every new server holds the log up to the current round's goal,
+    /// append C_old,new, unless the round took longer than an election timeout and the log
+    /// grew meanwhile: then another round begins, to the end of the log as it now is (a
+    /// server still that far behind could keep the cluster from committing for longer
+    /// than an election timeout once it votes).
+    pub(super) fn maybe_finish_catch_up(&mut self, now: Time) {
         if !matches!(&self.role, Role::Leader(LeaderState { change: Some(_), .. })) {
             return;
         }
         let config = self.configuration().clone();
+        let last_index = self.log.last_index();
+        let round_limit = self.config.election_timeout_min;
         let Role::Leader(leader) = &mut self.role else { return };
-        let Some(change) = &leader.change else { return };
+        let Some(change) = &mut leader.change else { return };
         let caught_up = change
             .target
             .iter()
@@ -185,11 +193,34 @@ impl Node {
         if !caught_up {
             return;
         }
+        if now.0.saturating_sub(change.round_started_at.0) > round_limit.0 && last_index > change.catch_up_index {
+            change.catch_up_index = last_index;
+            change.round_started_at = now;
+            change.round += 1;
+            return;
+        }
         let change = leader.change.take().expect("checked above");
         let joint = Configuration::Joint { old: config.target().clone(), new: change.target };
         let index = self.append_as_leader(Payload::Config(joint));
         self.outputs.push(Output::Membership(MembershipEvent::JointAppended { index }));
         self.broadcast_append();
+    }
+
+    /// §4.2.1: abandons the change in flight if its new servers have been catching up for
+    /// [`CATCH_UP_TIMEOUTS`] election timeouts (a new server that is down or too slow
+    /// would otherwise block every later change for as long as this leader leads).
+    pub(super) fn maybe_abort_catch_up(&mut self, now: Time) {
+        let limit = self.config.election_timeout_min.0 * CATCH_UP_TIMEOUTS;
+        let members = self.configuration().members();
+        let Role::Leader(leader) = &mut self.role else { return };
+        let Some(change) = &leader.change else { return };
+        if now.0.saturating_sub(change.started_at.0) < limit {
+            return;
+        }
+        let servers: SortedSet<ServerId> = change.target.difference(&members).copied().collect();
+        leader.change = None;
+        self.refresh_progress();
+        self.outputs.push(Output::Membership(MembershipEvent::CatchUpAborted { servers }));
     }
 
     /// §5.3, §5.4.2: the leader commits the highest index that a majority holds (in

@@ -32,6 +32,27 @@ fn refused_actions_and_unresolvable_servers_are_reported_not_panicked() {
 
 // ---- Running ---------------------------------------------------------------------------------
 
+/// Issue 12's "membership change that never ends": a new server that is down keeps every
+/// later change refused only until the leader abandons the catch-up (§4.2.1, ten
+/// election timeouts); then another change goes through.
+#[test]
+fn a_change_whose_new_server_is_down_is_abandoned_and_the_next_one_goes_through() {
+    let r = run_text(
+        "servers 3\nseed 4\nrun until leader within 2s\n\
+         membership add S4\ncrash S4\n\
+         run 100ms\n\
+         expect membership catching-up\n\
+         run until membership catch-up-aborted within 2s\n\
+         expect config S1..S3 on all\n\
+         membership remove S3\n\
+         run until membership new-committed within 2s\n\
+         expect config S1 S2 on all\n",
+    );
+    assert!(r.passed(), "{:#?}", r.failures().collect::<Vec<_>>());
+    let lines: Vec<usize> = r.results.iter().map(|f| f.line).collect();
+    assert_eq!(lines, vec![3, 7, 8, 9, 11, 12], "every run-until and expect ran, and passed");
+}
+
 #[test]
 fn a_failed_expectation_says_what_was_expected_and_found() {
     let r = run_text(

@@ -144,7 +144,8 @@ pub enum ViolationDetail {
     /// Liveness (the seed check): the final request could not be sent.
     FinalRequestNotSent,
     /// Liveness (the seed check): the final request was not applied on `missing` (none:
-    /// on the leader) within `within`; `client` is the client's status as `{:?}` writes it.
+    /// on the leader), which applied nothing new for `within` (or were still not done after
+    /// ten times that); `client` is the client's status as `{:?}` writes it.
     FinalRequestNotApplied { missing: Vec<ServerId>, within: Duration, client: String },
 }
 
@@ -200,7 +201,11 @@ impl fmt::Display for ViolationDetail {
                 } else {
                     missing.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
                 };
-                write!(f, "a request sent after healing was not applied on {on} within {within} (client: {client})")
+                write!(
+                    f,
+                    "a request sent after healing was not applied on {on}, which applied nothing new for {within} \
+                     (or ten times that in all) (client: {client})"
+                )
             }
         }
     }

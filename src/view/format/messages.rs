@@ -3,7 +3,9 @@
 //! In English each reads as the error's `Display` (a test holds them together), except
 //! that a refused action is a sentence and a request error uses the request box's words.
 
-use crate::raft::{ChangeError, InProgress, Message, MessageBody, MessageKind, OpParseError, ServerId};
+use crate::raft::{
+    ChangeError, InProgress, Message, MessageBody, MessageKind, OpParseError, ServerId, CATCH_UP_TIMEOUTS,
+};
 use crate::scenario::error::{Expected, Invalid};
 use crate::scenario::ScenarioError;
 use crate::sim::network::MAX_LATENCY_MS;
@@ -177,13 +179,20 @@ pub fn action_error(e: &ActionError) -> String {
     }
 }
 
+/// Servers as a list in the page's language: `S4, S5` or `S4、S5`.
+pub fn server_list<'a>(servers: impl IntoIterator<Item = &'a ServerId>) -> String {
+    servers.into_iter().map(|s| s.to_string()).collect::<Vec<_>>().join(t(K::ListSeparator))
+}
+
+/// §4.2.1: why a membership change ended before C_old,new.
+pub fn catch_up_aborted(servers: &[ServerId]) -> String {
+    tf(K::CatchUpAborted, &[&server_list(servers), &CATCH_UP_TIMEOUTS])
+}
+
 /// Why the membership change in flight is not finished yet.
 fn in_progress(reason: &InProgress) -> String {
     match reason {
-        InProgress::CatchingUp(servers) => {
-            let servers: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
-            tf(K::ChangeCatchingUp, &[&servers.join(t(K::ListSeparator))])
-        }
+        InProgress::CatchingUp(servers) => tf(K::ChangeCatchingUp, &[&server_list(servers)]),
         InProgress::Joint(config) => tf(K::ChangeJoint, &[config]),
         InProgress::Uncommitted(index) => tf(K::ChangeUncommitted, &[index]),
     }
@@ -256,8 +265,7 @@ pub fn message_summary(m: &Message) -> String {
 /// English it reads as the detail's `Display`, as the command line prints it.
 pub fn violation_detail(d: &crate::sim::checker::ViolationDetail) -> String {
     use crate::sim::checker::ViolationDetail::*;
-    let list =
-        |servers: &[ServerId]| servers.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(t(K::ListSeparator));
+    let list = |servers: &[ServerId]| server_list(servers);
     match d {
         LeaderRewroteLog { leader, term, from } => tf(K::VioLeaderRewroteLog, &[leader, term, from]),
         LeaderLostEntries { leader, term, up_to } => tf(K::VioLeaderLostEntries, &[leader, term, up_to]),
