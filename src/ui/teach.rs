@@ -325,6 +325,24 @@ pub fn apply_lang(l: Lang) {
     gloo::utils::document().set_title(t(K::Title));
 }
 
+/// The language switch on the page (none in the embed mode).
+fn lang_switch() -> Option<web_sys::HtmlSelectElement> {
+    gloo::utils::document().query_selector(".teach__lang").ok().flatten()?.dyn_into().ok()
+}
+
+/// Whether the switch still shows `l` (the reader has not picked another since), or
+/// there is no switch.
+pub fn switch_shows(l: Lang) -> bool {
+    lang_switch().is_none_or(|switch| switch.value() == l.code())
+}
+
+/// Puts the switch back on the page's language: a switch whose file could not be had.
+pub fn reset_switch() {
+    if let Some(switch) = lang_switch() {
+        switch.set_value(lang().code());
+    }
+}
+
 pub fn remember_lang(l: Lang) {
     if let Some(s) = storage() {
         let _ = s.set_item(LANG_KEY, l.code());

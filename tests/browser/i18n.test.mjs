@@ -83,8 +83,18 @@ test('an English visitor fetches only the English file; switching fetches the Ch
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     assert.equal(await page.title(), en[TITLE]);
     await page.getByRole('button', { name: en[COPY_LINK], exact: true }).waitFor({ timeout: 1000 });
+    // The reader picks English again before the file arrives: the page stays in English.
+    await languageSwitch(page, en[LANGUAGE]).selectOption('en');
+    const arrived = page.waitForResponse((r) => r.url().endsWith('/zh-CN.txt'));
     release();
+    await arrived;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.getByRole('button', { name: en[COPY_LINK], exact: true }).waitFor({ timeout: 1000 });
+    // Picked again, 简体中文 comes at once, from the file already fetched.
+    await languageSwitch(page, en[LANGUAGE]).selectOption('zh-CN');
     await page.getByRole('button', { name: zh[COPY_LINK], exact: true }).waitFor();
+    assert.deepEqual(i18n, ['i18n/en.txt', 'i18n/zh-CN.txt']);
     await languageSwitch(page, zh[LANGUAGE]).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     assert.equal(await page.title(), zh[TITLE]);
@@ -161,6 +171,7 @@ test('a switch whose file cannot be fetched keeps the page in its language and s
     assert.ok(said.endsWith(after), said);
     assert.deepEqual(i18n, ['i18n/en.txt', 'i18n/zh-CN.txt']);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await languageSwitch(page, en[LANGUAGE]).inputValue(), 'en', 'the switch is back on English');
     await page.getByRole('button', { name: en[COPY_LINK], exact: true }).waitFor();
   } finally {
     await browser.close();

@@ -136,18 +136,23 @@ mod tests {
             .collect()
     }
 
+    /// Writes `bytes` to `name` under `dir`, making the folders on the way.
+    fn put(dir: &Path, name: &str, bytes: Vec<u8>) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
     #[test]
     fn the_budget_fails_a_dist_over_it_and_passes_one_under_it() {
         let dir = std::env::temp_dir().join(format!("xtask-size-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("snippets")).unwrap();
-        std::fs::write(dir.join("a.wasm"), noise(250_000, 1)).unwrap();
-        std::fs::write(dir.join("snippets/b.js"), noise(40_000, 2)).unwrap();
+        put(&dir, "a.wasm", noise(250_000, 1));
+        put(&dir, "snippets/b.js", noise(40_000, 2));
         // The blog example is a page of its own: however large, it is not counted.
-        std::fs::create_dir_all(dir.join("examples")).unwrap();
-        std::fs::write(dir.join("examples/blog.html"), noise(100_000, 4)).unwrap();
+        put(&dir, "examples/blog.html", noise(100_000, 4));
         let under = report(&dir);
         // Files in subfolders count too: this one takes the total over 300,000 bytes.
-        std::fs::write(dir.join("snippets/c.js"), noise(20_000, 3)).unwrap();
+        put(&dir, "snippets/c.js", noise(20_000, 3));
         let over = report(&dir);
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(under.is_ok(), "{under:?}");
@@ -173,12 +178,11 @@ mod tests {
     #[test]
     fn only_the_largest_language_file_counts() {
         let dir = std::env::temp_dir().join(format!("xtask-size-i18n-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("i18n")).unwrap();
-        std::fs::write(dir.join("a.wasm"), noise(250_000, 1)).unwrap();
-        std::fs::write(dir.join("i18n/en.txt"), noise(20_000, 2)).unwrap();
-        std::fs::write(dir.join("i18n/zh-CN.txt"), noise(30_000, 3)).unwrap();
+        put(&dir, "a.wasm", noise(250_000, 1));
+        put(&dir, "i18n/en.txt", noise(20_000, 2));
+        put(&dir, "i18n/zh-CN.txt", noise(30_000, 3));
         let under = report(&dir);
-        std::fs::write(dir.join("i18n/fr.txt"), noise(60_000, 4)).unwrap();
+        put(&dir, "i18n/fr.txt", noise(60_000, 4));
         let over = report(&dir);
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(under.is_ok(), "{under:?}");

@@ -56,8 +56,13 @@ impl App {
                 teach::apply_lang(l);
                 teach::remember_lang(l);
             }
-            TeachMsg::LangLoaded(l, Ok(())) => return self.teach_update(ctx, TeachMsg::SetLang(l)),
+            // Only if the reader has not picked another language while it was on its way.
+            TeachMsg::LangLoaded(l, Ok(())) if teach::switch_shows(l) => {
+                return self.teach_update(ctx, TeachMsg::SetLang(l));
+            }
+            TeachMsg::LangLoaded(_, Ok(())) => return false,
             TeachMsg::LangLoaded(l, Err(problem)) => {
+                teach::reset_switch();
                 self.toast(ctx, tf(K::LangNotLoaded, &[&l.native_name(), &problem]));
             }
             TeachMsg::Pick(file) => self.teach.picked = file,
