@@ -29,17 +29,36 @@ use crate::view::i18n::{t, K};
 use app::{App, AppProps};
 use wasm_bindgen::JsValue;
 
-/// Mounts the playground into `<body>`; with `?bench=sim`, runs the benchmark instead.
+/// Fetches the visitor's catalogue file (`i18n/<lang>.txt`, the language chosen as
+/// [`teach::initial_lang`] says), then mounts the playground into `<body>`; with
+/// `?bench=sim`, runs the benchmark instead. Without its text the page cannot speak, so a
+/// file that cannot be fetched or read shows [`show_load_error`], not a blank page.
 pub fn start() {
     install_panic_hook();
-    teach::init_lang();
-    let search = gloo::utils::window().location().search().unwrap_or_default();
-    let params = parse_query(&search);
-    if params.bench.as_deref() == Some("sim") {
-        run_bench(params.servers.unwrap_or(5));
-        return;
-    }
-    yew::Renderer::<App>::with_props(AppProps { params }).render();
+    let lang = teach::initial_lang();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(problem) = teach::load_text(lang).await {
+            show_load_error(&problem);
+            return;
+        }
+        teach::apply_lang(lang);
+        let search = gloo::utils::window().location().search().unwrap_or_default();
+        let params = parse_query(&search);
+        if params.bench.as_deref() == Some("sim") {
+            run_bench(params.servers.unwrap_or(5));
+            return;
+        }
+        yew::Renderer::<App>::with_props(AppProps { params }).render();
+    });
+}
+
+/// The page's text could not be loaded: said in both languages, since neither is here.
+const LOAD_ERROR: &str = "The page's text could not be loaded. Check the connection, then reload. · 无法加载页面的文字。请检查网络连接，然后重新加载。";
+const RELOAD: &str = "Reload · 重新加载";
+
+/// Shows why the catalogue file could not be used, in plain DOM (the app never mounted).
+fn show_load_error(problem: &str) {
+    alert_banner("load-error", LOAD_ERROR, problem, RELOAD);
 }
 
 /// A panic must never leave a dead page: show a banner that says so, with a reload link,
@@ -48,33 +67,40 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&JsValue::from_str(&format!("Raft Playground panicked: {message}")));
-        let document = gloo::utils::document();
-        if document.get_element_by_id("panic-banner").is_some() {
-            return;
-        }
-        let Ok(banner) = document.create_element("div") else { return };
-        banner.set_id("panic-banner");
-        banner.set_class_name("panic-banner");
-        let _ = banner.set_attribute("role", "alert");
-        let text = document.create_element("p").ok();
-        if let Some(p) = &text {
-            p.set_text_content(Some(t(K::PanicBanner)));
-            let _ = banner.append_child(p);
-        }
-        if let Ok(detail) = document.create_element("code") {
-            detail.set_text_content(Some(&message));
-            let _ = banner.append_child(&detail);
-        }
-        if let Ok(link) = document.create_element("a") {
-            let _ = link.set_attribute("href", "");
-            link.set_class_name("btn btn--primary");
-            link.set_text_content(Some(t(K::PanicReload)));
-            let _ = banner.append_child(&link);
-        }
-        if let Some(body) = document.body() {
-            let _ = body.prepend_with_node_1(&banner);
-        }
+        // Before the catalogue is loaded there is no text in either language.
+        let said = |key, otherwise| Some(t(key)).filter(|s| !s.is_empty()).unwrap_or(otherwise);
+        alert_banner("panic-banner", said(K::PanicBanner, LOAD_ERROR), &message, said(K::PanicReload, RELOAD));
     }));
+}
+
+/// Puts a banner at the top of `<body>` (once per `id`): `text`, the `detail` as code, and
+/// a link that reloads the page.
+fn alert_banner(id: &str, text: &str, detail: &str, reload: &str) {
+    let document = gloo::utils::document();
+    if document.get_element_by_id(id).is_some() {
+        return;
+    }
+    let Ok(banner) = document.create_element("div") else { return };
+    banner.set_id(id);
+    banner.set_class_name("panic-banner");
+    let _ = banner.set_attribute("role", "alert");
+    if let Ok(p) = document.create_element("p") {
+        p.set_text_content(Some(text));
+        let _ = banner.append_child(&p);
+    }
+    if let Ok(code) = document.create_element("code") {
+        code.set_text_content(Some(detail));
+        let _ = banner.append_child(&code);
+    }
+    if let Ok(link) = document.create_element("a") {
+        let _ = link.set_attribute("href", "");
+        link.set_class_name("btn btn--primary");
+        link.set_text_content(Some(reload));
+        let _ = banner.append_child(&link);
+    }
+    if let Some(body) = document.body() {
+        let _ = body.prepend_with_node_1(&banner);
+    }
 }
 
 /// `?bench=sim`: runs the standard workload and writes

@@ -7,8 +7,10 @@ use crate::scenario::{self, GoalTracker, Narration, Scenario};
 use crate::share::{ScenarioSource, ShareError};
 use crate::sim::Sim;
 use crate::view::format;
-use crate::view::i18n::{lang, set_lang, t, tf, Lang, K};
+use crate::view::i18n::{self, lang, set_lang, t, tf, Lang, K};
+use crate::view::i18n_file;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 const LANG_KEY: &str = "raft-playground.lang";
@@ -17,6 +19,8 @@ const LANG_KEY: &str = "raft-playground.lang";
 pub enum TeachMsg {
     CopyLink,
     SetLang(Lang),
+    /// The language's catalogue file, fetched for a switch to it: installed, or why not.
+    LangLoaded(Lang, Result<(), String>),
     Pick(String),
     LoadPicked,
     Text(String),
@@ -278,10 +282,39 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 /// The language to start in: the one chosen before, else the browser's.
-pub fn init_lang() {
+pub fn initial_lang() -> Lang {
     let saved = storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
     let code = saved.or_else(|| gloo::utils::window().navigator().language()).unwrap_or_default();
-    apply_lang(Lang::from_code(&code));
+    Lang::from_code(&code)
+}
+
+/// Makes `lang`'s text available to [`t`]: fetches and checks its catalogue file the
+/// first time (`cache: no-cache`, so that a file cached from an older page is never paired
+/// with this one). The error names the file and what went wrong.
+pub async fn load_text(lang: Lang) -> Result<(), String> {
+    if i18n::has_text(lang) {
+        return Ok(());
+    }
+    let file = lang.catalogue_file();
+    let text = fetch_text(&file).await.map_err(|e| format!("{file}: {e}"))?;
+    let messages = i18n_file::parse(lang, &text).map_err(|e| e.to_string())?;
+    i18n::install(lang, messages);
+    Ok(())
+}
+
+/// The body of `url` as text, or why not (the network's error, or the HTTP status).
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let js_error =
+        |e: JsValue| e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoCache);
+    let response = JsFuture::from(gloo::utils::window().fetch_with_str_and_init(url, &init)).await.map_err(js_error)?;
+    let response: web_sys::Response = response.dyn_into().map_err(js_error)?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(js_error)?).await.map_err(js_error)?;
+    text.as_string().ok_or_else(|| "not text".to_string())
 }
 
 pub fn apply_lang(l: Lang) {
@@ -290,6 +323,24 @@ pub fn apply_lang(l: Lang) {
         let _ = root.set_attribute("lang", l.code());
     }
     gloo::utils::document().set_title(t(K::Title));
+}
+
+/// The language switch on the page (none in the embed mode).
+fn lang_switch() -> Option<web_sys::HtmlSelectElement> {
+    gloo::utils::document().query_selector(".teach__lang").ok().flatten()?.dyn_into().ok()
+}
+
+/// Whether the switch still shows `l` (the reader has not picked another since), or
+/// there is no switch.
+pub fn switch_shows(l: Lang) -> bool {
+    lang_switch().is_none_or(|switch| switch.value() == l.code())
+}
+
+/// Puts the switch back on the page's language: a switch whose file could not be had.
+pub fn reset_switch() {
+    if let Some(switch) = lang_switch() {
+        switch.set_value(lang().code());
+    }
 }
 
 pub fn remember_lang(l: Lang) {

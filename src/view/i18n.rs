@@ -1,6 +1,10 @@
 //! The message catalogue: every string the page shows, by message id. Components call
 //! [`t`] (or [`tf`] for a message with `{0}`, `{1}` … placeholders) and never write text
 //! of their own, so that a second language is one more table.
+//!
+//! This file and `i18n_zh.rs` are the source of truth, compiled into native builds (the
+//! tests, `raftsim`). The page (wasm32) compiles in only the keys: it reads its text from
+//! the language's catalogue file, made from these tables (`super::i18n_file`).
 
 use std::cell::Cell;
 
@@ -62,7 +66,13 @@ macro_rules! catalogue {
             pub const ALL: &'static [K] = &[$(K::$key,)*];
         }
 
-        fn english(key: K) -> &'static str {
+        /// A hash of the key names in order, which each catalogue file's header carries:
+        /// computed while compiling, so the names stay out of the page.
+        pub const KEYS_FINGERPRINT: u64 = super::i18n_file::fingerprint(&[$(stringify!($key),)*]);
+
+        /// The English text (native builds; the page reads `web/i18n/en.txt`).
+        #[cfg(not(target_arch = "wasm32"))]
+        pub(super) fn english(key: K) -> &'static str {
             match key { $(K::$key => $english,)* }
         }
     };
@@ -422,6 +432,7 @@ catalogue! {
     ReplayAfterEnd => "action {0} comes after the end of the run",
     ShareDiverged => "it replays to a different state in this version of the playground",
     Language => "Language",
+    LangNotLoaded => "{0} could not be loaded ({1}); the page stays in this language.",
     ScenariosHeading => "Scenarios, exercises and lessons",
     ScenarioPick => "Scenario",
     ScenarioFree => "Free play (no scenario)",
@@ -589,11 +600,51 @@ catalogue! {
 }
 
 /// The message `key` in the current language.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn t(key: K) -> &'static str {
     match lang() {
         Lang::English => english(key),
         Lang::Chinese => super::i18n_zh::chinese(key).unwrap_or_else(|| english(key)),
     }
+}
+
+/// The message `key` in the current language: empty until that language's catalogue
+/// file is installed (the page installs it before it shows anything in that language).
+#[cfg(target_arch = "wasm32")]
+pub fn t(key: K) -> &'static str {
+    TEXT.with(|text| text.get()[lang() as usize].map_or("", |messages| messages[key as usize]))
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// The page's text in each language (by `Lang as usize`), once its file is installed.
+    static TEXT: Cell<[Option<&'static [&'static str]>; 2]> = const { Cell::new([None, None]) };
+}
+
+/// Whether [`t`] has text in `lang`: always natively; in the page, once [`install`]ed.
+pub fn has_text(lang: Lang) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return TEXT.with(|text| text.get()[lang as usize].is_some());
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        true
+    }
+}
+
+/// Makes `messages` (`lang`'s catalogue file, parsed: one per key in [`K::ALL`] order) the
+/// page's text in `lang`. Kept for the page's life: each language is installed once.
+#[cfg(target_arch = "wasm32")]
+pub fn install(lang: Lang, messages: Vec<String>) {
+    if has_text(lang) || messages.len() != K::ALL.len() {
+        return;
+    }
+    let messages: Vec<&'static str> = messages.into_iter().map(|m| &*Box::leak(m.into_boxed_str())).collect();
+    TEXT.with(|text| {
+        let mut all = text.get();
+        all[lang as usize] = Some(Box::leak(messages.into_boxed_slice()));
+        text.set(all);
+    });
 }
 
 /// The message `key` with `{0}`, `{1}` … replaced by `args`.

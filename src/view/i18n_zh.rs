@@ -1,5 +1,6 @@
-//! 简体中文 for the message catalogue ([`super::i18n`]). A key missing here falls back to
-//! English in the page, and fails `every_key_has_a_chinese_translation`.
+//! 简体中文 for the message catalogue ([`super::i18n`]). A key missing here fails
+//! `every_key_has_a_chinese_translation`. Native builds only: the page reads this text from
+//! `web/i18n/zh-CN.txt`, made from this table (`super::i18n_file`).
 
 use super::i18n::K;
 
@@ -337,6 +338,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         ReplayAfterEnd => "操作 {0} 晚于运行的结束时间",
         ShareDiverged => "在此版本的演练场中它重放到了不同的状态",
         Language => "语言",
+        LangNotLoaded => "无法加载{0}（{1}），页面保持当前语言。",
         ScenariosHeading => "场景、练习与课程",
         ScenarioPick => "场景",
         ScenarioFree => "自由模式（无场景）",

@@ -7,7 +7,7 @@ use crate::sim::Sim;
 use crate::ui::teach::{self, GoalView, LessonView, TeachMsg, TeachPanel};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
-use crate::view::i18n::{lang, t, tf, K};
+use crate::view::i18n::{self, lang, t, tf, K};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -43,9 +43,27 @@ impl App {
             TeachMsg::Copied(ok) => {
                 self.toast(ctx, t(if ok { K::LinkCopied } else { K::LinkNotCopied }).to_string());
             }
+            TeachMsg::SetLang(l) if !i18n::has_text(l) => {
+                // The page stays in its language until the other one's text has arrived.
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let loaded = teach::load_text(l).await;
+                    link.send_message(Msg::Teach(TeachMsg::LangLoaded(l, loaded)));
+                });
+                return false;
+            }
             TeachMsg::SetLang(l) => {
                 teach::apply_lang(l);
                 teach::remember_lang(l);
+            }
+            // Only if the reader has not picked another language while it was on its way.
+            TeachMsg::LangLoaded(l, Ok(())) if teach::switch_shows(l) => {
+                return self.teach_update(ctx, TeachMsg::SetLang(l));
+            }
+            TeachMsg::LangLoaded(_, Ok(())) => return false,
+            TeachMsg::LangLoaded(l, Err(problem)) => {
+                teach::reset_switch();
+                self.toast(ctx, tf(K::LangNotLoaded, &[&l.native_name(), &problem]));
             }
             TeachMsg::Pick(file) => self.teach.picked = file,
             TeachMsg::LoadPicked => {
