@@ -53,6 +53,14 @@ mod native {
         Bench(BenchArgs),
         /// List the scenarios shipped with the playground.
         Library,
+        /// Write the page's message catalogue files (DIR/i18n/<language>.txt) from the
+        /// compiled catalogues; `cargo xtask dist` and `serve` run it before Trunk.
+        #[command(hide = true)]
+        Catalogues {
+            /// The directory to write `i18n/` into.
+            #[arg(long)]
+            out: std::path::PathBuf,
+        },
     }
 
     #[derive(Args)]
@@ -123,6 +131,13 @@ mod native {
                 }
                 ExitCode::SUCCESS
             }
+            Cmd::Catalogues { out } => match raft_playground::view::i18n_file::write_all(&out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("raftsim: cannot write the catalogue files under {}: {e}", out.display());
+                    ExitCode::FAILURE
+                }
+            },
         }
     }
 

@@ -70,7 +70,7 @@ macro_rules! catalogue {
         /// computed while compiling, so the names stay out of the page.
         pub const KEYS_FINGERPRINT: u64 = super::i18n_file::fingerprint(&[$(stringify!($key),)*]);
 
-        /// The English text (native builds; the page reads `web/i18n/en.txt`).
+        /// The English text (native builds; the page reads `i18n/en.txt`, made from it).
         #[cfg(not(target_arch = "wasm32"))]
         pub(super) fn english(key: K) -> &'static str {
             match key { $(K::$key => $english,)* }
@@ -722,39 +722,6 @@ mod tests {
     }
 
     /// The break-switch table of `docs/scenarios.md`, made from the break-switch table.
-    fn break_switch_docs() -> String {
-        let mut out = String::from("| Name | Section | Rule it removes | \"Show me\" scenario |\n|---|---|---|---|\n");
-        for switch in crate::raft::BreakSwitch::ALL {
-            let (_, explanation) = break_switch_text(switch);
-            let row = [switch.name(), switch.section(), english(explanation), switch.show_me()];
-            out += &format!("| `{}` | {} | {} | `{}` |\n", row[0], row[1], row[2], row[3]);
-        }
-        out
-    }
-
-    /// `docs/scenarios.md` lists the break-switches of the table, between two markers.
-    /// `BLESS=1 cargo test --lib break_switch` rewrites the list after a change.
-    #[test]
-    fn the_docs_list_the_break_switch_table() {
-        const BEGIN: &str =
-            "<!-- break-switches: made from src/raft/breaks.rs; BLESS=1 cargo test --lib break_switch -->\n";
-        const END: &str = "<!-- break-switches: end -->";
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenarios.md");
-        let docs = std::fs::read_to_string(path).expect("docs/scenarios.md");
-        let start = docs.find(BEGIN).expect("the begin marker") + BEGIN.len();
-        let end = start + docs[start..].find(END).expect("the end marker");
-        let want = break_switch_docs();
-        if std::env::var_os("BLESS").is_some() {
-            std::fs::write(path, format!("{}{want}{}", &docs[..start], &docs[end..])).expect("writes the docs");
-        } else {
-            assert_eq!(
-                docs[start..end],
-                want,
-                "docs/scenarios.md is out of date: run BLESS=1 cargo test --lib break_switch"
-            );
-        }
-    }
-
     #[test]
     fn the_language_follows_the_browser_and_the_switch() {
         assert_eq!(Lang::from_code("zh-TW"), Lang::Chinese);

@@ -1,6 +1,7 @@
-//! The catalogue files: one per language, `web/i18n/en.txt` and `web/i18n/zh-CN.txt`,
-//! made from the compiled catalogues (`src/view/i18n.rs`, `src/view/i18n_zh.rs`, the
-//! source of truth) and committed. The page compiles neither catalogue in: it fetches the
+//! The catalogue files: one per language, `i18n/en.txt` and `i18n/zh-CN.txt` in the built
+//! page, made from the compiled catalogues (`src/view/i18n.rs`, `src/view/i18n_zh.rs`, the
+//! source of truth) by [`write_all`] when the page is built (`cargo xtask dist`), never
+//! committed. The page compiles neither catalogue in: it fetches the
 //! visitor's language file before it mounts and reads its text from it, so each visitor
 //! downloads one language (docs/performance.md, "Message catalogues").
 //!
@@ -15,7 +16,7 @@
 //! The header names the language, the number of keys and [`KEYS_FINGERPRINT`], a hash of
 //! the key list: a file made for another version of the page is refused, never shown
 //! with its lines under the wrong keys. In a line, `\` is written `\\` and a line break
-//! `\n`. `BLESS=1 cargo test --lib catalogue_files` rewrites the files after a change.
+//! `\n`.
 
 use super::i18n::{Lang, K, KEYS_FINGERPRINT};
 
@@ -61,7 +62,7 @@ pub enum CatalogueError {
 }
 
 impl Lang {
-    /// The language's catalogue file, relative to the page (`web/` in the repository).
+    /// The language's catalogue file, relative to the page.
     pub fn catalogue_file(self) -> String {
         format!("i18n/{}.txt", self.code())
     }
@@ -138,50 +139,49 @@ fn unescape(line: &str) -> Option<String> {
     Some(out)
 }
 
+/// The compiled text of `lang` (the completeness test makes every 简体中文 key present).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn compiled(lang: Lang) -> fn(K) -> &'static str {
+    use crate::view::i18n::english;
+    use crate::view::i18n_zh::chinese;
+    match lang {
+        Lang::English => english,
+        Lang::Chinese => |key| chinese(key).unwrap_or_else(|| panic!("{key:?} has no 简体中文 text")),
+    }
+}
+
+/// Writes every language's catalogue file under `dir` (`dir/i18n/en.txt`, …), made from the
+/// compiled catalogues. `cargo xtask dist` and `serve` run it (through `raftsim catalogues`)
+/// before Trunk copies the files into the page; they are never committed.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write_all(dir: &std::path::Path) -> std::io::Result<()> {
+    for lang in Lang::ALL {
+        let path = dir.join(lang.catalogue_file());
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, render(lang, compiled(lang)))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::i18n::english;
-    use crate::view::i18n_zh::chinese;
 
-    /// The compiled text of `lang` (the completeness test makes every 简体中文 key present).
-    fn compiled(lang: Lang) -> fn(K) -> &'static str {
-        match lang {
-            Lang::English => english,
-            Lang::Chinese => |key| chinese(key).unwrap_or_else(|| panic!("{key:?} has no 简体中文 text")),
-        }
-    }
-
-    fn path(lang: Lang) -> String {
-        format!("{}/web/{}", env!("CARGO_MANIFEST_DIR"), lang.catalogue_file())
-    }
-
-    /// The committed files are the compiled catalogues. `BLESS=1 cargo test --lib
-    /// catalogue_files` rewrites them after a change to `i18n.rs` or `i18n_zh.rs`.
-    #[test]
-    fn the_catalogue_files_are_up_to_date() {
-        for lang in Lang::ALL {
-            let want = render(lang, compiled(lang));
-            if std::env::var_os("BLESS").is_some() {
-                std::fs::write(path(lang), &want).expect("writes the catalogue file");
-            }
-            let file = std::fs::read_to_string(path(lang)).unwrap_or_default();
-            assert!(
-                file == want,
-                "{} is out of date: run BLESS=1 cargo test --lib catalogue_files",
-                lang.catalogue_file()
-            );
-        }
-    }
-
+    /// What `write_all` writes (the files `cargo xtask dist` puts in the page) parses back
+    /// to exactly the compiled text of every key, in both languages.
     #[test]
     fn each_catalogue_file_parses_back_to_the_compiled_text() {
+        let dir = std::env::temp_dir().join(format!("catalogue-files-{}", std::process::id()));
+        write_all(&dir).expect("writes the catalogue files");
         for lang in Lang::ALL {
-            let file = std::fs::read_to_string(path(lang)).expect("the catalogue file");
+            let file = std::fs::read_to_string(dir.join(lang.catalogue_file())).expect("the catalogue file");
             let messages = parse(lang, &file).unwrap_or_else(|e| panic!("{e}"));
             let want: Vec<String> = K::ALL.iter().map(|key| compiled(lang)(*key).to_string()).collect();
             assert_eq!(messages, want, "{}", lang.catalogue_file());
         }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
@@ -194,7 +194,7 @@ mod tests {
     }
 
     fn en_file() -> String {
-        render(Lang::English, english)
+        render(Lang::English, compiled(Lang::English))
     }
 
     #[test]

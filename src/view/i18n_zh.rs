@@ -1,6 +1,6 @@
 //! 简体中文 for the message catalogue ([`super::i18n`]). A key missing here fails
 //! `every_key_has_a_chinese_translation`. Native builds only: the page reads this text from
-//! `web/i18n/zh-CN.txt`, made from this table (`super::i18n_file`).
+//! `i18n/zh-CN.txt`, made from this table when the page is built (`super::i18n_file`).
 
 use super::i18n::K;
 

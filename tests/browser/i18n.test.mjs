@@ -1,7 +1,7 @@
 // The message catalogues: the page fetches only its visitor's language file
 // (dist/i18n/<lang>.txt, made from src/view/i18n.rs and i18n_zh.rs), fetches the other
 // one when the reader switches, and says so plainly when a file cannot be had. The text
-// is compared with the committed catalogue files, never written out here.
+// is compared with the catalogue files of the built page (dist/i18n), never written out here.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A catalogue file's messages, in key order (the header line dropped, escapes undone). */
 function catalogue(code) {
-  const lines = readFileSync(join(root, 'web', 'i18n', `${code}.txt`), 'utf8').split('\n');
+  const lines = readFileSync(join(root, 'dist', 'i18n', `${code}.txt`), 'utf8').split('\n');
   assert.equal(lines.pop(), '', 'the file ends with a line break');
   return lines.slice(1).map((line) => line.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c)));
 }
@@ -140,7 +140,7 @@ test('a catalogue file that cannot be fetched, or is cut short, shows an error i
     assert.equal(await offline.page.locator('.app').count(), 0, 'the app never mounted');
     await screenshot(offline.page, 'i18n-offline');
     // A file cut short (here: after its header and 10 lines) is refused, with what is wrong.
-    const text = readFileSync(join(root, 'web', 'i18n', 'zh-CN.txt'), 'utf8');
+    const text = readFileSync(join(root, 'dist', 'i18n', 'zh-CN.txt'), 'utf8');
     const cut = text.split('\n').slice(0, 11).join('\n') + '\n';
     const short = await open(browser, {
       language: 'zh-CN',

@@ -169,6 +169,22 @@ fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
+/// Where `raftsim catalogues` writes the page's message catalogue files (`i18n/*.txt`),
+/// which index.html's `copy-dir` puts into the page. Made at every build from
+/// src/view/i18n.rs and i18n_zh.rs, never committed.
+fn catalogues_dir() -> PathBuf {
+    root().join("target").join("page-i18n")
+}
+
+/// Writes the message catalogue files with the native `raftsim` (the `ci-test` profile,
+/// which `cargo xtask test` has built by then).
+fn write_catalogues() -> Result<()> {
+    header("catalogues: target/page-i18n/i18n/*.txt from src/view/i18n.rs and i18n_zh.rs");
+    run(cargo()
+        .args(["run", "--quiet", "--profile", "ci-test", "--bin", "raftsim", "--", "catalogues", "--out"])
+        .arg(catalogues_dir()))
+}
+
 fn serve(port: u16, release: bool) -> Result<()> {
     header("serve: checking tools");
     tools::ensure_wasm_target()?;
@@ -177,6 +193,7 @@ fn serve(port: u16, release: bool) -> Result<()> {
     if release {
         tools::ensure_node_packages()?;
     }
+    write_catalogues()?;
     header(&format!("serve: http://{SERVE_ADDRESS}:{port}/ (Ctrl-C to stop)"));
     let mut trunk = Command::new("trunk");
     trunk.args(["serve", "--offline", "--address", SERVE_ADDRESS, "--port"]);
@@ -195,6 +212,7 @@ fn dist() -> Result<()> {
     tools::ensure_trunk()?;
     tools::ensure_wasm_bindgen()?;
     tools::ensure_node_packages()?;
+    write_catalogues()?;
     header("dist: trunk build --release (profile `web`, wasm-opt -Oz, public URL ./)");
     let started = Instant::now();
     // The public URL `./` makes every asset link relative, so dist/ works from any path.
