@@ -6,6 +6,7 @@ pub mod kv;
 pub mod log;
 pub mod message;
 pub mod node;
+pub mod options;
 mod output;
 pub mod quorum;
 mod role;
@@ -22,7 +23,8 @@ pub use log::{Entry, Payload, RaftLog};
 pub use message::{Message, MessageBody, MessageKind};
 pub use node::{
     ChangeError, InProgress, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Phase, Progress,
-    ProposeError, Proposed, Role, RoleKind,
+    ProposeError, Proposed, ProtocolEvent, RecentContacts, Role, RoleKind, Transfer, TransferError,
 };
+pub use options::{ProtocolOption, ProtocolOptions};
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};
 pub use types::{ClientId, Duration, LogIndex, ServerId, Term, Time};

@@ -808,6 +808,7 @@ pub fn role_name(role: RoleKind, alive: bool, retired: bool, voter: bool) -> &'s
         match role {
             RoleKind::Leader => t(K::RoleLeader),
             RoleKind::Candidate => t(K::RoleCandidate),
+            RoleKind::PreCandidate => t(K::RolePreCandidate),
             RoleKind::Follower if !voter => t(K::RoleCatchingUp),
             RoleKind::Follower => t(K::RoleFollower),
         }

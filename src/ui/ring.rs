@@ -122,6 +122,7 @@ fn role_slug(role: RoleKind) -> &'static str {
         RoleKind::Follower => "follower",
         RoleKind::Candidate => "candidate",
         RoleKind::Leader => "leader",
+        RoleKind::PreCandidate => "pre-candidate",
     }
 }
 
@@ -135,7 +136,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
     let name = id.to_string();
     let role_label = role_name(s.role, s.alive, s.retired, s.voter);
     let mut label = tf(K::ServerLabel, &[&name, &role_label, &s.term]);
-    let candidate = s.role == RoleKind::Candidate && s.alive;
+    let candidate = matches!(s.role, RoleKind::Candidate | RoleKind::PreCandidate) && s.alive;
     if candidate && !s.tally.is_empty() {
         label.push_str(", ");
         label.push_str(&tally_label(&s.tally));
@@ -292,6 +293,11 @@ pub fn message_shape(kind: MessageKind) -> Html {
         MessageKind::AppendFailed => {
             html! { <><rect class="msg__body" x="-6" y="-6" width="12" height="12" rx="2" />{ cross }</> }
         }
+        // Pre-votes: the vote's diamond, hollow and dashed; TimeoutNow: a bolt.
+        MessageKind::PreVote => html! { <path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" /> },
+        MessageKind::PreVoteGranted => html! { <><path class="msg__body" d="M0 -6L6 0L0 6L-6 0Z" />{ tick }</> },
+        MessageKind::PreVoteRefused => html! { <><path class="msg__body" d="M0 -6L6 0L0 6L-6 0Z" />{ cross }</> },
+        MessageKind::TimeoutNow => html! { <path class="msg__body" d="M2 -8L-5 1H0L-2 8L5 -1H0Z" /> },
     }
 }
 

@@ -73,11 +73,11 @@ pub fn change_target(sim: &Sim) -> Option<&SortedSet<ServerId>> {
     sim.membership().filter(|m| !m.finished).map(|m| &m.target)
 }
 
-/// A candidate's tally: granted votes against each configuration in force. Empty for a
-/// server that is not a live candidate.
+/// A candidate's (or pre-candidate's) tally: granted votes against each configuration in
+/// force. Empty for a server that is not a live candidate.
 pub fn tally(sim: &Sim, id: ServerId) -> Vec<Count> {
     let Some(slot) = sim.server(id).filter(|s| s.alive) else { return Vec::new() };
-    let Role::Candidate { votes } = slot.node.role() else { return Vec::new() };
+    let (Role::Candidate { votes } | Role::PreCandidate { votes }) = slot.node.role() else { return Vec::new() };
     let granted = |s: ServerId| votes.get(&s) == Some(&true);
     in_force(slot.node.configuration(), change_target(sim))
         .iter()

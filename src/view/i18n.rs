@@ -584,6 +584,20 @@ catalogue! {
     VioFinalRequestNotApplied => "a request sent after healing was not applied on {0} within {1} (client: {2})",
     VioOnTheLeader => "the leader",
     ErrorPrefix => "Error: {0}",
+    // PreVote, CheckQuorum and leadership transfer (issue 14)
+    RolePreCandidate => "pre-candidate",
+    KindPreVoteGranted => "pre-vote granted",
+    KindPreVoteRefused => "pre-vote refused",
+    FieldTransfer => "transfer",
+    LegendPreVote => "PreVote: could I win? (term not raised)",
+    LegendTimeoutNow => "TimeoutNow: start an election now",
+    ErrTransfer => "Leadership transfer refused: {0}",
+    ErrTransferAlreadyLeader => "{0} is already the leader.",
+    ErrTransferNotVoter => "{0} is not a voter of the configuration.",
+    NoteQuorumLost => "{0} stepped down (CheckQuorum): within an election timeout it heard only from {1}, not a quorum.",
+    NoteTransferStarted => "{0} hands leadership over to {1} and takes no new requests.",
+    NoteTimeoutNowSent => "{1} holds all of {0}'s log: {0} sends it TimeoutNow.",
+    NoteTransferAborted => "{1} did not win within an election timeout: {0} takes requests again.",
 }
 
 /// The message `key` in the current language.

@@ -2,7 +2,7 @@
 //! Written by hand with `format!` so that the page needs no JSON library; the tests parse
 //! it back with serde_json (a native-only dependency for this purpose).
 
-use crate::raft::MembershipEvent;
+use crate::raft::{MembershipEvent, ProtocolEvent};
 use crate::sim::{DropReason, NoteKind, Sim};
 use std::fmt::Write;
 
@@ -14,11 +14,12 @@ pub fn trace_json(sim: &Sim) -> String {
     let n = &c.network;
     let mut o = String::with_capacity(4096);
     let breaks: Vec<String> = c.breaks.active().map(|b| str(&b.to_string())).collect();
+    let options: Vec<String> = c.options.active().map(|b| str(b.name())).collect();
     let _ = write!(
         o,
         "{{\"format\":\"raft-playground-trace\",\"version\":1,\"now_us\":{},\"config\":{{\"servers\":{},\"seed\":{},\
          \"election_timeout_ms\":[{},{}],\"heartbeat_ms\":{},\"latency_ms\":[{},{}],\"loss\":{},\"duplication\":{},\
-         \"max_entries_per_append\":{},\"client_timeout_ms\":{},\"breaks\":[{}]}},\"actions\":[",
+         \"max_entries_per_append\":{},\"client_timeout_ms\":{},\"breaks\":[{}],\"options\":[{}]}},\"actions\":[",
         now.0,
         c.servers,
         c.seed,
@@ -31,7 +32,8 @@ pub fn trace_json(sim: &Sim) -> String {
         crate::decimal::shortest(n.duplication),
         c.max_entries_per_append,
         c.client_timeout_ms,
-        breaks.join(",")
+        breaks.join(","),
+        options.join(",")
     );
     for (i, a) in sim.applied_actions().iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
@@ -98,6 +100,19 @@ pub fn trace_json(sim: &Sim) -> String {
             }
             NoteKind::ClientReply { client, result } => {
                 format!("\"client-reply\",\"client\":{client},\"result\":{}", str(result))
+            }
+            NoteKind::Protocol { event } => {
+                let name = super::protocol::protocol_event_name(event);
+                let servers = match event {
+                    ProtocolEvent::QuorumLost { heard } => {
+                        let heard: Vec<String> = heard.iter().map(|s| s.0.to_string()).collect();
+                        format!(",\"heard\":[{}]", heard.join(","))
+                    }
+                    ProtocolEvent::TransferStarted { to }
+                    | ProtocolEvent::TimeoutNowSent { to }
+                    | ProtocolEvent::TransferAborted { to } => format!(",\"to\":{}", to.0),
+                };
+                format!("\"protocol\",\"event\":\"{name}\"{servers}")
             }
         };
         let sep = if i > 0 { "," } else { "" };

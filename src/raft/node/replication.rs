@@ -105,6 +105,7 @@ impl Node {
             }
             progress.next_index = progress.next_index.max(progress.match_index.next());
             let more = advanced && progress.next_index <= last_index;
+            self.maybe_send_timeout_now(from);
             self.maybe_finish_catch_up();
             self.maybe_commit(now);
             if more && self.is_leader() {
@@ -157,7 +158,7 @@ impl Node {
         }
     }
 
-    fn send_append(&mut self, peer: ServerId) {
+    pub(super) fn send_append(&mut self, peer: ServerId) {
         let Role::Leader(leader) = &self.role else { return };
         let Some(progress) = leader.progress.get(&peer) else { return };
         let prev_log_index = progress.next_index.prev();

@@ -174,6 +174,7 @@ pub fn action_error(e: &ActionError) -> String {
         ActionError::AlreadyMember(s, config) => tf(K::ErrAlreadyMember, &[s, config]),
         ActionError::NotNext { next, found } => tf(K::ErrNotNext, &[next, found]),
         ActionError::Network(e) => tf(K::ErrorPrefix, &[&config_error(e)]),
+        ActionError::Transfer(e) => crate::view::protocol::transfer_error(e),
     }
 }
 
@@ -232,6 +233,10 @@ pub fn message_kind(kind: MessageKind) -> &'static str {
         MessageKind::Heartbeat => t(K::KindHeartbeat),
         MessageKind::AppendOk => t(K::KindAppendOk),
         MessageKind::AppendFailed => t(K::KindAppendFailed),
+        MessageKind::PreVote => "PreVote",
+        MessageKind::TimeoutNow => "TimeoutNow",
+        MessageKind::PreVoteGranted => t(K::KindPreVoteGranted),
+        MessageKind::PreVoteRefused => t(K::KindPreVoteRefused),
     }
 }
 
@@ -241,10 +246,14 @@ pub fn message_kind(kind: MessageKind) -> &'static str {
 pub fn message_summary(m: &Message) -> String {
     let head = format!("{}→{} t{} {}", m.from, m.to, m.term, message_kind(m.kind()));
     match &m.body {
-        MessageBody::RequestVote { last_log_index, last_log_term } => {
+        MessageBody::RequestVote { last_log_index, last_log_term, transfer } => {
+            let transfer = if *transfer { " transfer" } else { "" };
+            format!("{head} lastLog=({last_log_index},t{last_log_term}){transfer}")
+        }
+        MessageBody::PreVote { last_log_index, last_log_term } => {
             format!("{head} lastLog=({last_log_index},t{last_log_term})")
         }
-        MessageBody::RequestVoteReply { .. } => head,
+        MessageBody::RequestVoteReply { .. } | MessageBody::PreVoteReply { .. } | MessageBody::TimeoutNow => head,
         MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => {
             format!("{head} prev=({prev_log_index},t{prev_log_term}) entries={} commit={leader_commit}", entries.len())
         }

@@ -370,7 +370,7 @@ fn events_messages_and_parameters_are_said_in_chinese() {
 
     let m = |body| Message { from: ServerId(1), to: s2, term: Term(3), body };
     let messages = [
-        (m(MessageBody::RequestVote { last_log_index: LogIndex(4), last_log_term: Term(2) }), None),
+        (m(MessageBody::RequestVote { last_log_index: LogIndex(4), last_log_term: Term(2), transfer: false }), None),
         (m(MessageBody::RequestVoteReply { granted: true }), Some(K::KindVoteGranted)),
         (m(MessageBody::RequestVoteReply { granted: false }), Some(K::KindVoteRefused)),
         (
