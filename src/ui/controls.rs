@@ -116,6 +116,9 @@ pub struct ClusterProps {
     pub can_add: bool,
     pub next_id: ServerId,
     pub dispatch: Callback<Msg>,
+    /// The protocol options' toggles.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[function_component(ClusterControls)]
@@ -137,6 +140,7 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
                 <button class="btn" title={add_title} disabled={!props.can_add}
                     onclick={d.reform(|_| Msg::AddServer)}>{ t(K::AddServer) }</button>
             </div>
+            { props.children.clone() }
         </section>
     }
 }
@@ -151,6 +155,8 @@ pub struct ServerPanelInfo {
     pub alive: bool,
     pub retired: bool,
     pub voter: bool,
+    /// A leader handing leadership over: to whom (§3.10).
+    pub transferring_to: Option<ServerId>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -186,7 +192,13 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
                     onclick={d.reform(move |_| Msg::SendRequest(Some(id)))}>{ tf(K::RequestVia, &[&name]) }</button>
                 <button class="btn" disabled={s.retired || !s.voter}
                     onclick={d.reform(move |_| Msg::RemoveServer(id))}>{ tf(K::RemoveServer, &[&name]) }</button>
+                <button class="btn" disabled={!s.alive || is_leader || s.retired || !s.voter} data-transfer={name.clone()}
+                    title={tf(K::TransferTitle, &[&name])}
+                    onclick={d.reform(move |_| Msg::Act(Action::TransferLeadership { to: id }))}>{ tf(K::TransferTo, &[&name]) }</button>
             </div>
+            if let Some(to) = s.transferring_to {
+                <p class="field-help" data-transferring={to.to_string()}>{ tf(K::Transferring, &[&to]) }</p>
+            }
         </section>
     }
 }

@@ -178,6 +178,25 @@ mod tests {
     }
 
     #[test]
+    fn a_trace_carries_the_options_pre_votes_and_a_transfer() {
+        use crate::raft::{ProtocolOption, ProtocolOptions};
+        let options = ProtocolOptions::default().with(ProtocolOption::PreVote);
+        let mut sim = Sim::new(SimConfig { seed: 3, options, ..SimConfig::default() }).unwrap();
+        let leader = sim.run_until_leader(crate::raft::Duration::from_ms(3000)).expect("a leader");
+        let to = ServerId(leader.0 % 5 + 1);
+        sim.act(Action::TransferLeadership { to }).unwrap();
+        sim.run_for(crate::raft::Duration::from_ms(300));
+        let v: serde_json::Value = serde_json::from_str(&trace_json(&sim)).unwrap();
+        assert_eq!(v["config"]["options"], serde_json::json!(["prevote"]));
+        let kinds: Vec<&str> = v["messages"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&"PreVote") && kinds.contains(&"pre-vote granted") && kinds.contains(&"TimeoutNow"));
+        let notes = v["notes"].as_array().unwrap();
+        let started = notes.iter().find(|n| n["note"] == "protocol" && n["event"] == "transfer-started").unwrap();
+        assert_eq!((started["server"].as_u64(), started["to"].as_u64()), (Some(leader.0 as u64), Some(to.0 as u64)));
+        assert!(notes.iter().any(|n| n["note"] == "role" && n["role"] == "pre-candidate"));
+    }
+
+    #[test]
     fn a_trace_after_time_travel_stops_at_now() {
         let mut sim = Sim::new(SimConfig::default()).unwrap();
         sim.run_until(crate::raft::Time(2_000_000));

@@ -36,6 +36,7 @@ fn expected_text(e: &Expected) -> String {
         AllOrServerRef => return tf(K::ExpAllOr, &[&t(K::ExpServerRef)]),
         TimeOrCondition => return tf(K::ExpTimeOr, &[&t(K::ExpCondition)]),
         BreakSwitch => return tf(K::ExpBreakSwitch, &[&e.choices_with(t(K::ListSeparator))]),
+        ProtocolOption => return tf(K::ExpProtocolOption, &[&e.choices_with(t(K::ListSeparator))]),
         Phase => return tf(K::ExpPhase, &[&e.choices_with(t(K::ListSeparator))]),
         Property => return tf(K::ExpProperty, &[&e.choices_with(t(K::ListSeparator))]),
         EndOfLine => K::ScnEndOfLine,

@@ -19,6 +19,8 @@ const BAD_SCENARIOS: &[(&str, (usize, usize), K)] = &[
     ("latency x", (1, 9), K::ExpRange),
     ("loss x", (1, 6), K::ExpProbability),
     ("break nope", (1, 7), K::ExpBreakSwitch),
+    ("option pre-vote on", (1, 8), K::ExpProtocolOption),
+    ("transfer", (1, 9), K::ExpServerRef),
     ("break equal-timeouts maybe", (1, 22), K::ExpOnOff),
     ("\tcut S1 S2", (1, 9), K::ExpArrow),
     ("request S1", (1, 11), K::ExpRequest),
