@@ -139,7 +139,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
     let candidate = matches!(s.role, RoleKind::Candidate | RoleKind::PreCandidate) && s.alive;
     if candidate && !s.tally.is_empty() {
         label.push_str(", ");
-        label.push_str(&tally_label(&s.tally));
+        label.push_str(&tally_label(&s.tally, s.role == RoleKind::PreCandidate));
     }
     if s.learner {
         label.push_str(", ");
@@ -213,7 +213,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
                         html! {
                             <g key={voter.0} class={classes!("pip", state)} transform={format!("translate({} {})", fmt(at.x), fmt(pip_y))}
                                 data-voter={voter.to_string()}>
-                                <title>{ vote_label(*voter, id, *vote) }</title>
+                                <title>{ vote_label(*voter, id, *vote, s.role == RoleKind::PreCandidate) }</title>
                                 <circle r="5.6" />
                                 <text class="pip__id" y="0.4">{ voter.0 }</text>
                             </g>
