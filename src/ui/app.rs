@@ -515,10 +515,8 @@ impl Component for App {
                         <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
                             scenario={self.library_file()} />
                         <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
-                            next_id={next_id} dispatch={dispatch.clone()}>
-                            <super::protocol::ProtocolToggles options={sim.options()}
-                                contacts={crate::view::protocol::contacts(&sim)} dispatch={dispatch.clone()} />
-                        </ClusterControls>
+                            next_id={next_id} dispatch={dispatch.clone()} options={sim.options()}
+                            contacts={crate::view::protocol::contacts(&sim)} />
                         <RequestBox text={self.request_text.clone()} error={self.request_error.clone()}
                             clients={clients} dispatch={dispatch.clone()} />
                         <NetworkControls partition_text={self.partition_text.clone()}

@@ -2,11 +2,12 @@
 //! it draws what it is given and sends [`Msg`]s to the owner.
 
 use super::app::{role_name, Msg};
-use crate::raft::{RoleKind, ServerId};
+use crate::raft::{ProtocolOptions, RoleKind, ServerId};
 use crate::sim::MAX_SERVERS;
 use crate::view::format::{self, format_sim_time, format_speed};
 use crate::view::i18n::{t, tf, K};
 use crate::view::model::{ClientState, ClientView, MembershipView, Phase, StatusView};
+use crate::view::protocol::ContactsView;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -116,9 +117,9 @@ pub struct ClusterProps {
     pub can_add: bool,
     pub next_id: ServerId,
     pub dispatch: Callback<Msg>,
-    /// The protocol options' toggles.
-    #[prop_or_default]
-    pub children: Html,
+    /// The protocol options, and CheckQuorum's count on the leader while it is on.
+    pub options: ProtocolOptions,
+    pub contacts: Option<ContactsView>,
 }
 
 #[function_component(ClusterControls)]
@@ -140,7 +141,7 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
                 <button class="btn" title={add_title} disabled={!props.can_add}
                     onclick={d.reform(|_| Msg::AddServer)}>{ t(K::AddServer) }</button>
             </div>
-            { props.children.clone() }
+            { super::protocol::toggles(props.options, props.contacts.as_ref(), d) }
         </section>
     }
 }

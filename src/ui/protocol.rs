@@ -8,21 +8,14 @@ use crate::view::i18n::{t, K};
 use crate::view::protocol::{contacts_text, option_text, ContactsView};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ProtocolTogglesProps {
-    pub options: ProtocolOptions,
-    pub contacts: Option<ContactsView>,
-    pub dispatch: Callback<Msg>,
-}
-
-#[function_component(ProtocolToggles)]
-pub fn protocol_toggles(props: &ProtocolTogglesProps) -> Html {
-    let d = &props.dispatch;
+/// The options' toggles and, while CheckQuorum is on and there is a leader, its count of
+/// recent contacts. A plain function, drawn inside the cluster controls.
+pub fn toggles(options: ProtocolOptions, contacts: Option<&ContactsView>, d: &Callback<Msg>) -> Html {
     html! {
         <div class="options" role="group" aria-labelledby="options-heading">
             <h3 id="options-heading" class="options__title">{ t(K::OptionsHeading) }</h3>
             { for ProtocolOption::ALL.iter().map(|&option| {
-                let on = props.options.is_on(option);
+                let on = options.is_on(option);
                 let (name, why) = option_text(option);
                 html! {
                     <label key={option.name()} class="break__toggle" title={why} data-option={option.name()}>
@@ -32,7 +25,7 @@ pub fn protocol_toggles(props: &ProtocolTogglesProps) -> Html {
                     </label>
                 }
             }) }
-            if let Some(c) = &props.contacts {
+            if let Some(c) = contacts {
                 <p class={classes!("field-help", (!c.quorum).then_some("field-error"))} data-contacts={c.heard.to_string()}
                     data-quorum={c.quorum.to_string()}>{ contacts_text(c) }</p>
             }

@@ -279,9 +279,14 @@ pub fn message_shape(kind: MessageKind) -> Html {
     let tick = html! { <path class="msg__glyph" d="M-2.8 0.2L-0.8 2.4L3 -2.4" /> };
     let cross = html! { <path class="msg__glyph" d="M-2.4 -2.4L2.4 2.4M2.4 -2.4L-2.4 2.4" /> };
     match kind {
-        MessageKind::RequestVote => html! { <path class="msg__body" d="M0 -8L8 0L0 8L-8 0Z" /> },
-        MessageKind::VoteGranted => html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ tick }</> },
-        MessageKind::VoteRefused => html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ cross }</> },
+        // Pre-votes take the vote's diamonds (the stylesheet draws them hollow and dashed).
+        MessageKind::RequestVote | MessageKind::PreVote => html! { <path class="msg__body" d="M0 -8L8 0L0 8L-8 0Z" /> },
+        MessageKind::VoteGranted | MessageKind::PreVoteGranted => {
+            html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ tick }</> }
+        }
+        MessageKind::VoteRefused | MessageKind::PreVoteRefused => {
+            html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ cross }</> }
+        }
         MessageKind::AppendEntries => html! {
             <><rect class="msg__body" x="-7" y="-7" width="14" height="14" rx="2" />
             <path class="msg__glyph" d="M-4 -2.5H4M-4 0.5H4M-4 3.5H4" /></>
@@ -293,10 +298,7 @@ pub fn message_shape(kind: MessageKind) -> Html {
         MessageKind::AppendFailed => {
             html! { <><rect class="msg__body" x="-6" y="-6" width="12" height="12" rx="2" />{ cross }</> }
         }
-        // Pre-votes: the vote's diamond, hollow and dashed; TimeoutNow: a bolt.
-        MessageKind::PreVote => html! { <path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" /> },
-        MessageKind::PreVoteGranted => html! { <><path class="msg__body" d="M0 -6L6 0L0 6L-6 0Z" />{ tick }</> },
-        MessageKind::PreVoteRefused => html! { <><path class="msg__body" d="M0 -6L6 0L0 6L-6 0Z" />{ cross }</> },
+        // TimeoutNow: a bolt.
         MessageKind::TimeoutNow => html! { <path class="msg__body" d="M2 -8L-5 1H0L-2 8L5 -1H0Z" /> },
     }
 }

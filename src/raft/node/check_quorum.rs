@@ -10,9 +10,9 @@ use super::*;
 /// The servers a leader heard from within the last (maximum) election timeout.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecentContacts {
-    /// The members of the configuration heard from, the leader itself included when it
-    /// is a member.
-    pub heard: SortedSet<ServerId>,
+    /// The members of the configuration heard from, in order, the leader itself included
+    /// when it is a member.
+    pub heard: Vec<ServerId>,
     /// Whether they make a quorum of the configuration (of both halves of a joint one).
     pub quorum: bool,
 }
@@ -35,10 +35,9 @@ impl Node {
         let Role::Leader(leader) = &self.role else { return None };
         let config = self.configuration();
         let window = self.config.election_timeout_max;
-        let mut heard: SortedSet<ServerId> =
-            leader.contacts.iter().filter(|(_, at)| now.since(**at) < window).map(|(id, _)| *id).collect();
-        heard.insert(self.id);
-        heard.retain(|id| config.contains(*id));
+        let recent =
+            |id: &ServerId| *id == self.id || leader.contacts.get(id).is_some_and(|at| now.since(*at) < window);
+        let heard: Vec<ServerId> = config.members().into_iter().filter(recent).collect();
         let quorum = config.vote_result(|id| Some(heard.contains(&id))) == VoteResult::Won;
         Some(RecentContacts { heard, quorum })
     }
@@ -53,8 +52,7 @@ impl Node {
         if recent.quorum || now.since(leader.since) < self.config.election_timeout_max {
             return false;
         }
-        let heard = recent.heard.iter().copied().collect();
-        self.outputs.push(Output::Protocol(ProtocolEvent::QuorumLost { heard }));
+        self.outputs.push(Output::Protocol(ProtocolEvent::QuorumLost { heard: recent.heard }));
         self.become_follower(self.current_term, None);
         true
     }

@@ -191,7 +191,7 @@ fn a_leader_that_hears_from_a_quorum_stays() {
         "S1 and S2 are two of three"
     );
     let recent = l.recent_contacts(at_ms(400)).unwrap();
-    assert_eq!((recent.heard, recent.quorum), (ids(&[1, 2]), true));
+    assert_eq!((recent.heard, recent.quorum), (vec![ServerId(1), ServerId(2)], true));
     t.check();
 }
 
@@ -239,7 +239,7 @@ fn check_quorum_needs_both_halves_of_a_joint_configuration() {
         t.take(&format!("S1: S{p} acknowledges C_old,new at 200ms"), &mut l);
     }
     let recent = l.recent_contacts(at_ms(300)).unwrap();
-    assert_eq!((recent.heard, recent.quorum), (ids(&[1, 2, 3]), false));
+    assert_eq!((recent.heard, recent.quorum), (vec![ServerId(1), ServerId(2), ServerId(3)], false));
     l.handle_heartbeat_timeout(at_ms(300));
     assert_eq!(
         t.take("S1: heartbeat timeout at 300ms", &mut l)[0],
