@@ -2,6 +2,7 @@
 //! types. See [`node::Node`].
 
 pub mod breaks;
+mod flags;
 pub mod kv;
 pub mod log;
 pub mod message;

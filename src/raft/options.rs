@@ -41,33 +41,15 @@ impl fmt::Display for ProtocolOption {
     }
 }
 
-/// The set of options that are on. `Default` is all off: the paper's Raft.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct ProtocolOptions {
-    bits: u8,
+impl super::flags::Flag for ProtocolOption {
+    const ALL: &'static [ProtocolOption] = &ProtocolOption::ALL;
+    fn bit(self) -> u8 {
+        self as u8
+    }
 }
 
-impl ProtocolOptions {
-    pub fn is_on(self, option: ProtocolOption) -> bool {
-        self.bits & (1 << option as u8) != 0
-    }
-    pub fn set(&mut self, option: ProtocolOption, on: bool) {
-        let bit = 1 << option as u8;
-        self.bits = if on { self.bits | bit } else { self.bits & !bit };
-    }
-    pub fn with(mut self, option: ProtocolOption) -> Self {
-        self.set(option, true);
-        self
-    }
-    pub fn active(self) -> impl Iterator<Item = ProtocolOption> {
-        ProtocolOption::ALL.into_iter().filter(move |o| self.is_on(*o))
-    }
-    /// The options whose bits are set in `bits` (one bit per [`ProtocolOption::ALL`]
-    /// entry, in order): how the randomized sweep draws a set.
-    pub fn from_bits(bits: u8) -> Self {
-        ProtocolOptions { bits: bits & ((1 << ProtocolOption::ALL.len()) - 1) }
-    }
-}
+/// The set of options that are on. `Default` is all off: the paper's Raft.
+pub type ProtocolOptions = super::flags::Flags<ProtocolOption>;
 
 #[cfg(test)]
 mod tests {

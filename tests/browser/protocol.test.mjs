@@ -5,17 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, screenshot, withPlayground } from './helpers.mjs';
+import { waitForLeader } from './ring.mjs';
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
-
-async function waitForLeader(page, { not } = {}) {
-  const handle = await page.waitForFunction((not) => {
-    const el = [...document.querySelectorAll('[data-server][data-role="leader"][data-alive="true"]')]
-      .find((e) => e.dataset.server !== not);
-    return el ? el.dataset.server : null;
-  }, not, { timeout: 20_000 });
-  return handle.jsonValue();
-}
 
 const term = (page, id) => page.getAttribute(`[data-server="${id}"]`, 'data-term').then(Number);
 const role = (page, id) => page.getAttribute(`[data-server="${id}"]`, 'data-role');
@@ -61,7 +53,7 @@ test('with CheckQuorum on, a leader cut off from the majority steps down and the
     // Without CheckQuorum the old leader would keep believing it leads (see playground.test.mjs).
     await page.waitForFunction((old) => document.querySelector(`[data-server="${old}"]`).dataset.role !== 'leader', old,
       { timeout: 20_000 });
-    const next = await waitForLeader(page, { not: old });
+    const next = await waitForLeader(page, 20_000, old);
     assert.ok(others.includes(next));
     await page.waitForSelector('[data-contacts="4"][data-quorum="true"]', { timeout: 20_000 });
     await screenshot(page, 'protocol-check-quorum');
