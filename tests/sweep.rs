@@ -1,11 +1,21 @@
 //! Many-seed randomized runs with every fault mixed in, the safety properties checked
 //! after every event; the checker's teeth (every break-switch is caught); liveness after
-//! healing; determinism.
+//! healing; determinism. Every seed of the main sweep draws its protocol options
+//! (PreVote, CheckQuorum); leadership transfers are among the faults.
 
-use raft_playground::raft::{BreakSwitch, BreakSwitches};
+use raft_playground::raft::{BreakSwitch, BreakSwitches, ProtocolOptions};
 use raft_playground::sim::checker::Property;
-use raft_playground::sim::workload::{check_seed, CheckOptions, CheckReport};
+use raft_playground::sim::workload::{check_seed, drawn_options, CheckOptions, CheckReport};
 use std::thread;
+
+/// The options seed `seed` runs with: drawn, or the paper's Raft when hunting a break.
+fn options_for(seed: u64, breaks: BreakSwitches) -> ProtocolOptions {
+    if breaks.is_correct_raft() {
+        drawn_options(seed)
+    } else {
+        ProtocolOptions::default()
+    }
+}
 
 /// Runs seeds `first..first + count` on every core; reports in seed order.
 fn sweep(first: u64, count: u64, events: u64, breaks: BreakSwitches) -> Vec<CheckReport> {
@@ -15,7 +25,10 @@ fn sweep(first: u64, count: u64, events: u64, breaks: BreakSwitches) -> Vec<Chec
             thread::spawn(move || {
                 (first..first + count)
                     .filter(|s| s % cores == k)
-                    .map(|seed| check_seed(&CheckOptions { seed, events, servers: 5, breaks }))
+                    .map(|seed| {
+                        let options = options_for(seed, breaks);
+                        check_seed(&CheckOptions { seed, events, servers: 5, breaks, options })
+                    })
                     .collect::<Vec<_>>()
             })
         })
@@ -35,7 +48,9 @@ fn a_thousand_seeds_of_ten_thousand_events_with_every_fault_are_safe_and_live() 
         .iter()
         .filter(|r| !r.ok())
         .map(|r| {
-            let opts = CheckOptions { seed: r.seed, events: 10_000, servers: 5, breaks: BreakSwitches::default() };
+            let breaks = BreakSwitches::default();
+            let opts =
+                CheckOptions { seed: r.seed, events: 10_000, servers: 5, breaks, options: options_for(r.seed, breaks) };
             format!("seed {}: {:?}\n  replay: {}", r.seed, r.violations, opts.replay_command())
         })
         .collect();
@@ -49,7 +64,14 @@ fn a_thousand_seeds_of_ten_thousand_events_with_every_fault_are_safe_and_live() 
 #[test]
 fn a_follower_far_behind_after_healing_catches_up_and_applies_the_final_request() {
     for seed in [5987, 8847] {
-        let report = check_seed(&CheckOptions { seed, events: 20_000, servers: 5, breaks: BreakSwitches::default() });
+        let opts = CheckOptions {
+            seed,
+            events: 20_000,
+            servers: 5,
+            breaks: BreakSwitches::default(),
+            options: ProtocolOptions::default(),
+        };
+        let report = check_seed(&opts);
         assert_eq!(report.violations, vec![], "seed {seed}");
     }
 }
@@ -103,10 +125,21 @@ fn volatile_voted_for_is_caught_as_a_second_vote() {
 
 #[test]
 fn the_same_seed_replays_byte_for_byte() {
-    let opts = CheckOptions { seed: 77, events: 5_000, servers: 5, breaks: BreakSwitches::default() };
+    let breaks = BreakSwitches::default();
+    let opts = CheckOptions { seed: 77, events: 5_000, servers: 5, breaks, options: drawn_options(77) };
     let a = check_seed(&opts);
     let b = check_seed(&opts);
     assert_eq!(a, b);
     let c = check_seed(&CheckOptions { seed: 78, ..opts });
     assert_ne!(a.state_hash, c.state_hash, "different seeds differ");
+}
+
+#[test]
+fn the_sweep_draws_every_set_of_options() {
+    let drawn: Vec<ProtocolOptions> = (0..1000).map(drawn_options).collect();
+    for bits in 0..4u8 {
+        let set = ProtocolOptions::from_bits(bits);
+        let n = drawn.iter().filter(|o| **o == set).count();
+        assert!((150..350).contains(&n), "{set:?} drawn for {n} of 1000 seeds");
+    }
 }

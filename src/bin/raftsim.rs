@@ -26,7 +26,7 @@ mod native {
     }
 
     use clap::{Args, Parser, Subcommand};
-    use raft_playground::raft::{BreakSwitch, BreakSwitches};
+    use raft_playground::raft::{BreakSwitch, BreakSwitches, ProtocolOption, ProtocolOptions};
     use raft_playground::scenario::{self, RunOptions};
     use raft_playground::sim::workload::{self, CheckOptions, CheckReport};
     use std::process::ExitCode;
@@ -97,6 +97,17 @@ mod native {
         /// Print the break-switch names, one per line.
         #[arg(long)]
         list_breaks: bool,
+        /// Every seed runs with PreVote (dissertation §9.6). Without --prevote,
+        /// --check-quorum or --paper, each seed draws its own set of options (the paper's
+        /// Raft when hunting with --break).
+        #[arg(long)]
+        prevote: bool,
+        /// Every seed runs with CheckQuorum.
+        #[arg(long)]
+        check_quorum: bool,
+        /// Every seed runs the paper's Raft: no PreVote, no CheckQuorum.
+        #[arg(long, conflicts_with_all = ["prevote", "check_quorum"])]
+        paper: bool,
     }
 
     #[derive(Args)]
@@ -236,8 +247,16 @@ mod native {
             breaks.set(*b, true);
         }
         let hunting = !breaks.is_correct_raft();
+        let mut chosen = ProtocolOptions::default();
+        chosen.set(ProtocolOption::PreVote, args.prevote);
+        chosen.set(ProtocolOption::CheckQuorum, args.check_quorum);
+        let draw = !args.prevote && !args.check_quorum && !args.paper && !hunting;
         let options: Vec<CheckOptions> = (0..seeds)
-            .map(|k| CheckOptions { seed: args.first_seed.wrapping_add(k), events, servers: args.servers, breaks })
+            .map(|k| {
+                let seed = args.first_seed.wrapping_add(k);
+                let options = if draw { workload::drawn_options(seed) } else { chosen };
+                CheckOptions { seed, events, servers: args.servers, breaks, options }
+            })
             .collect();
         let started = Instant::now();
         let mut failing = 0u64;

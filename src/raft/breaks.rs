@@ -134,33 +134,20 @@ impl fmt::Display for BreakSwitch {
     }
 }
 
-/// The set of switches that are on. `Default` is all off: correct Raft.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct BreakSwitches {
-    bits: u8,
+impl super::flags::Flag for BreakSwitch {
+    const ALL: &'static [BreakSwitch] = &BreakSwitch::ALL;
+    fn bit(self) -> u8 {
+        self as u8
+    }
 }
 
+/// The set of switches that are on. `Default` is all off: correct Raft.
+pub type BreakSwitches = super::flags::Flags<BreakSwitch>;
+
 impl BreakSwitches {
-    pub fn is_on(self, switch: BreakSwitch) -> bool {
-        self.bits & (1 << switch as u8) != 0
-    }
-    pub fn set(&mut self, switch: BreakSwitch, on: bool) {
-        if on {
-            self.bits |= 1 << switch as u8;
-        } else {
-            self.bits &= !(1 << switch as u8);
-        }
-    }
-    pub fn with(mut self, switch: BreakSwitch) -> Self {
-        self.set(switch, true);
-        self
-    }
     /// True when every rule is intact.
     pub fn is_correct_raft(self) -> bool {
-        self.bits == 0
-    }
-    pub fn active(self) -> impl Iterator<Item = BreakSwitch> {
-        BreakSwitch::ALL.into_iter().filter(move |b| self.is_on(*b))
+        self.is_empty()
     }
 }
 

@@ -16,10 +16,13 @@ pub struct Message {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum MessageBody {
-    /// §5.2: a candidate asks for a vote.
+    /// §5.2: a candidate asks for a vote. `transfer` marks the election a TimeoutNow
+    /// started (dissertation §3.10, §4.2.3): voters disregard the §6 lease for it.
     RequestVote {
         last_log_index: LogIndex,
         last_log_term: Term,
+        #[serde(default)]
+        transfer: bool,
     },
     RequestVoteReply {
         granted: bool,
@@ -38,6 +41,19 @@ pub enum MessageBody {
         success: bool,
         match_index: LogIndex,
     },
+    /// Dissertation §9.6: a pre-candidate asks whether it could win an election. The
+    /// message's term is the term it would campaign in (its own plus one); the voter
+    /// changes nothing on receiving it.
+    PreVote {
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    },
+    /// A granted pre-vote carries the term asked about; a refused one the voter's term.
+    PreVoteReply {
+        granted: bool,
+    },
+    /// Dissertation §3.10: the leader tells an up-to-date server to start an election now.
+    TimeoutNow,
 }
 
 /// The kind of a message, for drawing and counting.
@@ -51,6 +67,10 @@ pub enum MessageKind {
     Heartbeat,
     AppendOk,
     AppendFailed,
+    PreVote,
+    PreVoteGranted,
+    PreVoteRefused,
+    TimeoutNow,
 }
 
 impl MessageKind {
@@ -63,6 +83,10 @@ impl MessageKind {
             MessageKind::Heartbeat => "heartbeat",
             MessageKind::AppendOk => "append ok",
             MessageKind::AppendFailed => "append failed",
+            MessageKind::PreVote => "PreVote",
+            MessageKind::PreVoteGranted => "pre-vote granted",
+            MessageKind::PreVoteRefused => "pre-vote refused",
+            MessageKind::TimeoutNow => "TimeoutNow",
         }
     }
     pub fn css_class(self) -> &'static str {
@@ -74,6 +98,10 @@ impl MessageKind {
             MessageKind::Heartbeat => "heartbeat",
             MessageKind::AppendOk => "append-ok",
             MessageKind::AppendFailed => "append-failed",
+            MessageKind::PreVote => "pre-vote",
+            MessageKind::PreVoteGranted => "pre-vote-granted",
+            MessageKind::PreVoteRefused => "pre-vote-refused",
+            MessageKind::TimeoutNow => "timeout-now",
         }
     }
 }
@@ -88,6 +116,10 @@ impl Message {
             MessageBody::AppendEntries { .. } => MessageKind::AppendEntries,
             MessageBody::AppendEntriesReply { success: true, .. } => MessageKind::AppendOk,
             MessageBody::AppendEntriesReply { success: false, .. } => MessageKind::AppendFailed,
+            MessageBody::PreVote { .. } => MessageKind::PreVote,
+            MessageBody::PreVoteReply { granted: true } => MessageKind::PreVoteGranted,
+            MessageBody::PreVoteReply { granted: false } => MessageKind::PreVoteRefused,
+            MessageBody::TimeoutNow => MessageKind::TimeoutNow,
         }
     }
 
@@ -95,8 +127,9 @@ impl Message {
     pub fn summary(&self) -> String {
         let head = format!("{}→{} t{}", self.from, self.to, self.term);
         match &self.body {
-            MessageBody::RequestVote { last_log_index, last_log_term } => {
-                format!("{head} RequestVote lastLog=({last_log_index},t{last_log_term})")
+            MessageBody::RequestVote { last_log_index, last_log_term, transfer } => {
+                let transfer = if *transfer { " transfer" } else { "" };
+                format!("{head} RequestVote lastLog=({last_log_index},t{last_log_term}){transfer}")
             }
             MessageBody::RequestVoteReply { granted } => {
                 format!("{head} vote {}", if *granted { "granted" } else { "refused" })
@@ -108,6 +141,13 @@ impl Message {
             MessageBody::AppendEntriesReply { success, match_index } => {
                 format!("{head} append {} match={match_index}", if *success { "ok" } else { "failed" })
             }
+            MessageBody::PreVote { last_log_index, last_log_term } => {
+                format!("{head} PreVote lastLog=({last_log_index},t{last_log_term})")
+            }
+            MessageBody::PreVoteReply { granted } => {
+                format!("{head} pre-vote {}", if *granted { "granted" } else { "refused" })
+            }
+            MessageBody::TimeoutNow => format!("{head} TimeoutNow"),
         }
     }
 }

@@ -2,10 +2,12 @@
 //! types. See [`node::Node`].
 
 pub mod breaks;
+mod flags;
 pub mod kv;
 pub mod log;
 pub mod message;
 pub mod node;
+pub mod options;
 mod output;
 pub mod quorum;
 mod role;
@@ -22,7 +24,8 @@ pub use log::{Entry, Payload, RaftLog};
 pub use message::{Message, MessageBody, MessageKind};
 pub use node::{
     ChangeError, InProgress, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Phase, Progress,
-    ProposeError, Proposed, Role, RoleKind, CATCH_UP_TIMEOUTS,
+    ProposeError, Proposed, ProtocolEvent, RecentContacts, Role, RoleKind, Transfer, TransferError, CATCH_UP_TIMEOUTS,
 };
+pub use options::{ProtocolOption, ProtocolOptions};
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};
 pub use types::{ClientId, Duration, LogIndex, ServerId, Term, Time};

@@ -14,12 +14,19 @@
 //! before any message that depends on them is emitted, and they survive [`Node::crash`];
 //! everything else is volatile and lost.
 
+mod check_quorum;
+mod prevote;
 mod replication;
+mod transfer;
+
+pub use check_quorum::RecentContacts;
+pub use transfer::{ProtocolEvent, Transfer, TransferError};
 
 use super::breaks::{BreakSwitch, BreakSwitches};
 use super::kv::{ClientRequest, KvStore};
 use super::log::{Entry, Payload, RaftLog};
 use super::message::{Message, MessageBody};
+use super::options::{ProtocolOption, ProtocolOptions};
 pub use super::output::{
     ChangeError, InProgress, MembershipEvent, Output, Phase, ProposeError, Proposed, CATCH_UP_TIMEOUTS,
 };
@@ -151,6 +158,10 @@ impl Node {
         self.config.breaks = breaks;
     }
 
+    pub fn set_options(&mut self, options: ProtocolOptions) {
+        self.config.options = options;
+    }
+
     /// Moves the pending outputs onto the end of `into`, in the order they happened.
     pub fn take_outputs(&mut self, into: &mut Vec<Output>) {
         into.append(&mut self.outputs);
@@ -223,16 +234,21 @@ impl Node {
             self.outputs.push(Output::ResetElectionTimer);
             return;
         }
-        self.become_candidate(now);
+        if self.config.options.is_on(ProtocolOption::PreVote) {
+            self.become_pre_candidate(now);
+        } else {
+            self.become_candidate(now, false);
+        }
     }
 
     /// §5.2: a leader sends heartbeats (AppendEntries, empty when the follower is up to
     /// date) to keep its authority. §4.2.1: it also abandons a change whose new servers
     /// have been catching up for too long.
     pub fn handle_heartbeat_timeout(&mut self, now: Time) {
-        if !self.is_leader() {
+        if !self.is_leader() || self.check_quorum(now) {
             return;
         }
+        self.expire_transfer(now);
         self.maybe_abort_catch_up(now);
         self.broadcast_append();
         self.outputs.push(Output::ResetHeartbeatTimer);
@@ -245,6 +261,9 @@ impl Node {
     pub fn propose(&mut self, now: Time, req: ClientRequest) -> Result<Proposed, ProposeError> {
         if !self.is_leader() {
             return Err(ProposeError::NotLeader { leader_hint: self.leader });
+        }
+        if let Some(to) = self.transfer_target() {
+            return Err(ProposeError::Transferring { to });
         }
         if let Some(result) = self.kv.cached(&req).cloned() {
             self.outputs.push(Output::ClientReply { client: req.client, seq: req.seq, result: result.clone() });
@@ -319,7 +338,12 @@ impl Node {
     // ---- Messages ----------------------------------------------------------------------
 
     pub fn step(&mut self, now: Time, msg: Message) {
-        if let MessageBody::RequestVote { .. } = msg.body {
+        if matches!(msg.body, MessageBody::PreVote { .. } | MessageBody::PreVoteReply { .. }) {
+            // Pre-votes never change a term by themselves (dissertation §9.6).
+            return self.step_pre_vote(now, msg);
+        }
+        self.note_contact(now, &msg);
+        if let MessageBody::RequestVote { transfer: false, .. } = msg.body {
             // §6: a server that heard from a current leader within the minimum election
             // timeout ignores RequestVote: it neither updates its term nor grants the vote.
             // This keeps removed servers (and partitioned ones) from disrupting the cluster.
@@ -334,7 +358,7 @@ impl Node {
             self.become_follower(msg.term, leader);
         }
         match msg.body {
-            MessageBody::RequestVote { last_log_index, last_log_term } => {
+            MessageBody::RequestVote { last_log_index, last_log_term, .. } => {
                 self.handle_request_vote(msg.from, msg.term, last_log_index, last_log_term)
             }
             MessageBody::RequestVoteReply { granted } => self.handle_vote_reply(now, msg.from, msg.term, granted),
@@ -343,6 +367,8 @@ impl Node {
             MessageBody::AppendEntriesReply { success, match_index } => {
                 self.handle_append_reply(now, msg.from, msg.term, success, match_index)
             }
+            MessageBody::TimeoutNow => self.handle_timeout_now(now, msg.term),
+            MessageBody::PreVote { .. } | MessageBody::PreVoteReply { .. } => {}
         }
     }
 
@@ -353,8 +379,7 @@ impl Node {
     /// §5.2, §5.4.1: grant at most one vote per term, and only to a candidate whose log is
     /// at least as up-to-date as ours.
     fn handle_request_vote(&mut self, candidate: ServerId, term: Term, last_log_index: LogIndex, last_log_term: Term) {
-        let up_to_date = self.config.breaks.is_on(BreakSwitch::NoElectionRestriction)
-            || self.log.is_up_to_date(last_log_index, last_log_term);
+        let up_to_date = self.candidate_up_to_date(last_log_index, last_log_term);
         let granted = term == self.current_term && self.voted_for.is_none_or(|v| v == candidate) && up_to_date;
         if granted {
             self.voted_for = Some(candidate);
@@ -371,6 +396,13 @@ impl Node {
         let Role::Candidate { votes } = &mut self.role else { return };
         votes.insert(from, granted);
         self.check_election(now);
+    }
+
+    /// §5.4.1: the candidate's log is at least as up-to-date as ours (unless the rule is
+    /// broken on purpose).
+    fn candidate_up_to_date(&self, last_log_index: LogIndex, last_log_term: Term) -> bool {
+        self.config.breaks.is_on(BreakSwitch::NoElectionRestriction)
+            || self.log.is_up_to_date(last_log_index, last_log_term)
     }
 
     fn check_election(&mut self, now: Time) {
@@ -400,8 +432,8 @@ impl Node {
     }
 
     /// §5.2: increment currentTerm, vote for self, reset the election timer and ask every
-    /// other server for its vote.
-    fn become_candidate(&mut self, now: Time) {
+    /// other server for its vote. `transfer`: the election a TimeoutNow started (§3.10).
+    fn become_candidate(&mut self, now: Time, transfer: bool) {
         self.current_term = self.current_term.next();
         self.voted_for = Some(self.id);
         self.leader = None;
@@ -409,13 +441,12 @@ impl Node {
         self.role = Role::Candidate { votes: SortedMap::from([(self.id, true)]) };
         self.outputs.push(Output::RoleChanged { role: RoleKind::Candidate, term: self.current_term });
         self.outputs.push(Output::ResetElectionTimer);
-        let body =
-            MessageBody::RequestVote { last_log_index: self.log.last_index(), last_log_term: self.log.last_term() };
-        for peer in self.configuration().members() {
-            if peer != self.id {
-                self.send(peer, body.clone());
-            }
-        }
+        let body = MessageBody::RequestVote {
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+            transfer,
+        };
+        self.send_to_voters(body);
         self.check_election(now);
     }
 
@@ -428,7 +459,13 @@ impl Node {
             .filter(|id| *id != self.id)
             .map(|id| (id, Progress { next_index: next, match_index: LogIndex(0) }))
             .collect();
-        self.role = Role::Leader(LeaderState { progress, change: None });
+        self.role = Role::Leader(LeaderState {
+            progress,
+            change: None,
+            since: now,
+            contacts: SortedMap::new(),
+            transfer: None,
+        });
         self.leader = Some(self.id);
         self.outputs.push(Output::RoleChanged { role: RoleKind::Leader, term: self.current_term });
         self.outputs.push(Output::StopElectionTimer);
@@ -447,6 +484,19 @@ impl Node {
     }
 
     fn send(&mut self, to: ServerId, body: MessageBody) {
-        self.outputs.push(Output::Send(Message { from: self.id, to, term: self.current_term, body }));
+        self.send_with_term(to, self.current_term, body);
+    }
+
+    fn send_with_term(&mut self, to: ServerId, term: Term, body: MessageBody) {
+        self.outputs.push(Output::Send(Message { from: self.id, to, term, body }));
+    }
+
+    /// Sends `body` to every other member of the configuration (both halves of a joint one).
+    fn send_to_voters(&mut self, body: MessageBody) {
+        for peer in self.configuration().members() {
+            if peer != self.id {
+                self.send(peer, body.clone());
+            }
+        }
     }
 }

@@ -143,6 +143,8 @@ pub enum Output {
         result: OpResult,
     },
     Membership(MembershipEvent),
+    /// PreVote, CheckQuorum and leadership transfer tell what they did.
+    Protocol(super::node::ProtocolEvent),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -150,11 +152,14 @@ pub enum ProposeError {
     /// The lecture's client protocol: a follower redirects to the leader it knows.
     #[error("{}", NotLeader(*.leader_hint))]
     NotLeader { leader_hint: Option<ServerId> },
+    /// Dissertation §3.10: a leader handing over to `to` accepts no new requests.
+    #[error("handing leadership over to {to}; try {to}")]
+    Transferring { to: ServerId },
 }
 
 /// "Not the leader", with the leader to try when one is known: said the same way by a
 /// refused proposal and a refused membership change.
-struct NotLeader(Option<ServerId>);
+pub(crate) struct NotLeader(pub(crate) Option<ServerId>);
 
 impl fmt::Display for NotLeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,6 +2,8 @@
 //! that role has ([`Role`]: a candidate's votes, a leader's progress and pending change).
 
 use super::breaks::BreakSwitches;
+use super::node::Transfer;
+use super::options::ProtocolOptions;
 use super::types::{Duration, LogIndex, ServerId, Time};
 use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
@@ -13,17 +15,29 @@ pub struct NodeConfig {
     /// The minimum election timeout. Used for §6's rule that a server ignores RequestVote
     /// within this long of hearing from a current leader.
     pub election_timeout_min: Duration,
+    /// The maximum election timeout: how long CheckQuorum waits for a quorum, and a
+    /// leadership transfer for its target to win.
+    #[serde(default = "default_election_timeout_max")]
+    pub election_timeout_max: Duration,
     /// At most this many entries travel in one AppendEntries.
     pub max_entries_per_append: usize,
     pub breaks: BreakSwitches,
+    #[serde(default)]
+    pub options: ProtocolOptions,
+}
+
+fn default_election_timeout_max() -> Duration {
+    Duration::from_ms(300)
 }
 
 impl Default for NodeConfig {
     fn default() -> Self {
         NodeConfig {
             election_timeout_min: Duration::from_ms(150),
+            election_timeout_max: default_election_timeout_max(),
             max_entries_per_append: 64,
             breaks: BreakSwitches::default(),
+            options: ProtocolOptions::default(),
         }
     }
 }
@@ -34,6 +48,9 @@ pub enum RoleKind {
     Follower,
     Candidate,
     Leader,
+    /// Dissertation §9.6: asking for pre-votes, in its old term (PreVote on).
+    #[serde(rename = "pre-candidate")]
+    PreCandidate,
 }
 
 impl RoleKind {
@@ -42,6 +59,7 @@ impl RoleKind {
             RoleKind::Follower => "follower",
             RoleKind::Candidate => "candidate",
             RoleKind::Leader => "leader",
+            RoleKind::PreCandidate => "pre-candidate",
         }
     }
 }
@@ -85,6 +103,12 @@ pub struct LeaderState {
     /// leader, plus servers catching up.
     pub progress: SortedMap<ServerId, Progress>,
     pub change: Option<PendingChange>,
+    /// When this server became leader.
+    pub since: Time,
+    /// When the leader last heard from each server in its term (for CheckQuorum).
+    pub contacts: SortedMap<ServerId, Time>,
+    /// A leadership transfer in progress (dissertation §3.10).
+    pub transfer: Option<Transfer>,
 }
 
 /// State that only one role has lives inside that role. Only `become_*` change it.
@@ -96,6 +120,10 @@ pub enum Role {
         votes: SortedMap<ServerId, bool>,
     },
     Leader(LeaderState),
+    /// Pre-votes received so far (dissertation §9.6), in the current term.
+    PreCandidate {
+        votes: SortedMap<ServerId, bool>,
+    },
 }
 
 impl Role {
@@ -104,6 +132,7 @@ impl Role {
             Role::Follower => RoleKind::Follower,
             Role::Candidate { .. } => RoleKind::Candidate,
             Role::Leader(_) => RoleKind::Leader,
+            Role::PreCandidate { .. } => RoleKind::PreCandidate,
         }
     }
 }

@@ -6,6 +6,9 @@ use super::golden::Transcript;
 use super::*;
 use crate::sorted::SortedSet;
 
+/// PreVote, CheckQuorum and leadership transfer.
+mod protocol;
+
 fn ids(v: &[u32]) -> SortedSet<ServerId> {
     v.iter().map(|&n| ServerId(n)).collect()
 }
@@ -39,7 +42,11 @@ fn vote_req(from: u32, to: u32, term: u64, last_index: u64, last_term: u64) -> M
         from,
         to,
         term,
-        MessageBody::RequestVote { last_log_index: LogIndex(last_index), last_log_term: Term(last_term) },
+        MessageBody::RequestVote {
+            last_log_index: LogIndex(last_index),
+            last_log_term: Term(last_term),
+            transfer: false,
+        },
     )
 }
 
@@ -83,17 +90,19 @@ fn election_timeout_makes_a_candidate_that_votes_for_itself_and_asks_everyone() 
     let mut n = node(1, 3);
     n.handle_election_timeout(T0);
     let out = t.take("S1: election timeout", &mut n);
-    assert_eq!(
-        out,
-        vec![
-            Output::SaveHardState { term: Term(1), voted_for: Some(ServerId(1)) },
-            Output::RoleChanged { role: RoleKind::Candidate, term: Term(1) },
-            Output::ResetElectionTimer,
-            Output::Send(vote_req(1, 2, 1, 0, 0)),
-            Output::Send(vote_req(1, 3, 1, 0, 0)),
-        ]
-    );
+    assert_eq!(out, s1_campaigns_in_term_1_of_3());
     t.check();
+}
+
+/// What S1 of a fresh 3-server cluster emits when it starts an election (§5.2).
+fn s1_campaigns_in_term_1_of_3() -> Vec<Output> {
+    vec![
+        Output::SaveHardState { term: Term(1), voted_for: Some(ServerId(1)) },
+        Output::RoleChanged { role: RoleKind::Candidate, term: Term(1) },
+        Output::ResetElectionTimer,
+        Output::Send(vote_req(1, 2, 1, 0, 0)),
+        Output::Send(vote_req(1, 3, 1, 0, 0)),
+    ]
 }
 
 #[test]

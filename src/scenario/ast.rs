@@ -3,7 +3,7 @@
 //! parser builds it; the runner executes it. Server references stay symbolic (`leader`,
 //! a `let` name) until the runner resolves them against the running cluster.
 
-use crate::raft::{BreakSwitch, Duration, Op, RoleKind, ServerId, Time};
+use crate::raft::{BreakSwitch, Duration, Op, ProtocolOption, RoleKind, ServerId, Time};
 use crate::sim::checker::Property;
 use crate::sim::{Action, InitialState, MessageId, SimConfig};
 use serde::{Deserialize, Serialize};
@@ -187,6 +187,15 @@ pub enum Command {
         switch: BreakSwitch,
         on: bool,
     },
+    /// `option prevote on`: PreVote or CheckQuorum on or off.
+    Option {
+        option: ProtocolOption,
+        on: bool,
+    },
+    /// `transfer S3`: the leader hands leadership over to S3 (§3.10).
+    Transfer {
+        to: ServerRef,
+    },
 }
 
 impl Command {
@@ -221,6 +230,8 @@ impl Command {
                 Command::Duplication { duplication } => Action::SetDuplication { duplication: *duplication },
                 Command::Latency { min_ms, max_ms } => Action::SetLatency { min_ms: *min_ms, max_ms: *max_ms },
                 Command::Break { switch, on } => Action::SetBreak { switch: *switch, on: *on },
+                Command::Option { option, on } => Action::SetOption { option: *option, on: *on },
+                Command::Transfer { to } => Action::TransferLeadership { to: server(to)? },
                 Command::AlignTimers { servers: ServerSet::All }
                 | Command::Isolate { .. }
                 | Command::DropBetween { .. } => return Ok(None),

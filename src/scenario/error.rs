@@ -4,7 +4,7 @@
 //! that the command line prints.
 
 use super::ast::Phase;
-use crate::raft::{BreakSwitch, Duration, OpParseError, ServerId, Time};
+use crate::raft::{BreakSwitch, Duration, OpParseError, ProtocolOption, ServerId, Time};
 use crate::sim::checker::Property;
 use crate::sim::{ActionError, ConfigError};
 use std::fmt;
@@ -64,6 +64,8 @@ pub enum Expected {
     Range,
     Probability,
     BreakSwitch,
+    /// `prevote` or `check-quorum`.
+    ProtocolOption,
     OnOff,
     Arrow,
     Request,
@@ -117,6 +119,7 @@ impl Expected {
     pub fn choices_with(&self, separator: &str) -> String {
         let names: Vec<&str> = match self {
             Expected::BreakSwitch => BreakSwitch::ALL.iter().map(|b| b.name()).collect(),
+            Expected::ProtocolOption => ProtocolOption::ALL.iter().map(|o| o.name()).collect(),
             Expected::Phase => Phase::ALL.iter().map(|p| p.name()).collect(),
             Expected::Property => Property::SAFETY.iter().chain(&[Property::Liveness]).map(|p| p.slug()).collect(),
             _ => Vec::new(),
@@ -138,6 +141,7 @@ impl fmt::Display for Expected {
             AllOrServerRef => return write!(f, "`all` or {SERVER_REF}"),
             TimeOrCondition => return write!(f, "a time such as 2s, or {CONDITION}"),
             BreakSwitch => return write!(f, "a break-switch: one of {}", self.choices()),
+            ProtocolOption => return write!(f, "a protocol option: one of {}", self.choices()),
             Phase => return write!(f, "a membership phase: one of {}", self.choices()),
             Property => return write!(f, "a property: one of {}", self.choices()),
             EndOfLine => "end of line",
@@ -178,7 +182,7 @@ impl fmt::Display for Expected {
             RunSpec => "a duration such as 500ms, or `until`",
             Condition => CONDITION,
             GoalRest => "`and` and another condition, `for` and a duration, or the end of the line",
-            Role => "`leader`, `follower`, `candidate`, `down`, `up` or `retired`",
+            Role => "`leader`, `follower`, `candidate`, `pre-candidate`, `down`, `up` or `retired`",
         };
         f.write_str(text)
     }

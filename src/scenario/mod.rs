@@ -55,6 +55,9 @@ const STORIES: &[LibraryScenario] = library![
     "figure-7.scn",
     "figure-8.scn",
     "figure-8-broken.scn",
+    "prevote.scn",
+    "check-quorum.scn",
+    "transfer.scn",
 ];
 
 /// Each break-switch's "Show me" scenario; one that is already a story (`figure-8-broken.scn`)

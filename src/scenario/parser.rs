@@ -264,7 +264,7 @@ impl Parser {
             c.finish()?;
             return Ok(None);
         }
-        let dual = matches!(keyword.as_str(), "loss" | "duplication" | "latency" | "break");
+        let dual = matches!(keyword.as_str(), "loss" | "duplication" | "latency" | "break" | "option");
         if dual && self.in_setup {
             c.advance();
             match self.command(c, &keyword)? {
@@ -275,6 +275,7 @@ impl Parser {
                     self.config.network.latency_max_ms = max_ms;
                 }
                 Some(Command::Break { switch, on }) => self.config.breaks.set(switch, on),
+                Some(Command::Option { option, on }) => self.config.options.set(option, on),
                 _ => {}
             }
             self.last_config_line = Some(line);

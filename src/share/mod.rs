@@ -18,7 +18,7 @@
 //! browser's own (`CompressionStream`, see `ui::zlib`) and so carries no deflate code:
 //! [`run_text`] and [`wrap`] make a link around it, [`unwrap`] and [`read`] read one.
 
-use crate::raft::{BreakSwitch, Time};
+use crate::raft::{BreakSwitch, ProtocolOption, Time};
 use crate::scenario::{self, ScenarioError};
 use crate::sim::{ActionRecord, InitialState, ReplayError, Sim, SimConfig};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -222,6 +222,10 @@ fn write_run(run: &SharedRun) -> String {
     for b in c.breaks.active() {
         let _ = writeln!(o, "break {b}");
     }
+    // PreVote, CheckQuorum: a link without these lines is the paper's Raft.
+    for option in c.options.active() {
+        let _ = writeln!(o, "option {option}");
+    }
     if run.initial.is_some() {
         o.push_str("start scenario\n");
     }
@@ -326,7 +330,7 @@ fn read_run(text: &str) -> Result<SharedRun, ShareError> {
         }
         let (key, rest) = raw.split_once(' ').unwrap_or((raw, ""));
         // Settings and the end of the run appear at most once.
-        if key != "action" && key != "break" {
+        if key != "action" && key != "break" && key != "option" {
             if seen.contains(&key) {
                 return Err(bad());
             }
@@ -349,6 +353,7 @@ fn read_run(text: &str) -> Result<SharedRun, ShareError> {
                 pair(rest).map(|(a, b): (u64, u64)| (c.checkpoint_every_ms, c.max_checkpoints) = (a, b as usize))
             }
             "break" => BreakSwitch::from_name(rest).map(|b| c.breaks.set(b, true)),
+            "option" => ProtocolOption::from_name(rest).map(|option| c.options.set(option, true)),
             "start" => (rest == "scenario").then(|| start_from_scenario = true),
             "action" => {
                 let mut words = rest.splitn(3, ' ');

@@ -32,6 +32,28 @@ fn a_link_replays_to_the_same_state() {
     assert_eq!(run.config.network.latency_max_ms, SimConfig::default().network.latency_max_ms);
 }
 
+/// PreVote and CheckQuorum travel as settings, a transfer and an option switched
+/// mid-run as actions; the replay reaches the same state.
+#[test]
+fn options_and_transfers_travel_in_a_link() {
+    use crate::raft::{ProtocolOption, ProtocolOptions};
+    let options = ProtocolOptions::default().with(ProtocolOption::PreVote);
+    let mut sim = Sim::new(SimConfig { seed: 5, options, ..SimConfig::default() }).unwrap();
+    let leader = sim.run_until_leader(Duration::from_ms(3000)).expect("a leader");
+    let to = ServerId(leader.0 % 5 + 1);
+    sim.act(Action::TransferLeadership { to }).unwrap();
+    sim.run_for(Duration::from_ms(300));
+    assert_eq!(sim.leader(), Some(to), "the transfer worked");
+    sim.act(Action::SetOption { option: ProtocolOption::CheckQuorum, on: true }).unwrap();
+    sim.run_for(Duration::from_ms(500));
+    let link = encode(&SharedRun::from_sim(&sim, None)).unwrap();
+    let (run, replayed) = open(&link).unwrap();
+    assert_eq!(run.config.options, options);
+    assert_eq!(replayed.options(), options.with(ProtocolOption::CheckQuorum));
+    assert_eq!(replayed.state_hash(), sim.state_hash());
+    assert_eq!(run.actions.len(), 2);
+}
+
 #[test]
 fn a_scenario_run_keeps_its_scenario_and_starting_logs() {
     let text = scenario::library().iter().find(|s| s.file == "figure-7.scn").unwrap().text;
@@ -111,6 +133,11 @@ fn every_action_reads_back_as_written() {
         actions.push(Action::SetBreak { switch: b, on: true });
         actions.push(Action::SetBreak { switch: b, on: false });
     }
+    for option in crate::raft::ProtocolOption::ALL {
+        actions.push(Action::SetOption { option, on: true });
+        actions.push(Action::SetOption { option, on: false });
+    }
+    actions.push(Action::TransferLeadership { to: s3 });
     for a in actions {
         assert_eq!(scenario::parse_action(&a.to_string()), Ok(a.clone()), "`{a}`");
     }
@@ -134,6 +161,8 @@ fn the_v1_fixture_still_opens() {
     assert_eq!(run.actions.len(), 4);
     assert!(matches!(run.actions[1].action, Action::Crash { .. }));
     assert_eq!(sim.now(), run.until);
+    // Made before PreVote and CheckQuorum existed: it opens as the paper's Raft.
+    assert_eq!(run.config.options, crate::raft::ProtocolOptions::default());
 }
 
 #[test]

@@ -3,7 +3,9 @@
 
 use super::history::{DropReason, MessageId, Note, NoteKind};
 use super::{ClientRequestState, ClientStatus, ConfigError, Sim, StepKind, Timer, MAX_SERVERS};
-use crate::raft::{BreakSwitch, ChangeError, ClientId, Configuration, Duration, Node, Op, ServerId};
+use crate::raft::{
+    BreakSwitch, ChangeError, ClientId, Configuration, Duration, Node, Op, ProtocolOption, ServerId, TransferError,
+};
 use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -73,6 +75,15 @@ pub enum Action {
         switch: BreakSwitch,
         on: bool,
     },
+    /// Turns PreVote or CheckQuorum on or off on every server from now on.
+    SetOption {
+        option: ProtocolOption,
+        on: bool,
+    },
+    /// Dissertation §3.10: the leader hands leadership over to `to`.
+    TransferLeadership {
+        to: ServerId,
+    },
 }
 
 impl fmt::Display for Action {
@@ -110,6 +121,8 @@ impl fmt::Display for Action {
             }
             Action::SetLatency { min_ms, max_ms } => write!(f, "latency {min_ms}..{max_ms}ms"),
             Action::SetBreak { switch, on } => write!(f, "break {switch} {}", if *on { "on" } else { "off" }),
+            Action::SetOption { option, on } => write!(f, "option {option} {}", if *on { "on" } else { "off" }),
+            Action::TransferLeadership { to } => write!(f, "transfer {to}"),
         }
     }
 }
@@ -160,6 +173,9 @@ pub enum ActionError {
     /// A network setting out of range.
     #[error(transparent)]
     Network(ConfigError),
+    /// The leader refused a leadership transfer.
+    #[error("leadership transfer refused: {0}")]
+    Transfer(TransferError),
 }
 
 impl Sim {
@@ -330,6 +346,19 @@ impl Sim {
                 for s in &mut self.world.servers {
                     s.node.set_breaks(breaks);
                 }
+            }
+            Action::SetOption { option, on } => {
+                self.world.config.options.set(*option, *on);
+                let options = self.world.config.options;
+                for s in &mut self.world.servers {
+                    s.node.set_options(options);
+                }
+            }
+            Action::TransferLeadership { to } => {
+                self.existing(*to)?;
+                let leader = self.leader().ok_or(ActionError::NoLeader)?;
+                let i = leader.0 as usize - 1;
+                self.drive(i, |node| node.transfer_leadership(now, *to)).map_err(ActionError::Transfer)?;
             }
         }
         Ok(())

@@ -58,6 +58,8 @@ impl Sim {
             let result = self.drive(target.0 as usize - 1, |node| node.propose(now, request));
             let outcome = match result {
                 Err(ProposeError::NotLeader { leader_hint }) => AttemptOutcome::Redirected { leader: leader_hint },
+                // §3.10: a leader handing over sends the client on to its successor.
+                Err(ProposeError::Transferring { to }) => AttemptOutcome::Redirected { leader: Some(to) },
                 Ok(Proposed::Appended(index)) => AttemptOutcome::Appended { index },
                 Ok(Proposed::AlreadyApplied(_)) => AttemptOutcome::AlreadyApplied,
             };

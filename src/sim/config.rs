@@ -3,7 +3,7 @@
 
 use super::network::{self, NetworkConfig};
 use super::MAX_SERVERS;
-use crate::raft::{BreakSwitches, Duration, Entry, NodeConfig, ServerId, Term};
+use crate::raft::{BreakSwitches, Duration, Entry, NodeConfig, ProtocolOptions, ServerId, Term};
 use serde::{Deserialize, Serialize};
 
 /// Everything that defines a run before any user action.
@@ -21,6 +21,8 @@ pub struct SimConfig {
     pub heartbeat_ms: u64,
     pub network: NetworkConfig,
     pub breaks: BreakSwitches,
+    /// PreVote and CheckQuorum: off by default, for the paper's Raft.
+    pub options: ProtocolOptions,
     /// At most this many entries travel in one AppendEntries.
     pub max_entries_per_append: usize,
     /// A client that has no answer after this long retries, in milliseconds.
@@ -41,6 +43,7 @@ impl Default for SimConfig {
             heartbeat_ms: 50,
             network: NetworkConfig::default(),
             breaks: BreakSwitches::default(),
+            options: ProtocolOptions::default(),
             max_entries_per_append: 64,
             client_timeout_ms: 1000,
             checkpoint_every_ms: 1000,
@@ -75,8 +78,10 @@ impl SimConfig {
     pub(super) fn node_config(&self) -> NodeConfig {
         NodeConfig {
             election_timeout_min: Duration::from_ms(self.election_timeout_min_ms),
+            election_timeout_max: Duration::from_ms(self.election_timeout_max_ms),
             max_entries_per_append: self.max_entries_per_append,
             breaks: self.breaks,
+            options: self.options,
         }
     }
 }

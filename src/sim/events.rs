@@ -295,6 +295,9 @@ impl Sim {
                     self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Role { role, term } });
                 }
                 Output::ClientReply { client, seq, result } => self.client_reply(id, client, seq, result),
+                Output::Protocol(event) => {
+                    self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Protocol { event } })
+                }
                 Output::Membership(event) => {
                     if let Some(keep) = self.record_membership(i, event) {
                         retire = Some(keep);

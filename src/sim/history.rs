@@ -3,7 +3,7 @@
 //! commits and membership phases, and the user's actions.
 
 use super::Action;
-use crate::raft::{LogIndex, MembershipEvent, Message, MessageKind, RoleKind, ServerId, Term, Time};
+use crate::raft::{LogIndex, MembershipEvent, Message, MessageKind, ProtocolEvent, RoleKind, ServerId, Term, Time};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -72,14 +72,28 @@ impl MessageRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "note", rename_all = "kebab-case")]
 pub enum NoteKind {
-    Role { role: RoleKind, term: Term },
+    Role {
+        role: RoleKind,
+        term: Term,
+    },
     Crashed,
     Restarted,
     Added,
     Retired,
-    Committed { index: LogIndex },
-    Membership { event: MembershipEvent },
-    ClientReply { client: u32, result: String },
+    Committed {
+        index: LogIndex,
+    },
+    Membership {
+        event: MembershipEvent,
+    },
+    ClientReply {
+        client: u32,
+        result: String,
+    },
+    /// PreVote, CheckQuorum or a leadership transfer did something worth telling.
+    Protocol {
+        event: ProtocolEvent,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -53,7 +53,9 @@ pub use network::{NetworkConfig, Topology};
 use travel::Checkpoint;
 pub use travel::ReplayError;
 
-use crate::raft::{BreakSwitches, Configuration, Entry, LogIndex, Node, Output, RoleKind, ServerId, Term, Time};
+use crate::raft::{
+    BreakSwitches, Configuration, Entry, LogIndex, Node, Output, ProtocolOptions, RoleKind, ServerId, Term, Time,
+};
 use checker::{Checker, Property, Violation};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -285,6 +287,9 @@ impl Sim {
     }
     pub fn breaks(&self) -> BreakSwitches {
         self.world.config.breaks
+    }
+    pub fn options(&self) -> ProtocolOptions {
+        self.world.config.options
     }
     /// The time of the next pending event, if any.
     pub fn next_event_time(&self) -> Option<Time> {

@@ -8,7 +8,7 @@
 
 use super::checker::{Property, Violation, ViolationDetail};
 use super::{Action, ClientStatus, Sim, SimConfig, MAX_SERVERS};
-use crate::raft::{BreakSwitches, Duration, Op, ServerId, Time};
+use crate::raft::{BreakSwitches, Duration, Op, ProtocolOption, ProtocolOptions, ServerId, Time};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,16 @@ pub struct CheckOptions {
     /// The cluster size at the start (membership changes move it between 1 and 9).
     pub servers: u32,
     pub breaks: BreakSwitches,
+    /// PreVote and CheckQuorum (the sweep draws a set per seed: [`drawn_options`]).
+    #[serde(default)]
+    pub options: ProtocolOptions,
+}
+
+/// The protocol options seed `seed` runs with in the randomized sweep: every set of
+/// options, each for about as many seeds, mixed by a hash of the seed.
+pub fn drawn_options(seed: u64) -> ProtocolOptions {
+    let mixed = (seed ^ 0x5851_f42d_4c95_7f2d).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    ProtocolOptions::from_bits((mixed >> 56) as u8)
 }
 
 impl CheckOptions {
@@ -33,6 +43,12 @@ impl CheckOptions {
         );
         for b in self.breaks.active() {
             cmd.push_str(&format!(" --break {b}"));
+        }
+        for o in self.options.active() {
+            cmd.push_str(&format!(" --{o}"));
+        }
+        if self.options == ProtocolOptions::default() {
+            cmd.push_str(" --paper");
         }
         cmd
     }
@@ -82,6 +98,7 @@ pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
         servers: opts.servers.clamp(1, MAX_SERVERS),
         seed: opts.seed,
         breaks: opts.breaks,
+        options: opts.options,
         // Small batches make the paper's interleavings (Figure 8) reachable.
         max_entries_per_append: 1,
         checkpoint_every_ms: 0,
@@ -89,6 +106,10 @@ pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
     };
     let mut sim = Sim::new(config).expect("valid configuration");
     let mut key_counter = 0u32;
+    // Leadership transfers and options switched mid-run come from a second generator,
+    // and only in correct Raft: a hunt for a broken rule runs the same faults as before
+    // these mechanisms existed, so the seed that catches it stays the same.
+    let mut extra = opts.breaks.is_correct_raft().then(|| ChaCha8Rng::seed_from_u64(opts.seed ^ 0x2545_f491_4f6c_dd1d));
     while sim.events() < opts.events {
         let gap = Duration::from_ms(rng.random_range(5..=400u64));
         run_bounded(&mut sim, gap, opts.events);
@@ -96,6 +117,9 @@ pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
             break;
         }
         inject_fault(&mut sim, &mut rng, &mut key_counter);
+        if let Some(extra) = &mut extra {
+            inject_protocol_fault(&mut sim, extra);
+        }
     }
     let mut violations: Vec<Violation> = sim.violations().to_vec();
     if let Some(v) = heal_and_check_progress(&mut sim) {
@@ -266,6 +290,23 @@ fn inject_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
     if let Some(action) = action {
         // Refused actions (a crashed server asked to time out, no leader for a
         // membership change, …) change nothing; the run goes on.
+        let _ = sim.act(action);
+    }
+}
+
+/// Now and then (one fault in twenty) a leadership transfer to any server (§3.10;
+/// refused for the leader itself), or PreVote or CheckQuorum switched on or off.
+fn inject_protocol_fault(sim: &mut Sim, rng: &mut ChaCha8Rng) {
+    let active: Vec<ServerId> = sim.active_servers().map(|s| s.node.id()).collect();
+    let action = match rng.random_range(0..40u32) {
+        0 | 1 => pick(rng, &active).map(|to| Action::TransferLeadership { to }),
+        2 => {
+            let option = pick(rng, &ProtocolOption::ALL).expect("options exist");
+            Some(Action::SetOption { option, on: !sim.options().is_on(option) })
+        }
+        _ => None,
+    };
+    if let Some(action) = action {
         let _ = sim.act(action);
     }
 }

@@ -467,6 +467,7 @@ impl Component for App {
             alive: s.alive,
             retired: s.retired,
             voter: s.voter,
+            transferring_to: sim.server(s.id).and_then(|slot| slot.node.transfer_target()),
         });
         html! {
             <div class={classes!("app", self.embed.then_some("app--embed"))} key={crate::view::i18n::lang().code()}>
@@ -514,7 +515,8 @@ impl Component for App {
                         <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
                             scenario={self.library_file()} />
                         <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
-                            next_id={next_id} dispatch={dispatch.clone()} />
+                            next_id={next_id} dispatch={dispatch.clone()} options={sim.options()}
+                            contacts={crate::view::protocol::contacts(&sim)} />
                         <RequestBox text={self.request_text.clone()} error={self.request_error.clone()}
                             clients={clients} dispatch={dispatch.clone()} />
                         <NetworkControls partition_text={self.partition_text.clone()}
@@ -808,6 +810,7 @@ pub fn role_name(role: RoleKind, alive: bool, retired: bool, voter: bool) -> &'s
         match role {
             RoleKind::Leader => t(K::RoleLeader),
             RoleKind::Candidate => t(K::RoleCandidate),
+            RoleKind::PreCandidate => t(K::RolePreCandidate),
             RoleKind::Follower if !voter => t(K::RoleCatchingUp),
             RoleKind::Follower => t(K::RoleFollower),
         }

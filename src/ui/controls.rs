@@ -2,11 +2,12 @@
 //! it draws what it is given and sends [`Msg`]s to the owner.
 
 use super::app::{role_name, Msg};
-use crate::raft::{RoleKind, ServerId};
+use crate::raft::{ProtocolOptions, RoleKind, ServerId};
 use crate::sim::MAX_SERVERS;
 use crate::view::format::{self, format_sim_time, format_speed};
 use crate::view::i18n::{t, tf, K};
 use crate::view::model::{ClientState, ClientView, MembershipView, Phase, StatusView};
+use crate::view::protocol::ContactsView;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -116,6 +117,9 @@ pub struct ClusterProps {
     pub can_add: bool,
     pub next_id: ServerId,
     pub dispatch: Callback<Msg>,
+    /// The protocol options, and CheckQuorum's count on the leader while it is on.
+    pub options: ProtocolOptions,
+    pub contacts: Option<ContactsView>,
 }
 
 #[function_component(ClusterControls)]
@@ -137,6 +141,7 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
                 <button class="btn" title={add_title} disabled={!props.can_add}
                     onclick={d.reform(|_| Msg::AddServer)}>{ t(K::AddServer) }</button>
             </div>
+            { super::protocol::toggles(props.options, props.contacts.as_ref(), d) }
         </section>
     }
 }
@@ -151,6 +156,8 @@ pub struct ServerPanelInfo {
     pub alive: bool,
     pub retired: bool,
     pub voter: bool,
+    /// A leader handing leadership over: to whom (§3.10).
+    pub transferring_to: Option<ServerId>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -186,7 +193,13 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
                     onclick={d.reform(move |_| Msg::SendRequest(Some(id)))}>{ tf(K::RequestVia, &[&name]) }</button>
                 <button class="btn" disabled={s.retired || !s.voter}
                     onclick={d.reform(move |_| Msg::RemoveServer(id))}>{ tf(K::RemoveServer, &[&name]) }</button>
+                <button class="btn" disabled={!s.alive || is_leader || s.retired || !s.voter} data-transfer={name.clone()}
+                    title={tf(K::TransferTitle, &[&name])}
+                    onclick={d.reform(move |_| Msg::Act(Action::TransferLeadership { to: id }))}>{ tf(K::TransferTo, &[&name]) }</button>
             </div>
+            if let Some(to) = s.transferring_to {
+                <p class="field-help" data-transferring={to.to_string()}>{ tf(K::Transferring, &[&to]) }</p>
+            }
         </section>
     }
 }

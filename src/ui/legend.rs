@@ -86,6 +86,8 @@ pub fn legend() -> Html {
                 { message(MessageKind::Heartbeat, K::LegendHeartbeat) }
                 { message(MessageKind::AppendOk, K::LegendAppendOk) }
                 { message(MessageKind::AppendFailed, K::LegendAppendFailed) }
+                { message(MessageKind::PreVote, K::LegendPreVote) }
+                { message(MessageKind::TimeoutNow, K::LegendTimeoutNow) }
                 { item(swatch("", html! {
                     <g class="msg msg--heartbeat msg--dropped" opacity="0.6">
                         { message_shape(MessageKind::Heartbeat) }

@@ -7,6 +7,7 @@
 //! - `controls`: the status line, playback, cluster, network, client and run controls;
 //! - `legend`: the legend and the keyboard shortcuts dialog;
 //! - `timeline`: the time-travel scrubber and the space-time diagram;
+//! - `protocol`: the PreVote and CheckQuorum toggles, in the cluster settings;
 //! - `inside`: the safety monitor, break-switches, quorum meters, state inspector;
 //! - `export`: Download SVG / PNG / trace, the Embed snippet, the embed mode's bar;
 //! - `teach`: share links, the language switch, scenarios, exercises and lessons;
@@ -18,6 +19,7 @@ mod export;
 mod inside;
 mod legend;
 mod logs;
+mod protocol;
 mod ring;
 mod teach;
 mod timeline;

@@ -122,6 +122,7 @@ fn role_slug(role: RoleKind) -> &'static str {
         RoleKind::Follower => "follower",
         RoleKind::Candidate => "candidate",
         RoleKind::Leader => "leader",
+        RoleKind::PreCandidate => "pre-candidate",
     }
 }
 
@@ -135,10 +136,10 @@ fn server_node(props: &ServerNodeProps) -> Html {
     let name = id.to_string();
     let role_label = role_name(s.role, s.alive, s.retired, s.voter);
     let mut label = tf(K::ServerLabel, &[&name, &role_label, &s.term]);
-    let candidate = s.role == RoleKind::Candidate && s.alive;
+    let candidate = matches!(s.role, RoleKind::Candidate | RoleKind::PreCandidate) && s.alive;
     if candidate && !s.tally.is_empty() {
         label.push_str(", ");
-        label.push_str(&tally_label(&s.tally));
+        label.push_str(&tally_label(&s.tally, s.role == RoleKind::PreCandidate));
     }
     if s.learner {
         label.push_str(", ");
@@ -212,7 +213,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
                         html! {
                             <g key={voter.0} class={classes!("pip", state)} transform={format!("translate({} {})", fmt(at.x), fmt(pip_y))}
                                 data-voter={voter.to_string()}>
-                                <title>{ vote_label(*voter, id, *vote) }</title>
+                                <title>{ vote_label(*voter, id, *vote, s.role == RoleKind::PreCandidate) }</title>
                                 <circle r="5.6" />
                                 <text class="pip__id" y="0.4">{ voter.0 }</text>
                             </g>
@@ -278,9 +279,14 @@ pub fn message_shape(kind: MessageKind) -> Html {
     let tick = html! { <path class="msg__glyph" d="M-2.8 0.2L-0.8 2.4L3 -2.4" /> };
     let cross = html! { <path class="msg__glyph" d="M-2.4 -2.4L2.4 2.4M2.4 -2.4L-2.4 2.4" /> };
     match kind {
-        MessageKind::RequestVote => html! { <path class="msg__body" d="M0 -8L8 0L0 8L-8 0Z" /> },
-        MessageKind::VoteGranted => html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ tick }</> },
-        MessageKind::VoteRefused => html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ cross }</> },
+        // Pre-votes take the vote's diamonds (the stylesheet draws them hollow and dashed).
+        MessageKind::RequestVote | MessageKind::PreVote => html! { <path class="msg__body" d="M0 -8L8 0L0 8L-8 0Z" /> },
+        MessageKind::VoteGranted | MessageKind::PreVoteGranted => {
+            html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ tick }</> }
+        }
+        MessageKind::VoteRefused | MessageKind::PreVoteRefused => {
+            html! { <><path class="msg__body" d="M0 -7L7 0L0 7L-7 0Z" />{ cross }</> }
+        }
         MessageKind::AppendEntries => html! {
             <><rect class="msg__body" x="-7" y="-7" width="14" height="14" rx="2" />
             <path class="msg__glyph" d="M-4 -2.5H4M-4 0.5H4M-4 3.5H4" /></>
@@ -292,6 +298,8 @@ pub fn message_shape(kind: MessageKind) -> Html {
         MessageKind::AppendFailed => {
             html! { <><rect class="msg__body" x="-6" y="-6" width="12" height="12" rx="2" />{ cross }</> }
         }
+        // TimeoutNow: a bolt.
+        MessageKind::TimeoutNow => html! { <path class="msg__body" d="M2 -8L-5 1H0L-2 8L5 -1H0Z" /> },
     }
 }
 

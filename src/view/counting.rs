@@ -73,11 +73,11 @@ pub fn change_target(sim: &Sim) -> Option<&SortedSet<ServerId>> {
     sim.membership().filter(|m| !m.finished).map(|m| &m.target)
 }
 
-/// A candidate's tally: granted votes against each configuration in force. Empty for a
-/// server that is not a live candidate.
+/// A candidate's (or pre-candidate's) tally: granted votes against each configuration in
+/// force. Empty for a server that is not a live candidate.
 pub fn tally(sim: &Sim, id: ServerId) -> Vec<Count> {
     let Some(slot) = sim.server(id).filter(|s| s.alive) else { return Vec::new() };
-    let Role::Candidate { votes } = slot.node.role() else { return Vec::new() };
+    let (Role::Candidate { votes } | Role::PreCandidate { votes }) = slot.node.role() else { return Vec::new() };
     let granted = |s: ServerId| votes.get(&s) == Some(&true);
     in_force(slot.node.configuration(), change_target(sim))
         .iter()
@@ -162,9 +162,11 @@ pub fn count_line(c: &Count) -> String {
 }
 
 /// A candidate's tally in words, for its accessible name: one clause per configuration.
-pub fn tally_label(counts: &[Count]) -> String {
+/// `pre`: a pre-candidate's, whose grants are pre-votes (§9.6).
+pub fn tally_label(counts: &[Count], pre: bool) -> String {
+    let key = if pre { K::PreTallyLabel } else { K::TallyLabel };
     let parts: Vec<String> =
-        counts.iter().map(|c| tf(K::TallyLabel, &[&half_name(c.half), &c.have(), &c.members.len(), &c.need])).collect();
+        counts.iter().map(|c| tf(key, &[&half_name(c.half), &c.have(), &c.members.len(), &c.need])).collect();
     parts.join(t(K::ClauseSeparator))
 }
 
@@ -178,12 +180,14 @@ pub fn meter_label(m: &EntryCount) -> String {
     parts.join(t(K::ClauseSeparator))
 }
 
-/// Who voted for whom, for one vote pip on a candidate.
-pub fn vote_label(voter: ServerId, candidate: ServerId, vote: Option<bool>) -> String {
-    let key = match vote {
-        Some(true) => K::VoteGrantedBy,
-        Some(false) => K::VoteRefusedBy,
-        None => K::VoteWaitingFor,
+/// Who voted for whom, for one vote pip on a candidate (`pre`: a pre-candidate, §9.6).
+pub fn vote_label(voter: ServerId, candidate: ServerId, vote: Option<bool>, pre: bool) -> String {
+    let key = match (vote, pre) {
+        (Some(true), false) => K::VoteGrantedBy,
+        (Some(false), false) => K::VoteRefusedBy,
+        (Some(true), true) => K::PreVoteGrantedBy,
+        (Some(false), true) => K::PreVoteRefusedBy,
+        (None, _) => K::VoteWaitingFor,
     };
     tf(key, &[&voter, &candidate])
 }
@@ -266,11 +270,14 @@ mod tests {
         let new = Count::new(Half::New, &ids(&[1, 2, 3, 4]), |s| s.0 == 1);
         assert_eq!(count_line(&old), "C_old 2 of 3, 2 needed");
         assert_eq!(count_line(&new), "C_new 1 of 4, 3 needed");
-        assert_eq!(tally_label(&[only]), "Majority: 2 of 5 votes, 3 needed");
+        assert_eq!(tally_label(std::slice::from_ref(&only), false), "Majority: 2 of 5 votes, 3 needed");
+        assert_eq!(tally_label(&[only], true), "Majority: 2 of 5 pre-votes, 3 needed");
         let m = EntryCount { leader: ServerId(1), index: 7, counts: vec![old, new] };
         assert_eq!(meter_label(&m), "C_old holds entry 7: 2 of 3, 2 needed; C_new holds entry 7: 1 of 4, 3 needed");
-        assert_eq!(vote_label(ServerId(3), ServerId(2), Some(true)), "S3 voted for S2");
-        assert_eq!(vote_label(ServerId(3), ServerId(2), None), "S3 has not answered S2 yet");
+        assert_eq!(vote_label(ServerId(3), ServerId(2), Some(true), false), "S3 voted for S2");
+        assert_eq!(vote_label(ServerId(3), ServerId(2), None, false), "S3 has not answered S2 yet");
+        assert_eq!(vote_label(ServerId(3), ServerId(2), Some(true), true), "S3 would vote for S2 (pre-vote)");
+        assert_eq!(vote_label(ServerId(3), ServerId(2), Some(false), true), "S3 refused a pre-vote to S2");
         crate::view::i18n::set_lang(crate::view::i18n::Lang::Chinese);
         let line = count_line(&Count::new(Half::Only, &set, |s| s.0 <= 2));
         crate::view::i18n::set_lang(crate::view::i18n::Lang::English);

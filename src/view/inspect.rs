@@ -162,7 +162,7 @@ pub fn quorum(sim: &Sim) -> Option<QuorumView> {
                     }
                 }
             }
-            Role::Follower => {}
+            Role::Follower | Role::PreCandidate { .. } => {}
         }
     }
     // The leader's configuration; without a leader, that of the most up-to-date live server.
@@ -257,11 +257,21 @@ pub fn message_fields(m: &MessageRecord, now: Time) -> Vec<(K, String)> {
         f.push((K::FieldDuplicate, "✓".into()));
     }
     match &msg.body {
-        MessageBody::RequestVote { last_log_index, last_log_term } => {
+        MessageBody::RequestVote { last_log_index, last_log_term, transfer } => {
+            f.push((K::FieldLastLogIndex, last_log_index.to_string()));
+            f.push((K::FieldLastLogTerm, last_log_term.to_string()));
+            if *transfer {
+                f.push((K::FieldTransfer, transfer.to_string()));
+            }
+        }
+        MessageBody::PreVote { last_log_index, last_log_term } => {
             f.push((K::FieldLastLogIndex, last_log_index.to_string()));
             f.push((K::FieldLastLogTerm, last_log_term.to_string()));
         }
-        MessageBody::RequestVoteReply { granted } => f.push((K::FieldGranted, granted.to_string())),
+        MessageBody::RequestVoteReply { granted } | MessageBody::PreVoteReply { granted } => {
+            f.push((K::FieldGranted, granted.to_string()))
+        }
+        MessageBody::TimeoutNow => {}
         MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => {
             f.push((K::FieldPrevLogIndex, prev_log_index.to_string()));
             f.push((K::FieldPrevLogTerm, prev_log_term.to_string()));

@@ -14,5 +14,6 @@ mod i18n_zh;
 pub mod inspect;
 pub mod math;
 pub mod model;
+pub mod protocol;
 pub mod timeline;
 pub mod trace;

@@ -177,7 +177,7 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
             let node = &slot.node;
             let config = node.configuration();
             let votes = match node.role() {
-                Role::Candidate { votes } => {
+                Role::Candidate { votes } | Role::PreCandidate { votes } => {
                     config.members().into_iter().map(|v| (v, votes.get(&v).copied())).collect()
                 }
                 _ => Vec::new(),

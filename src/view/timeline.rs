@@ -59,6 +59,8 @@ pub enum LaneState {
     Candidate,
     Leader,
     Down,
+    /// Asking for pre-votes (PreVote on), still in its old term.
+    PreCandidate,
 }
 
 impl LaneState {
@@ -66,6 +68,7 @@ impl LaneState {
         match self {
             LaneState::Follower => "follower",
             LaneState::Candidate => "candidate",
+            LaneState::PreCandidate => "pre-candidate",
             LaneState::Leader => "leader",
             LaneState::Down => "down",
         }
@@ -188,6 +191,7 @@ fn lanes(sim: &Sim, from_us: u64, to_us: u64) -> (Vec<SpanView>, Vec<TermMark>) 
                 let s = match role {
                     RoleKind::Follower => LaneState::Follower,
                     RoleKind::Candidate => LaneState::Candidate,
+                    RoleKind::PreCandidate => LaneState::PreCandidate,
                     RoleKind::Leader => LaneState::Leader,
                 };
                 Some((s, term.0))

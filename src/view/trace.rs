@@ -2,7 +2,7 @@
 //! Written by hand with `format!` so that the page needs no JSON library; the tests parse
 //! it back with serde_json (a native-only dependency for this purpose).
 
-use crate::raft::MembershipEvent;
+use crate::raft::{MembershipEvent, ProtocolEvent};
 use crate::sim::{DropReason, NoteKind, Sim};
 use std::fmt::Write;
 
@@ -14,11 +14,12 @@ pub fn trace_json(sim: &Sim) -> String {
     let n = &c.network;
     let mut o = String::with_capacity(4096);
     let breaks: Vec<String> = c.breaks.active().map(|b| str(&b.to_string())).collect();
+    let options: Vec<String> = c.options.active().map(|b| str(b.name())).collect();
     let _ = write!(
         o,
         "{{\"format\":\"raft-playground-trace\",\"version\":1,\"now_us\":{},\"config\":{{\"servers\":{},\"seed\":{},\
          \"election_timeout_ms\":[{},{}],\"heartbeat_ms\":{},\"latency_ms\":[{},{}],\"loss\":{},\"duplication\":{},\
-         \"max_entries_per_append\":{},\"client_timeout_ms\":{},\"breaks\":[{}]}},\"actions\":[",
+         \"max_entries_per_append\":{},\"client_timeout_ms\":{},\"breaks\":[{}],\"options\":[{}]}},\"actions\":[",
         now.0,
         c.servers,
         c.seed,
@@ -31,7 +32,8 @@ pub fn trace_json(sim: &Sim) -> String {
         crate::decimal::shortest(n.duplication),
         c.max_entries_per_append,
         c.client_timeout_ms,
-        breaks.join(",")
+        breaks.join(","),
+        options.join(",")
     );
     for (i, a) in sim.applied_actions().iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
@@ -101,6 +103,19 @@ pub fn trace_json(sim: &Sim) -> String {
             NoteKind::ClientReply { client, result } => {
                 format!("\"client-reply\",\"client\":{client},\"result\":{}", str(result))
             }
+            NoteKind::Protocol { event } => {
+                let name = super::protocol::protocol_event_name(event);
+                let servers = match event {
+                    ProtocolEvent::QuorumLost { heard } => {
+                        let heard: Vec<String> = heard.iter().map(|s| s.0.to_string()).collect();
+                        format!(",\"heard\":[{}]", heard.join(","))
+                    }
+                    ProtocolEvent::TransferStarted { to }
+                    | ProtocolEvent::TimeoutNowSent { to }
+                    | ProtocolEvent::TransferAborted { to } => format!(",\"to\":{}", to.0),
+                };
+                format!("\"protocol\",\"event\":\"{name}\"{servers}")
+            }
         };
         let sep = if i > 0 { "," } else { "" };
         let _ = write!(o, "{sep}{{\"time_us\":{},\"server\":{},\"note\":{rest}}}", note.time.0, note.server.0);
@@ -162,6 +177,25 @@ mod tests {
         assert!(notes.iter().any(|n| n["note"] == "role" && n["role"] == "leader"));
         assert!(notes.iter().any(|n| n["note"] == "crashed"));
         assert!(notes.iter().any(|n| n["note"] == "client-reply"));
+    }
+
+    #[test]
+    fn a_trace_carries_the_options_pre_votes_and_a_transfer() {
+        use crate::raft::{ProtocolOption, ProtocolOptions};
+        let options = ProtocolOptions::default().with(ProtocolOption::PreVote);
+        let mut sim = Sim::new(SimConfig { seed: 3, options, ..SimConfig::default() }).unwrap();
+        let leader = sim.run_until_leader(crate::raft::Duration::from_ms(3000)).expect("a leader");
+        let to = ServerId(leader.0 % 5 + 1);
+        sim.act(Action::TransferLeadership { to }).unwrap();
+        sim.run_for(crate::raft::Duration::from_ms(300));
+        let v: serde_json::Value = serde_json::from_str(&trace_json(&sim)).unwrap();
+        assert_eq!(v["config"]["options"], serde_json::json!(["prevote"]));
+        let kinds: Vec<&str> = v["messages"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&"PreVote") && kinds.contains(&"pre-vote granted") && kinds.contains(&"TimeoutNow"));
+        let notes = v["notes"].as_array().unwrap();
+        let started = notes.iter().find(|n| n["note"] == "protocol" && n["event"] == "transfer-started").unwrap();
+        assert_eq!((started["server"].as_u64(), started["to"].as_u64()), (Some(leader.0 as u64), Some(to.0 as u64)));
+        assert!(notes.iter().any(|n| n["note"] == "role" && n["role"] == "pre-candidate"));
     }
 
     #[test]

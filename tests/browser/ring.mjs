@@ -1,11 +1,12 @@
-// Small helpers for driving the ring by keys, shared by counting.test.mjs and a11y.test.mjs.
+// Small helpers for driving the ring by keys, shared by counting.test.mjs, a11y.test.mjs and protocol.test.mjs.
 
-/** Waits for a live leader on the ring and returns its id (`S3`). */
-export async function waitForLeader(page, timeout = 20_000) {
-  const h = await page.waitForFunction(() => {
-    const el = document.querySelector('[data-server][data-role="leader"][data-alive="true"]');
+/** Waits for a live leader on the ring (other than `not`) and returns its id (`S3`). */
+export async function waitForLeader(page, timeout = 20_000, not = null) {
+  const h = await page.waitForFunction((not) => {
+    const el = [...document.querySelectorAll('[data-server][data-role="leader"][data-alive="true"]')]
+      .find((e) => e.dataset.server !== not);
     return el ? el.dataset.server : null;
-  }, null, { timeout });
+  }, not, { timeout });
   return h.jsonValue();
 }
 

@@ -106,6 +106,7 @@ impl Node {
             }
             progress.next_index = progress.next_index.max(progress.match_index.next());
             let more = advanced && progress.next_index <= last_index;
+            self.maybe_send_timeout_now(from);
             self.maybe_finish_catch_up(now);
             self.maybe_commit(now);
             if more && self.is_leader() {
@@ -160,7 +161,7 @@ impl Node {
         }
     }
 
-    fn send_append(&mut self, peer: ServerId) {
+    pub(super) fn send_append(&mut self, peer: ServerId) {
         let Role::Leader(leader) = &self.role else { return };
         let Some(progress) = leader.progress.get(&peer) else { return };
         let prev_log_index = progress.next_index.prev();
@@ -191,6 +192,10 @@ impl Node {
             .filter(|id| !config.members().contains(id) && **id != self.id)
             .all(|id| leader.progress.get(id).is_some_and(|p| p.match_index >= change.catch_up_index));
         if !caught_up {
+            return;
+        }
+        if leader.transfer.is_some() {
+            // Handing over (§3.10): nothing is appended until the transfer ends.
             return;
         }
         if now.0.saturating_sub(change.round_started_at.0) > round_limit.0 && last_index > change.catch_up_index {
@@ -253,8 +258,11 @@ impl Node {
     }
 
     /// §6: when C_old,new commits the leader appends C_new; when C_new commits, a leader
-    /// that is not in it steps down.
-    fn advance_membership(&mut self, now: Time, old_commit: LogIndex) {
+    /// that is not in it steps down. A leader handing over (§3.10) appends nothing, C_new
+    /// included: the server it hands over to must stay as up to date as the voters, or
+    /// its election fails. The new leader appends C_new (it inherits a committed
+    /// C_old,new); if the transfer is aborted, this leader does.
+    pub(super) fn advance_membership(&mut self, now: Time, old_commit: LogIndex) {
         let Some((index, config)) = self.log.latest_config() else { return };
         if index > self.commit_index {
             return;
@@ -265,6 +273,9 @@ impl Node {
                 // Also reached by a new leader that inherits a committed C_old,new.
                 if newly_committed {
                     self.outputs.push(Output::Membership(MembershipEvent::JointCommitted { index }));
+                }
+                if matches!(&self.role, Role::Leader(LeaderState { transfer: Some(_), .. })) {
+                    return;
                 }
                 let index = self.append_as_leader(Payload::Config(Configuration::Simple { voters: new }));
                 self.outputs.push(Output::Membership(MembershipEvent::NewAppended { index }));

@@ -85,6 +85,11 @@ impl Parser {
                 let switch = c.break_switch()?;
                 Command::Break { switch, on: c.on_off()? }
             }
+            "option" => {
+                let option = c.protocol_option()?;
+                Command::Option { option, on: c.on_off()? }
+            }
+            "transfer" => Command::Transfer { to: c.server_ref()? },
             _ => return Ok(None),
         }))
     }

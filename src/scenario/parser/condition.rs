@@ -95,6 +95,7 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
                 Some("leader") => RoleState::Role(RoleKind::Leader),
                 Some("follower") => RoleState::Role(RoleKind::Follower),
                 Some("candidate") => RoleState::Role(RoleKind::Candidate),
+                Some("pre-candidate") => RoleState::Role(RoleKind::PreCandidate),
                 Some("down" | "crashed") => RoleState::Down,
                 Some("up") => RoleState::Up,
                 Some("retired" | "removed") => RoleState::Retired,

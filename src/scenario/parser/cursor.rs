@@ -2,7 +2,7 @@
 //! probabilities and the other small pieces every statement is made of.
 
 use super::Result;
-use crate::raft::{BreakSwitch, Duration, Op, ServerId};
+use crate::raft::{BreakSwitch, Duration, Op, ProtocolOption, ServerId};
 use crate::scenario::ast::{ServerRef, ServerSet};
 use crate::scenario::error::{Expected, Invalid, OutOfRange, ScenarioError};
 use crate::sim::MAX_SERVERS;
@@ -333,13 +333,22 @@ impl<'a> Cursor<'a> {
     }
 
     pub(super) fn break_switch(&mut self) -> Result<BreakSwitch> {
-        let Some(t) = self.peek() else { return Err(self.expected(Expected::BreakSwitch)) };
-        match BreakSwitch::from_name(&t.text.to_ascii_lowercase()) {
+        self.named(BreakSwitch::from_name, Expected::BreakSwitch)
+    }
+
+    pub(super) fn protocol_option(&mut self) -> Result<ProtocolOption> {
+        self.named(ProtocolOption::from_name, Expected::ProtocolOption)
+    }
+
+    /// One of a table's names (case-insensitive), or the error listing them.
+    fn named<T>(&mut self, from_name: impl Fn(&str) -> Option<T>, expected: Expected) -> Result<T> {
+        let Some(t) = self.peek() else { return Err(self.expected(expected)) };
+        match from_name(&t.text.to_ascii_lowercase()) {
             Some(b) => {
                 self.pos += 1;
                 Ok(b)
             }
-            None => Err(self.expected(Expected::BreakSwitch)),
+            None => Err(self.expected(expected)),
         }
     }
 

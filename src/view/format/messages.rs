@@ -38,6 +38,7 @@ fn expected_text(e: &Expected) -> String {
         AllOrServerRef => return tf(K::ExpAllOr, &[&t(K::ExpServerRef)]),
         TimeOrCondition => return tf(K::ExpTimeOr, &[&t(K::ExpCondition)]),
         BreakSwitch => return tf(K::ExpBreakSwitch, &[&e.choices_with(t(K::ListSeparator))]),
+        ProtocolOption => return tf(K::ExpProtocolOption, &[&e.choices_with(t(K::ListSeparator))]),
         Phase => return tf(K::ExpPhase, &[&e.choices_with(t(K::ListSeparator))]),
         Property => return tf(K::ExpProperty, &[&e.choices_with(t(K::ListSeparator))]),
         EndOfLine => K::ScnEndOfLine,
@@ -176,6 +177,7 @@ pub fn action_error(e: &ActionError) -> String {
         ActionError::AlreadyMember(s, config) => tf(K::ErrAlreadyMember, &[s, config]),
         ActionError::NotNext { next, found } => tf(K::ErrNotNext, &[next, found]),
         ActionError::Network(e) => tf(K::ErrorPrefix, &[&config_error(e)]),
+        ActionError::Transfer(e) => crate::view::protocol::transfer_error(e),
     }
 }
 
@@ -241,6 +243,10 @@ pub fn message_kind(kind: MessageKind) -> &'static str {
         MessageKind::Heartbeat => t(K::KindHeartbeat),
         MessageKind::AppendOk => t(K::KindAppendOk),
         MessageKind::AppendFailed => t(K::KindAppendFailed),
+        MessageKind::PreVote => "PreVote",
+        MessageKind::TimeoutNow => "TimeoutNow",
+        MessageKind::PreVoteGranted => t(K::KindPreVoteGranted),
+        MessageKind::PreVoteRefused => t(K::KindPreVoteRefused),
     }
 }
 
@@ -250,10 +256,14 @@ pub fn message_kind(kind: MessageKind) -> &'static str {
 pub fn message_summary(m: &Message) -> String {
     let head = format!("{}→{} t{} {}", m.from, m.to, m.term, message_kind(m.kind()));
     match &m.body {
-        MessageBody::RequestVote { last_log_index, last_log_term } => {
+        MessageBody::RequestVote { last_log_index, last_log_term, transfer } => {
+            let transfer = if *transfer { " transfer" } else { "" };
+            format!("{head} lastLog=({last_log_index},t{last_log_term}){transfer}")
+        }
+        MessageBody::PreVote { last_log_index, last_log_term } => {
             format!("{head} lastLog=({last_log_index},t{last_log_term})")
         }
-        MessageBody::RequestVoteReply { .. } => head,
+        MessageBody::RequestVoteReply { .. } | MessageBody::PreVoteReply { .. } | MessageBody::TimeoutNow => head,
         MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => {
             format!("{head} prev=({prev_log_index},t{prev_log_term}) entries={} commit={leader_commit}", entries.len())
         }

@@ -19,6 +19,8 @@ const BAD_SCENARIOS: &[(&str, (usize, usize), K)] = &[
     ("latency x", (1, 9), K::ExpRange),
     ("loss x", (1, 6), K::ExpProbability),
     ("break nope", (1, 7), K::ExpBreakSwitch),
+    ("option pre-vote on", (1, 8), K::ExpProtocolOption),
+    ("transfer", (1, 9), K::ExpServerRef),
     ("break equal-timeouts maybe", (1, 22), K::ExpOnOff),
     ("\tcut S1 S2", (1, 9), K::ExpArrow),
     ("request S1", (1, 11), K::ExpRequest),
@@ -370,7 +372,7 @@ fn events_messages_and_parameters_are_said_in_chinese() {
 
     let m = |body| Message { from: ServerId(1), to: s2, term: Term(3), body };
     let messages = [
-        (m(MessageBody::RequestVote { last_log_index: LogIndex(4), last_log_term: Term(2) }), None),
+        (m(MessageBody::RequestVote { last_log_index: LogIndex(4), last_log_term: Term(2), transfer: false }), None),
         (m(MessageBody::RequestVoteReply { granted: true }), Some(K::KindVoteGranted)),
         (m(MessageBody::RequestVoteReply { granted: false }), Some(K::KindVoteRefused)),
         (

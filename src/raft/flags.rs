@@ -1,0 +1,53 @@
+//! A set of on/off choices of one kind, one bit each, all off by default: the
+//! break-switches ([`super::BreakSwitches`]) and the protocol options
+//! ([`super::ProtocolOptions`]).
+
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+
+/// One kind of choice: every member in order, and each one's bit.
+pub trait Flag: Copy + 'static {
+    const ALL: &'static [Self];
+    fn bit(self) -> u8;
+}
+
+/// The members of `F` that are on. Serialized as `{ "bits": n }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Flags<F> {
+    bits: u8,
+    #[serde(skip)]
+    kind: PhantomData<F>,
+}
+
+impl<F> Default for Flags<F> {
+    fn default() -> Self {
+        Flags { bits: 0, kind: PhantomData }
+    }
+}
+
+impl<F: Flag> Flags<F> {
+    pub fn is_on(self, flag: F) -> bool {
+        self.bits & (1 << flag.bit()) != 0
+    }
+    pub fn set(&mut self, flag: F, on: bool) {
+        let bit = 1 << flag.bit();
+        self.bits = if on { self.bits | bit } else { self.bits & !bit };
+    }
+    pub fn with(mut self, flag: F) -> Self {
+        self.set(flag, true);
+        self
+    }
+    /// The members that are on, in the order of [`Flag::ALL`].
+    pub fn active(self) -> impl Iterator<Item = F> {
+        F::ALL.iter().copied().filter(move |f| self.is_on(*f))
+    }
+    /// The members whose bits are set in `bits` (one bit per [`Flag::ALL`] entry, in
+    /// order): how the randomized sweep draws a set of options.
+    pub fn from_bits(bits: u8) -> Self {
+        Flags { bits: bits & ((1u16 << F::ALL.len()) - 1) as u8, kind: PhantomData }
+    }
+    /// Nothing is on.
+    pub fn is_empty(self) -> bool {
+        self.bits == 0
+    }
+}
