@@ -45,6 +45,24 @@ pub enum TeachMsg {
     Copied(bool),
     /// Nothing to change; render again (the goal was just met).
     Refresh,
+    /// A library scenario's text arrived, or did not, for the opening numbered `ticket`.
+    Fetched {
+        ticket: u32,
+        file: String,
+        then: Opening,
+        text: Result<String, super::fetch::FetchError>,
+    },
+}
+
+/// What to do with a library scenario once its text is here (see `App::open_library`).
+pub enum Opening {
+    /// Load it from its start (the picker, `?scenario=`); then play or pause as `play` says,
+    /// if it says.
+    Load { file: String, play: Option<bool> },
+    /// Show a break-switch's first violation in its "Show me" scenario.
+    ShowMe(crate::raft::BreakSwitch),
+    /// Replay the shared run of the link `hash`, which starts from this scenario.
+    Link { hash: String, run: crate::share::SharedRun },
 }
 
 /// One library scenario as the picker lists it.
@@ -85,21 +103,26 @@ pub struct Teach {
     /// While a lesson plays on by itself: the step it stops at (`narration.len()` for
     /// the end of the run).
     pub playing_to: Option<usize>,
+    /// The library scenario being fetched, with its opening's ticket: a later opening takes
+    /// a new ticket, and an answer for an older one is ignored.
+    pub fetching: Option<(u32, &'static str)>,
+    pub tickets: u32,
 }
 
 impl Default for Teach {
     fn default() -> Self {
         let entries = scenario::library()
             .iter()
-            .filter_map(|s| {
-                let p = scenario::parse(s.text).ok()?;
-                Some(Entry {
+            .map(|s| {
+                let h = s.header;
+                let own = |t: Option<&str>| t.map(str::to_string);
+                Entry {
                     file: s.file,
-                    title: p.title.unwrap_or_else(|| s.file.to_string()),
-                    title_zh: p.title_zh,
-                    description: p.description.unwrap_or_default(),
-                    description_zh: p.description_zh,
-                })
+                    title: h.title.unwrap_or(s.file).to_string(),
+                    title_zh: own(h.title_zh),
+                    description: h.description.unwrap_or_default().to_string(),
+                    description_zh: own(h.description_zh),
+                }
             })
             .collect();
         Teach {
@@ -114,6 +137,8 @@ impl Default for Teach {
             prediction: String::new(),
             answered: None,
             playing_to: None,
+            fetching: None,
+            tickets: 0,
         }
     }
 }
@@ -127,6 +152,20 @@ pub fn pick<'a>(en: &'a str, zh: Option<&'a str>) -> &'a str {
 }
 
 impl Teach {
+    /// A new opening: any answer for an earlier one is stale from now on.
+    pub fn ticket(&mut self) -> u32 {
+        self.fetching = None;
+        self.tickets = self.tickets.wrapping_add(1);
+        self.tickets
+    }
+
+    /// The title of the library scenario being fetched, in the page's language, with its file.
+    pub fn fetching_title(&self) -> Option<(&'static str, String)> {
+        let (_, file) = self.fetching?;
+        let e = self.entries.iter().find(|e| e.file == file)?;
+        Some((file, pick(&e.title, e.title_zh.as_deref()).to_string()))
+    }
+
     /// Parses and runs a scenario: the cluster to show and what to remember of it.
     /// An exercise stays at the end of its set-up; a lesson goes to its first step; any
     /// other scenario goes back to its start and plays (its actions replay as it runs).

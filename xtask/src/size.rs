@@ -1,6 +1,8 @@
 //! First-load bytes: the gzip size of every file in dist/ that the playground's page loads,
-//! against the budget. `examples/` (the blog-post example, a separate page that embeds the
-//! playground in frames) is listed but not counted: opening the playground never loads it.
+//! against the budget. Two folders are listed but not counted: `examples/` (the blog-post
+//! example, a separate page that embeds the playground in frames: opening the playground
+//! never loads it) and `scenarios/` (the scenario library's files: the page fetches one only
+//! when a person opens that scenario; its wasm carries just their titles and descriptions).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,8 +29,8 @@ pub fn report(dist: &Path) -> Result<()> {
         let bytes = std::fs::read(file)?;
         let gzipped = gzip_len(&bytes)?;
         let name = file.strip_prefix(dist).unwrap_or(file).display().to_string();
-        if !counts_in_first_load(&name) {
-            println!("{name:<56} {:>12} {:>12}  (a page of its own: not counted)", bytes.len(), gzipped);
+        if let Some(why) = not_in_first_load(&name) {
+            println!("{name:<56} {:>12} {:>12}  ({why}: not counted)", bytes.len(), gzipped);
             continue;
         }
         println!("{name:<56} {:>12} {:>12}", bytes.len(), gzipped);
@@ -52,10 +54,19 @@ pub fn report(dist: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Whether a file of dist/ (its path relative to dist/, `/`-separated) is loaded by the
-/// playground's own page: everything but the blog example under `examples/`.
-pub fn counts_in_first_load(name: &str) -> bool {
-    !name.starts_with("examples/") && !name.starts_with("examples\\")
+/// Why a file of dist/ (its path relative to dist/, `/`-separated) is not loaded by the
+/// playground's own page when it opens, if it is not: the blog example under `examples/`
+/// (a page of its own) and the scenario files under `scenarios/` (fetched only when a
+/// person opens that scenario). Everything else counts in the first load.
+pub fn not_in_first_load(name: &str) -> Option<&'static str> {
+    let under = |dir: &str| name.strip_prefix(dir).is_some_and(|rest| rest.starts_with(['/', '\\']));
+    if under("examples") {
+        Some("a page of its own")
+    } else if under("scenarios") {
+        Some("fetched when its scenario is opened")
+    } else {
+        None
+    }
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
@@ -114,6 +125,9 @@ mod tests {
         // The blog example is a page of its own: however large, it is not counted.
         std::fs::create_dir_all(dir.join("examples")).unwrap();
         std::fs::write(dir.join("examples/blog.html"), noise(100_000, 4)).unwrap();
+        // So are the scenario files, fetched only when a scenario is opened.
+        std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+        std::fs::write(dir.join("scenarios/big.scn"), noise(100_000, 5)).unwrap();
         let under = report(&dir);
         // Files in subfolders count too: this one takes the total over 300,000 bytes.
         std::fs::write(dir.join("snippets/c.js"), noise(20_000, 3)).unwrap();
@@ -124,12 +138,24 @@ mod tests {
         assert!(message.contains("over the 300.0 KB budget"), "{message}");
     }
 
+    fn counts_in_first_load(name: &str) -> bool {
+        not_in_first_load(name).is_none()
+    }
+
     #[test]
     fn only_the_blog_example_is_left_out_of_the_first_load() {
         assert!(!counts_in_first_load("examples/blog.html"));
         assert!(counts_in_first_load("index.html"));
         assert!(counts_in_first_load("snippets/raft-playground-1/inline0.js"));
         assert!(counts_in_first_load("playground-1_bg.wasm"));
+    }
+
+    #[test]
+    fn the_scenario_files_are_left_out_of_the_first_load() {
+        assert!(!counts_in_first_load("scenarios/leader-crash.scn"));
+        assert!(!counts_in_first_load("scenarios\\figure-8.scn"));
+        assert!(counts_in_first_load("scenarios.js"));
+        assert!(counts_in_first_load("scenarios-1.wasm"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use super::{App, Msg};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
-use crate::ui::teach::{self, GoalView, LessonView, TeachMsg, TeachPanel};
+use crate::ui::fetch::{self, FetchError};
+use crate::ui::teach::{self, GoalView, LessonView, Opening, TeachMsg, TeachPanel};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
 use crate::view::i18n::{lang, t, tf, K};
@@ -48,16 +49,7 @@ impl App {
                 teach::remember_lang(l);
             }
             TeachMsg::Pick(file) => self.teach.picked = file,
-            TeachMsg::LoadPicked => {
-                if self.teach.picked.is_empty() {
-                    self.reset(ctx);
-                    self.teach.loaded = None;
-                    self.teach.goal = None;
-                } else {
-                    let source = share::ScenarioSource::Library(self.teach.picked.clone());
-                    self.load_scenario(ctx, source);
-                }
-            }
+            TeachMsg::LoadPicked => self.load_picked(ctx, None),
             TeachMsg::Text(text) => self.teach.text = text,
             TeachMsg::LoadText => {
                 let source = share::ScenarioSource::Text(self.teach.text.clone());
@@ -87,11 +79,93 @@ impl App {
             TeachMsg::DismissError => self.teach.error = None,
             TeachMsg::HashChanged => self.open_fragment(ctx),
             TeachMsg::Refresh => {}
+            TeachMsg::Fetched { ticket, file, then, text } => self.fetched(ctx, ticket, &file, then, text),
         }
         true
     }
 
+    /// Loads the picked library scenario (or, for "Free play", a fresh cluster); then
+    /// plays or pauses as `play` says, if it says.
+    pub(super) fn load_picked(&mut self, ctx: &Context<Self>, play: Option<bool>) {
+        if self.teach.picked.is_empty() {
+            self.teach.ticket();
+            self.reset(ctx);
+            self.teach.loaded = None;
+            self.teach.goal = None;
+        } else {
+            let file = self.teach.picked.clone();
+            self.open_library(ctx, file.clone(), Opening::Load { file, play });
+        }
+    }
+
+    /// Opens library scenario `file` as `then` says: at once when its text is here (always,
+    /// natively), else once fetched from `scenarios/<file>`. Meanwhile the run on show stays
+    /// and the page says what it is loading. A file the library does not list is not fetched:
+    /// opening it says the playground has no such scenario.
+    pub(super) fn open_library(&mut self, ctx: &Context<Self>, file: String, then: Opening) {
+        let ticket = self.teach.ticket();
+        let listed = crate::scenario::library().iter().find(|s| s.file == file).map(|s| s.file);
+        let Some(listed) = listed.filter(|_| crate::scenario::library_text(&file).is_none()) else {
+            self.opened(ctx, then);
+            return;
+        };
+        self.teach.fetching = Some((ticket, listed));
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = fetch::library_text(&file).await;
+            link.send_message(Msg::Teach(TeachMsg::Fetched { ticket, file, then, text }));
+        });
+    }
+
+    /// A library file arrived (or did not). An answer for an opening since replaced is
+    /// ignored; one that failed leaves the run as it is and says which file and why.
+    fn fetched(
+        &mut self,
+        ctx: &Context<Self>,
+        ticket: u32,
+        file: &str,
+        then: Opening,
+        text: Result<String, FetchError>,
+    ) {
+        if self.teach.fetching.is_none_or(|(t, _)| t != ticket) {
+            return;
+        }
+        self.teach.fetching = None;
+        let why = match text {
+            Err(FetchError::Network) => t(K::FetchOffline).to_string(),
+            Err(FetchError::Status(status)) => tf(K::FetchStatus, &[&status]),
+            Ok(text) => match crate::scenario::add_fetched(file, &text) {
+                Some(Err(e)) => tf(K::FetchParse, &[&format::scenario_error(&e)]),
+                // Kept: the text is here now.
+                _ => return self.opened(ctx, then),
+            },
+        };
+        let message = tf(K::ScenarioFetchFailed, &[&fetch::library_url(file), &why]);
+        self.teach.error = Some(message.clone());
+        self.toast(ctx, message);
+        if matches!(then, Opening::Link { .. }) {
+            self.link_settled(ctx, false);
+        }
+    }
+
+    /// A library scenario's text is here: open it as `then` says.
+    fn opened(&mut self, ctx: &Context<Self>, then: Opening) {
+        match then {
+            Opening::Load { file, play } => {
+                self.load_scenario(ctx, share::ScenarioSource::Library(file));
+                if play.is_some_and(|p| p != self.playing) {
+                    Component::update(self, ctx, Msg::TogglePlay);
+                }
+            }
+            Opening::ShowMe(switch) => self.show_me_now(ctx, switch),
+            Opening::Link { hash, run } => self.replay_link(ctx, hash, Ok(run)),
+        }
+    }
+
     fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource) {
+        if matches!(source, share::ScenarioSource::Text(_)) {
+            self.teach.ticket();
+        }
         match self.teach.load(source) {
             Ok(sim) => {
                 let lesson =
@@ -164,12 +238,38 @@ impl App {
             return;
         }
         let failed = |e: share::ShareError| teach::share_error_text(&e);
-        let opened = match payload {
-            Ok(payload) => share::read(version, payload).and_then(share::replay).map_err(failed),
+        let run = match payload {
+            Ok(payload) => share::read(version, payload).map_err(failed),
             Err(ZlibError::Failed) => Err(failed(share::ShareError::Corrupt(share::NOT_ZLIB))),
             Err(ZlibError::TooLarge) => Err(failed(share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES))),
             Err(ZlibError::Unsupported) => Err(tf(K::LinkFailed, &[&t(K::ShareNoZlib)])),
         };
+        match run {
+            // A run from a library scenario replays once the scenario's text is here.
+            Ok(run) => match &run.scenario {
+                Some(share::ScenarioSource::Library(file)) => {
+                    let file = file.clone();
+                    self.open_library(ctx, file, Opening::Link { hash, run });
+                }
+                _ => {
+                    self.teach.ticket();
+                    self.replay_link(ctx, hash, Ok(run));
+                }
+            },
+            Err(text) => {
+                self.teach.ticket();
+                self.replay_link(ctx, hash, Err(text));
+            }
+        }
+    }
+
+    /// Replays a link's run (its scenario's text, if any, is here) and shows where it got to.
+    fn replay_link(&mut self, ctx: &Context<Self>, hash: String, run: Result<SharedRun, String>) {
+        if gloo::utils::window().location().hash().unwrap_or_default() != hash {
+            // The address changed while the scenario was fetched: the newer link is being read.
+            return;
+        }
+        let opened = run.and_then(|run| share::replay(run).map_err(|e| teach::share_error_text(&e)));
         match opened {
             Ok((run, sim)) => {
                 self.teach.error = None;
@@ -201,10 +301,7 @@ impl App {
         }
         if let Some(file) = start.scenario {
             self.teach.picked = file;
-            self.teach_update(ctx, TeachMsg::LoadPicked);
-            if start.autoplay != self.playing && (start.autoplay || self.embed) {
-                Component::update(self, ctx, Msg::TogglePlay);
-            }
+            self.load_picked(ctx, (start.autoplay || self.embed).then_some(start.autoplay));
         }
     }
 
