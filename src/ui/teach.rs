@@ -61,8 +61,9 @@ pub enum Opening {
     Load { file: String, play: Option<bool> },
     /// Show a break-switch's first violation in its "Show me" scenario.
     ShowMe(crate::raft::BreakSwitch),
-    /// Replay the shared run of the link `hash`, which starts from this scenario.
-    Link { hash: String, run: crate::share::SharedRun },
+    /// Read the link `hash` again (its decompressed data, `payload`): its run starts from
+    /// this scenario.
+    Link { hash: String, version: crate::share::Version, payload: Vec<u8> },
 }
 
 /// One library scenario as the picker lists it.

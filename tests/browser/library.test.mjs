@@ -107,3 +107,51 @@ test('a failed fetch names the file and keeps the run; a stale answer is ignored
     const other = errors.filter((e) => !/scenarios\/(figure-8|split-vote)\.scn|Failed to load resource/.test(e));
     assert.deepEqual(other, []);
   }, { name: 'library-fetch-fails', path: '?seed=1&speed=1' }));
+
+test('a link to a run of a library scenario fetches the scenario, then replays; offline, it names the file', () =>
+  withPlayground(async ({ browser, page, errors }) => {
+    await pick(page, 'figure-7.scn');
+    await page.locator('.teach__title').waitFor();
+    const hash = await pausedHash(page);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.waitForFunction(() => location.hash.startsWith('#v1:'));
+    const fragment = await page.evaluate(() => location.hash);
+    const url = new URL(`?seed=1${fragment}`, PLAYGROUND_URL).href;
+
+    const online = await browser.newPage();
+    await online.goto(url);
+    // Paused from the start while the link is read: wait for its scenario, then compare.
+    await online.locator('.teach__title').waitFor();
+    assert.equal(await online.locator('.teach__title').innerText(), titleOf('figure-7.scn'));
+    assert.equal(await pausedHash(online), hash, 'the link replays to the same state');
+    const fetched = await online.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/scenarios/')));
+    assert.deepEqual(fetched, [new URL('scenarios/figure-7.scn', PLAYGROUND_URL).href]);
+
+    const offline = await browser.newPage();
+    await offline.route('**/scenarios/**', (route) => route.abort());
+    await offline.goto(url);
+    const alert = offline.locator('[data-link-error]');
+    await alert.waitFor();
+    assert.ok((await alert.innerText()).includes('scenarios/figure-7.scn'), await alert.innerText());
+    assert.equal(await offline.locator('.teach__title').count(), 0, 'no scenario loaded');
+    await offline.locator('[data-server][data-role="leader"]').first().waitFor({ timeout: 20_000 });
+    assert.deepEqual(errors, []);
+  }, { name: 'library-link', path: '?seed=1&speed=1' }));
+
+test('"Show me" fetches its scenario; offline, it names the file and keeps the run', () =>
+  withPlayground(async ({ page }) => {
+    const hash = await pause(page);
+    await page.route('**/scenarios/**', (route) => route.abort());
+    const showMe = page.getByRole('button', { name: 'Show me — Commit old terms by counting' });
+    await showMe.click();
+    const alert = page.locator('[data-link-error]');
+    await alert.waitFor();
+    assert.ok((await alert.innerText()).includes('scenarios/figure-8-broken.scn'), await alert.innerText());
+    assert.equal(await pausedHash(page), hash, 'the run on the page is kept');
+    assert.equal(await page.locator('[data-modified]').count(), 0);
+    await page.unroute('**/scenarios/**');
+    await showMe.click();
+    await page.waitForSelector('.violation');
+    assert.equal(await page.locator('.teach__title').innerText(), titleOf('figure-8-broken.scn'));
+  }, { name: 'library-show-me', path: '?seed=1&speed=1' }));

@@ -158,7 +158,7 @@ impl App {
                 }
             }
             Opening::ShowMe(switch) => self.show_me_now(ctx, switch),
-            Opening::Link { hash, run } => self.replay_link(ctx, hash, Ok(run)),
+            Opening::Link { hash, version, payload } => self.link_read(ctx, hash, version, Ok(payload)),
         }
     }
 
@@ -238,38 +238,20 @@ impl App {
             return;
         }
         let failed = |e: share::ShareError| teach::share_error_text(&e);
-        let run = match payload {
-            Ok(payload) => share::read(version, payload).map_err(failed),
+        let opened = match payload {
+            Ok(payload) => match share::read(version, payload.clone()).and_then(share::replay) {
+                // The run starts from a library scenario not fetched yet: read the link
+                // again once it is here.
+                Err(share::ShareError::UnknownScenario(file)) if not_fetched(&file) => {
+                    return self.open_library(ctx, file, Opening::Link { hash, version, payload });
+                }
+                opened => opened.map_err(failed),
+            },
             Err(ZlibError::Failed) => Err(failed(share::ShareError::Corrupt(share::NOT_ZLIB))),
             Err(ZlibError::TooLarge) => Err(failed(share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES))),
             Err(ZlibError::Unsupported) => Err(tf(K::LinkFailed, &[&t(K::ShareNoZlib)])),
         };
-        match run {
-            // A run from a library scenario replays once the scenario's text is here.
-            Ok(run) => match &run.scenario {
-                Some(share::ScenarioSource::Library(file)) => {
-                    let file = file.clone();
-                    self.open_library(ctx, file, Opening::Link { hash, run });
-                }
-                _ => {
-                    self.teach.ticket();
-                    self.replay_link(ctx, hash, Ok(run));
-                }
-            },
-            Err(text) => {
-                self.teach.ticket();
-                self.replay_link(ctx, hash, Err(text));
-            }
-        }
-    }
-
-    /// Replays a link's run (its scenario's text, if any, is here) and shows where it got to.
-    fn replay_link(&mut self, ctx: &Context<Self>, hash: String, run: Result<SharedRun, String>) {
-        if gloo::utils::window().location().hash().unwrap_or_default() != hash {
-            // The address changed while the scenario was fetched: the newer link is being read.
-            return;
-        }
-        let opened = run.and_then(|run| share::replay(run).map_err(|e| teach::share_error_text(&e)));
+        self.teach.ticket();
         match opened {
             Ok((run, sim)) => {
                 self.teach.error = None;
@@ -362,6 +344,11 @@ impl App {
                 dispatch={self.dispatch.reform(Msg::Teach)} />
         }
     }
+}
+
+/// `file` is in the library but its text has not been fetched yet.
+fn not_fetched(file: &str) -> bool {
+    crate::scenario::library().iter().any(|s| s.file == file) && crate::scenario::library_text(file).is_none()
 }
 
 /// Sets the address bar's fragment without reloading or adding a history entry.
