@@ -621,7 +621,7 @@ impl App {
         }
     }
 
-    /// The library scenario on show, for the embed snippet.
+    /// The library scenario on show, for the embed snippet and the teach panel's `data-file`.
     fn library_file(&self) -> Option<AttrValue> {
         match self.teach.source()? {
             crate::share::ScenarioSource::Library(file) => Some(file.into()),

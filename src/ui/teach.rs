@@ -401,6 +401,8 @@ pub struct TeachPanelProps {
     pub link: String,
     pub error: Option<String>,
     pub title: Option<(String, String)>,
+    /// The library file on show, if it is one (`data-file`: tests wait for it).
+    pub file: Option<AttrValue>,
     pub goal: Option<GoalView>,
     pub lesson: Option<LessonView>,
     /// `Sim::state_hash` while paused (tests compare runs with it).
@@ -494,7 +496,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                 </div>
             </details>
             if let Some((title, description)) = &p.title {
-                <div class="teach__loaded">
+                <div class="teach__loaded" data-file={p.file.clone()}>
                     <h3 class="teach__title">{ title.clone() }</h3>
                     <p class="teach__description">{ description.clone() }</p>
                 </div>

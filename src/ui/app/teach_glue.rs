@@ -339,7 +339,7 @@ impl App {
         html! {
             <TeachPanel lang={lang()} entries={self.teach.entries.clone()} picked={self.teach.picked.clone()}
                 text={self.teach.text.clone()} link={self.teach.link.clone()} error={self.teach.error.clone()}
-                title={title} goal={goal} lesson={lesson}
+                title={title} file={self.library_file()} goal={goal} lesson={lesson}
                 state_hash={(!self.playing).then(|| sim.state_hash().to_string())}
                 dispatch={self.dispatch.reform(Msg::Teach)} />
         }
