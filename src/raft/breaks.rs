@@ -74,7 +74,9 @@ macro_rules! break_switch_rows {
     ($then:ident; $($(#[$doc:meta])* $variant:ident {
         name: $name:literal,
         section: $section:literal,
-        show_me: $show_me:literal,
+        // `tt`, not `literal`: `scenario::library()` matches each file name against the
+        // `library_header!` that build.rs generates, and a forwarded `literal` cannot match.
+        show_me: $show_me:tt,
         label: $label:ident,
         explanation: $explanation:ident $(,)?
     },)*) => {

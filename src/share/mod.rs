@@ -75,11 +75,11 @@ impl ScenarioSource {
     /// The scenario's text: the library's copy, or the text itself.
     pub fn text(&self) -> Result<String, ShareError> {
         match self {
-            ScenarioSource::Library(name) => scenario::library()
-                .iter()
-                .find(|s| s.file == name)
-                .map(|s| s.text.to_string())
-                .ok_or_else(|| ShareError::UnknownScenario(name.clone())),
+            // On the page, the library's text is there once fetched: the page fetches a
+            // library scenario before it asks for its text (`src/ui/fetch.rs`).
+            ScenarioSource::Library(name) => {
+                scenario::library_text(name).ok_or_else(|| ShareError::UnknownScenario(name.clone()))
+            }
             ScenarioSource::Text(text) => Ok(text.clone()),
         }
     }

@@ -492,6 +492,9 @@ impl Component for App {
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
                             last_event={self.last_event.clone()} dispatch={dispatch.clone()} />
+                        if let Some((file, title)) = self.teach.fetching_title() {
+                            <p class="stage__loading" role="status" data-loading={file}>{ tf(K::ScenarioFetching, &[&title]) }</p>
+                        }
                         if self.embed {
                             <EmbedBar reset={dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked))} />
                         } else {
@@ -620,7 +623,7 @@ impl App {
         }
     }
 
-    /// The library scenario on show, for the embed snippet.
+    /// The library scenario on show, for the embed snippet and the teach panel's `data-file`.
     fn library_file(&self) -> Option<AttrValue> {
         match self.teach.source()? {
             crate::share::ScenarioSource::Library(file) => Some(file.into()),
@@ -669,6 +672,12 @@ impl App {
     /// Loads the library scenario for `switch`, run to its end, and shows the moment of its
     /// first violation (Play goes on from there; the timeline reaches the end).
     fn show_me(&mut self, ctx: &Context<Self>, switch: crate::raft::BreakSwitch) {
+        let file = inside::show_me_file(switch).to_string();
+        self.open_library(ctx, file, super::teach::Opening::ShowMe(switch));
+    }
+
+    /// [`Self::show_me`], once the scenario's text is here.
+    fn show_me_now(&mut self, ctx: &Context<Self>, switch: crate::raft::BreakSwitch) {
         let file = inside::show_me_file(switch);
         let loaded = crate::scenario::library_scenario(file)
             .and_then(|s| s.ok())

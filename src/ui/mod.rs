@@ -11,11 +11,13 @@
 //! - `inside`: the safety monitor, break-switches, quorum meters, state inspector;
 //! - `export`: Download SVG / PNG / trace, the Embed snippet, the embed mode's bar;
 //! - `teach`: share links, the language switch, scenarios, exercises and lessons;
+//! - `fetch`: a library scenario's text, fetched when it is opened;
 //! - `zlib`: the browser's compression streams, for share links.
 
 mod app;
 mod controls;
 mod export;
+mod fetch;
 mod inside;
 mod legend;
 mod logs;

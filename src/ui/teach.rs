@@ -49,6 +49,25 @@ pub enum TeachMsg {
     Copied(bool),
     /// Nothing to change; render again (the goal was just met).
     Refresh,
+    /// A library scenario's text arrived, or did not, for the opening numbered `ticket`.
+    Fetched {
+        ticket: u32,
+        file: String,
+        then: Opening,
+        text: Result<String, super::fetch::FetchError>,
+    },
+}
+
+/// What to do with a library scenario once its text is here (see `App::open_library`).
+pub enum Opening {
+    /// Load it from its start (the picker, `?scenario=`); then play or pause as `play` says,
+    /// if it says.
+    Load { file: String, play: Option<bool> },
+    /// Show a break-switch's first violation in its "Show me" scenario.
+    ShowMe(crate::raft::BreakSwitch),
+    /// Read the link `hash` again (its decompressed data, `payload`): its run starts from
+    /// this scenario.
+    Link { hash: String, version: crate::share::Version, payload: Vec<u8> },
 }
 
 /// One library scenario as the picker lists it.
@@ -89,21 +108,26 @@ pub struct Teach {
     /// While a lesson plays on by itself: the step it stops at (`narration.len()` for
     /// the end of the run).
     pub playing_to: Option<usize>,
+    /// The library scenario being fetched, with its opening's ticket: a later opening takes
+    /// a new ticket, and an answer for an older one is ignored.
+    pub fetching: Option<(u32, &'static str)>,
+    pub tickets: u32,
 }
 
 impl Default for Teach {
     fn default() -> Self {
         let entries = scenario::library()
             .iter()
-            .filter_map(|s| {
-                let p = scenario::parse(s.text).ok()?;
-                Some(Entry {
+            .map(|s| {
+                let h = s.header;
+                let own = |t: Option<&str>| t.map(str::to_string);
+                Entry {
                     file: s.file,
-                    title: p.title.unwrap_or_else(|| s.file.to_string()),
-                    title_zh: p.title_zh,
-                    description: p.description.unwrap_or_default(),
-                    description_zh: p.description_zh,
-                })
+                    title: h.title.unwrap_or(s.file).to_string(),
+                    title_zh: own(h.title_zh),
+                    description: h.description.unwrap_or_default().to_string(),
+                    description_zh: own(h.description_zh),
+                }
             })
             .collect();
         Teach {
@@ -118,6 +142,8 @@ impl Default for Teach {
             prediction: String::new(),
             answered: None,
             playing_to: None,
+            fetching: None,
+            tickets: 0,
         }
     }
 }
@@ -131,6 +157,20 @@ pub fn pick<'a>(en: &'a str, zh: Option<&'a str>) -> &'a str {
 }
 
 impl Teach {
+    /// A new opening: any answer for an earlier one is stale from now on.
+    pub fn ticket(&mut self) -> u32 {
+        self.fetching = None;
+        self.tickets = self.tickets.wrapping_add(1);
+        self.tickets
+    }
+
+    /// The title of the library scenario being fetched, in the page's language, with its file.
+    pub fn fetching_title(&self) -> Option<(&'static str, String)> {
+        let (_, file) = self.fetching?;
+        let e = self.entries.iter().find(|e| e.file == file)?;
+        Some((file, pick(&e.title, e.title_zh.as_deref()).to_string()))
+    }
+
     /// Parses and runs a scenario: the cluster to show and what to remember of it.
     /// An exercise stays at the end of its set-up; a lesson goes to its first step; any
     /// other scenario goes back to its start and plays (its actions replay as it runs).
@@ -412,6 +452,8 @@ pub struct TeachPanelProps {
     pub link: String,
     pub error: Option<String>,
     pub title: Option<(String, String)>,
+    /// The library file on show, if it is one (`data-file`: tests wait for it).
+    pub file: Option<AttrValue>,
     pub goal: Option<GoalView>,
     pub lesson: Option<LessonView>,
     /// `Sim::state_hash` while paused (tests compare runs with it).
@@ -505,7 +547,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                 </div>
             </details>
             if let Some((title, description)) = &p.title {
-                <div class="teach__loaded">
+                <div class="teach__loaded" data-file={p.file.clone()}>
                     <h3 class="teach__title">{ title.clone() }</h3>
                     <p class="teach__description">{ description.clone() }</p>
                 </div>

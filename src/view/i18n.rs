@@ -442,6 +442,11 @@ catalogue! {
     ScenarioLoadText => "Load text",
     ScenarioFile => "Load a file",
     ScenarioParseError => "The scenario does not parse: {0}",
+    ScenarioFetching => "Loading the scenario “{0}”…",
+    ScenarioFetchFailed => "The scenario file {0} could not be loaded: {1}. Your run is unchanged.",
+    FetchOffline => "the request failed (offline?)",
+    FetchStatus => "the server answered HTTP {0}",
+    FetchParse => "it does not parse ({0})",
     // Scenario, configuration and action errors (`view::format::scenario_error`, `action_error`)
     ScnAt => "line {0}, column {1}: {2}",
     ScnExpected => "expected {0}, found {1}",

@@ -34,6 +34,8 @@ async function copyLink(page) {
 async function loadScenario(page, file, loadLabel = 'Load') {
   await page.getByRole('combobox', { name: /^(Scenario|场景)$/ }).selectOption(file);
   await button(page, loadLabel).click();
+  // The page fetches the scenario's text: wait until it is the one on show.
+  await page.locator(`.teach__loaded[data-file="${file}"]`).waitFor();
 }
 
 test('a share link replays to the same state; a malformed one says what is wrong', () =>

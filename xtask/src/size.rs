@@ -1,6 +1,8 @@
 //! First-load bytes: the gzip size of every file in dist/ that the playground's page loads,
-//! against the budget. `examples/` (the blog-post example, a separate page that embeds the
-//! playground in frames) is listed but not counted: opening the playground never loads it.
+//! against the budget. Two folders are listed but not counted: `examples/` (the blog-post
+//! example, a separate page that embeds the playground in frames: opening the playground
+//! never loads it) and `scenarios/` (the scenario library's files: the page fetches one only
+//! when a person opens that scenario; its wasm carries just their titles and descriptions).
 //! The files under `i18n/` (the message catalogues, one per language) count as one, the
 //! largest: the page fetches exactly one of them, the visitor's language.
 
@@ -32,8 +34,8 @@ pub fn report(dist: &Path) -> Result<()> {
         let gzipped = gzip_len(&bytes)?;
         let name = file.strip_prefix(dist).unwrap_or(file).display().to_string();
         match first_load_share(&name) {
-            Share::None => {
-                println!("{name:<56} {:>12} {:>12}  (a page of its own: not counted)", bytes.len(), gzipped);
+            Share::None(why) => {
+                println!("{name:<56} {:>12} {:>12}  ({why}: not counted)", bytes.len(), gzipped);
             }
             Share::OneLanguage => {
                 println!("{name:<56} {:>12} {:>12}  (one language: the largest counts)", bytes.len(), gzipped);
@@ -72,8 +74,10 @@ pub enum Share {
     All,
     /// A message catalogue (`i18n/`): a visit loads one, so only the largest counts.
     OneLanguage,
-    /// Not loaded by the playground's page (the blog example under `examples/`).
-    None,
+    /// Not loaded when the playground's page opens, and why: the blog example under
+    /// `examples/` (a page of its own) and the scenario files under `scenarios/` (fetched
+    /// only when a person opens that scenario).
+    None(&'static str),
 }
 
 /// How a file of dist/ (its path relative to dist/, `/`- or `\\`-separated) counts in the
@@ -81,7 +85,9 @@ pub enum Share {
 pub fn first_load_share(name: &str) -> Share {
     let under = |dir: &str| name.strip_prefix(dir).is_some_and(|rest| rest.starts_with(['/', '\\']));
     if under("examples") {
-        Share::None
+        Share::None("a page of its own")
+    } else if under("scenarios") {
+        Share::None("fetched when its scenario is opened")
     } else if under("i18n") {
         Share::OneLanguage
     } else {
@@ -150,6 +156,8 @@ mod tests {
         put(&dir, "snippets/b.js", noise(40_000, 2));
         // The blog example is a page of its own: however large, it is not counted.
         put(&dir, "examples/blog.html", noise(100_000, 4));
+        // So are the scenario files, fetched only when a scenario is opened.
+        put(&dir, "scenarios/big.scn", noise(100_000, 5));
         let under = report(&dir);
         // Files in subfolders count too: this one takes the total over 300,000 bytes.
         put(&dir, "snippets/c.js", noise(20_000, 3));
@@ -160,10 +168,14 @@ mod tests {
         assert!(message.contains("over the 300.0 KB budget"), "{message}");
     }
 
+    fn counts_in_first_load(name: &str) -> bool {
+        first_load_share(name) == Share::All
+    }
+
     #[test]
     fn only_the_blog_example_is_left_out_and_the_languages_count_as_one() {
-        assert_eq!(first_load_share("examples/blog.html"), Share::None);
-        assert_eq!(first_load_share("examples\\blog.html"), Share::None);
+        assert_eq!(first_load_share("examples/blog.html"), Share::None("a page of its own"));
+        assert_eq!(first_load_share("examples\\blog.html"), Share::None("a page of its own"));
         assert_eq!(first_load_share("i18n/zh-CN.txt"), Share::OneLanguage);
         assert_eq!(first_load_share("i18n\\en.txt"), Share::OneLanguage);
         assert_eq!(first_load_share("index.html"), Share::All);
@@ -192,6 +204,14 @@ mod tests {
             over.unwrap_err().to_string(),
             format!("first load is {} gzipped, over the 300.0 KB budget", kilobytes(counted))
         );
+    }
+
+    #[test]
+    fn the_scenario_files_are_left_out_of_the_first_load() {
+        assert!(!counts_in_first_load("scenarios/leader-crash.scn"));
+        assert!(!counts_in_first_load("scenarios\\figure-8.scn"));
+        assert!(counts_in_first_load("scenarios.js"));
+        assert!(counts_in_first_load("scenarios-1.wasm"));
     }
 
     #[test]

@@ -138,6 +138,23 @@ fn every_library_scenario_has_a_title_and_passes() {
     }
 }
 
+/// The header build.rs reads from each file (all the page's wasm keeps of the library until
+/// a scenario is opened) is what the parser reads from it.
+#[test]
+fn every_library_header_is_what_the_parser_reads() {
+    for entry in library() {
+        let s = parse(entry.text).unwrap_or_else(|e| panic!("{}: {e}", entry.file));
+        let h = entry.header;
+        let own = |t: Option<&str>| t.map(str::to_string);
+        assert_eq!(
+            (own(h.title), own(h.title_zh), own(h.description), own(h.description_zh)),
+            (s.title, s.title_zh, s.description, s.description_zh),
+            "{}",
+            entry.file
+        );
+    }
+}
+
 /// Every `.scn` file in `src/scenario/library/` is in `library()` once, and every entry of
 /// `library()` is a file there; every break-switch's "Show me" scenario is one of them.
 #[test]

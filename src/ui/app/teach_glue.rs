@@ -4,7 +4,8 @@
 use super::{App, Msg};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
-use crate::ui::teach::{self, GoalView, LessonView, TeachMsg, TeachPanel};
+use crate::ui::fetch::{self, FetchError};
+use crate::ui::teach::{self, GoalView, LessonView, Opening, TeachMsg, TeachPanel};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
 use crate::view::i18n::{self, lang, t, tf, K};
@@ -66,16 +67,7 @@ impl App {
                 self.toast(ctx, tf(K::LangNotLoaded, &[&l.native_name(), &problem]));
             }
             TeachMsg::Pick(file) => self.teach.picked = file,
-            TeachMsg::LoadPicked => {
-                if self.teach.picked.is_empty() {
-                    self.reset(ctx);
-                    self.teach.loaded = None;
-                    self.teach.goal = None;
-                } else {
-                    let source = share::ScenarioSource::Library(self.teach.picked.clone());
-                    self.load_scenario(ctx, source);
-                }
-            }
+            TeachMsg::LoadPicked => self.load_picked(ctx, None),
             TeachMsg::Text(text) => self.teach.text = text,
             TeachMsg::LoadText => {
                 let source = share::ScenarioSource::Text(self.teach.text.clone());
@@ -105,11 +97,93 @@ impl App {
             TeachMsg::DismissError => self.teach.error = None,
             TeachMsg::HashChanged => self.open_fragment(ctx),
             TeachMsg::Refresh => {}
+            TeachMsg::Fetched { ticket, file, then, text } => self.fetched(ctx, ticket, &file, then, text),
         }
         true
     }
 
+    /// Loads the picked library scenario (or, for "Free play", a fresh cluster); then
+    /// plays or pauses as `play` says, if it says.
+    pub(super) fn load_picked(&mut self, ctx: &Context<Self>, play: Option<bool>) {
+        if self.teach.picked.is_empty() {
+            self.teach.ticket();
+            self.reset(ctx);
+            self.teach.loaded = None;
+            self.teach.goal = None;
+        } else {
+            let file = self.teach.picked.clone();
+            self.open_library(ctx, file.clone(), Opening::Load { file, play });
+        }
+    }
+
+    /// Opens library scenario `file` as `then` says: at once when its text is here (always,
+    /// natively), else once fetched from `scenarios/<file>`. Meanwhile the run on show stays
+    /// and the page says what it is loading. A file the library does not list is not fetched:
+    /// opening it says the playground has no such scenario.
+    pub(super) fn open_library(&mut self, ctx: &Context<Self>, file: String, then: Opening) {
+        let ticket = self.teach.ticket();
+        let listed = crate::scenario::library().iter().find(|s| s.file == file).map(|s| s.file);
+        let Some(listed) = listed.filter(|_| crate::scenario::library_text(&file).is_none()) else {
+            self.opened(ctx, then);
+            return;
+        };
+        self.teach.fetching = Some((ticket, listed));
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = fetch::library_text(&file).await;
+            link.send_message(Msg::Teach(TeachMsg::Fetched { ticket, file, then, text }));
+        });
+    }
+
+    /// A library file arrived (or did not). An answer for an opening since replaced is
+    /// ignored; one that failed leaves the run as it is and says which file and why.
+    fn fetched(
+        &mut self,
+        ctx: &Context<Self>,
+        ticket: u32,
+        file: &str,
+        then: Opening,
+        text: Result<String, FetchError>,
+    ) {
+        if self.teach.fetching.is_none_or(|(t, _)| t != ticket) {
+            return;
+        }
+        self.teach.fetching = None;
+        let why = match text {
+            Err(FetchError::Network) => t(K::FetchOffline).to_string(),
+            Err(FetchError::Status(status)) => tf(K::FetchStatus, &[&status]),
+            Ok(text) => match crate::scenario::add_fetched(file, &text) {
+                Some(Err(e)) => tf(K::FetchParse, &[&format::scenario_error(&e)]),
+                // Kept: the text is here now.
+                _ => return self.opened(ctx, then),
+            },
+        };
+        let message = tf(K::ScenarioFetchFailed, &[&fetch::library_url(file), &why]);
+        self.teach.error = Some(message.clone());
+        self.toast(ctx, message);
+        if matches!(then, Opening::Link { .. }) {
+            self.link_settled(ctx, false);
+        }
+    }
+
+    /// A library scenario's text is here: open it as `then` says.
+    fn opened(&mut self, ctx: &Context<Self>, then: Opening) {
+        match then {
+            Opening::Load { file, play } => {
+                self.load_scenario(ctx, share::ScenarioSource::Library(file));
+                if play.is_some_and(|p| p != self.playing) {
+                    Component::update(self, ctx, Msg::TogglePlay);
+                }
+            }
+            Opening::ShowMe(switch) => self.show_me_now(ctx, switch),
+            Opening::Link { hash, version, payload } => self.link_read(ctx, hash, version, Ok(payload)),
+        }
+    }
+
     fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource) {
+        if matches!(source, share::ScenarioSource::Text(_)) {
+            self.teach.ticket();
+        }
         match self.teach.load(source) {
             Ok(sim) => {
                 let lesson =
@@ -183,11 +257,19 @@ impl App {
         }
         let failed = |e: share::ShareError| teach::share_error_text(&e);
         let opened = match payload {
-            Ok(payload) => share::read(version, payload).and_then(share::replay).map_err(failed),
+            Ok(payload) => match share::read(version, payload.clone()).and_then(share::replay) {
+                // The run starts from a library scenario not fetched yet: read the link
+                // again once it is here.
+                Err(share::ShareError::UnknownScenario(file)) if not_fetched(&file) => {
+                    return self.open_library(ctx, file, Opening::Link { hash, version, payload });
+                }
+                opened => opened.map_err(failed),
+            },
             Err(ZlibError::Failed) => Err(failed(share::ShareError::Corrupt(share::NOT_ZLIB))),
             Err(ZlibError::TooLarge) => Err(failed(share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES))),
             Err(ZlibError::Unsupported) => Err(tf(K::LinkFailed, &[&t(K::ShareNoZlib)])),
         };
+        self.teach.ticket();
         match opened {
             Ok((run, sim)) => {
                 self.teach.error = None;
@@ -219,10 +301,7 @@ impl App {
         }
         if let Some(file) = start.scenario {
             self.teach.picked = file;
-            self.teach_update(ctx, TeachMsg::LoadPicked);
-            if start.autoplay != self.playing && (start.autoplay || self.embed) {
-                Component::update(self, ctx, Msg::TogglePlay);
-            }
+            self.load_picked(ctx, (start.autoplay || self.embed).then_some(start.autoplay));
         }
     }
 
@@ -278,11 +357,16 @@ impl App {
         html! {
             <TeachPanel lang={lang()} entries={self.teach.entries.clone()} picked={self.teach.picked.clone()}
                 text={self.teach.text.clone()} link={self.teach.link.clone()} error={self.teach.error.clone()}
-                title={title} goal={goal} lesson={lesson}
+                title={title} file={self.library_file()} goal={goal} lesson={lesson}
                 state_hash={(!self.playing).then(|| sim.state_hash().to_string())}
                 dispatch={self.dispatch.reform(Msg::Teach)} />
         }
     }
+}
+
+/// `file` is in the library but its text has not been fetched yet.
+fn not_fetched(file: &str) -> bool {
+    crate::scenario::library().iter().any(|s| s.file == file) && crate::scenario::library_text(file).is_none()
 }
 
 /// Sets the address bar's fragment without reloading or adding a history entry.
