@@ -27,7 +27,7 @@ use crate::sim::workload::{run_standard_workload, BenchReport};
 use crate::view::format::parse_query;
 use crate::view::i18n::{t, K};
 use app::{App, AppProps};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Mounts the playground into `<body>`; with `?bench=sim`, runs the benchmark instead.
 pub fn start() {
@@ -42,10 +42,12 @@ pub fn start() {
     yew::Renderer::<App>::with_props(AppProps { params }).render();
 }
 
-/// A panic must never leave a dead page: show a banner that says so, with a reload link,
-/// and log the panic to the console.
+/// A panic must never leave a dead page: show a banner that says so, with the panic's
+/// message and a button that reloads the page at the same address (link included), and log
+/// the panic to the console. Installed through Yew's `set_custom_panic_hook`: a hook set with
+/// `std::panic::set_hook` alone is replaced by Yew's own when the app renders.
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&JsValue::from_str(&format!("Raft Playground panicked: {message}")));
         let document = gloo::utils::document();
@@ -65,16 +67,29 @@ fn install_panic_hook() {
             detail.set_text_content(Some(&message));
             let _ = banner.append_child(&detail);
         }
-        if let Ok(link) = document.create_element("a") {
-            let _ = link.set_attribute("href", "");
-            link.set_class_name("btn btn--primary");
-            link.set_text_content(Some(t(K::PanicReload)));
-            let _ = banner.append_child(&link);
+        if let Ok(button) = document.create_element("button") {
+            let _ = button.set_attribute("type", "button");
+            let _ = button.set_attribute("data-action", "panic-reload");
+            button.set_class_name("btn btn--primary");
+            button.set_text_content(Some(t(K::PanicReload)));
+            // `reload` keeps the whole address, the `#` link included (a link to the same
+            // address would only scroll).
+            let reload = wasm_bindgen::closure::Closure::once_into_js(|| {
+                let _ = gloo::utils::window().location().reload();
+            });
+            let _ = button.add_event_listener_with_callback("click", reload.unchecked_ref());
+            let _ = banner.append_child(&button);
         }
         if let Some(body) = document.body() {
             let _ = body.prepend_with_node_1(&banner);
         }
     }));
+}
+
+/// A deliberate panic, for the browser test of the panic banner (`window.wasmBindings`).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = panicForTest)]
+pub fn panic_for_test(message: &str) {
+    panic!("deliberate panic for a test: {message}");
 }
 
 /// `?bench=sim`: runs the standard workload and writes

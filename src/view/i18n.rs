@@ -252,7 +252,7 @@ catalogue! {
     PartOneGroup => "A partition needs two groups or more, separated by |: S1 S2 | S3 S4 S5.",
     ErrParam => "Ignored a URL parameter: {0}",
     PanicBanner => "Something went wrong inside the playground, and it stopped. Reload the page to start again.",
-    PanicReload => "Reload",
+    PanicReload => "Reload with the same link",
     ReducedMotion => "Your system asks for reduced motion, so the cluster starts paused. Press Play to run it.",
     BenchRunning => "Running the standard workload…",
     // Time travel

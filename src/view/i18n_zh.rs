@@ -176,7 +176,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         PartOneGroup => "分区至少需要两组，用 | 分隔：S1 S2 | S3 S4 S5。",
         ErrParam => "已忽略 URL 参数：{0}",
         PanicBanner => "演练场内部出错并已停止。请重新加载页面。",
-        PanicReload => "重新加载",
+        PanicReload => "用同一链接重新加载",
         ReducedMotion => "系统要求减少动画，因此集群以暂停状态启动。按“播放”运行。",
         BenchRunning => "正在运行标准负载…",
         TimelineLabel => "时间线",
