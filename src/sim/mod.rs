@@ -21,9 +21,11 @@ mod clients;
 mod config;
 mod events;
 pub mod history;
+pub mod limits;
 mod liveness;
 mod membership;
 pub mod network;
+pub mod replay;
 mod travel;
 pub mod workload;
 
@@ -123,6 +125,7 @@ pub struct Sim {
 impl Sim {
     /// A new cluster of `config.servers` servers with empty logs, all followers.
     pub fn new(config: SimConfig) -> Result<Sim, ConfigError> {
+        config.validate()?; // before allocating one slot per server
         let initial = vec![InitialState::default(); config.servers as usize];
         Sim::with_initial_state(config, initial)
     }

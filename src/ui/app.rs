@@ -139,6 +139,8 @@ pub struct App {
     /// What the page does once the link it opened with has been read (see
     /// `teach_glue::link_settled`).
     page_start: Option<PageStart>,
+    /// The link being opened, a slice at a time (`teach_glue`).
+    opening: Option<Box<teach_glue::LinkOpening>>,
     dispatch: Callback<Msg>,
     _listeners: Vec<EventListener>,
 }
@@ -216,6 +218,7 @@ impl Component for App {
                 scenario: params.scenario.clone(),
                 autoplay: params.autoplay,
             }),
+            opening: None,
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
         };
@@ -491,8 +494,12 @@ impl Component for App {
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
                             last_event={self.last_event.clone()} dispatch={dispatch.clone()} />
+                        { self.opening_view() }
                         if self.embed {
                             <EmbedBar reset={dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked))} />
+                            if let Some(error) = &self.teach.error {
+                                <p class="embed-error" role="alert" data-link-error="true">{ error.clone() }</p>
+                            }
                         } else {
                         <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} dispatch={dispatch.clone()} />
                         }

@@ -45,6 +45,10 @@ pub enum TeachMsg {
     Copied(bool),
     /// Nothing to change; render again (the goal was just met).
     Refresh,
+    /// Replay the next slice of the link being opened.
+    OpenSlice,
+    /// Stop opening the link; keep the cluster on show.
+    CancelOpening,
 }
 
 /// One library scenario as the picker lists it.
@@ -264,6 +268,7 @@ pub fn share_error_text(e: &ShareError) -> String {
         ShareError::Scenario(e) => tf(K::ShareScenario, &[&format::scenario_error(e)]),
         ShareError::Replay(e) => tf(K::ShareReplay, &[&format::replay_error(e)]),
         ShareError::Diverged => t(K::ShareDiverged).to_string(),
+        ShareError::OverBudget(limit) => tf(K::ShareOverBudget, &[&crate::view::limits::budget(*limit)]),
         ShareError::StartNotShareable => return t(K::LinkNotShareable).to_string(),
     };
     tf(K::LinkFailed, &[&what])

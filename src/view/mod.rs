@@ -9,6 +9,7 @@ pub mod glossary;
 pub mod i18n;
 mod i18n_zh;
 pub mod inspect;
+pub mod limits;
 pub mod math;
 pub mod model;
 pub mod timeline;

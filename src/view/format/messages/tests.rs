@@ -290,6 +290,7 @@ fn replay_errors() -> Vec<(ReplayError, K)> {
         initial: None,
         actions: vec![crash(0, 900)],
         until: Time::from_ms(500),
+        until_events: None,
         hash: None,
     };
     let late = crate::share::decode(&crate::share::encode(&late).unwrap()).unwrap_err();
