@@ -29,6 +29,43 @@ test('a panic after the app has rendered shows the banner with its message and a
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 const LEADER = '[data-server][data-role="leader"][data-alive="true"]';
 
+/** Records CSP violations in the page from its very start. */
+const recordViolations = () => {
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) =>
+    window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+};
+
+test('under the strict Content-Security-Policy the page boots, plays, opens a link and exports', async () => {
+  const { launchBrowser, openPlayground } = await import('./helpers.mjs');
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await openPlayground(browser, { path: 'csp/?seed=3&speed=1', initScript: recordViolations });
+    const response = await page.request.get(page.url());
+    assert.match(response.headers()['content-security-policy'] ?? '', /^default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:$/);
+    await page.locator(LEADER).first().waitFor({ timeout: 30_000 });
+    const save = async (name) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), button(page, name).click()]);
+      return download.suggestedFilename();
+    };
+    assert.equal(await save('Download SVG'), 'raft.svg');
+    assert.equal(await save('Download PNG'), 'raft.png');
+    await button(page, 'Pause').click();
+    await button(page, 'Copy link').click();
+    await page.waitForFunction(() => document.querySelector('input.teach__link')?.value.includes('#v2:'));
+    const link = await page.locator('input.teach__link').inputValue();
+    const hash = await page.evaluate(() => document.querySelector('.teach').dataset.stateHash);
+    const other = await openPlayground(browser, { path: `csp/${link.slice(link.indexOf('?'))}`, initScript: recordViolations });
+    await other.page.waitForFunction((h) => document.querySelector('.teach')?.dataset.stateHash === h, hash);
+    assert.deepEqual(await page.evaluate(() => window.__violations), []);
+    assert.deepEqual(await other.page.evaluate(() => window.__violations), []);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(other.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('an embed says, compactly, that it does not have the scenario asked for', () =>
   withPlayground(async ({ page, errors }) => {
     const alert = page.locator('.app--embed [data-link-error][role="alert"]');
