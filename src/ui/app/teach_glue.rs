@@ -253,7 +253,8 @@ impl App {
         html! {
             <div class="busy" role="status" data-opening="true">
                 <span>{ t(K::BudgetRunning) }</span>
-                <progress max="1" value={o.progress.to_string()} />
+                // Per mille, an integer: formatting an f64 would pull float printing into the wasm.
+                <progress max="1000" value={((o.progress * 1000.0) as u32).to_string()} />
                 <button class="btn btn--small" data-action="cancel-opening" onclick={cancel}>{ t(K::BudgetCancel) }</button>
             </div>
         }
