@@ -97,12 +97,18 @@ test('opening a long link shows its progress and can be cancelled; the earlier c
     await page.evaluate((d) => { location.hash = d; }, data);
     const busy = page.locator('[data-opening][role="status"]');
     await busy.waitFor();
-    // The tab keeps answering between slices: the progress bar moves.
-    await page.waitForFunction(() => Number(document.querySelector('[data-opening] progress')?.value) > 0);
-    await screenshot(page, 'link-opening');
-    await busy.locator('[data-action="cancel-opening"]').click();
+    // The tab keeps answering between slices: the progress bar moves, and Cancel is taken
+    // at once (clicked in the same task that sees the bar move, so the run cannot end first).
+    await page.waitForFunction(() => {
+      const progress = document.querySelector('[data-opening] progress');
+      if (!progress || Number(progress.value) === 0) return false;
+      document.querySelector('[data-action="cancel-opening"]').click();
+      return true;
+    });
     await busy.waitFor({ state: 'detached' });
+    await screenshot(page, 'link-cancelled');
     assert.equal(await page.locator('[data-server]').count(), 5, 'the cluster from before, not the link\'s 9');
+    assert.equal(await page.locator('[data-link-error]').count(), 0, 'cancelled, not stopped by the budget');
     assert.equal(await page.locator('#panic-banner').count(), 0);
     assert.deepEqual(errors, []);
   }, { name: 'link-cancel', path: '?seed=5' }));
@@ -123,3 +129,79 @@ test('a pasted scenario past the budget is refused at once; the cluster on show 
     }
     assert.deepEqual(errors, []);
   }, { name: 'scenario-budget', path: '?seed=6&speed=1' }));
+
+test('hostile links and parameters each open to a message and a working default cluster', async () => {
+  const { launchBrowser, openPlayground } = await import('./helpers.mjs');
+  const browser = await launchBrowser();
+  try {
+    const scratch = await openPlayground(browser, { path: '?seed=1' });
+    await waitForApp(scratch.page);
+    const z = (text) => linkFor(scratch.page, text);
+    // Deterministic "random" bytes.
+    let x = 12345;
+    const noise = Array.from({ length: 300 }, () => { x = (x * 1103515245 + 12345) % 2147483648; return 'Az09_-'[x % 6]; }).join('');
+    const cases = [
+      '?servers=4294967295', '?servers=-1', '?servers=', '?seed=-5', '?seed=999999999999999999999999',
+      '?speed=NaN', '?speed=-1', '?speed=1e400',
+      '#v9:abc', '#v2:', '#v2:!!!!', `#v2:${noise}`, `#v1:${noise}`, '#v2:' + 'A'.repeat(300_000),
+      `#${await z('servers 4294967295\nuntil 0\n')}`,
+      `#${await z('election-timeout 9223372036854775808 9223372036854775808\nuntil 1000\n')}`,
+      `#${await z('servers 9\nheartbeat 1\nelection-timeout 2 3\nlatency 0 0\nuntil 3600000000\n')}`,
+      `#${await z('until 99999999999999999999\n')}`,
+      `#${await z('until 1000\nevents -1\n')}`,
+      `#${await z('seed 1\nuntil 0\nhash 0000000000000000\n')}`,
+      // This one opens (paused at 1 ms): its scenario, past the budget, is not run to its end.
+      { path: `#${await z('until 1000\nscenario-text\nservers 3\nrun 1000000000s\n')}`, opens: true },
+      `#${await z('\u0000\u00ff garbage')}`,
+    ];
+    for (const item of cases) {
+      const { path, opens } = typeof item === 'string' ? { path: item, opens: false } : item;
+      const { page, errors, context } = await openPlayground(browser, { path: `?embed=0${path.startsWith('?') ? '&' + path.slice(1) : path}` });
+      const shown = path.slice(0, 80);
+      try {
+        await waitForApp(page);
+        await page.waitForFunction(() => document.querySelector('[data-link-error], .toast') !== null, null, { timeout: 20_000 });
+        if (!opens) await page.locator(LEADER).first().waitFor({ timeout: 30_000 });
+      } catch (error) {
+        console.log(`failed for ${shown}`);
+        error.message += `\nfor ${shown}`;
+        throw error;
+      }
+      assert.equal(await page.locator('[data-server]').count(), 5, `${shown}: the default cluster`);
+      assert.equal(await page.locator('#panic-banner').count(), 0, shown);
+      assert.deepEqual(errors, [], shown);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a seeded monkey (random clicks and keys) never kills the page', () =>
+  withPlayground(async ({ page, errors }) => {
+    await waitForApp(page);
+    let x = 20261202;
+    const next = (n) => { x = (x * 1103515245 + 12345) % 2147483648; return x % n; };
+    const keys = ['Space', '.', 'n', 'l', 'r', 'v', 't', 'a', 'h', '+', '-', '?', 'Escape', '1', '3', 'ArrowLeft', 'Tab', 'Enter'];
+    for (let i = 0; i < 150; i++) {
+      if (next(3) === 0) {
+        await page.keyboard.press(keys[next(keys.length)]);
+      } else {
+        // A visible, enabled button or select (taken at once: the page changes under us).
+        const targets = await page.locator('button:visible:enabled, select:visible:enabled').elementHandles();
+        if (targets.length === 0) continue;
+        const target = targets[next(targets.length)];
+        const tag = await target.evaluate((el) => el.tagName).catch(() => null);
+        if (tag === 'SELECT') {
+          const options = await target.evaluate((el) => el.options.length).catch(() => 0);
+          if (options > 0) await target.selectOption({ index: next(options) }).catch(() => {});
+        } else if (tag) {
+          await target.click({ timeout: 2_000 }).catch(() => {});
+        }
+      }
+      await page.waitForTimeout(next(60));
+    }
+    assert.equal(await page.locator('#panic-banner').count(), 0);
+    assert.ok(await page.locator('[data-server]').count() >= 1, 'a cluster is drawn');
+    assert.deepEqual(errors.filter((e) => !e.includes('clipboard')), []);
+  }, { name: 'monkey', path: '?seed=9&speed=4' }));
