@@ -89,28 +89,10 @@ impl Sim {
         actions: &[ActionRecord],
         until: Time,
     ) -> Result<Sim, ReplayError> {
-        let mut sim = match initial {
-            Some(i) => Sim::with_initial_state(config, i)?,
-            None => Sim::new(config)?,
-        };
-        for (n, record) in actions.iter().enumerate() {
-            while sim.world.events < record.at_event {
-                if sim.step().is_none() {
-                    break;
-                }
-            }
-            if record.time < sim.world.now {
-                return Err(ReplayError::TimedBeforeEvent { action: n + 1, text: record.action.to_string() });
-            }
-            sim.world.now = record.time;
-            sim.act(record.action.clone()).map_err(|error| ReplayError::Failed {
-                action: n + 1,
-                text: record.action.to_string(),
-                error,
-            })?;
-        }
-        sim.run_until(until.max(sim.now()));
-        Ok(sim)
+        // All at once: the page replays a link in slices with the same `Replayer`.
+        let mut replayer = super::replay::Replayer::new(config, initial, actions.to_vec(), until, None)?;
+        while !replayer.advance(u64::MAX)? {}
+        Ok(replayer.into_sim())
     }
 
     pub(super) fn take_checkpoint(&mut self) {

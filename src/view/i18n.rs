@@ -420,7 +420,6 @@ catalogue! {
     ReplayAfterEnd => "action {0} comes after the end of the run",
     ShareDiverged => "it replays to a different state in this version of the playground",
     ShareOverBudget => "its run is longer than the page runs by itself (the limit is {0})",
-    BudgetStopped => "Not run: it would pass the page's limit of {0}. The cluster you had stays.",
     BudgetRunning => "Opening the link: replaying its run…",
     BudgetCancel => "Cancel",
     BudgetCancelled => "Stopped opening the link. The cluster you had stays.",

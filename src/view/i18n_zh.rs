@@ -335,7 +335,6 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         ReplayAfterEnd => "操作 {0} 晚于运行的结束时间",
         ShareDiverged => "在此版本的演练场中它重放到了不同的状态",
         ShareOverBudget => "它的运行比页面自行运行的上限更长（上限为{0}）",
-        BudgetStopped => "未运行：它会超过页面的上限（{0}）。你之前的集群保持不变。",
         BudgetRunning => "正在打开链接：重放其运行…",
         BudgetCancel => "取消",
         BudgetCancelled => "已停止打开链接。你之前的集群保持不变。",

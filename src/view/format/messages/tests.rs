@@ -169,6 +169,8 @@ fn in_english_the_page_says_what_the_command_line_says() {
         ConfigError::LatencyOrder { min_ms: 30, max_ms: 20 },
         ConfigError::InitialStates { given: 2, servers: 3 },
         ConfigError::TermAtMaximum { server: ServerId(2) },
+        ConfigError::OutOfRange { setting: crate::sim::limits::Setting::Heartbeat, found: 1 },
+        ConfigError::OutOfRange { setting: crate::sim::limits::Setting::Checkpoints, found: 0 },
     ] {
         assert_eq!(config_error(&e), e.to_string());
     }
