@@ -13,6 +13,11 @@ use super::{ConfigError, SimConfig};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The memory the history and the time-travel checkpoints of a run may hold (an
+/// estimate: see [`super::Sim::memory_bytes`]). Past it the oldest history is dropped, and
+/// the page can travel back only as far as [`super::Sim::reach`] (docs/limits.md).
+pub const MEMORY_BUDGET_BYTES: usize = 64 << 20;
+
 /// A setting with a range. Durations are in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -146,6 +146,59 @@ fn seeking_back_restores_the_exact_state_and_forward_replays_the_recorded_future
 }
 
 #[test]
+fn past_the_memory_budget_the_oldest_history_goes_and_time_travel_stays_exact_inside_the_window() {
+    let config = SimConfig { seed: 7, ..SimConfig::default() };
+    let budget = 2 << 20;
+    let mut s = Sim::new(config.clone()).unwrap();
+    s.set_memory_budget(budget);
+    // The same run with the default budget, which it never reaches: everything kept.
+    let mut full = Sim::new(config).unwrap();
+    let mut peak = 0;
+    for k in 0..60 {
+        s.run_for(Duration::from_ms(10_000));
+        full.run_for(Duration::from_ms(10_000));
+        if let Some(leader) = s.leader() {
+            let op = set("k", &k.to_string());
+            s.act(Action::ClientRequest { via: leader, op: op.clone() }).unwrap();
+            full.act(Action::ClientRequest { via: leader, op }).unwrap();
+        }
+        peak = peak.max(s.memory_bytes());
+    }
+    assert_eq!(full.reach(), Time::ZERO);
+    let reach = s.reach();
+    assert!(reach > Time::from_ms(300_000), "ten minutes of history do not fit in 2 MiB: {reach}");
+    assert!(s.history().messages.first() > 0);
+    assert!(full.memory_bytes() > 4 * budget, "the unbounded run holds more: {}", full.memory_bytes());
+    // Bounded: the budget, plus what one checkpoint interval adds before the next check.
+    assert!(peak < budget + budget / 4, "peak {peak} over a budget of {budget}");
+    assert_eq!(s.state_hash(), full.state_hash());
+
+    let in_flight = |sim: &Sim| sim.history().in_flight_at(sim.now()).map(|m| m.id).collect::<Vec<_>>();
+    let notes_from =
+        |sim: &Sim, t: Time| sim.history().notes.iter().filter(|n| n.time >= t).cloned().collect::<Vec<_>>();
+    let end = s.now();
+    for t in [reach, reach + Duration::from_ms(1_234), Time((reach.0 + end.0) / 2), Time(end.0 - 3_000_000), end] {
+        s.seek(t);
+        full.seek(t);
+        assert_eq!(s.now(), t);
+        assert_eq!(s.state_hash(), full.state_hash(), "exact at {t}");
+        assert_eq!(in_flight(&s), in_flight(&full), "the same messages on the wire at {t}");
+        assert_eq!(notes_from(&s, reach), notes_from(&full, reach), "the same notes from the reach on, at {t}");
+    }
+    // Before the window the run goes no further back than its reach.
+    s.seek(Time::ZERO);
+    assert_eq!(
+        (s.now(), s.state_hash()),
+        (reach, {
+            full.seek(reach);
+            full.state_hash()
+        })
+    );
+    s.seek_event(0);
+    assert_eq!(s.now(), reach);
+}
+
+#[test]
 fn replaying_recorded_actions_gives_the_same_run() {
     let config = SimConfig { seed: 8, ..SimConfig::default() };
     let mut s = Sim::new(config.clone()).unwrap();

@@ -1,7 +1,7 @@
 //! Time travel: checkpoints of the world, seeking back and forth, forking the run by
 //! acting in the past, and replaying a recorded run ([`ReplayError`]).
 
-use super::history::{ActionRecord, HistoryMark};
+use super::history::{ActionRecord, HistoryMark, MAX_SCAN_BACK_US};
 use super::{Action, ActionError, ConfigError, InitialState, Sim, SimConfig, World};
 use crate::raft::Time;
 
@@ -33,7 +33,9 @@ pub(super) struct Checkpoint {
 impl Sim {
     /// Travels to time `t`, back or forward. Going back restores the latest checkpoint
     /// at or before `t` and replays; recorded actions ahead are kept and replay too.
+    /// Not before [`Sim::reach`]: a time earlier than that goes there.
     pub fn seek(&mut self, t: Time) {
+        let t = t.max(self.history.reach());
         if t < self.world.now && !self.restore_checkpoint(|w| w.now <= t) {
             return;
         }
@@ -41,7 +43,13 @@ impl Sim {
     }
 
     /// Travels back to just after event number `n` (or forward to it).
+    /// Not before [`Sim::reach`] either.
     pub fn seek_event(&mut self, n: u64) {
+        let n = if self.history.reach() > Time::ZERO {
+            n.max(self.checkpoints.first().map_or(0, |c| c.world.events))
+        } else {
+            n
+        };
         if n < self.world.events && !self.restore_checkpoint(|w| w.events <= n) {
             return;
         }
@@ -114,6 +122,22 @@ impl Sim {
                 i % 2 == 1
             });
             self.checkpoint_interval_us *= 2;
+        }
+        self.keep_within_budget();
+    }
+
+    /// Past the memory budget, drops the oldest history a chunk of messages at a time,
+    /// with the checkpoints before the new reach: the first checkpoint kept is one at
+    /// least [`MAX_SCAN_BACK_US`] after the last dropped message was sent (so none of them
+    /// is in flight from it on). From there on the history is whole and time travel
+    /// exact; earlier the page cannot go.
+    fn keep_within_budget(&mut self) {
+        while self.memory_bytes() > self.memory_budget {
+            let Some(last_sent) = self.history.after_oldest_chunk() else { return };
+            let settled = Time(last_sent.0.saturating_add(MAX_SCAN_BACK_US));
+            let Some(i) = self.checkpoints.iter().position(|c| c.world.now >= settled) else { return };
+            self.checkpoints.drain(..i);
+            self.history.drop_before(self.checkpoints[0].world.now);
         }
     }
 }

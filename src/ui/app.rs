@@ -501,7 +501,7 @@ impl Component for App {
                                 <p class="embed-error" role="alert" data-link-error="true">{ error.clone() }</p>
                             }
                         } else {
-                        <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} dispatch={dispatch.clone()} />
+                        <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} reach_us={sim.reach().0} dispatch={dispatch.clone()} />
                         }
                         <Ring servers={servers.clone()} messages={messages} selected={self.selected}
                             dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
@@ -597,6 +597,9 @@ impl App {
             let stop = self.teach.playing_to.and_then(|s| Some((s, self.teach.lesson_time(s)?)));
             let (stopped, arrived) = {
                 let mut sim = self.sim.borrow_mut();
+                if let Some(bytes) = super::test_memory_budget() {
+                    sim.set_memory_budget(bytes);
+                }
                 let mut target = crate::raft::Time(sim.now().0 + whole as u64);
                 if let Some((_, at)) = stop {
                     target = target.min(at);

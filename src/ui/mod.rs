@@ -92,6 +92,30 @@ pub fn panic_for_test(message: &str) {
     panic!("deliberate panic for a test: {message}");
 }
 
+thread_local! {
+    /// A smaller memory budget for the run on show, set by the browser test of bounded
+    /// memory (`setMemoryBudgetForTest`), so that it reaches the budget in seconds.
+    static TEST_MEMORY_BUDGET: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// The memory budget the browser test asked for, if any.
+fn test_memory_budget() -> Option<usize> {
+    TEST_MEMORY_BUDGET.with(|b| b.get())
+}
+
+/// For the browser test of bounded memory: the history's memory budget, in bytes.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = setMemoryBudgetForTest)]
+pub fn set_memory_budget_for_test(bytes: u32) {
+    TEST_MEMORY_BUDGET.with(|b| b.set(Some(bytes as usize)));
+}
+
+/// For the browser test of bounded memory: the size of the wasm linear memory, in bytes.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = wasmMemoryBytesForTest)]
+pub fn wasm_memory_bytes_for_test() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}
+
 /// `?bench=sim`: runs the standard workload and writes
 /// `{servers, events, sim_seconds, wall_ms, events_per_sec, messages}` into `#bench`.
 fn run_bench(servers: u32) {

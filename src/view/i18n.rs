@@ -257,6 +257,8 @@ catalogue! {
     BenchRunning => "Running the standard workload…",
     // Time travel
     TimelineLabel => "Timeline",
+    HistoryReach => "history from {0}",
+    HistoryReachTitle => "Older history was dropped to keep the run within its memory limit ({0} MB): time travel reaches back to here, exactly.",
     StepBack => "Step back",
     StepBackTitle => "Go back one event",
     TimeOf => "{0} of {1}",

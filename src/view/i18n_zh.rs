@@ -180,6 +180,8 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         ReducedMotion => "系统要求减少动画，因此集群以暂停状态启动。按“播放”运行。",
         BenchRunning => "正在运行标准负载…",
         TimelineLabel => "时间线",
+        HistoryReach => "历史自 {0} 起",
+        HistoryReachTitle => "较早的历史已被丢弃，使运行保持在内存上限（{0} MB）之内：时间旅行可以精确地回到这里。",
         StepBack => "后退一步",
         StepBackTitle => "回到上一个事件",
         TimeOf => "{0} / {1}",
