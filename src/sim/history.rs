@@ -294,11 +294,13 @@ impl History {
         self.messages.oldest_chunk_last().map(|m| m.sent_at)
     }
 
-    /// Drops the oldest chunk of messages and the notes before `reach`, which becomes the
-    /// time from which the history is whole. The caller makes sure that no message of the
-    /// dropped chunk is in flight at `reach` or later.
-    pub(super) fn drop_before(&mut self, reach: Time) {
-        self.messages.drop_oldest_chunk();
+    /// Drops the notes before `reach`, which becomes the time from which the history is
+    /// whole, and the oldest chunk of messages if `chunk`. The caller makes sure that no
+    /// message of the dropped chunk is in flight at `reach` or later.
+    pub(super) fn drop_before(&mut self, reach: Time, chunk: bool) {
+        if chunk {
+            self.messages.drop_oldest_chunk();
+        }
         let n = self.notes.partition_point(|n| n.time < reach);
         self.notes.drain(..n);
         self.notes_dropped += n;

@@ -199,6 +199,40 @@ fn past_the_memory_budget_the_oldest_history_goes_and_time_travel_stays_exact_in
 }
 
 #[test]
+fn when_long_logs_fill_the_budget_the_oldest_checkpoints_go_and_travel_stays_exact() {
+    // A request every 50 ms: the logs, copied into every checkpoint, outgrow the messages.
+    let config = SimConfig { seed: 11, ..SimConfig::default() };
+    let budget = 1 << 20;
+    let mut s = Sim::new(config.clone()).unwrap();
+    s.set_memory_budget(budget);
+    let mut full = Sim::new(config).unwrap();
+    full.run_for(Duration::from_ms(2_000));
+    s.run_for(Duration::from_ms(2_000));
+    for k in 0..2_400 {
+        if let Some(leader) = s.leader() {
+            let op = set("k", &k.to_string());
+            s.act(Action::ClientRequest { via: leader, op: op.clone() }).unwrap();
+            full.act(Action::ClientRequest { via: leader, op }).unwrap();
+        }
+        s.run_for(Duration::from_ms(50));
+        full.run_for(Duration::from_ms(50));
+    }
+    assert_eq!(s.state_hash(), full.state_hash());
+    // Each checkpoint holds every log: the unbounded run holds some 64 MB, the bounded
+    // one its budget, or (the logs being longer than the budget allows) two checkpoints.
+    assert!(full.memory_bytes() > 15 * s.memory_bytes(), "{} against {}", full.memory_bytes(), s.memory_bytes());
+    assert!(s.memory_bytes() <= budget + budget / 4 || s.checkpoint_count() == 2, "{} bytes", s.memory_bytes());
+    assert!(s.history().messages.first() > 0, "the oldest messages went too");
+    let reach = s.reach();
+    assert!(reach > Time::ZERO);
+    for t in [reach, Time((reach.0 + s.now().0) / 2)] {
+        s.seek(t);
+        full.seek(t);
+        assert_eq!((s.now(), s.state_hash()), (t, full.state_hash()), "exact at {t}");
+    }
+}
+
+#[test]
 fn replaying_recorded_actions_gives_the_same_run() {
     let config = SimConfig { seed: 8, ..SimConfig::default() };
     let mut s = Sim::new(config.clone()).unwrap();

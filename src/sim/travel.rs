@@ -130,14 +130,23 @@ impl Sim {
     /// with the checkpoints before the new reach: the first checkpoint kept is one at
     /// least [`MAX_SCAN_BACK_US`] after the last dropped message was sent (so none of them
     /// is in flight from it on). From there on the history is whole and time travel
-    /// exact; earlier the page cannot go.
+    /// exact; earlier the page cannot go. When no chunk can go (long logs make the
+    /// checkpoints, each a copy of every log, the larger part), the oldest checkpoints go
+    /// instead, down to two, and the reach moves up to the first one kept.
     fn keep_within_budget(&mut self) {
         while self.memory_bytes() > self.memory_budget {
-            let Some(last_sent) = self.history.after_oldest_chunk() else { return };
-            let settled = Time(last_sent.0.saturating_add(MAX_SCAN_BACK_US));
-            let Some(i) = self.checkpoints.iter().position(|c| c.world.now >= settled) else { return };
-            self.checkpoints.drain(..i);
-            self.history.drop_before(self.checkpoints[0].world.now);
+            let settled = self.history.after_oldest_chunk().map(|t| Time(t.0.saturating_add(MAX_SCAN_BACK_US)));
+            match settled.and_then(|s| self.checkpoints.iter().position(|c| c.world.now >= s)) {
+                Some(i) => {
+                    self.checkpoints.drain(..i);
+                    self.history.drop_before(self.checkpoints[0].world.now, true);
+                }
+                None if self.checkpoints.len() > 2 => {
+                    self.checkpoints.remove(0);
+                    self.history.drop_before(self.checkpoints[0].world.now, false);
+                }
+                None => return,
+            }
         }
     }
 }
