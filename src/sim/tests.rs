@@ -145,14 +145,19 @@ fn seeking_back_restores_the_exact_state_and_forward_replays_the_recorded_future
     assert!(s.server(leader).unwrap().alive);
 }
 
+/// The same run twice: with a memory budget of `budget` bytes, and with the default budget,
+/// which these tests never reach (everything kept).
+fn bounded_and_unbounded(seed: u64, budget: usize) -> (Sim, Sim) {
+    let config = SimConfig { seed, ..SimConfig::default() };
+    let mut bounded = Sim::new(config.clone()).unwrap();
+    bounded.set_memory_budget(budget);
+    (bounded, Sim::new(config).unwrap())
+}
+
 #[test]
 fn past_the_memory_budget_the_oldest_history_goes_and_time_travel_stays_exact_inside_the_window() {
-    let config = SimConfig { seed: 7, ..SimConfig::default() };
     let budget = 2 << 20;
-    let mut s = Sim::new(config.clone()).unwrap();
-    s.set_memory_budget(budget);
-    // The same run with the default budget, which it never reaches: everything kept.
-    let mut full = Sim::new(config).unwrap();
+    let (mut s, mut full) = bounded_and_unbounded(7, budget);
     let mut peak = 0;
     for k in 0..60 {
         s.run_for(Duration::from_ms(10_000));
@@ -201,11 +206,8 @@ fn past_the_memory_budget_the_oldest_history_goes_and_time_travel_stays_exact_in
 #[test]
 fn when_long_logs_fill_the_budget_the_oldest_checkpoints_go_and_travel_stays_exact() {
     // A request every 50 ms: the logs, copied into every checkpoint, outgrow the messages.
-    let config = SimConfig { seed: 11, ..SimConfig::default() };
     let budget = 1 << 20;
-    let mut s = Sim::new(config.clone()).unwrap();
-    s.set_memory_budget(budget);
-    let mut full = Sim::new(config).unwrap();
+    let (mut s, mut full) = bounded_and_unbounded(11, budget);
     full.run_for(Duration::from_ms(2_000));
     s.run_for(Duration::from_ms(2_000));
     for k in 0..2_400 {
