@@ -148,8 +148,9 @@ fn a_run_longer_than_the_caps_is_refused_before_it_starts() {
 #[test]
 fn a_run_that_reaches_the_event_cap_stops_with_an_error() {
     use raft_playground::scenario::limits::MAX_EVENTS;
-    // Nine servers with 1 ms heartbeats: about 150,000 events per simulated second.
-    let text = "servers 9\nelection-timeout 5ms..10ms\nheartbeat 1ms\nrun 600s\nexpect leader\n";
+    // Nine servers with 5 ms heartbeats and 10 ms election timeouts (the fastest the
+    // limits allow): about 6,000 events per simulated second.
+    let text = "servers 9\nelection-timeout 10ms..20ms\nheartbeat 5ms\nrun 600s\nexpect leader\n";
     let s = scenario::parse(text).expect("parses");
     let report = scenario::run(&s, RunOptions::default()).expect("runs");
     assert_eq!(report.events, MAX_EVENTS);

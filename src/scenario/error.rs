@@ -285,7 +285,10 @@ impl fmt::Display for Invalid {
             }
             NameTaken(n) => write!(f, "`{n}` already means something here; choose another name"),
             ClusterSize(n) => write!(f, "a cluster has 1 to {} servers, not {n}", crate::sim::MAX_SERVERS),
-            EntriesPerAppend(n) => write!(f, "max entries per append must be from 1 to 1000000, not {n}"),
+            EntriesPerAppend(n) => {
+                let r = crate::sim::limits::Setting::MaxEntriesPerAppend.range();
+                write!(f, "max entries per append must be from {} to {}, not {n}", r.min, r.max)
+            }
             LogTwice(s) => write!(f, "{s}'s log was already given"),
             Config(e) => e.fmt(f),
             BeyondCluster(s, n) => {

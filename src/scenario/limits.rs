@@ -4,6 +4,7 @@
 
 use super::error::Expected;
 use crate::raft::Duration;
+use crate::sim::limits::Setting;
 use crate::sim::MAX_SERVERS;
 
 /// The largest term a scenario can write (`term S1 N`, a log entry's term, `expect term`).
@@ -11,12 +12,13 @@ use crate::sim::MAX_SERVERS;
 /// wrap.
 pub const MAX_TERM: u64 = 1_000_000_000;
 
-/// The most events one scenario run processes (`step N`, and every `run` together).
-pub const MAX_EVENTS: u64 = 2_000_000;
+/// The most events one scenario run processes (`step N`, and every `run` together): the
+/// `run-events` limit of [`crate::sim::limits`].
+pub const MAX_EVENTS: u64 = Setting::RunEvents.range().max;
 
 /// The most simulated time one scenario run covers, and the longest duration a scenario
-/// can write: one hour, as for a share link's replay.
-pub const MAX_SIM_TIME: Duration = Duration(3_600_000_000);
+/// can write: one hour, as for a share link's replay (the `run-time` limit).
+pub const MAX_SIM_TIME: Duration = Duration(Setting::RunTime.max_time().0);
 
 /// The largest log index a scenario can name (`expect committed N`): a run cannot append
 /// more entries than it has events.

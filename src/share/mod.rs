@@ -1,8 +1,8 @@
 //! Share links: a whole run in the URL fragment.
 //!
-//! A link is `#v1:<data>`, where `<data>` is the run written as text (one statement per
+//! A link is `#v2:<data>`, where `<data>` is the run written as text (one statement per
 //! line: its settings, every user action with the event and time it happened at, the
-//! time and state hash it was made at, and its scenario), zlib compressed, then base64url
+//! time, the number of events and the state hash it was made at, and its scenario), zlib compressed, then base64url
 //! encoded without padding. Actions are written in the scenario format (`crash S1`,
 //! `partition S1 S2 | S3`) and read back by the scenario parser, so the page needs no
 //! second grammar and no JSON library. Opening a link replays the run with
@@ -20,6 +20,8 @@
 
 use crate::raft::{BreakSwitch, ProtocolOption, Time};
 use crate::scenario::{self, ScenarioError};
+use crate::sim::limits::Setting;
+use crate::sim::replay::Replayer;
 use crate::sim::{ActionRecord, InitialState, ReplayError, Sim, SimConfig};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -32,28 +34,34 @@ pub const MAX_LINK_CHARS: usize = 256 * 1024;
 /// A decompressed payload may be at most this large (a guard against zip bombs).
 pub const MAX_PAYLOAD_BYTES: usize = 2 * 1024 * 1024;
 /// A shared run may last at most this long in simulated time, so that opening a link
-/// always finishes.
-pub const MAX_REPLAY_TIME: Time = Time(3_600 * 1_000_000);
-/// At most this many user actions, and no action later than this event number.
-pub const MAX_ACTIONS: usize = 20_000;
-pub const MAX_EVENT: u64 = 5_000_000;
+/// always finishes (the `run-time` limit of docs/limits.md).
+pub const MAX_REPLAY_TIME: Time = Setting::RunTime.max_time();
+/// At most this many user actions, and no action later than this event number (the
+/// `actions` and `run-events` limits).
+pub const MAX_ACTIONS: usize = Setting::Actions.range().max as usize;
+pub const MAX_EVENT: u64 = Setting::RunEvents.range().max;
 
 /// The formats a link can be written in. Every version ever released stays readable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Version {
-    /// The run as text (see the module docs), zlib, base64url without padding.
+    /// The run as text (see the module docs), zlib, base64url without padding. Its end
+    /// is a time only: opening it runs every event at that time.
     V1,
+    /// V1 with an `events` line: the number of events at the end, so that a link made
+    /// between two events at one instant (after a Step) opens at that very position.
+    V2,
 }
 
 impl Version {
     /// The version new links are written in.
-    pub const CURRENT: Version = Version::V1;
-    pub const ALL: &'static [Version] = &[Version::V1];
+    pub const CURRENT: Version = Version::V2;
+    pub const ALL: &'static [Version] = &[Version::V1, Version::V2];
 
-    /// The tag before the colon: `v1`.
+    /// The tag before the colon: `v2`.
     pub fn tag(self) -> &'static str {
         match self {
             Version::V1 => "v1",
+            Version::V2 => "v2",
         }
     }
 
@@ -101,6 +109,9 @@ pub struct SharedRun {
     pub actions: Vec<ActionRecord>,
     /// The simulated time the link was made at: the replay runs until then.
     pub until: Time,
+    /// How many events had been processed when the link was made (v2 links; a v1 link
+    /// runs every event at `until`).
+    pub until_events: Option<u64>,
     /// [`Sim::state_hash`] when the link was made: the replay must reach it.
     pub hash: Option<u64>,
 }
@@ -111,9 +122,9 @@ pub struct SharedRun {
 pub enum ShareError {
     #[error("the link holds no run (nothing after `#`)")]
     Empty,
-    #[error("the link has no format version: it should start with `#v1:`")]
+    #[error("the link has no format version: it should start with `#v2:`")]
     NoVersion,
-    #[error("the link is in format `{0}`, which this playground cannot read (it reads v1)")]
+    #[error("the link is in format `{0}`, which this playground cannot read (it reads v1 and v2)")]
     UnknownVersion(String),
     #[error("the link is damaged: character {position} (`{found}`) is not base64url")]
     BadBase64 { position: usize, found: char },
@@ -143,6 +154,8 @@ pub enum ShareError {
     Diverged,
     #[error("this run starts from logs that no loaded scenario sets up, so a link cannot carry it")]
     StartNotShareable,
+    #[error("the link's run is longer than the page runs by itself: over {} {}", .0.range().max, .0)]
+    OverBudget(Setting),
 }
 
 impl SharedRun {
@@ -157,18 +170,16 @@ impl SharedRun {
             initial: (!all_empty).then(|| initial.to_vec()),
             actions: sim.applied_actions().to_vec(),
             until: sim.now(),
+            until_events: Some(sim.events()),
             hash: Some(sim.state_hash()),
         }
     }
 
-    /// Replays the run from its start to `until`, and checks it reached the shared state.
+    /// Replays the run from its start to its end, and checks it reached the shared state.
     pub fn replay(&self) -> Result<Sim, ShareError> {
-        let sim = Sim::replay(self.config.clone(), self.initial.clone(), &self.actions, self.until)
-            .map_err(ShareError::Replay)?;
-        if self.hash.is_some_and(|h| h != sim.state_hash()) {
-            return Err(ShareError::Diverged);
-        }
-        Ok(sim)
+        let mut opening = Opening::new(self)?;
+        while !opening.advance(u64::MAX)? {}
+        opening.finish(self)
     }
 
     /// The starting logs the scenario sets up, when they are this run's.
@@ -179,7 +190,47 @@ impl SharedRun {
     }
 }
 
-/// The link data for `run`, without the `#`: `v1:...`. (The page compresses with the
+/// A link's run being replayed, a slice at a time, within the `run-events` budget of
+/// docs/limits.md (the page runs it in slices with a progress bar).
+#[derive(Debug)]
+pub struct Opening(Replayer);
+
+impl Opening {
+    pub fn new(run: &SharedRun) -> Result<Opening, ShareError> {
+        let replayer =
+            Replayer::new(run.config.clone(), run.initial.clone(), run.actions.clone(), run.until, run.until_events)
+                .map_err(ShareError::Replay)?;
+        Ok(Opening(replayer))
+    }
+
+    /// Runs at most `max_events` more events; `Ok(true)` once the run is at its end.
+    pub fn advance(&mut self, max_events: u64) -> Result<bool, ShareError> {
+        let budget = Setting::RunEvents.range().max;
+        let left = budget.saturating_sub(self.0.sim().events());
+        let done = self.0.advance(max_events.min(left)).map_err(ShareError::Replay)?;
+        if !done && self.0.sim().events() >= budget {
+            return Err(ShareError::OverBudget(Setting::RunEvents));
+        }
+        Ok(done)
+    }
+
+    /// How far the replay is, from 0 to 1 (of the run's simulated time).
+    pub fn progress(&self) -> f64 {
+        let until = self.0.until().0.max(1);
+        (self.0.sim().now().0 as f64 / until as f64).min(1.0)
+    }
+
+    /// The replayed cluster, once it has checked that it reached the shared state.
+    pub fn finish(self, run: &SharedRun) -> Result<Sim, ShareError> {
+        let sim = self.0.into_sim();
+        if run.hash.is_some_and(|h| h != sim.state_hash()) || run.until_events.is_some_and(|n| n != sim.events()) {
+            return Err(ShareError::Diverged);
+        }
+        Ok(sim)
+    }
+}
+
+/// The link data for `run`, without the `#`: `v2:...`. (The page compresses with the
 /// browser's own zlib instead: [`run_text`], then [`wrap`].)
 #[cfg(not(target_arch = "wasm32"))]
 pub fn encode(run: &SharedRun) -> Result<String, ShareError> {
@@ -233,6 +284,9 @@ fn write_run(run: &SharedRun) -> String {
         let _ = writeln!(o, "action {} {} {}", a.at_event, a.time.0, a.action);
     }
     let _ = writeln!(o, "until {}", run.until.0);
+    if let Some(n) = run.until_events {
+        let _ = writeln!(o, "events {n}");
+    }
     if let Some(h) = run.hash {
         let _ = writeln!(o, "hash {h:016x}");
     }
@@ -280,9 +334,7 @@ pub fn unwrap(fragment: &str) -> Result<Packed, ShareError> {
 /// Reads a link's decompressed data (at most [`MAX_PAYLOAD_BYTES`] of it).
 pub fn read(version: Version, payload: Vec<u8>) -> Result<SharedRun, ShareError> {
     let text = String::from_utf8(payload).map_err(|_| ShareError::Corrupt("it is not text"))?;
-    match version {
-        Version::V1 => read_run(&text),
-    }
+    read_run(&text, version)
 }
 
 /// Reads link data (with or without the leading `#`). Positions in errors count the
@@ -308,13 +360,14 @@ pub const NOT_ZLIB: &str = "it does not decompress";
 
 /// Reads the text [`write_run`] writes. Every line must be understood; a setting may
 /// appear once, and actions must come in the order they happened.
-fn read_run(text: &str) -> Result<SharedRun, ShareError> {
+fn read_run(text: &str, version: Version) -> Result<SharedRun, ShareError> {
     let mut run = SharedRun {
         scenario: None,
         config: SimConfig::default(),
         initial: None,
         actions: Vec::new(),
         until: Time::ZERO,
+        until_events: None,
         hash: None,
     };
     let (mut seen, mut has_until, mut start_from_scenario) = (Vec::new(), false, false);
@@ -373,6 +426,9 @@ fn read_run(text: &str) -> Result<SharedRun, ShareError> {
                 run.until = Time(t);
                 has_until = true;
             }),
+            "events" if version >= Version::V2 => {
+                number(rest).filter(|&n| n <= MAX_EVENT).map(|n| run.until_events = Some(n))
+            }
             "hash" => u64::from_str_radix(rest, 16).ok().filter(|_| rest.len() == 16).map(|h| run.hash = Some(h)),
             "scenario" => (!rest.is_empty()).then(|| run.scenario = Some(ScenarioSource::Library(rest.to_string()))),
             _ => None,
@@ -411,12 +467,19 @@ pub fn open(fragment: &str) -> Result<(SharedRun, Sim), ShareError> {
 
 /// Replays a decoded run: the run and the cluster it reaches.
 pub fn replay(run: SharedRun) -> Result<(SharedRun, Sim), ShareError> {
+    let mut opening = start_opening(&run)?;
+    while !opening.advance(u64::MAX)? {}
+    let sim = opening.finish(&run)?;
+    Ok((run, sim))
+}
+
+/// Checks a decoded run's scenario and starts replaying it (see [`Opening`]).
+pub fn start_opening(run: &SharedRun) -> Result<Opening, ShareError> {
     if let Some(source) = &run.scenario {
         // The scenario must still exist and parse, for its title, goal and lesson.
         scenario::parse(&source.text()?).map_err(ShareError::Scenario)?;
     }
-    let sim = run.replay()?;
-    Ok((run, sim))
+    Opening::new(run)
 }
 
 fn base64_error(e: base64::DecodeError, data: &str, data_start: usize) -> ShareError {

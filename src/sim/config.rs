@@ -72,7 +72,8 @@ impl SimConfig {
         if self.max_entries_per_append == 0 {
             return Err(ConfigError::MaxEntriesPerAppend);
         }
-        self.network.validate()
+        self.network.validate()?;
+        super::limits::check(self)
     }
 
     pub(super) fn node_config(&self) -> NodeConfig {
@@ -111,6 +112,9 @@ pub enum ConfigError {
     /// The latency's maximum is above [`network::MAX_LATENCY_MS`].
     #[error("latency {0}ms is above the {limit}ms limit", limit = network::MAX_LATENCY_MS)]
     LatencyLimit(u64),
+    /// A setting outside its range in the table of [`super::limits`].
+    #[error("{}", setting.out_of_range(*found))]
+    OutOfRange { setting: super::limits::Setting, found: u64 },
     /// Not one initial state per server.
     #[error("{given} initial states given for {servers} servers")]
     InitialStates { given: usize, servers: u32 },

@@ -82,6 +82,7 @@ impl Sim {
     /// discarded on the way. `None` once nothing is left at or before `limit`.
     /// (`step` skips stale entries too, so after one it may process an event past a
     /// caller's limit.)
+    #[inline(never)] // large (it holds `process`): one copy, however many callers
     pub fn step_until(&mut self, limit: Time) -> Option<StepEvent> {
         self.apply_due_actions(Some(limit));
         loop {

@@ -120,19 +120,43 @@ const CHUNK: usize = 4096;
 /// records), hold up to twice what it uses and need old plus new at once while it grows,
 /// which wasm's linear memory never gives back; chunks keep memory at what is used plus
 /// one chunk. See `docs/performance.md`.
+///
+/// Positions are absolute (a record's position is its `MessageId`) even after the oldest
+/// chunks were dropped to keep the history within its memory budget
+/// ([`MessageLog::drop_oldest_chunk`]): the records before [`MessageLog::first`] are gone.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageLog {
     /// Invariant: every chunk but the last is full, and no chunk is empty.
     chunks: Vec<Vec<MessageRecord>>,
+    /// The position of the first record kept (a multiple of `CHUNK`).
+    first: usize,
+    /// The position after the last record: every record ever pushed, kept or not.
     len: usize,
 }
 
 impl MessageLog {
+    /// The position after the last record (the number of records ever pushed).
     pub fn len(&self) -> usize {
         self.len
     }
+    /// True when no record is kept.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len == self.first
+    }
+    /// The position of the oldest record kept.
+    pub fn first(&self) -> usize {
+        self.first
+    }
+    /// The oldest full chunk's last record, if there is a chunk after it.
+    fn oldest_chunk_last(&self) -> Option<&MessageRecord> {
+        (self.chunks.len() > 1).then(|| self.chunks[0].last()).flatten()
+    }
+    /// Forgets the oldest chunk of records (never the one being filled).
+    fn drop_oldest_chunk(&mut self) {
+        if self.chunks.len() > 1 {
+            self.chunks.remove(0);
+            self.first += CHUNK;
+        }
     }
     pub fn push(&mut self, record: MessageRecord) {
         match self.chunks.last_mut() {
@@ -146,21 +170,26 @@ impl MessageLog {
         self.len += 1;
     }
     pub fn get(&self, i: usize) -> Option<&MessageRecord> {
+        let i = i.checked_sub(self.first)?;
         self.chunks.get(i / CHUNK)?.get(i % CHUNK)
     }
     pub fn get_mut(&mut self, i: usize) -> Option<&mut MessageRecord> {
+        let i = i.checked_sub(self.first)?;
         self.chunks.get_mut(i / CHUNK)?.get_mut(i % CHUNK)
     }
     pub fn last(&self) -> Option<&MessageRecord> {
         self.chunks.last()?.last()
     }
+    /// Keeps the records before position `len` (and never fewer than are dropped).
     pub fn truncate(&mut self, len: usize) {
+        let len = len.max(self.first);
         if len >= self.len {
             return;
         }
-        self.chunks.truncate(len.div_ceil(CHUNK));
+        let kept = len - self.first;
+        self.chunks.truncate(kept.div_ceil(CHUNK));
         if let Some(c) = self.chunks.last_mut() {
-            c.truncate(len - (len - 1) / CHUNK * CHUNK);
+            c.truncate(kept - (kept - 1) / CHUNK * CHUNK);
         }
         self.len = len;
     }
@@ -169,7 +198,7 @@ impl MessageLog {
     pub fn partition_point(&self, pred: impl Fn(&MessageRecord) -> bool) -> usize {
         let c = self.chunks.partition_point(|c| c.last().is_some_and(&pred));
         match self.chunks.get(c) {
-            Some(chunk) => c * CHUNK + chunk.partition_point(&pred),
+            Some(chunk) => self.first + c * CHUNK + chunk.partition_point(&pred),
             None => self.len,
         }
     }
@@ -178,6 +207,7 @@ impl MessageLog {
     }
     /// The records from position `start` on.
     pub fn iter_from(&self, start: usize) -> impl Iterator<Item = &MessageRecord> {
+        let start = start.saturating_sub(self.first);
         let (c, k) = (start / CHUNK, start % CHUNK);
         self.chunks
             .get(c)
@@ -203,12 +233,14 @@ impl MessageLog {
 impl std::ops::Index<usize> for MessageLog {
     type Output = MessageRecord;
     fn index(&self, i: usize) -> &MessageRecord {
+        let i = i - self.first;
         &self.chunks[i / CHUNK][i % CHUNK]
     }
 }
 
 impl std::ops::IndexMut<usize> for MessageLog {
     fn index_mut(&mut self, i: usize) -> &mut MessageRecord {
+        let i = i - self.first;
         &mut self.chunks[i / CHUNK][i % CHUNK]
     }
 }
@@ -229,11 +261,20 @@ impl<'de> Deserialize<'de> for MessageLog {
     }
 }
 
-/// The append-only logs of a run.
+/// The append-only logs of a run. Within the memory budget of docs/limits.md
+/// ([`History::drop_before`]): past it the oldest records go, and [`History::reach`] says
+/// from when on the history is whole.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
     pub messages: MessageLog,
+    /// The notes from [`History::reach`] on, in time order.
     pub notes: Vec<Note>,
+    /// How many notes were dropped before `notes[0]`.
+    #[serde(skip)]
+    notes_dropped: usize,
+    /// From this time on, every message and note is kept (zero until the budget is met).
+    #[serde(skip)]
+    reach: Time,
 }
 
 /// A place in the history to return to.
@@ -246,14 +287,45 @@ pub struct HistoryMark {
 
 impl History {
     pub fn mark(&self, time: Time) -> HistoryMark {
-        HistoryMark { messages: self.messages.len(), notes: self.notes.len(), time }
+        HistoryMark { messages: self.messages.len(), notes: self.notes_dropped + self.notes.len(), time }
+    }
+
+    /// From this time on the history is whole: every message sent and every note. Zero
+    /// unless older records were dropped to stay within the memory budget.
+    pub fn reach(&self) -> Time {
+        self.reach
+    }
+
+    /// Bytes held by the records (an estimate: what messages and notes point to is not
+    /// counted).
+    pub fn heap_bytes(&self) -> usize {
+        self.messages.heap_bytes() + self.notes.capacity() * std::mem::size_of::<Note>()
+    }
+
+    /// The send time of the first message kept if the oldest chunk of messages went, when
+    /// there is a chunk that can go (never the one being filled).
+    pub(super) fn after_oldest_chunk(&self) -> Option<Time> {
+        self.messages.oldest_chunk_last().map(|m| m.sent_at)
+    }
+
+    /// Drops the notes before `reach`, which becomes the time from which the history is
+    /// whole, and the oldest chunk of messages if `chunk`. The caller makes sure that no
+    /// message of the dropped chunk is in flight at `reach` or later.
+    pub(super) fn drop_before(&mut self, reach: Time, chunk: bool) {
+        if chunk {
+            self.messages.drop_oldest_chunk();
+        }
+        let n = self.notes.partition_point(|n| n.time < reach);
+        self.notes.drain(..n);
+        self.notes_dropped += n;
+        self.reach = reach;
     }
 
     /// Forgets everything after `mark`: later records go, and fates decided after it are
     /// undone for the messages that were still in flight then.
     pub fn truncate(&mut self, mark: HistoryMark) {
         self.messages.truncate(mark.messages);
-        self.notes.truncate(mark.notes);
+        self.notes.truncate(mark.notes.saturating_sub(self.notes_dropped));
         for record in self.messages.iter_mut_rev() {
             if record.sent_at.0 + MAX_SCAN_BACK_US < mark.time.0 {
                 break; // settled long before the mark, and so is everything older
@@ -317,6 +389,26 @@ mod tests {
         for probe in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, n - 1, n] {
             assert_eq!(log.partition_point(|r| (r.id.0 as usize) < probe), probe);
         }
+        // Dropping the oldest chunk keeps every position: a record's position is its id.
+        let mut dropped = log.clone();
+        dropped.drop_oldest_chunk();
+        assert_eq!((dropped.first(), dropped.len(), dropped.iter().count()), (CHUNK, n, n - CHUNK));
+        assert_eq!((dropped.get(CHUNK - 1), dropped.get(CHUNK).map(|r| r.id.0)), (None, Some(CHUNK as u64)));
+        assert_eq!(dropped[n - 1].id.0, n as u64 - 1);
+        assert_eq!(dropped.iter_from(0).next().unwrap().id.0, CHUNK as u64);
+        assert_eq!(dropped.iter_from(CHUNK + 2).next().unwrap().id.0, CHUNK as u64 + 2);
+        for probe in [CHUNK, CHUNK + 1, 2 * CHUNK, n - 1, n] {
+            assert_eq!(dropped.partition_point(|r| (r.id.0 as usize) < probe), probe);
+        }
+        dropped.truncate(3);
+        assert_eq!((dropped.first(), dropped.len()), (CHUNK, CHUNK), "never below what was dropped");
+        assert!(dropped.is_empty() && dropped.get(CHUNK).is_none());
+        dropped.push(record(CHUNK as u64));
+        assert_eq!(dropped[CHUNK].id.0, CHUNK as u64);
+        // The chunk being filled never goes.
+        dropped.drop_oldest_chunk();
+        assert_eq!((dropped.first(), dropped.len()), (CHUNK, CHUNK + 1));
+
         log.truncate(CHUNK);
         assert_eq!((log.len(), log.chunks.len(), log.last().unwrap().id.0), (CHUNK, 1, CHUNK as u64 - 1));
         log.push(record(CHUNK as u64));

@@ -21,9 +21,11 @@ mod clients;
 mod config;
 mod events;
 pub mod history;
+pub mod limits;
 mod liveness;
 mod membership;
 pub mod network;
+pub mod replay;
 mod travel;
 pub mod workload;
 
@@ -102,6 +104,20 @@ struct World {
     current_event: Option<StepKind>,
 }
 
+impl World {
+    /// About how many bytes a copy of this world holds: the structure, the servers and
+    /// their logs, the event queue and the client requests.
+    fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let logs: usize = self.servers.iter().map(|s| s.node.log().last_index().0 as usize).sum();
+        size_of::<World>()
+            + self.servers.len() * size_of::<ServerSlot>()
+            + logs * size_of::<Entry>()
+            + self.queue.len() * size_of::<Queued>()
+            + self.clients.len() * size_of::<ClientRequestState>()
+    }
+}
+
 /// The simulator. See the module documentation.
 #[derive(Clone, Debug)]
 pub struct Sim {
@@ -114,6 +130,9 @@ pub struct Sim {
     next_action: usize,
     checkpoints: Vec<Checkpoint>,
     checkpoint_interval_us: u64,
+    /// The memory the history and the checkpoints may hold, in bytes (see
+    /// [`limits::MEMORY_BUDGET_BYTES`] and `travel::keep_within_budget`).
+    memory_budget: usize,
     /// The furthest point the run has reached.
     horizon: Time,
     outputs: Vec<Output>,
@@ -125,6 +144,7 @@ pub struct Sim {
 impl Sim {
     /// A new cluster of `config.servers` servers with empty logs, all followers.
     pub fn new(config: SimConfig) -> Result<Sim, ConfigError> {
+        config.validate()?; // before allocating one slot per server
         let initial = vec![InitialState::default(); config.servers as usize];
         Sim::with_initial_state(config, initial)
     }
@@ -192,6 +212,7 @@ impl Sim {
             next_action: 0,
             checkpoints: Vec::new(),
             checkpoint_interval_us,
+            memory_budget: limits::MEMORY_BUDGET_BYTES,
             horizon: Time::ZERO,
             outputs: Vec::new(),
             origin,
@@ -297,6 +318,24 @@ impl Sim {
     }
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
+    }
+
+    /// The earliest time the page can travel back to: the start, unless older history
+    /// was dropped to stay within the memory budget ([`History::reach`]).
+    pub fn reach(&self) -> Time {
+        self.history.reach()
+    }
+
+    /// An estimate of the bytes the history and the checkpoints hold (what the memory
+    /// budget counts).
+    pub fn memory_bytes(&self) -> usize {
+        self.history.heap_bytes() + self.checkpoints.iter().map(|c| c.world.approx_bytes()).sum::<usize>()
+    }
+
+    /// Sets the memory budget of the history and the checkpoints (tests use small ones;
+    /// the default is [`limits::MEMORY_BUDGET_BYTES`]).
+    pub fn set_memory_budget(&mut self, bytes: usize) {
+        self.memory_budget = bytes;
     }
 
     /// A hash of everything observable about the cluster, stable across platforms: equal

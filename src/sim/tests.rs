@@ -145,6 +145,95 @@ fn seeking_back_restores_the_exact_state_and_forward_replays_the_recorded_future
     assert!(s.server(leader).unwrap().alive);
 }
 
+/// The same run twice: with a memory budget of `budget` bytes, and with the default budget,
+/// which these tests never reach (everything kept).
+fn bounded_and_unbounded(seed: u64, budget: usize) -> (Sim, Sim) {
+    let config = SimConfig { seed, ..SimConfig::default() };
+    let mut bounded = Sim::new(config.clone()).unwrap();
+    bounded.set_memory_budget(budget);
+    (bounded, Sim::new(config).unwrap())
+}
+
+#[test]
+fn past_the_memory_budget_the_oldest_history_goes_and_time_travel_stays_exact_inside_the_window() {
+    let budget = 2 << 20;
+    let (mut s, mut full) = bounded_and_unbounded(7, budget);
+    let mut peak = 0;
+    for k in 0..60 {
+        s.run_for(Duration::from_ms(10_000));
+        full.run_for(Duration::from_ms(10_000));
+        if let Some(leader) = s.leader() {
+            let op = set("k", &k.to_string());
+            s.act(Action::ClientRequest { via: leader, op: op.clone() }).unwrap();
+            full.act(Action::ClientRequest { via: leader, op }).unwrap();
+        }
+        peak = peak.max(s.memory_bytes());
+    }
+    assert_eq!(full.reach(), Time::ZERO);
+    let reach = s.reach();
+    assert!(reach > Time::from_ms(300_000), "ten minutes of history do not fit in 2 MiB: {reach}");
+    assert!(s.history().messages.first() > 0);
+    assert!(full.memory_bytes() > 4 * budget, "the unbounded run holds more: {}", full.memory_bytes());
+    // Bounded: the budget, plus what one checkpoint interval adds before the next check.
+    assert!(peak < budget + budget / 4, "peak {peak} over a budget of {budget}");
+    assert_eq!(s.state_hash(), full.state_hash());
+
+    let in_flight = |sim: &Sim| sim.history().in_flight_at(sim.now()).map(|m| m.id).collect::<Vec<_>>();
+    let notes_from =
+        |sim: &Sim, t: Time| sim.history().notes.iter().filter(|n| n.time >= t).cloned().collect::<Vec<_>>();
+    let end = s.now();
+    for t in [reach, reach + Duration::from_ms(1_234), Time((reach.0 + end.0) / 2), Time(end.0 - 3_000_000), end] {
+        s.seek(t);
+        full.seek(t);
+        assert_eq!(s.now(), t);
+        assert_eq!(s.state_hash(), full.state_hash(), "exact at {t}");
+        assert_eq!(in_flight(&s), in_flight(&full), "the same messages on the wire at {t}");
+        assert_eq!(notes_from(&s, reach), notes_from(&full, reach), "the same notes from the reach on, at {t}");
+    }
+    // Before the window the run goes no further back than its reach.
+    s.seek(Time::ZERO);
+    assert_eq!(
+        (s.now(), s.state_hash()),
+        (reach, {
+            full.seek(reach);
+            full.state_hash()
+        })
+    );
+    s.seek_event(0);
+    assert_eq!(s.now(), reach);
+}
+
+#[test]
+fn when_long_logs_fill_the_budget_the_oldest_checkpoints_go_and_travel_stays_exact() {
+    // A request every 50 ms: the logs, copied into every checkpoint, outgrow the messages.
+    let budget = 1 << 20;
+    let (mut s, mut full) = bounded_and_unbounded(11, budget);
+    full.run_for(Duration::from_ms(2_000));
+    s.run_for(Duration::from_ms(2_000));
+    for k in 0..2_400 {
+        if let Some(leader) = s.leader() {
+            let op = set("k", &k.to_string());
+            s.act(Action::ClientRequest { via: leader, op: op.clone() }).unwrap();
+            full.act(Action::ClientRequest { via: leader, op }).unwrap();
+        }
+        s.run_for(Duration::from_ms(50));
+        full.run_for(Duration::from_ms(50));
+    }
+    assert_eq!(s.state_hash(), full.state_hash());
+    // Each checkpoint holds every log: the unbounded run holds some 64 MB, the bounded
+    // one its budget, or (the logs being longer than the budget allows) two checkpoints.
+    assert!(full.memory_bytes() > 15 * s.memory_bytes(), "{} against {}", full.memory_bytes(), s.memory_bytes());
+    assert!(s.memory_bytes() <= budget + budget / 4 || s.checkpoint_count() == 2, "{} bytes", s.memory_bytes());
+    assert!(s.history().messages.first() > 0, "the oldest messages went too");
+    let reach = s.reach();
+    assert!(reach > Time::ZERO);
+    for t in [reach, Time((reach.0 + s.now().0) / 2)] {
+        s.seek(t);
+        full.seek(t);
+        assert_eq!((s.now(), s.state_hash()), (t, full.state_hash()), "exact at {t}");
+    }
+}
+
 #[test]
 fn replaying_recorded_actions_gives_the_same_run() {
     let config = SimConfig { seed: 8, ..SimConfig::default() };

@@ -1,7 +1,7 @@
 //! Time travel: checkpoints of the world, seeking back and forth, forking the run by
 //! acting in the past, and replaying a recorded run ([`ReplayError`]).
 
-use super::history::{ActionRecord, HistoryMark};
+use super::history::{ActionRecord, HistoryMark, MAX_SCAN_BACK_US};
 use super::{Action, ActionError, ConfigError, InitialState, Sim, SimConfig, World};
 use crate::raft::Time;
 
@@ -33,7 +33,9 @@ pub(super) struct Checkpoint {
 impl Sim {
     /// Travels to time `t`, back or forward. Going back restores the latest checkpoint
     /// at or before `t` and replays; recorded actions ahead are kept and replay too.
+    /// Not before [`Sim::reach`]: a time earlier than that goes there.
     pub fn seek(&mut self, t: Time) {
+        let t = t.max(self.history.reach());
         if t < self.world.now && !self.restore_checkpoint(|w| w.now <= t) {
             return;
         }
@@ -41,7 +43,13 @@ impl Sim {
     }
 
     /// Travels back to just after event number `n` (or forward to it).
+    /// Not before [`Sim::reach`] either.
     pub fn seek_event(&mut self, n: u64) {
+        let n = if self.history.reach() > Time::ZERO {
+            n.max(self.checkpoints.first().map_or(0, |c| c.world.events))
+        } else {
+            n
+        };
         if n < self.world.events && !self.restore_checkpoint(|w| w.events <= n) {
             return;
         }
@@ -89,28 +97,10 @@ impl Sim {
         actions: &[ActionRecord],
         until: Time,
     ) -> Result<Sim, ReplayError> {
-        let mut sim = match initial {
-            Some(i) => Sim::with_initial_state(config, i)?,
-            None => Sim::new(config)?,
-        };
-        for (n, record) in actions.iter().enumerate() {
-            while sim.world.events < record.at_event {
-                if sim.step().is_none() {
-                    break;
-                }
-            }
-            if record.time < sim.world.now {
-                return Err(ReplayError::TimedBeforeEvent { action: n + 1, text: record.action.to_string() });
-            }
-            sim.world.now = record.time;
-            sim.act(record.action.clone()).map_err(|error| ReplayError::Failed {
-                action: n + 1,
-                text: record.action.to_string(),
-                error,
-            })?;
-        }
-        sim.run_until(until.max(sim.now()));
-        Ok(sim)
+        // All at once: the page replays a link in slices with the same `Replayer`.
+        let mut replayer = super::replay::Replayer::new(config, initial, actions.to_vec(), until, None)?;
+        while !replayer.advance(u64::MAX)? {}
+        Ok(replayer.into_sim())
     }
 
     pub(super) fn take_checkpoint(&mut self) {
@@ -132,6 +122,31 @@ impl Sim {
                 i % 2 == 1
             });
             self.checkpoint_interval_us *= 2;
+        }
+        self.keep_within_budget();
+    }
+
+    /// Past the memory budget, drops the oldest history a chunk of messages at a time,
+    /// with the checkpoints before the new reach: the first checkpoint kept is one at
+    /// least [`MAX_SCAN_BACK_US`] after the last dropped message was sent (so none of them
+    /// is in flight from it on). From there on the history is whole and time travel
+    /// exact; earlier the page cannot go. When no chunk can go (long logs make the
+    /// checkpoints, each a copy of every log, the larger part), the oldest checkpoints go
+    /// instead, down to two, and the reach moves up to the first one kept.
+    fn keep_within_budget(&mut self) {
+        while self.memory_bytes() > self.memory_budget {
+            let settled = self.history.after_oldest_chunk().map(|t| Time(t.0.saturating_add(MAX_SCAN_BACK_US)));
+            match settled.and_then(|s| self.checkpoints.iter().position(|c| c.world.now >= s)) {
+                Some(i) => {
+                    self.checkpoints.drain(..i);
+                    self.history.drop_before(self.checkpoints[0].world.now, true);
+                }
+                None if self.checkpoints.len() > 2 => {
+                    self.checkpoints.remove(0);
+                    self.history.drop_before(self.checkpoints[0].world.now, false);
+                }
+                None => return,
+            }
         }
     }
 }

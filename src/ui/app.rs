@@ -139,6 +139,8 @@ pub struct App {
     /// What the page does once the link it opened with has been read (see
     /// `teach_glue::link_settled`).
     page_start: Option<PageStart>,
+    /// The link being opened, a slice at a time (`teach_glue`).
+    opening: Option<Box<teach_glue::LinkOpening>>,
     dispatch: Callback<Msg>,
     _listeners: Vec<EventListener>,
 }
@@ -216,6 +218,7 @@ impl Component for App {
                 scenario: params.scenario.clone(),
                 autoplay: params.autoplay,
             }),
+            opening: None,
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
         };
@@ -495,10 +498,14 @@ impl Component for App {
                         if let Some((file, title)) = self.teach.fetching_title() {
                             <p class="stage__loading" role="status" data-loading={file}>{ tf(K::ScenarioFetching, &[&title]) }</p>
                         }
+                        { self.opening_view() }
                         if self.embed {
                             <EmbedBar reset={dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked))} />
+                            if let Some(error) = &self.teach.error {
+                                <p class="embed-error" role="alert" data-link-error="true">{ error.clone() }</p>
+                            }
                         } else {
-                        <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} dispatch={dispatch.clone()} />
+                        <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} reach_us={sim.reach().0} dispatch={dispatch.clone()} />
                         }
                         <Ring servers={servers.clone()} messages={messages} selected={self.selected}
                             dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
@@ -595,6 +602,9 @@ impl App {
             let stop = self.teach.playing_to.and_then(|s| Some((s, self.teach.lesson_time(s)?)));
             let (stopped, arrived) = {
                 let mut sim = self.sim.borrow_mut();
+                if let Some(bytes) = super::test_memory_budget() {
+                    sim.set_memory_budget(bytes);
+                }
                 let mut target = crate::raft::Time(sim.now().0 + whole as u64);
                 if let Some((_, at)) = stop {
                     target = target.min(at);

@@ -7,7 +7,7 @@ use super::logs::SimHandle;
 use crate::view::format;
 use crate::view::i18n::{t, K};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 /// The computed style properties copied onto a downloaded SVG, so that it looks as on the
@@ -121,11 +121,15 @@ fn ring_svg() -> Option<(String, f64, f64)> {
         let Ok(Some(style)) = window.get_computed_style(&a) else {
             continue;
         };
-        let inline: String = SVG_STYLE
-            .iter()
-            .filter_map(|p| style.get_property_value(p).ok().filter(|v| !v.is_empty()).map(|v| format!("{p}:{v};")))
-            .collect();
-        let _ = b.set_attribute("style", &inline);
+        // Through the CSSOM, not a `style` attribute: a strict Content-Security-Policy
+        // (`style-src 'self'`, README) refuses inline style attributes but not this.
+        let Ok(target) = js_sys::Reflect::get(&b, &JsValue::from_str("style")) else { continue };
+        let target: web_sys::CssStyleDeclaration = target.unchecked_into();
+        for p in SVG_STYLE {
+            if let Some(v) = style.get_property_value(p).ok().filter(|v| !v.is_empty()) {
+                let _ = target.set_property(p, &v);
+            }
+        }
     }
     let rect = ring.get_bounding_client_rect();
     let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));

@@ -31,7 +31,7 @@ use crate::sim::workload::{run_standard_workload, BenchReport};
 use crate::view::format::parse_query;
 use crate::view::i18n::{t, K};
 use app::{App, AppProps};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Fetches the visitor's catalogue file (`i18n/<lang>.txt`, the language chosen as
 /// [`teach::initial_lang`] says), then mounts the playground into `<body>`; with
@@ -65,10 +65,12 @@ fn show_load_error(problem: &str) {
     alert_banner("load-error", LOAD_ERROR, problem, RELOAD);
 }
 
-/// A panic must never leave a dead page: show a banner that says so, with a reload link,
-/// and log the panic to the console.
+/// A panic must never leave a dead page: show a banner that says so, with the panic's
+/// message and a button that reloads the page at the same address (link included), and log
+/// the panic to the console. Installed through Yew's `set_custom_panic_hook`: a hook set with
+/// `std::panic::set_hook` alone is replaced by Yew's own when the app renders.
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&JsValue::from_str(&format!("Raft Playground panicked: {message}")));
         // Before the catalogue is loaded there is no text in either language.
@@ -78,7 +80,8 @@ fn install_panic_hook() {
 }
 
 /// Puts a banner at the top of `<body>` (once per `id`): `text`, the `detail` as code, and
-/// a link that reloads the page.
+/// a button that reloads the page at the same address, the `#` link included (a link to
+/// the same address would only scroll).
 fn alert_banner(id: &str, text: &str, detail: &str, reload: &str) {
     let document = gloo::utils::document();
     if document.get_element_by_id(id).is_some() {
@@ -96,15 +99,50 @@ fn alert_banner(id: &str, text: &str, detail: &str, reload: &str) {
         code.set_text_content(Some(detail));
         let _ = banner.append_child(&code);
     }
-    if let Ok(link) = document.create_element("a") {
-        let _ = link.set_attribute("href", "");
-        link.set_class_name("btn btn--primary");
-        link.set_text_content(Some(reload));
-        let _ = banner.append_child(&link);
+    if let Ok(button) = document.create_element("button") {
+        let _ = button.set_attribute("type", "button");
+        let _ = button.set_attribute("data-action", "reload");
+        button.set_class_name("btn btn--primary");
+        button.set_text_content(Some(reload));
+        let reload = wasm_bindgen::closure::Closure::once_into_js(|| {
+            let _ = gloo::utils::window().location().reload();
+        });
+        let _ = button.add_event_listener_with_callback("click", reload.unchecked_ref());
+        let _ = banner.append_child(&button);
     }
     if let Some(body) = document.body() {
         let _ = body.prepend_with_node_1(&banner);
     }
+}
+
+/// A deliberate panic, for the browser test of the panic banner (`window.wasmBindings`).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = panicForTest)]
+pub fn panic_for_test(message: &str) {
+    panic!("deliberate panic for a test: {message}");
+}
+
+thread_local! {
+    /// A smaller memory budget for the run on show, set by the browser test of bounded
+    /// memory (`setMemoryBudgetForTest`), so that it reaches the budget in seconds.
+    static TEST_MEMORY_BUDGET: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// The memory budget the browser test asked for, if any.
+fn test_memory_budget() -> Option<usize> {
+    TEST_MEMORY_BUDGET.with(|b| b.get())
+}
+
+/// For the browser test of bounded memory: the history's memory budget, in bytes.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = setMemoryBudgetForTest)]
+pub fn set_memory_budget_for_test(bytes: u32) {
+    TEST_MEMORY_BUDGET.with(|b| b.set(Some(bytes as usize)));
+}
+
+/// For the browser test of bounded memory: the size of the wasm linear memory, in bytes.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = wasmMemoryBytesForTest)]
+pub fn wasm_memory_bytes_for_test() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
 }
 
 /// `?bench=sim`: runs the standard workload and writes

@@ -56,6 +56,10 @@ pub enum TeachMsg {
         then: Opening,
         text: Result<String, super::fetch::FetchError>,
     },
+    /// Replay the next slice of the link being opened.
+    OpenSlice,
+    /// Stop opening the link; keep the cluster on show.
+    CancelOpening,
 }
 
 /// What to do with a library scenario once its text is here (see `App::open_library`).
@@ -308,6 +312,7 @@ pub fn share_error_text(e: &ShareError) -> String {
         ShareError::Scenario(e) => tf(K::ShareScenario, &[&format::scenario_error(e)]),
         ShareError::Replay(e) => tf(K::ShareReplay, &[&format::replay_error(e)]),
         ShareError::Diverged => t(K::ShareDiverged).to_string(),
+        ShareError::OverBudget(limit) => tf(K::ShareOverBudget, &[&crate::view::limits::budget(*limit)]),
         ShareError::StartNotShareable => return t(K::LinkNotShareable).to_string(),
     };
     tf(K::LinkFailed, &[&what])

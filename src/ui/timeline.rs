@@ -19,10 +19,14 @@ use yew::prelude::*;
 pub struct TimeBarProps {
     pub now_us: u64,
     pub horizon_us: u64,
+    /// The earliest time the run can travel back to (0 unless the oldest history was
+    /// dropped to stay within the memory budget).
+    pub reach_us: u64,
     pub dispatch: Callback<Msg>,
 }
 
-/// A range over the whole run (0 to the furthest time reached), in milliseconds.
+/// A range over the whole run (its reach, usually 0, to the furthest time reached), in
+/// milliseconds. When old history was dropped, it says from when on it is kept.
 #[function_component(TimeBar)]
 pub fn time_bar(props: &TimeBarProps) -> Html {
     let d = &props.dispatch;
@@ -33,15 +37,20 @@ pub fn time_bar(props: &TimeBarProps) -> Html {
     let now = format_sim_time(props.now_us);
     let end = format_sim_time(props.horizon_us);
     html! {
-        <div class="timebar" data-horizon-us={props.horizon_us.to_string()}>
+        <div class="timebar" data-horizon-us={props.horizon_us.to_string()} data-reach-us={props.reach_us.to_string()}>
             <button class="btn btn--icon" aria-label={t(K::StepBack)} title={t(K::StepBackTitle)}
                 onclick={d.reform(|_| Msg::StepBack)}>
                 <svg class="btn__icon" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M10.5 1.5L4 6L10.5 10.5Z" /><rect x="1.3" y="1.5" width="2.2" height="9" rx="0.6" /></svg>
             </button>
-            <input type="range" class="timebar__range" min="0" max={(props.horizon_us / 1000).to_string()} step="1"
+            <input type="range" class="timebar__range" min={(props.reach_us / 1000).to_string()} max={(props.horizon_us / 1000).to_string()} step="1"
                 value={(props.now_us / 1000).to_string()} aria-label={t(K::TimelineLabel)}
                 aria-valuetext={tf(K::TimeOf, &[&now, &end])} {oninput} />
             <output class="timebar__time">{ tf(K::TimeOf, &[&now, &end]) }</output>
+            if props.reach_us > 0 {
+                <span class="timebar__reach" title={tf(K::HistoryReachTitle, &[&(crate::sim::limits::MEMORY_BUDGET_BYTES >> 20)])}>
+                    { tf(K::HistoryReach, &[&format_sim_time(props.reach_us)]) }
+                </span>
+            }
         </div>
     }
 }

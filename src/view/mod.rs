@@ -12,6 +12,7 @@ pub mod i18n_file;
 #[cfg(not(target_arch = "wasm32"))]
 mod i18n_zh;
 pub mod inspect;
+pub mod limits;
 pub mod math;
 pub mod model;
 pub mod protocol;

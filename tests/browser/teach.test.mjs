@@ -27,7 +27,7 @@ async function copyLink(page) {
   const field = page.getByRole('textbox', { name: 'Link to this run' });
   assert.equal(await field.inputValue(), '', 'no link made yet');
   await button(page, 'Copy link').click();
-  await page.waitForFunction(() => document.querySelector('input[aria-label="Link to this run"]')?.value.includes('#v1:'));
+  await page.waitForFunction(() => document.querySelector('input[aria-label="Link to this run"]')?.value.includes('#v2:'));
   return field.inputValue();
 }
 
@@ -46,8 +46,8 @@ test('a share link replays to the same state; a malformed one says what is wrong
     await button(page, 'Pause').click();
     const hash = await pausedHash(page);
     const link = await copyLink(page);
-    assert.match(link, /#v1:[A-Za-z0-9_-]+$/);
-    assert.ok((await page.evaluate(() => location.hash)).startsWith('#v1:'));
+    assert.match(link, /#v2:[A-Za-z0-9_-]+$/);
+    assert.ok((await page.evaluate(() => location.hash)).startsWith('#v2:'));
 
     const other = await openPlayground(browser, { path: link.slice(link.indexOf('?')) });
     assert.equal(await pausedHash(other.page), hash, 'the link replays to the same state');

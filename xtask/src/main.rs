@@ -4,6 +4,7 @@
 //! only Rust (with rustup), Node and npm; `test` also needs Chromium, which it installs
 //! with apt-get when run as root.
 
+mod csp;
 mod server;
 mod size;
 mod tools;
@@ -221,6 +222,7 @@ fn dist() -> Result<()> {
     run(Command::new("trunk")
         .args(["build", "--release", "--offline", "--public-url", "./", "--dist"])
         .arg(dist_dir()))?;
+    csp::move_inline_scripts(&dist_dir())?;
     check_dist()?;
     println!("dist/ built in {:.0?}", started.elapsed());
     Ok(())

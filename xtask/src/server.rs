@@ -75,11 +75,21 @@ fn handle(stream: TcpStream, root: &Path) -> std::io::Result<()> {
     if method != "GET" && method != "HEAD" {
         return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"method not allowed\n", true);
     }
+    // `/csp/...` serves the same files with the strict Content-Security-Policy of the
+    // README's deployment section, for the browser test that the page runs under it.
+    let (target, csp) = match target.strip_prefix("/csp/") {
+        Some(rest) => (rest, true),
+        None => (target, false),
+    };
     let Some(path) = resolve(root, target) else {
         return respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method == "GET");
     };
     match std::fs::read(&path) {
-        Ok(body) => respond(&mut stream, "200 OK", content_type(&path), &body, method == "GET"),
+        Ok(body) => {
+            let extra =
+                if csp { format!("Content-Security-Policy: {}\r\n", crate::csp::POLICY) } else { String::new() };
+            respond_with(&mut stream, "200 OK", content_type(&path), &extra, &body, method == "GET")
+        }
         Err(_) => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method == "GET"),
     }
 }
@@ -91,11 +101,23 @@ fn respond(
     body: &[u8],
     with_body: bool,
 ) -> std::io::Result<()> {
+    respond_with(stream, status, content_type, "", body, with_body)
+}
+
+/// Like `respond`, with `extra` header lines (each ending in CRLF).
+fn respond_with(
+    stream: &mut TcpStream,
+    status: &str,
+    content_type: &str,
+    extra: &str,
+    body: &[u8],
+    with_body: bool,
+) -> std::io::Result<()> {
     // `Access-Control-Allow-Origin: *`: a page in `<iframe sandbox="allow-scripts">` has an
     // opaque origin, so its module script and wasm are cross-origin requests (docs/embedding.md).
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-cache\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
+         Cache-Control: no-cache\r\nAccess-Control-Allow-Origin: *\r\n{extra}Connection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes())?;
@@ -184,6 +206,12 @@ mod tests {
         assert!(wasm.contains("Content-Type: application/wasm"), "{wasm}");
         assert!(get(&server, "/../Cargo.toml").starts_with("HTTP/1.1 404"));
         assert!(get(&server, "/missing.js").starts_with("HTTP/1.1 404"));
+        // Under /csp/, the same files with the strict policy; elsewhere, none.
+        let strict = get(&server, "/csp/?seed=3");
+        assert!(strict.contains(&format!("Content-Security-Policy: {}\r\n", crate::csp::POLICY)), "{strict}");
+        assert!(strict.ends_with("<p>hi</p>"));
+        assert!(!index.contains("Content-Security-Policy"));
+        assert!(get(&server, "/csp/../Cargo.toml").starts_with("HTTP/1.1 404"));
 
         drop(server);
         std::fs::remove_dir_all(root).unwrap();

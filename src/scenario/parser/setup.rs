@@ -5,6 +5,7 @@ use super::cursor::Cursor;
 use super::{Parser, Result};
 use crate::raft::{ClientId, ClientRequest, Entry, Op, Payload, ServerId, Term};
 use crate::scenario::error::{Expected, Invalid, ScenarioError};
+use crate::sim::limits::Setting;
 use crate::sim::{InitialState, MAX_SERVERS};
 
 /// Initial log commands get a client id of their own (this plus their index), so that
@@ -45,7 +46,7 @@ impl Parser {
             "max-entries-per-append" => {
                 let col = c.col();
                 let n = c.u64(Expected::EntryCount)?;
-                if n == 0 || n > 1_000_000 {
+                if !Setting::MaxEntriesPerAppend.contains(n) {
                     return Err(c.invalid(col, Invalid::EntriesPerAppend(n)));
                 }
                 self.config.max_entries_per_append = n as usize;

@@ -9,8 +9,23 @@ use crate::ui::teach::{self, GoalView, LessonView, Opening, TeachMsg, TeachPanel
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
 use crate::view::i18n::{self, lang, t, tf, K};
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
+
+/// One slice of replaying a link lasts about this long (wall time), so that the tab keeps
+/// answering while a long run opens.
+const SLICE_MS: f64 = 40.0;
+
+/// A link being opened: its run, replayed a slice at a time (`open_slice`).
+pub(super) struct LinkOpening {
+    run: SharedRun,
+    hash: String,
+    opening: share::Opening,
+    /// From 0 to 1, for the progress bar.
+    progress: f64,
+    _next: Option<Timeout>,
+}
 
 impl App {
     pub(super) fn teach_update(&mut self, ctx: &Context<Self>, msg: TeachMsg) -> bool {
@@ -98,6 +113,13 @@ impl App {
             TeachMsg::HashChanged => self.open_fragment(ctx),
             TeachMsg::Refresh => {}
             TeachMsg::Fetched { ticket, file, then, text } => self.fetched(ctx, ticket, &file, then, text),
+            TeachMsg::OpenSlice => self.open_slice(ctx),
+            TeachMsg::CancelOpening => {
+                if self.opening.take().is_some() {
+                    self.toast(ctx, t(K::BudgetCancelled).to_string());
+                    self.link_settled(ctx, false);
+                }
+            }
         }
         true
     }
@@ -256,22 +278,56 @@ impl App {
             return;
         }
         let failed = |e: share::ShareError| teach::share_error_text(&e);
-        let opened = match payload {
-            Ok(payload) => match share::read(version, payload.clone()).and_then(share::replay) {
-                // The run starts from a library scenario not fetched yet: read the link
-                // again once it is here.
-                Err(share::ShareError::UnknownScenario(file)) if not_fetched(&file) => {
-                    return self.open_library(ctx, file, Opening::Link { hash, version, payload });
+        let started = match payload {
+            Ok(payload) => {
+                match share::read(version, payload.clone()).and_then(|run| Ok((share::start_opening(&run)?, run))) {
+                    // The run starts from a library scenario not fetched yet: read the link
+                    // again once it is here.
+                    Err(share::ShareError::UnknownScenario(file)) if not_fetched(&file) => {
+                        return self.open_library(ctx, file, Opening::Link { hash, version, payload });
+                    }
+                    started => started.map_err(failed),
                 }
-                opened => opened.map_err(failed),
-            },
+            }
             Err(ZlibError::Failed) => Err(failed(share::ShareError::Corrupt(share::NOT_ZLIB))),
             Err(ZlibError::TooLarge) => Err(failed(share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES))),
             Err(ZlibError::Unsupported) => Err(tf(K::LinkFailed, &[&t(K::ShareNoZlib)])),
         };
         self.teach.ticket();
+        match started {
+            Ok((opening, run)) => {
+                self.opening = Some(Box::new(LinkOpening { run, hash, opening, progress: 0.0, _next: None }));
+                self.open_slice(ctx);
+            }
+            Err(text) => self.link_failed(ctx, text),
+        }
+    }
+
+    /// Replays the link being opened for about [`SLICE_MS`] of wall time, then lets the
+    /// browser breathe (paint the progress, take a click on Cancel) before the next slice.
+    fn open_slice(&mut self, ctx: &Context<Self>) {
+        let Some(o) = self.opening.as_mut() else { return };
+        let performance = gloo::utils::window().performance();
+        let started = performance.as_ref().map_or(0.0, |p| p.now());
+        let result = loop {
+            match o.opening.advance(2_000) {
+                Ok(false) if performance.as_ref().is_some_and(|p| p.now() - started < SLICE_MS) => {}
+                Ok(false) => break None,
+                Ok(true) => break Some(Ok(())),
+                Err(e) => break Some(Err(e)),
+            }
+        };
+        if result.is_none() {
+            o.progress = o.opening.progress();
+            let link = ctx.link().clone();
+            o._next = Some(Timeout::new(0, move || link.send_message(Msg::Teach(TeachMsg::OpenSlice))));
+            return;
+        }
+        let Some(o) = self.opening.take() else { return };
+        let LinkOpening { run, hash, opening, .. } = *o;
+        let opened = result.expect("finished").and_then(|()| opening.finish(&run));
         match opened {
-            Ok((run, sim)) => {
+            Ok(sim) => {
                 self.teach.error = None;
                 self.teach.adopt(run.scenario.clone(), &sim);
                 let at = format::format_sim_time(sim.now().0);
@@ -281,10 +337,26 @@ impl App {
                 self.toast(ctx, tf(K::LinkOpened, &[&at]));
                 self.link_settled(ctx, true);
             }
-            Err(text) => {
-                self.teach.error = Some(text);
-                self.link_settled(ctx, false);
-            }
+            Err(e) => self.link_failed(ctx, teach::share_error_text(&e)),
+        }
+    }
+
+    fn link_failed(&mut self, ctx: &Context<Self>, text: String) {
+        self.teach.error = Some(text);
+        self.link_settled(ctx, false);
+    }
+
+    /// While a link opens: how far it is, and a Cancel button.
+    pub(super) fn opening_view(&self) -> Html {
+        let Some(o) = &self.opening else { return html! {} };
+        let cancel = self.dispatch.reform(|_| Msg::Teach(TeachMsg::CancelOpening));
+        html! {
+            <div class="busy" role="status" data-opening="true">
+                <span>{ t(K::BudgetRunning) }</span>
+                // Per mille, an integer: formatting an f64 would pull float printing into the wasm.
+                <progress max="1000" value={((o.progress * 1000.0) as u32).to_string()} />
+                <button class="btn btn--small" data-action="cancel-opening" onclick={cancel}>{ t(K::BudgetCancel) }</button>
+            </div>
         }
     }
 

@@ -101,7 +101,10 @@ fn invalid_text(r: &Invalid) -> String {
         NotAName(w) => tf(K::InvNotAName, &[w]),
         NameTaken(w) => tf(K::InvNameTaken, &[w]),
         ClusterSize(n) => tf(K::InvClusterSize, &[&MAX_SERVERS, n]),
-        EntriesPerAppend(n) => tf(K::InvEntriesPerAppend, &[n]),
+        EntriesPerAppend(n) => {
+            let r = crate::sim::limits::Setting::MaxEntriesPerAppend.range();
+            tf(K::InvEntriesPerAppend, &[&r.min, &r.max, n])
+        }
         LogTwice(s) => tf(K::InvLogTwice, &[s]),
         Config(e) => config_error(e),
         BeyondCluster(s, n) => tf(K::InvBeyondCluster, &[s, n, &s.0]),
@@ -133,6 +136,7 @@ pub fn config_error(e: &ConfigError) -> String {
         ConfigError::LatencyOrder { min_ms, max_ms } => tf(K::CfgLatencyOrder, &[min_ms, max_ms]),
         ConfigError::LatencyLimit(ms) => tf(K::CfgLatencyLimit, &[ms, &MAX_LATENCY_MS]),
         ConfigError::InitialStates { given, servers } => tf(K::CfgInitialStates, &[given, servers]),
+        ConfigError::OutOfRange { setting, found } => super::super::limits::out_of_range(*setting, *found),
         ConfigError::TermAtMaximum { server } => tf(K::CfgTermAtMaximum, &[server, &crate::raft::Term::MAX]),
     }
 }

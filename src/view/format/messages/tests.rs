@@ -171,6 +171,8 @@ fn in_english_the_page_says_what_the_command_line_says() {
         ConfigError::LatencyOrder { min_ms: 30, max_ms: 20 },
         ConfigError::InitialStates { given: 2, servers: 3 },
         ConfigError::TermAtMaximum { server: ServerId(2) },
+        ConfigError::OutOfRange { setting: crate::sim::limits::Setting::Heartbeat, found: 1 },
+        ConfigError::OutOfRange { setting: crate::sim::limits::Setting::Checkpoints, found: 0 },
     ] {
         assert_eq!(config_error(&e), e.to_string());
     }
@@ -292,6 +294,7 @@ fn replay_errors() -> Vec<(ReplayError, K)> {
         initial: None,
         actions: vec![crash(0, 900)],
         until: Time::from_ms(500),
+        until_events: None,
         hash: None,
     };
     let late = crate::share::decode(&crate::share::encode(&late).unwrap()).unwrap_err();
