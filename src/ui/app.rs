@@ -11,13 +11,14 @@ use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel
 use super::legend::{Legend, ShortcutsDialog};
 use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
-use super::teach::{Teach, TeachMsg};
+use super::teach::{Teach, TeachMsg, Welcome};
 use super::timeline::{Diagram, TimeBar};
 
 mod teach_glue;
 use crate::raft::{Op, RoleKind, ServerId};
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
 use crate::view::format::{self, PageParams};
+use crate::view::guide;
 use crate::view::i18n::{t, tf, K};
 use crate::view::inspect;
 use crate::view::model;
@@ -233,6 +234,7 @@ impl Component for App {
 
     fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
         self.observe_goal(ctx);
+        self.store_tour_mark();
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -480,6 +482,8 @@ impl Component for App {
                         <p class="brand__tagline">{ t(K::Tagline) }</p>
                     </div>
                     <StatusLine status={status} />
+                    <button class="btn guide-button" title={t(K::GuideButtonTitle)} aria-expanded={self.teach.welcome.to_string()}
+                        onclick={dispatch.reform(|_| Msg::Teach(TeachMsg::ShowWelcome))}>{ t(K::GuideButton) }</button>
                     <button class="btn btn--icon help-button" aria-label={t(K::ShortcutsButton)}
                         title={t(K::ShortcutsButton)} onclick={dispatch.reform(|_| Msg::ToggleHelp)}>{ "?" }</button>
                 </header>
@@ -510,6 +514,10 @@ impl Component for App {
                     </section>
                     if !self.embed {
                     <aside class="controls">
+                        if self.teach.welcome {
+                            <Welcome resume={self.teach.resume.as_ref().and_then(|m| guide::tour_place(m.file))}
+                                dispatch={dispatch.reform(Msg::Teach)} />
+                        }
                         { self.teach_panel(&sim) }
                         <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
                             scenario={self.library_file()} />

@@ -7,11 +7,25 @@ use crate::scenario::{self, GoalTracker, Narration, Scenario};
 use crate::share::{ScenarioSource, ShareError};
 use crate::sim::Sim;
 use crate::view::format;
+use crate::view::guide::{self, Group, TourMark};
 use crate::view::i18n::{lang, set_lang, t, tf, Lang, K};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 const LANG_KEY: &str = "raft-playground.lang";
+/// Set once the reader has answered the welcome: it is not shown again by itself.
+const WELCOMED_KEY: &str = "raft-playground.welcomed";
+/// Where the reader stopped in the guided tour ([`TourMark`]).
+const TOUR_KEY: &str = "raft-playground.tour";
+
+/// The welcome's three ways in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// The guided tour, from where the reader stopped (or its first lesson).
+    Tour,
+    Free,
+    Exercises,
+}
 
 /// What the teaching panel asks the app to do.
 pub enum TeachMsg {
@@ -45,6 +59,13 @@ pub enum TeachMsg {
     Copied(bool),
     /// Nothing to change; render again (the goal was just met).
     Refresh,
+    /// The welcome's answer.
+    Start(Start),
+    /// Open the welcome again (the toolbar's "Start here").
+    ShowWelcome,
+    /// Load this lesson as the tour's next.
+    NextLesson(&'static str),
+    LeaveTour,
 }
 
 /// One library scenario as the picker lists it.
@@ -55,6 +76,7 @@ pub struct Entry {
     pub title_zh: Option<String>,
     pub description: String,
     pub description_zh: Option<String>,
+    pub group: Group,
 }
 
 /// A scenario loaded into the page.
@@ -85,6 +107,16 @@ pub struct Teach {
     /// While a lesson plays on by itself: the step it stops at (`narration.len()` for
     /// the end of the run).
     pub playing_to: Option<usize>,
+    /// The lesson has run on to the end of its run after its last step.
+    pub ended: bool,
+    /// The welcome is open.
+    pub welcome: bool,
+    /// The lesson on show is the guided tour's.
+    pub tour: bool,
+    /// The tour mark in storage, so that it is written only when it changes.
+    pub stored_mark: Option<TourMark>,
+    /// Where "Continue the tour" goes: the last place on the tour.
+    pub resume: Option<TourMark>,
 }
 
 impl Default for Teach {
@@ -99,6 +131,7 @@ impl Default for Teach {
                     title_zh: p.title_zh,
                     description: p.description.unwrap_or_default(),
                     description_zh: p.description_zh,
+                    group: guide::group(s.file),
                 })
             })
             .collect();
@@ -114,6 +147,11 @@ impl Default for Teach {
             prediction: String::new(),
             answered: None,
             playing_to: None,
+            ended: false,
+            welcome: false,
+            tour: false,
+            stored_mark: stored_tour_mark(),
+            resume: stored_tour_mark(),
         }
     }
 }
@@ -199,6 +237,22 @@ impl Teach {
         self.prediction.clear();
         self.answered = None;
         self.playing_to = None;
+        self.ended = false;
+    }
+
+    /// The library file on show, if any.
+    pub fn library_file(&self) -> Option<&str> {
+        match &self.loaded.as_ref()?.source {
+            ScenarioSource::Library(file) => Some(file),
+            _ => None,
+        }
+    }
+
+    /// Where the reader is in the tour now, if on it.
+    pub fn tour_mark(&self) -> Option<TourMark> {
+        let file = self.library_file().filter(|_| self.tour && self.narration().is_some())?;
+        let file = guide::TOUR.iter().copied().find(|f| *f == file)?;
+        Some(TourMark { file, step: self.step })
     }
 
     /// The lesson's steps, when the scenario on show is a lesson (narrated, no goal).
@@ -218,18 +272,16 @@ impl Teach {
     }
 
     /// Where "Watch" and "Next" go from the current step: the next step, or the run's end
-    /// after a last step that asks a question (so the run can answer it). `None` when the
-    /// lesson is over.
+    /// after the last step (so its payoff plays, and its question is answered). `None` when
+    /// the lesson is over.
     pub fn next_stop(&self) -> Option<usize> {
         let narration = self.narration()?;
-        let last = narration.len() - 1;
-        let asks = narration.get(self.step).is_some_and(|n| n.question.is_some());
-        (self.step < last || (asks && !self.at_run_end())).then_some(self.step + 1)
+        (!self.ended).then_some(self.step + 1).filter(|s| *s <= narration.len())
     }
 
-    /// The last step's question has been answered by running on to the end of the run.
+    /// The lesson has run on to the end of its run after its last step.
     pub fn at_run_end(&self) -> bool {
-        self.answered.as_ref().is_some_and(|(asked, _)| *asked == self.step)
+        self.ended
     }
 
     /// The lesson has arrived at `stop` (a step, or `narration.len()` for the run's end):
@@ -243,6 +295,7 @@ impl Teach {
         let prediction = std::mem::take(&mut self.prediction);
         self.playing_to = None;
         self.answered = (stop == from + 1 && asked).then_some((from, prediction));
+        self.ended = stop > last;
         self.step = stop.min(last);
     }
 }
@@ -290,6 +343,31 @@ pub fn apply_lang(l: Lang) {
         let _ = root.set_attribute("lang", l.code());
     }
     gloo::utils::document().set_title(t(K::Title));
+}
+
+/// The reader has answered the welcome before.
+pub fn welcomed() -> bool {
+    storage().and_then(|s| s.get_item(WELCOMED_KEY).ok().flatten()).is_some()
+}
+
+pub fn remember_welcomed() {
+    if let Some(s) = storage() {
+        let _ = s.set_item(WELCOMED_KEY, "1");
+    }
+}
+
+/// Where the reader stopped in the tour, as stored.
+pub fn stored_tour_mark() -> Option<TourMark> {
+    TourMark::parse(&storage()?.get_item(TOUR_KEY).ok().flatten()?)
+}
+
+pub fn store_tour_mark(mark: Option<&TourMark>) {
+    if let Some(s) = storage() {
+        let _ = match mark {
+            Some(m) => s.set_item(TOUR_KEY, &m.to_text()),
+            None => s.remove_item(TOUR_KEY),
+        };
+    }
 }
 
 pub fn remember_lang(l: Lang) {
@@ -350,6 +428,12 @@ pub struct LessonView {
     pub back: Option<usize>,
     /// The lesson is playing on by itself to this stop.
     pub playing_to: Option<usize>,
+    /// The lesson has played to its end.
+    pub done: bool,
+    /// The tour's next lesson: (file, title).
+    pub next_lesson: Option<(&'static str, String)>,
+    /// On the tour: (lesson, of how many).
+    pub tour: Option<(usize, usize)>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -429,11 +513,15 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
             <div class="teach__row">
                 <select aria-label={t(K::ScenarioPick)} onchange={on_pick} class="input teach__picker">
                     <option value="" selected={p.picked.is_empty()}>{ t(K::ScenarioFree) }</option>
-                    { for p.entries.iter().map(|e| html! {
-                        <option key={e.file} value={e.file} selected={e.file == p.picked}
-                            title={pick(&e.description, e.description_zh.as_deref()).to_string()}>
-                            { pick(&e.title, e.title_zh.as_deref()).to_string() }
-                        </option>
+                    { for Group::ALL.iter().map(|g| html! {
+                        <optgroup key={group_name(*g)} label={group_name(*g)}>
+                            { for p.entries.iter().filter(|e| e.group == *g).map(|e| html! {
+                                <option key={e.file} value={e.file} selected={e.file == p.picked}
+                                    title={pick(&e.description, e.description_zh.as_deref()).to_string()}>
+                                    { pick(&e.title, e.title_zh.as_deref()).to_string() }
+                                </option>
+                            }) }
+                        </optgroup>
                     }) }
                 </select>
                 <button class="btn" onclick={d.reform(|_| TeachMsg::LoadPicked)}>{ t(K::ScenarioLoad) }</button>
@@ -473,8 +561,14 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                 </div>
             }
             if let Some(lesson) = &p.lesson {
-                <div class="lesson" data-step={lesson.step.to_string()}
+                <div class="lesson" data-step={lesson.step.to_string()} data-steps={lesson.count.to_string()} data-done={lesson.done.then_some("true")}
                     data-playing-to={lesson.playing_to.map(|s| s.to_string())}>
+                    if let Some((n, of)) = lesson.tour {
+                        <p class="lesson__tour" data-tour-lesson={n.to_string()}>
+                            { tf(K::TourPlace, &[&n, &of]) }
+                            <button class="btn btn--quiet btn--small" onclick={d.reform(|_| TeachMsg::LeaveTour)}>{ t(K::TourLeave) }</button>
+                        </p>
+                    }
                     <p class="lesson__count">{ tf(K::LessonStep, &[&(lesson.step + 1), &lesson.count]) }</p>
                     if let Some((question, prediction, answer)) = &lesson.answered {
                         <div class="lesson__answer" role="status">
@@ -502,18 +596,72 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                             <button class="btn" title={t(K::LessonSkipTitle)}
                                 onclick={d.reform(move |_| TeachMsg::LessonGo(to))}>{ t(K::LessonSkip) }</button>
                         } else {
-                            <button class="btn" disabled={lesson.next.is_none()} title={t(K::LessonWatchTitle)}
+                            <button class="btn" disabled={lesson.next.is_none()} title={t(K::LessonWatchTitle)} data-lesson-watch="true"
                                 onclick={d.reform(|_| TeachMsg::LessonWatch)}>{
-                                    t(if lesson.next == Some(lesson.count) { K::LessonWatchEnd } else { K::LessonWatch })
+                                    t(if lesson.next == Some(lesson.count) || lesson.done { K::LessonWatchEnd } else { K::LessonWatch })
                                 }</button>
                         }
-                        <button class="btn btn--primary" disabled={lesson.next.is_none()} title={t(K::LessonNextTitle)}
+                        <button class="btn btn--primary" disabled={lesson.next.is_none()} title={t(K::LessonNextTitle)} data-lesson-next="true"
                             onclick={let n = lesson.next.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(n))}>{
-                                t(if lesson.next == Some(lesson.count) { K::LessonToEnd } else { K::LessonNext })
+                                t(if lesson.next == Some(lesson.count) || lesson.done { K::LessonToEnd } else { K::LessonNext })
                             }</button>
                     </div>
+                    if lesson.done {
+                        <div class="lesson__done" role="status">
+                            <p>{ t(K::LessonDone) }{ " " }{ lesson.next_lesson.is_none().then(|| t(K::TourDone)) }</p>
+                            if let Some((file, title)) = &lesson.next_lesson {
+                                <button class="btn btn--primary" data-next-lesson={*file}
+                                    onclick={let f = *file; d.reform(move |_| TeachMsg::NextLesson(f))}>{ tf(K::LessonNextLesson, &[title]) }</button>
+                            } else {
+                                <button class="btn" onclick={d.reform(|_| TeachMsg::Start(Start::Exercises))}>{ t(K::TourExercises) }</button>
+                            }
+                        </div>
+                    }
                 </div>
             }
+        </section>
+    }
+}
+
+fn group_name(g: Group) -> &'static str {
+    t(match g {
+        Group::Lessons => K::GroupLessons,
+        Group::Scenarios => K::GroupScenarios,
+        Group::Exercises => K::GroupExercises,
+        Group::BrokenRules => K::GroupBrokenRules,
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WelcomeProps {
+    /// The tour lesson the reader stopped at: (lesson, of how many).
+    pub resume: Option<(usize, usize)>,
+    pub dispatch: Callback<TeachMsg>,
+}
+
+/// The first visit's welcome: three ways in, each a button with one line on what it is.
+#[function_component(Welcome)]
+pub fn welcome(p: &WelcomeProps) -> Html {
+    let tour = p.resume.map_or_else(|| t(K::WelcomeTour).to_string(), |(n, of)| tf(K::WelcomeTourResume, &[&n, &of]));
+    let choices = [
+        (Start::Tour, tour, K::WelcomeTourText),
+        (Start::Free, t(K::WelcomeFree).to_string(), K::WelcomeFreeText),
+        (Start::Exercises, t(K::WelcomeExercises).to_string(), K::WelcomeExercisesText),
+    ];
+    html! {
+        <section class="panel welcome" aria-labelledby="welcome-heading" data-welcome="true">
+            <h2 id="welcome-heading" class="welcome__title">{ t(K::WelcomeHeading) }</h2>
+            <p>{ t(K::WelcomeIntro) }</p>
+            <ul class="welcome__choices">
+                { for choices.into_iter().map(|(start, label, text)| html! {
+                    <li>
+                        <button class={classes!("btn", (start == Start::Tour).then_some("btn--primary"))}
+                            data-start={format!("{start:?}").to_lowercase()}
+                            onclick={p.dispatch.reform(move |_| TeachMsg::Start(start))}>{ label }</button>
+                        <span class="welcome__text">{ t(text) }</span>
+                    </li>
+                }) }
+            </ul>
         </section>
     }
 }

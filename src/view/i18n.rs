@@ -584,6 +584,28 @@ catalogue! {
     VioFinalRequestNotApplied => "a request sent after healing was not applied on {0} within {1} (client: {2})",
     VioOnTheLeader => "the leader",
     ErrorPrefix => "Error: {0}",
+    // The guided visit (`view::guide`): welcome, picker groups, tour, server menu, forks
+    GuideButton => "Start here",
+    GuideButtonTitle => "Open the welcome again: the guided tour, free play or exercises",
+    WelcomeHeading => "Welcome to the Raft Playground",
+    WelcomeIntro => "A Raft cluster runs in this page. How would you like to start?",
+    WelcomeTour => "Guided tour",
+    WelcomeTourResume => "Continue the tour: lesson {0} of {1}",
+    WelcomeTourText => "Five short lessons, about ten minutes: an election, a split vote, a stale leader, a partition and a membership change.",
+    WelcomeFree => "Free play",
+    WelcomeFreeText => "The cluster is yours: crash servers, split the vote, cut the network.",
+    WelcomeExercises => "Exercises for a class",
+    WelcomeExercisesText => "Goals to reach on the cluster; the page checks them as you go.",
+    GroupLessons => "Lessons (the guided tour)",
+    GroupScenarios => "Scenarios",
+    GroupExercises => "Exercises",
+    GroupBrokenRules => "Broken rules",
+    TourPlace => "Guided tour · lesson {0} of {1}",
+    TourLeave => "Leave the tour",
+    LessonDone => "Lesson done.",
+    LessonNextLesson => "Next lesson: {0}",
+    TourDone => "You have finished the guided tour. The exercises let you try it yourself.",
+    TourExercises => "Try an exercise",
 }
 
 /// The message `key` in the current language.

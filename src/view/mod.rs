@@ -6,6 +6,7 @@ pub mod counting;
 pub mod format;
 pub mod geometry;
 pub mod glossary;
+pub mod guide;
 pub mod i18n;
 mod i18n_zh;
 pub mod inspect;

@@ -4,9 +4,10 @@
 use super::{App, Msg};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
-use crate::ui::teach::{self, GoalView, LessonView, TeachMsg, TeachPanel};
+use crate::ui::teach::{self, GoalView, LessonView, Start, TeachMsg, TeachPanel};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
+use crate::view::guide::{self, Group};
 use crate::view::i18n::{lang, t, tf, K};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -53,6 +54,7 @@ impl App {
                     self.reset(ctx);
                     self.teach.loaded = None;
                     self.teach.goal = None;
+                    self.teach.tour = false;
                 } else {
                     let source = share::ScenarioSource::Library(self.teach.picked.clone());
                     self.load_scenario(ctx, source);
@@ -87,13 +89,56 @@ impl App {
             TeachMsg::DismissError => self.teach.error = None,
             TeachMsg::HashChanged => self.open_fragment(ctx),
             TeachMsg::Refresh => {}
+            TeachMsg::ShowWelcome => self.teach.welcome = !self.teach.welcome,
+            TeachMsg::Start(start) => {
+                self.teach.welcome = false;
+                teach::remember_welcomed();
+                match start {
+                    Start::Tour => {
+                        let mark = self.teach.resume.clone();
+                        self.open_tour_lesson(ctx, mark.as_ref().map_or(guide::TOUR[0], |m| m.file));
+                        if let Some(step) = mark.map(|m| m.step).filter(|s| *s > 0) {
+                            self.teach_update(ctx, TeachMsg::LessonGo(step));
+                        }
+                    }
+                    Start::Free => {}
+                    Start::Exercises => {
+                        if let Some(e) = self.teach.entries.iter().find(|e| e.group == Group::Exercises) {
+                            self.teach.picked = e.file.to_string();
+                            self.teach_update(ctx, TeachMsg::LoadPicked);
+                        }
+                    }
+                }
+            }
+            TeachMsg::NextLesson(file) => self.open_tour_lesson(ctx, file),
+            TeachMsg::LeaveTour => self.teach.tour = false,
         }
         true
+    }
+
+    fn open_tour_lesson(&mut self, ctx: &Context<Self>, file: &'static str) {
+        self.teach.picked = file.to_string();
+        self.teach_update(ctx, TeachMsg::LoadPicked);
+        self.teach.tour = self.teach.library_file() == Some(file);
+    }
+
+    /// After every render: store where the reader is in the tour, when that changed. Off
+    /// the tour nothing is stored, so a reload opens what the reader chose instead.
+    pub(super) fn store_tour_mark(&mut self) {
+        let mark = self.teach.tour_mark();
+        if mark != self.teach.stored_mark {
+            teach::store_tour_mark(mark.as_ref());
+            self.teach.stored_mark = mark.clone();
+        }
+        if mark.is_some() {
+            self.teach.resume = mark;
+        }
     }
 
     fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource) {
         match self.teach.load(source) {
             Ok(sim) => {
+                self.teach.tour = false;
                 let lesson =
                     self.teach.goal.is_none() && self.teach.loaded.as_ref().is_some_and(|l| !l.narration.is_empty());
                 let exercise = self.teach.goal.is_some();
@@ -199,6 +244,14 @@ impl App {
         if start.play != self.playing {
             Component::update(self, ctx, Msg::TogglePlay);
         }
+        if start.scenario.is_none() && !self.embed {
+            if self.teach.stored_mark.is_some() {
+                // The reader was on the tour when they left: go back to where they stopped.
+                self.teach_update(ctx, TeachMsg::Start(Start::Tour));
+            } else {
+                self.teach.welcome = !teach::welcomed();
+            }
+        }
         if let Some(file) = start.scenario {
             self.teach.picked = file;
             self.teach_update(ctx, TeachMsg::LoadPicked);
@@ -255,6 +308,12 @@ impl App {
                 next: self.teach.next_stop(),
                 back: if at_end { Some(step) } else { step.checked_sub(1) },
                 playing_to: self.teach.playing_to,
+                done: at_end,
+                next_lesson: self.teach.library_file().and_then(guide::next_in_tour).map(|file| {
+                    let e = self.teach.entries.iter().find(|e| e.file == file);
+                    (file, e.map_or(file.to_string(), |e| teach::pick(&e.title, e.title_zh.as_deref()).to_string()))
+                }),
+                tour: self.teach.tour_mark().and_then(|m| guide::tour_place(m.file)),
             }
         });
         html! {
