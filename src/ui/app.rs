@@ -11,16 +11,18 @@ use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel
 use super::legend::{Legend, ShortcutsDialog};
 use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
-use super::teach::{Teach, TeachMsg, Welcome};
+use super::teach::{Teach, TeachMsg, TeachToolbar, Welcome};
 use super::timeline::{Diagram, TimeBar};
 
 mod teach_glue;
 use crate::raft::{Op, RoleKind, ServerId};
+use crate::scenario::ServerRef;
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
 use crate::view::format::{self, PageParams};
 use crate::view::guide;
 use crate::view::i18n::{t, tf, K};
 use crate::view::inspect;
+use crate::view::intent::{self, Intent, Refusal, ServerAction};
 use crate::view::model;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -45,11 +47,8 @@ pub enum Msg {
     SetSpeed(f64),
     Select(Option<ServerId>),
     Act(Action),
-    KillLeader,
-    ReviveAll,
-    SplitVote,
-    AddServer,
-    RemoveServer(ServerId),
+    /// What a click means, planned by `view::intent` from the cluster as it is.
+    Intent(Intent),
     DropMessage(u64),
     RequestText(String),
     SendRequest(Option<ServerId>),
@@ -65,6 +64,8 @@ pub enum Msg {
     ToggleHelp,
     CloseOverlays,
     DismissToast(u64),
+    /// After acting in the past: swap back to the run that action replaced.
+    BackToLeftRun,
     /// Time travel: go to this simulated time (µs), or one event back.
     Seek(u64),
     StepBack,
@@ -135,6 +136,9 @@ pub struct App {
     picked_message: Option<u64>,
     seen_violations: usize,
     teach: Teach,
+    /// The run an action in the past replaced, future included: "Back to the run you
+    /// left" swaps it back (and keeps the fork in its place, to swap again).
+    left_run: Option<Box<Sim>>,
     /// `?embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
     embed: bool,
     /// What the page does once the link it opened with has been read (see
@@ -211,6 +215,7 @@ impl Component for App {
             picked_message: None,
             seen_violations: 0,
             teach: Teach::default(),
+            left_run: None,
             embed: params.embed,
             page_start: Some(PageStart {
                 play: (!reduced_motion && !params.embed) || params.autoplay,
@@ -272,55 +277,7 @@ impl Component for App {
             Msg::SetSpeed(speed) => self.speed = format::clamp_speed(speed),
             Msg::Select(id) => self.selected = if self.selected == id { None } else { id },
             Msg::Act(action) => self.act(ctx, action),
-            Msg::KillLeader => {
-                let leader = self.sim.borrow().leader();
-                match leader {
-                    Some(leader) => self.act(ctx, Action::Crash { server: leader }),
-                    None => self.refuse(ctx, ActionError::NoLeader),
-                }
-            }
-            Msg::ReviveAll => {
-                let down: Vec<ServerId> = self
-                    .sim
-                    .borrow()
-                    .servers()
-                    .iter()
-                    .filter(|s| !s.alive && !s.retired)
-                    .map(|s| s.node.id())
-                    .collect();
-                if down.is_empty() {
-                    self.toast(ctx, t(K::NothingToRevive).to_string());
-                }
-                for server in down {
-                    self.act(ctx, Action::Restart { server });
-                }
-            }
-            Msg::SplitVote => {
-                let leader = self.sim.borrow().leader();
-                if let Some(server) = leader {
-                    self.act(ctx, Action::Crash { server });
-                }
-                let others: Vec<ServerId> = self
-                    .sim
-                    .borrow()
-                    .servers()
-                    .iter()
-                    .filter(|s| s.alive && !s.retired && !s.node.is_leader())
-                    .map(|s| s.node.id())
-                    .collect();
-                if others.is_empty() {
-                    self.toast(ctx, t(K::SplitVoteNone).to_string());
-                } else {
-                    self.act(ctx, Action::AlignTimers { servers: others });
-                }
-            }
-            Msg::AddServer => {
-                let next = ServerId(self.sim.borrow().servers().len() as u32 + 1);
-                self.act(ctx, Action::ChangeMembership { add: vec![next], remove: vec![] });
-            }
-            Msg::RemoveServer(id) => {
-                self.act(ctx, Action::ChangeMembership { add: vec![], remove: vec![id] });
-            }
+            Msg::Intent(intent) => self.perform(ctx, intent),
             Msg::DropMessage(id) => self.act(ctx, Action::DropMessage { id: MessageId(id) }),
             Msg::RequestText(text) => {
                 self.request_text = text;
@@ -328,14 +285,12 @@ impl Component for App {
             }
             Msg::SendRequest(via) => match Op::parse(&self.request_text) {
                 Ok(op) => {
-                    let via = via.or_else(|| self.default_via());
-                    match via {
-                        Some(via) => {
-                            self.request_error = None;
-                            self.act(ctx, Action::ClientRequest { via, op });
-                        }
-                        None => self.refuse(ctx, ActionError::NoLeader),
-                    }
+                    self.request_error = None;
+                    let intent = match via {
+                        Some(via) => Intent::Server(ServerRef::Id(via), ServerAction::Request(op)),
+                        None => Intent::Request(op),
+                    };
+                    self.perform(ctx, intent);
                 }
                 Err(e) => {
                     let e = format::op_error(&e);
@@ -407,6 +362,16 @@ impl Component for App {
                 self.selected = None;
             }
             Msg::DismissToast(id) => self.toasts.retain(|(i, _)| *i != id),
+            Msg::BackToLeftRun => {
+                if let Some(left) = self.left_run.take() {
+                    self.pause();
+                    let fork = std::mem::replace(&mut *self.sim.borrow_mut(), *left);
+                    self.left_run = Some(Box::new(fork));
+                    self.seen_violations = self.sim.borrow().violations().len();
+                    self.selected = None;
+                    self.picked_message = None;
+                }
+            }
             Msg::Seek(us) => {
                 self.pause();
                 self.sim.borrow_mut().seek(crate::raft::Time(us));
@@ -462,7 +427,14 @@ impl Component for App {
             .map(|m| (m.id.0, inspect::message_fields(m, sim.now())));
         let detail = self.selected.and_then(|id| inspect::server_detail(&sim, id));
         let breaks: Vec<_> = sim.breaks().active().collect();
-        let panel = self.selected.and_then(|id| servers.iter().find(|s| s.id == id)).map(|s| ServerPanelInfo {
+        let count = servers.len();
+        let panel = self.selected.and_then(|id| servers.iter().enumerate().find(|(_, s)| s.id == id)).map(|(i, s)| {
+            let at = crate::view::geometry::server_position(i, count);
+            let pct = |v: f64| (v * 100.0 / crate::view::geometry::VIEW_SIZE).round() as u32;
+            (s, (pct(at.x), pct(at.y)))
+        });
+        let panel = panel.map(|(s, at)| ServerPanelInfo {
+            at,
             id: s.id,
             role: s.role,
             term: s.term,
@@ -470,6 +442,7 @@ impl Component for App {
             retired: s.retired,
             voter: s.voter,
         });
+        let quick_lesson = self.teach.quick_lesson();
         html! {
             <div class={classes!("app", self.embed.then_some("app--embed"))} key={crate::view::i18n::lang().code()}>
                 if !self.embed {
@@ -487,24 +460,35 @@ impl Component for App {
                     <button class="btn btn--icon help-button" aria-label={t(K::ShortcutsButton)}
                         title={t(K::ShortcutsButton)} onclick={dispatch.reform(|_| Msg::ToggleHelp)}>{ "?" }</button>
                 </header>
+                <nav class="toolbar" aria-label={t(K::ToolbarLabel)}>
+                    <TeachToolbar lang={crate::view::i18n::lang()} link={self.teach.link.clone()} dispatch={dispatch.reform(Msg::Teach)} />
+                    <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
+                        scenario={self.library_file()} />
+                    <RunControls seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
+                        servers={self.servers} dispatch={dispatch.clone()} />
+                </nav>
                 }
                 <main class="layout">
                     if self.embed {
                         <h1 class="visually-hidden">{ t(K::Title) }</h1>
                     }
+                    <div class="main-col">
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
-                            last_event={self.last_event.clone()} dispatch={dispatch.clone()} />
+                            last_event={self.last_event.clone()} lesson={quick_lesson} fork_back={self.left_run.is_some()}
+                            dispatch={dispatch.clone()} />
                         if self.embed {
                             <EmbedBar reset={dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked))} />
                         } else {
                         <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} dispatch={dispatch.clone()} />
                         }
-                        <Ring servers={servers.clone()} messages={messages} selected={self.selected}
-                            dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
-                        if let Some(info) = panel {
-                            <ServerPanel info={info} dispatch={dispatch.clone()} />
-                        }
+                        <div class="ring-box">
+                            <Ring servers={servers.clone()} messages={messages} selected={self.selected}
+                                dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
+                            if let Some(info) = panel {
+                                <ServerPanel info={info} dispatch={dispatch.clone()} />
+                            }
+                        </div>
                         if let Some(detail) = detail {
                             <Inspector detail={detail} />
                         }
@@ -513,14 +497,18 @@ impl Component for App {
                         }
                     </section>
                     if !self.embed {
-                    <aside class="controls">
+                        <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} involved={involved.clone()} />
+                    }
+                    </div>
+                    if !self.embed {
+                    <aside class="guide">
                         if self.teach.welcome {
                             <Welcome resume={self.teach.resume.as_ref().and_then(|m| guide::tour_place(m.file))}
                                 dispatch={dispatch.reform(Msg::Teach)} />
                         }
                         { self.teach_panel(&sim) }
-                        <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
-                            scenario={self.library_file()} />
+                    </aside>
+                    <aside class="controls">
                         <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
                             next_id={next_id} dispatch={dispatch.clone()} />
                         <RequestBox text={self.request_text.clone()} error={self.request_error.clone()}
@@ -533,10 +521,8 @@ impl Component for App {
                             loss_percent={(network.loss * 100.0).round() as u32}
                             latency_text={self.latency_text.clone()} latency_error={self.latency_error.clone()}
                             dispatch={dispatch.clone()} />
-                        <RunControls seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
-                            servers={self.servers} dispatch={dispatch.clone()} />
+                        <Legend />
                     </aside>
-                    <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} involved={involved.clone()} />
                     <div class="inside">
                         <Diagram sim={SimHandle(self.sim.clone())} now_us={diagram_now} events={diagram_events}
                             actions={sim.applied_actions().len()} scan_back_us={self.scan_back_us} hot={hot} dispatch={dispatch.clone()} />
@@ -551,7 +537,6 @@ impl Component for App {
                             <Breaks on={breaks} dispatch={dispatch.clone()} />
                         </div>
                     </div>
-                    <Legend />
                     }
                 </main>
                 <Toasts toasts={self.toasts.clone()} dispatch={dispatch.clone()} />
@@ -651,11 +636,33 @@ impl App {
             let sim = self.sim.borrow();
             (sim.now().0, sim.now() < sim.horizon())
         };
+        // Acting in the past replaces the future: keep that run, to come back to.
+        let before = in_past.then(|| Box::new(self.sim.borrow().clone()));
         let result = self.sim.borrow_mut().act(action);
         match result {
             Err(e) => self.refuse(ctx, e),
-            Ok(()) if in_past => self.toast(ctx, tf(K::Forked, &[&format::format_sim_time(now)])),
+            Ok(()) if in_past => {
+                self.left_run = before;
+                self.toast(ctx, tf(K::Forked, &[&format::format_sim_time(now)]));
+            }
             Ok(()) => {}
+        }
+    }
+
+    /// Carries out `intent` on the cluster as it is now, or says why it does nothing.
+    fn perform(&mut self, ctx: &Context<Self>, intent: Intent) {
+        let planned = intent::plan(&self.sim.borrow(), &intent);
+        match planned {
+            Ok(actions) => {
+                for action in actions {
+                    self.act(ctx, action);
+                }
+            }
+            Err(Refusal::Action(e)) => self.refuse(ctx, e),
+            Err(Refusal::NothingToRevive) => self.toast(ctx, t(K::NothingToRevive).to_string()),
+            Err(Refusal::NoOneToSplit) => self.toast(ctx, t(K::SplitVoteNone).to_string()),
+            // The page names servers by id or as the leader, never by a scenario's `let` name.
+            Err(Refusal::Unbound(_)) => {}
         }
     }
 
@@ -712,13 +719,6 @@ impl App {
         Timeout::new(TOAST_MS, move || link.send_message(Msg::DismissToast(id))).forget();
     }
 
-    /// Requests from the request box go to the leader, or else to the first live server
-    /// (which redirects the client).
-    fn default_via(&self) -> Option<ServerId> {
-        let sim = self.sim.borrow();
-        sim.leader().or_else(|| sim.servers().iter().find(|s| s.alive && !s.retired).map(|s| s.node.id()))
-    }
-
     fn suggested_partition(&self) -> String {
         let sim = self.sim.borrow();
         let ids: Vec<ServerId> = sim.active_servers().map(|s| s.node.id()).collect();
@@ -744,6 +744,7 @@ impl App {
         self.carry_us = 0.0;
         self.seen_violations = 0;
         self.picked_message = None;
+        self.left_run = None;
         let query = format::format_query(self.seed, self.servers, self.speed);
         // An embed keeps its address: `embed=1` and its scenario must survive a reload.
         if let Some(history) = gloo::utils::window().history().ok().filter(|_| !self.embed) {
@@ -778,12 +779,12 @@ impl App {
         let msg = match input.key.as_str() {
             " " | "k" if !(on_button && input.key == " ") => Msg::TogglePlay,
             "." | "n" => Msg::Step,
-            "l" => Msg::KillLeader,
-            "r" => Msg::ReviveAll,
-            "v" => Msg::SplitVote,
-            "t" => Msg::Act(Action::SpreadTimers),
-            "a" => Msg::AddServer,
-            "h" => Msg::Act(Action::Heal),
+            "l" => Msg::Intent(Intent::Server(ServerRef::Leader, ServerAction::Crash)),
+            "r" => Msg::Intent(Intent::ReviveAll),
+            "v" => Msg::Intent(Intent::SplitVote),
+            "t" => Msg::Intent(Intent::SpreadTimers),
+            "a" => Msg::Intent(Intent::AddServer),
+            "h" => Msg::Intent(Intent::Heal),
             "+" | "=" => Msg::SetSpeed(format::speed_step(self.speed, true)),
             "-" | "_" => Msg::SetSpeed(format::speed_step(self.speed, false)),
             "?" => Msg::ToggleHelp,

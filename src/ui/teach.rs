@@ -79,6 +79,15 @@ pub struct Entry {
     pub group: Group,
 }
 
+/// A lesson's Watch and Next, as the phone's bottom bar shows them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QuickLesson {
+    /// Where Watch and Next go, if anywhere.
+    pub next: Option<usize>,
+    /// They go to the end of the run (or it is over).
+    pub to_end: bool,
+}
+
 /// A scenario loaded into the page.
 #[derive(Clone, Debug)]
 pub struct Loaded {
@@ -253,6 +262,13 @@ impl Teach {
         let file = self.library_file().filter(|_| self.tour && self.narration().is_some())?;
         let file = guide::TOUR.iter().copied().find(|f| *f == file)?;
         Some(TourMark { file, step: self.step })
+    }
+
+    /// Watch and Next for the phone's bottom bar, while a lesson is on show.
+    pub fn quick_lesson(&self) -> Option<QuickLesson> {
+        let narration = self.narration()?;
+        let next = self.next_stop();
+        Some(QuickLesson { next, to_end: self.ended || next == Some(narration.len()) })
     }
 
     /// The lesson's steps, when the scenario on show is a lesson (narrated, no goal).
@@ -442,7 +458,6 @@ pub struct TeachPanelProps {
     pub entries: Vec<Entry>,
     pub picked: String,
     pub text: String,
-    pub link: String,
     pub error: Option<String>,
     pub title: Option<(String, String)>,
     pub goal: Option<GoalView>,
@@ -455,10 +470,6 @@ pub struct TeachPanelProps {
 #[function_component(TeachPanel)]
 pub fn teach_panel(p: &TeachPanelProps) -> Html {
     let d = &p.dispatch;
-    let on_lang = d.reform(|e: Event| {
-        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-        TeachMsg::SetLang(Lang::from_code(&v))
-    });
     let on_pick = d.reform(|e: Event| TeachMsg::Pick(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));
     let on_text =
         d.reform(|e: InputEvent| TeachMsg::Text(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()));
@@ -487,28 +498,12 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
         .map(|e| pick(&e.description, e.description_zh.as_deref()).to_string());
     html! {
         <section class="panel teach" aria-label={t(K::ScenariosHeading)} data-state-hash={p.state_hash.clone()}>
-            <div class="teach__row">
-                <label class="field">
-                    <span class="field__label">{ t(K::Language) }</span>
-                    <select aria-label={t(K::Language)} onchange={on_lang} class="input teach__lang">
-                        { for Lang::ALL.iter().map(|l| html! {
-                            <option value={l.code()} selected={*l == p.lang}>{ l.native_name() }</option>
-                        }) }
-                    </select>
-                </label>
-            </div>
             if let Some(error) = &p.error {
                 <p class="teach__error" role="alert" data-link-error="true">
                     { error.clone() }
                     <button class="btn btn--small" onclick={d.reform(|_| TeachMsg::DismissError)}>{ t(K::Close) }</button>
                 </p>
             }
-            <h2 class="panel__title">{ t(K::TeachHeading) }</h2>
-            <div class="teach__row">
-                <button class="btn" title={t(K::CopyLinkTitle)} onclick={d.reform(|_| TeachMsg::CopyLink)}>{ t(K::CopyLink) }</button>
-                <input class="input teach__link" readonly=true aria-label={t(K::LinkLabel)} value={p.link.clone()}
-                    placeholder={t(K::LinkLabel)} />
-            </div>
             <h2 class="panel__title">{ t(K::ScenariosHeading) }</h2>
             <div class="teach__row">
                 <select aria-label={t(K::ScenarioPick)} onchange={on_pick} class="input teach__picker">
@@ -663,5 +658,36 @@ pub fn welcome(p: &WelcomeProps) -> Html {
                 }) }
             </ul>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TeachToolbarProps {
+    pub lang: Lang,
+    pub link: String,
+    pub dispatch: Callback<TeachMsg>,
+}
+
+/// The toolbar's part of teaching: the language and the share link.
+#[function_component(TeachToolbar)]
+pub fn teach_toolbar(p: &TeachToolbarProps) -> Html {
+    let d = &p.dispatch;
+    let on_lang = d.reform(|e: Event| {
+        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        TeachMsg::SetLang(Lang::from_code(&v))
+    });
+    html! {
+        <>
+            <select aria-label={t(K::Language)} title={t(K::Language)} onchange={on_lang} class="input teach__lang">
+                { for Lang::ALL.iter().map(|l| html! {
+                    <option value={l.code()} selected={*l == p.lang}>{ l.native_name() }</option>
+                }) }
+            </select>
+            <div class="teach__row toolbar__share" role="group" aria-label={t(K::TeachHeading)}>
+                <button class="btn" title={t(K::CopyLinkTitle)} onclick={d.reform(|_| TeachMsg::CopyLink)}>{ t(K::CopyLink) }</button>
+                <input class="input teach__link" readonly=true aria-label={t(K::LinkLabel)} value={p.link.clone()}
+                    placeholder={t(K::LinkLabel)} />
+            </div>
+        </>
     }
 }

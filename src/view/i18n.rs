@@ -260,7 +260,7 @@ catalogue! {
     StepBack => "Step back",
     StepBackTitle => "Go back one event",
     TimeOf => "{0} of {1}",
-    Forked => "Run forked at {0}: what happened after it is discarded.",
+    Forked => "Run forked at {0}. The run you left is kept: “Back to the run you left” returns to it.",
     // Space-time diagram
     DiagramHeading => "Space-time diagram",
     DiagramLabel => "Messages between servers over time. Hover or select an arrow; select one in flight to drop it.",
@@ -606,6 +606,10 @@ catalogue! {
     LessonNextLesson => "Next lesson: {0}",
     TourDone => "You have finished the guided tour. The exercises let you try it yourself.",
     TourExercises => "Try an exercise",
+    ToolbarLabel => "Language, sharing, export and run settings",
+    CutOff => "Cut {0} off",
+    ForkBack => "Back to the run you left",
+    ForkBackTitle => "Return to the run as it was before you acted in the past, with its future",
 }
 
 /// The message `key` in the current language.

@@ -183,7 +183,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         StepBack => "后退一步",
         StepBackTitle => "回到上一个事件",
         TimeOf => "{0} / {1}",
-        Forked => "运行在 {0} 处分叉：之后发生的事已被丢弃。",
+        Forked => "运行在 {0} 处分叉。你离开的那次运行被保留：“回到你离开的运行”可以返回。",
         DiagramHeading => "时空图",
         DiagramLabel => "服务器之间随时间传递的消息。悬停或选择一个箭头；选择传输中的消息可将其丢弃。",
         ZoomIn => "放大",
@@ -518,6 +518,10 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         LessonNextLesson => "下一课：{0}",
         TourDone => "你已完成导览。可以在练习中亲手试一试。",
         TourExercises => "做一个练习",
+        ToolbarLabel => "语言、分享、导出与运行设置",
+        CutOff => "隔离 {0}",
+        ForkBack => "回到你离开的运行",
+        ForkBackTitle => "回到你在过去采取行动之前的那次运行，连同它之后发生的事",
         #[allow(unreachable_patterns)]
         _ => return None,
     })

@@ -10,6 +10,7 @@ pub mod guide;
 pub mod i18n;
 mod i18n_zh;
 pub mod inspect;
+pub mod intent;
 pub mod math;
 pub mod model;
 pub mod timeline;

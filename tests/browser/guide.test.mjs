@@ -102,3 +102,88 @@ test('the first visit and a lesson in 简体中文', async () => {
     await browser.close();
   }
 });
+
+/** The element's box lies inside the viewport. */
+async function inView(page, selector) {
+  return page.locator(selector).first().evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= 0 && r.left >= 0 && r.top < innerHeight && r.right <= innerWidth;
+  });
+}
+
+test('a server menu on the ring: cut a server off, and heal', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.locator('[data-server][data-role="leader"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-server="S3"]').click();
+    const menu = page.locator('.ring-box [data-panel="S3"]');
+    await menu.waitFor();
+    await menu.locator('[data-cut-off="S3"]').click();
+    await page.locator('.ring-box .link--cut').first().waitFor();
+    assert.equal(await page.locator('#partition-input').getAttribute('placeholder') !== null, true);
+    await button(page, 'Heal').click();
+    await page.waitForFunction(() => document.querySelectorAll('.ring-box .link--cut').length === 0);
+    assert.deepEqual(errors, []);
+  }, { name: 'guide-menu', path: '?seed=1&speed=1' }));
+
+test('at 1366×768 the ring, its actions, the logs and the lesson step are in view', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.locator('[data-welcome] [data-start="tour"]').click();
+    await page.locator('.lesson').waitFor();
+    for (const selector of ['svg.ring', '.cluster', '.logs', '.lesson__text', '.lesson [data-lesson-next]']) {
+      assert.ok(await inView(page, selector), `${selector} is in view without scrolling`);
+    }
+    await screenshot(page, 'guide-1366x768-en');
+    assert.deepEqual(errors, []);
+  }, { name: 'guide-1366', viewport: { width: 1366, height: 768 } }));
+
+for (const [lang, init] of [['en', undefined], ['zh', ZH]]) {
+  test(`on a phone (${lang}) the bottom bar and the ring are both in view`, async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page, errors } = await openPlayground(browser, { viewport: { width: 390, height: 844 }, initScript: init });
+      await page.locator('[data-welcome] [data-start="tour"]').click();
+      await page.locator('.lesson').waitFor();
+      assert.ok(await inView(page, 'svg.ring'), 'the ring');
+      for (const selector of ['.playback__play', '.playback__quick .btn--danger', '[data-quick-watch]', '[data-quick-next]']) {
+        assert.ok(await inView(page, selector), `${selector} in the bar`);
+      }
+      await page.locator('[data-quick-next]').click();
+      await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '1');
+      assert.ok(await inView(page, 'svg.ring'), 'the ring is still in view');
+      await page.screenshot({ path: await screenshot(page, `guide-phone-${lang}`) });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('acting in the past keeps the run it replaces: "Back to the run you left" returns to it', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.waitForFunction(() => Number(document.querySelector('.status')?.dataset.simTimeUs) > 1_500_000,
+      null, { timeout: 20_000 });
+    await page.locator('.playback__play').click();
+    const status = () => page.locator('.status').evaluate((el) => ({ ...el.dataset }));
+    const hash = () => page.locator('[data-state-hash]').getAttribute('data-state-hash');
+    const horizon = () => page.locator('.timebar__range').getAttribute('max');
+    const end = await horizon();
+    await page.locator('.timebar__range').fill(String(Number(end) - 300));
+    const past = await status();
+    const pastHash = await hash();
+    assert.ok(past.leader, 'a leader then');
+    assert.equal(await page.locator('[data-fork-back]').count(), 0, 'nothing to go back to yet');
+    await page.locator('.cluster [data-quick]').first().click();
+    const back = page.locator('[data-fork-back]');
+    await back.waitFor();
+    assert.equal(await page.locator(`[data-server="${past.leader}"]`).getAttribute('data-alive'), 'false');
+    assert.equal(await horizon(), String(Math.floor(Number(past.simTimeUs) / 1000)), 'the fork has no future yet');
+    await back.click();
+    await page.waitForFunction((end) => document.querySelector('.timebar__range').max === end, end);
+    assert.deepEqual(await status(), past, 'the run left, where it was left');
+    assert.equal(await hash(), pastHash);
+    assert.equal(await page.locator(`[data-server="${past.leader}"]`).getAttribute('data-alive'), 'true');
+    // The fork is kept in its turn: the same button goes back to it.
+    await back.click();
+    await page.waitForFunction((s) => document.querySelector(`[data-server="${s}"]`).dataset.alive === 'false', past.leader);
+    assert.deepEqual(errors, []);
+  }, { name: 'guide-fork', path: '?seed=3&speed=1' }));

@@ -117,6 +117,8 @@ impl App {
     }
 
     fn open_tour_lesson(&mut self, ctx: &Context<Self>, file: &'static str) {
+        // The ring first: on a phone the welcome and the done card are below it.
+        gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
         self.teach.picked = file.to_string();
         self.teach_update(ctx, TeachMsg::LoadPicked);
         self.teach.tour = self.teach.library_file() == Some(file);
@@ -167,6 +169,7 @@ impl App {
         self.seen_violations = sim.violations().len();
         self.selected = None;
         self.picked_message = None;
+        self.left_run = None;
         self.servers = sim.config().servers;
         self.seed = sim.config().seed;
         self.seed_text = self.seed.to_string();
@@ -318,7 +321,7 @@ impl App {
         });
         html! {
             <TeachPanel lang={lang()} entries={self.teach.entries.clone()} picked={self.teach.picked.clone()}
-                text={self.teach.text.clone()} link={self.teach.link.clone()} error={self.teach.error.clone()}
+                text={self.teach.text.clone()} error={self.teach.error.clone()}
                 title={title} goal={goal} lesson={lesson}
                 state_hash={(!self.playing).then(|| sim.state_hash().to_string())}
                 dispatch={self.dispatch.reform(Msg::Teach)} />
