@@ -27,6 +27,17 @@ pub enum Start {
     Exercises,
 }
 
+impl Start {
+    /// The name tests find it by (`data-start`).
+    fn slug(self) -> &'static str {
+        match self {
+            Start::Tour => "tour",
+            Start::Free => "free",
+            Start::Exercises => "exercises",
+        }
+    }
+}
+
 /// What the teaching panel asks the app to do.
 pub enum TeachMsg {
     CopyLink,
@@ -651,7 +662,7 @@ pub fn welcome(p: &WelcomeProps) -> Html {
                 { for choices.into_iter().map(|(start, label, text)| html! {
                     <li>
                         <button class={classes!("btn", (start == Start::Tour).then_some("btn--primary"))}
-                            data-start={format!("{start:?}").to_lowercase()}
+                            data-start={start.slug()}
                             onclick={p.dispatch.reform(move |_| TeachMsg::Start(start))}>{ label }</button>
                         <span class="welcome__text">{ t(text) }</span>
                     </li>
