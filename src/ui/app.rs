@@ -11,7 +11,7 @@ use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel
 use super::legend::{Legend, ShortcutsDialog};
 use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
-use super::teach::{Teach, TeachMsg, TeachToolbar, Welcome};
+use super::teach::{teach_toolbar, welcome, Teach, TeachMsg};
 use super::timeline::{Diagram, TimeBar};
 
 mod teach_glue;
@@ -428,11 +428,10 @@ impl Component for App {
         let detail = self.selected.and_then(|id| inspect::server_detail(&sim, id));
         let breaks: Vec<_> = sim.breaks().active().collect();
         let count = servers.len();
-        let panel = self.selected.and_then(|id| servers.iter().enumerate().find(|(_, s)| s.id == id)).map(|(i, s)| {
-            let at = crate::view::geometry::server_position(i, count);
-            let pct = |v: f64| (v * 100.0 / crate::view::geometry::VIEW_SIZE).round() as u32;
-            (s, (pct(at.x), pct(at.y)))
-        });
+        let panel = self
+            .selected
+            .and_then(|id| servers.iter().enumerate().find(|(_, s)| s.id == id))
+            .map(|(i, s)| (s, crate::view::geometry::server_percent(i, count)));
         let panel = panel.map(|(s, at)| ServerPanelInfo {
             at,
             id: s.id,
@@ -461,7 +460,7 @@ impl Component for App {
                         title={t(K::ShortcutsButton)} onclick={dispatch.reform(|_| Msg::ToggleHelp)}>{ "?" }</button>
                 </header>
                 <nav class="toolbar" aria-label={t(K::ToolbarLabel)}>
-                    <TeachToolbar lang={crate::view::i18n::lang()} link={self.teach.link.clone()} dispatch={dispatch.reform(Msg::Teach)} />
+                    { teach_toolbar(crate::view::i18n::lang(), &self.teach.link, &dispatch.reform(Msg::Teach)) }
                     <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
                         scenario={self.library_file()} />
                     <RunControls seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
@@ -501,13 +500,12 @@ impl Component for App {
                     }
                     </div>
                     if !self.embed {
-                    <aside class="guide">
+                    <div class="guide">
                         if self.teach.welcome {
-                            <Welcome resume={self.teach.resume.as_ref().and_then(|m| guide::tour_place(m.file))}
-                                dispatch={dispatch.reform(Msg::Teach)} />
+                            { welcome(self.teach.resume.as_ref().and_then(|m| guide::tour_place(m.file)), &dispatch.reform(Msg::Teach)) }
                         }
                         { self.teach_panel(&sim) }
-                    </aside>
+                    </div>
                     <aside class="controls">
                         <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
                             next_id={next_id} dispatch={dispatch.clone()} />

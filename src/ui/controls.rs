@@ -2,7 +2,7 @@
 //! it draws what it is given and sends [`Msg`]s to the owner.
 
 use super::app::{role_name, Msg};
-use super::teach::{QuickLesson, TeachMsg};
+use super::teach::{watch_next, QuickLesson};
 use crate::raft::{RoleKind, ServerId};
 use crate::scenario::ServerRef;
 use crate::sim::MAX_SERVERS;
@@ -120,13 +120,9 @@ pub fn playback_bar(props: &PlaybackProps) -> Html {
             // On a phone this bar sticks to the bottom with the actions a reader needs most;
             // elsewhere these stay hidden (their twins are beside the ring and in the lesson).
             <span class="playback__quick">
-                <button class="btn btn--danger" onclick={d.reform(|_| Msg::Intent(Intent::Server(ServerRef::Leader, ServerAction::Crash)))}>{ t(K::KillLeader) }</button>
-                <button class="btn" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::Intent(Intent::SplitVote))}>{ t(K::SplitVote) }</button>
+                { leader_buttons(d) }
                 if let Some(l) = props.lesson {
-                    <button class="btn" disabled={l.next.is_none()} data-quick-watch="true"
-                        onclick={d.reform(|_| Msg::Teach(TeachMsg::LessonWatch))}>{ t(if l.to_end { K::LessonWatchEnd } else { K::LessonWatch }) }</button>
-                    <button class="btn btn--primary" disabled={l.next.is_none()} data-quick-next="true"
-                        onclick={let n = l.next.unwrap_or(0); d.reform(move |_| Msg::Teach(TeachMsg::LessonGo(n)))}>{ t(if l.to_end { K::LessonToEnd } else { K::LessonNext }) }</button>
+                    { watch_next(l, &d.reform(Msg::Teach)) }
                 }
             </span>
         </div>
@@ -134,6 +130,19 @@ pub fn playback_bar(props: &PlaybackProps) -> Html {
 }
 
 // ---- Cluster actions ------------------------------------------------------------------------
+
+/// Kill leader and Split vote (which says that it crashes the leader first): beside the
+/// ring, and again in the phone's bottom bar.
+fn leader_buttons(d: &Callback<Msg>) -> Html {
+    html! {
+        <>
+            <button class="btn btn--danger" data-quick="true" onclick={d.reform(|_| Msg::Intent(Intent::Server(ServerRef::Leader, ServerAction::Crash)))}>{ t(K::KillLeader) }</button>
+            <button class="btn" data-quick="true" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::Intent(Intent::SplitVote))}>
+                { t(K::SplitVote) }<span class="btn__note">{ " " }{ t(K::SplitVoteNote) }</span>
+            </button>
+        </>
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterProps {
@@ -152,11 +161,8 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
         <section class="panel cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading" class="panel__title">{ t(K::ClusterHeading) }</h2>
             <div class="button-grid">
-                <button class="btn btn--danger" data-quick="true" onclick={d.reform(|_| Msg::Intent(Intent::Server(ServerRef::Leader, ServerAction::Crash)))}>{ t(K::KillLeader) }</button>
+                { leader_buttons(d) }
                 <button class="btn" onclick={d.reform(|_| Msg::Intent(Intent::ReviveAll))}>{ t(K::ReviveAll) }</button>
-                <button class="btn" data-quick="true" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::Intent(Intent::SplitVote))}>
-                    { t(K::SplitVote) }<span class="btn__note">{ " " }{ t(K::SplitVoteNote) }</span>
-                </button>
                 <button class="btn" title={t(K::SpreadTimersTitle)}
                     onclick={d.reform(|_| Msg::Intent(Intent::SpreadTimers))}>{ t(K::SpreadTimers) }</button>
                 <button class="btn" title={add_title} disabled={!props.can_add}

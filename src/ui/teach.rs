@@ -90,13 +90,15 @@ pub struct Entry {
     pub group: Group,
 }
 
-/// A lesson's Watch and Next, as the phone's bottom bar shows them.
+/// Where a lesson's Watch and Next go (in the lesson, and in the phone's bottom bar).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct QuickLesson {
-    /// Where Watch and Next go, if anywhere.
+    /// The next stop, if any.
     pub next: Option<usize>,
     /// They go to the end of the run (or it is over).
     pub to_end: bool,
+    /// The lesson is playing on by itself to this stop: Watch becomes Skip.
+    pub playing_to: Option<usize>,
 }
 
 /// A scenario loaded into the page.
@@ -279,7 +281,7 @@ impl Teach {
     pub fn quick_lesson(&self) -> Option<QuickLesson> {
         let narration = self.narration()?;
         let next = self.next_stop();
-        Some(QuickLesson { next, to_end: self.ended || next == Some(narration.len()) })
+        Some(QuickLesson { next, to_end: self.ended || next == Some(narration.len()), playing_to: self.playing_to })
     }
 
     /// The lesson's steps, when the scenario on show is a lesson (narrated, no goal).
@@ -450,11 +452,9 @@ pub struct LessonView {
     /// scenario's answer, if it gives one).
     pub answered: Option<(String, String, Option<String>)>,
     /// Where Watch and Next go (`count` for the run's end), if anywhere.
-    pub next: Option<usize>,
+    pub quick: QuickLesson,
     /// Where Back goes, if anywhere.
     pub back: Option<usize>,
-    /// The lesson is playing on by itself to this stop.
-    pub playing_to: Option<usize>,
     /// The lesson has played to its end.
     pub done: bool,
     /// The tour's next lesson: (file, title).
@@ -568,7 +568,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
             }
             if let Some(lesson) = &p.lesson {
                 <div class="lesson" data-step={lesson.step.to_string()} data-steps={lesson.count.to_string()} data-done={lesson.done.then_some("true")}
-                    data-playing-to={lesson.playing_to.map(|s| s.to_string())}>
+                    data-playing-to={lesson.quick.playing_to.map(|s| s.to_string())}>
                     if let Some((n, of)) = lesson.tour {
                         <p class="lesson__tour" data-tour-lesson={n.to_string()}>
                             { tf(K::TourPlace, &[&n, &of]) }
@@ -598,19 +598,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                     <div class="teach__row">
                         <button class="btn" disabled={lesson.back.is_none()}
                             onclick={let b = lesson.back.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(b))}>{ t(K::LessonBack) }</button>
-                        if let Some(to) = lesson.playing_to {
-                            <button class="btn" title={t(K::LessonSkipTitle)}
-                                onclick={d.reform(move |_| TeachMsg::LessonGo(to))}>{ t(K::LessonSkip) }</button>
-                        } else {
-                            <button class="btn" disabled={lesson.next.is_none()} title={t(K::LessonWatchTitle)} data-lesson-watch="true"
-                                onclick={d.reform(|_| TeachMsg::LessonWatch)}>{
-                                    t(if lesson.next == Some(lesson.count) || lesson.done { K::LessonWatchEnd } else { K::LessonWatch })
-                                }</button>
-                        }
-                        <button class="btn btn--primary" disabled={lesson.next.is_none()} title={t(K::LessonNextTitle)} data-lesson-next="true"
-                            onclick={let n = lesson.next.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(n))}>{
-                                t(if lesson.next == Some(lesson.count) || lesson.done { K::LessonToEnd } else { K::LessonNext })
-                            }</button>
+                        { watch_next(lesson.quick, d) }
                     </div>
                     if lesson.done {
                         <div class="lesson__done" role="status">
@@ -629,6 +617,25 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
     }
 }
 
+/// A lesson's Watch (Skip while it plays on by itself) and Next: in the lesson, and in the
+/// phone's bottom bar.
+pub fn watch_next(l: QuickLesson, d: &Callback<TeachMsg>) -> Html {
+    let n = l.next.unwrap_or(0);
+    html! {
+        <>
+            if let Some(to) = l.playing_to {
+                <button class="btn" title={t(K::LessonSkipTitle)}
+                    onclick={d.reform(move |_| TeachMsg::LessonGo(to))}>{ t(K::LessonSkip) }</button>
+            } else {
+                <button class="btn" disabled={l.next.is_none()} title={t(K::LessonWatchTitle)} data-lesson-watch="true"
+                    onclick={d.reform(|_| TeachMsg::LessonWatch)}>{ t(if l.to_end { K::LessonWatchEnd } else { K::LessonWatch }) }</button>
+            }
+            <button class="btn btn--primary" disabled={l.next.is_none()} title={t(K::LessonNextTitle)} data-lesson-next="true"
+                onclick={d.reform(move |_| TeachMsg::LessonGo(n))}>{ t(if l.to_end { K::LessonToEnd } else { K::LessonNext }) }</button>
+        </>
+    }
+}
+
 fn group_name(g: Group) -> &'static str {
     t(match g {
         Group::Lessons => K::GroupLessons,
@@ -638,17 +645,11 @@ fn group_name(g: Group) -> &'static str {
     })
 }
 
-#[derive(Properties, PartialEq)]
-pub struct WelcomeProps {
-    /// The tour lesson the reader stopped at: (lesson, of how many).
-    pub resume: Option<(usize, usize)>,
-    pub dispatch: Callback<TeachMsg>,
-}
-
 /// The first visit's welcome: three ways in, each a button with one line on what it is.
-#[function_component(Welcome)]
-pub fn welcome(p: &WelcomeProps) -> Html {
-    let tour = p.resume.map_or_else(|| t(K::WelcomeTour).to_string(), |(n, of)| tf(K::WelcomeTourResume, &[&n, &of]));
+///
+/// `resume`: the tour lesson the reader stopped at: (lesson, of how many).
+pub fn welcome(resume: Option<(usize, usize)>, d: &Callback<TeachMsg>) -> Html {
+    let tour = resume.map_or_else(|| t(K::WelcomeTour).to_string(), |(n, of)| tf(K::WelcomeTourResume, &[&n, &of]));
     let choices = [
         (Start::Tour, tour, K::WelcomeTourText),
         (Start::Free, t(K::WelcomeFree).to_string(), K::WelcomeFreeText),
@@ -663,7 +664,7 @@ pub fn welcome(p: &WelcomeProps) -> Html {
                     <li>
                         <button class={classes!("btn", (start == Start::Tour).then_some("btn--primary"))}
                             data-start={start.slug()}
-                            onclick={p.dispatch.reform(move |_| TeachMsg::Start(start))}>{ label }</button>
+                            onclick={d.reform(move |_| TeachMsg::Start(start))}>{ label }</button>
                         <span class="welcome__text">{ t(text) }</span>
                     </li>
                 }) }
@@ -672,17 +673,8 @@ pub fn welcome(p: &WelcomeProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TeachToolbarProps {
-    pub lang: Lang,
-    pub link: String,
-    pub dispatch: Callback<TeachMsg>,
-}
-
 /// The toolbar's part of teaching: the language and the share link.
-#[function_component(TeachToolbar)]
-pub fn teach_toolbar(p: &TeachToolbarProps) -> Html {
-    let d = &p.dispatch;
+pub fn teach_toolbar(lang: Lang, link: &str, d: &Callback<TeachMsg>) -> Html {
     let on_lang = d.reform(|e: Event| {
         let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
         TeachMsg::SetLang(Lang::from_code(&v))
@@ -691,12 +683,12 @@ pub fn teach_toolbar(p: &TeachToolbarProps) -> Html {
         <>
             <select aria-label={t(K::Language)} title={t(K::Language)} onchange={on_lang} class="input teach__lang">
                 { for Lang::ALL.iter().map(|l| html! {
-                    <option value={l.code()} selected={*l == p.lang}>{ l.native_name() }</option>
+                    <option value={l.code()} selected={*l == lang}>{ l.native_name() }</option>
                 }) }
             </select>
             <div class="teach__row toolbar__share" role="group" aria-label={t(K::TeachHeading)}>
                 <button class="btn" title={t(K::CopyLinkTitle)} onclick={d.reform(|_| TeachMsg::CopyLink)}>{ t(K::CopyLink) }</button>
-                <input class="input teach__link" readonly=true aria-label={t(K::LinkLabel)} value={p.link.clone()}
+                <input class="input teach__link" readonly=true aria-label={t(K::LinkLabel)} value={link.to_string()}
                     placeholder={t(K::LinkLabel)} />
             </div>
         </>

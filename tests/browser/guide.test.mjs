@@ -144,10 +144,10 @@ for (const [lang, init] of [['en', undefined], ['zh', ZH]]) {
       await page.locator('[data-welcome] [data-start="tour"]').click();
       await page.locator('.lesson').waitFor();
       assert.ok(await inView(page, 'svg.ring'), 'the ring');
-      for (const selector of ['.playback__play', '.playback__quick .btn--danger', '[data-quick-watch]', '[data-quick-next]']) {
+      for (const selector of ['.playback__play', '.playback__quick .btn--danger', '.playback__quick [data-lesson-watch]', '.playback__quick [data-lesson-next]']) {
         assert.ok(await inView(page, selector), `${selector} in the bar`);
       }
-      await page.locator('[data-quick-next]').click();
+      await page.locator('.playback__quick [data-lesson-next]').click();
       await page.waitForFunction(() => document.querySelector('.lesson')?.dataset.step === '1');
       assert.ok(await inView(page, 'svg.ring'), 'the ring is still in view');
       await page.screenshot({ path: await screenshot(page, `guide-phone-${lang}`) });

@@ -7,7 +7,7 @@ use crate::sim::Sim;
 use crate::ui::teach::{self, GoalView, LessonView, Start, TeachMsg, TeachPanel};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
-use crate::view::guide::{self, Group};
+use crate::view::guide::{self, Group, TourMark};
 use crate::view::i18n::{lang, t, tf, K};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -56,8 +56,7 @@ impl App {
                     self.teach.goal = None;
                     self.teach.tour = false;
                 } else {
-                    let source = share::ScenarioSource::Library(self.teach.picked.clone());
-                    self.load_scenario(ctx, source);
+                    self.open_library(ctx, self.teach.picked.clone(), None);
                 }
             }
             TeachMsg::Text(text) => self.teach.text = text,
@@ -95,33 +94,39 @@ impl App {
                 teach::remember_welcomed();
                 match start {
                     Start::Tour => {
-                        let mark = self.teach.resume.clone();
-                        self.open_tour_lesson(ctx, mark.as_ref().map_or(guide::TOUR[0], |m| m.file));
-                        if let Some(step) = mark.map(|m| m.step).filter(|s| *s > 0) {
-                            self.teach_update(ctx, TeachMsg::LessonGo(step));
-                        }
+                        let mark = self.teach.resume.clone().unwrap_or(TourMark { file: guide::TOUR[0], step: 0 });
+                        self.open_tour_lesson(ctx, mark);
                     }
                     Start::Free => {}
                     Start::Exercises => {
                         if let Some(e) = self.teach.entries.iter().find(|e| e.group == Group::Exercises) {
-                            self.teach.picked = e.file.to_string();
-                            self.teach_update(ctx, TeachMsg::LoadPicked);
+                            self.open_library(ctx, e.file.to_string(), None);
                         }
                     }
                 }
             }
-            TeachMsg::NextLesson(file) => self.open_tour_lesson(ctx, file),
+            TeachMsg::NextLesson(file) => self.open_tour_lesson(ctx, TourMark { file, step: 0 }),
             TeachMsg::LeaveTour => self.teach.tour = false,
         }
         true
     }
 
-    fn open_tour_lesson(&mut self, ctx: &Context<Self>, file: &'static str) {
+    fn open_tour_lesson(&mut self, ctx: &Context<Self>, mark: TourMark) {
         // The ring first: on a phone the welcome and the done card are below it.
         gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
-        self.teach.picked = file.to_string();
-        self.teach_update(ctx, TeachMsg::LoadPicked);
-        self.teach.tour = self.teach.library_file() == Some(file);
+        self.open_library(ctx, mark.file.to_string(), Some(mark));
+    }
+
+    /// The one way the page opens a library scenario (the picker, the welcome, the tour,
+    /// `?scenario=`); `tour`: it is the tour's, shown at that step once it has opened.
+    fn open_library(&mut self, ctx: &Context<Self>, file: String, tour: Option<TourMark>) {
+        self.teach.picked = file.clone();
+        self.load_scenario(ctx, share::ScenarioSource::Library(file));
+        let Some(mark) = tour.filter(|m| self.teach.library_file() == Some(m.file)) else { return };
+        self.teach.tour = true;
+        if mark.step > 0 {
+            self.teach_update(ctx, TeachMsg::LessonGo(mark.step));
+        }
     }
 
     /// After every render: store where the reader is in the tour, when that changed. Off
@@ -256,8 +261,7 @@ impl App {
             }
         }
         if let Some(file) = start.scenario {
-            self.teach.picked = file;
-            self.teach_update(ctx, TeachMsg::LoadPicked);
+            self.open_library(ctx, file, None);
             if start.autoplay != self.playing && (start.autoplay || self.embed) {
                 Component::update(self, ctx, Msg::TogglePlay);
             }
@@ -292,7 +296,7 @@ impl App {
                 .filter(|_| g.goal.hold_for.0 > 0)
                 .map(|h| (format::format_sim_time(h.0), format::format_sim_time(g.goal.hold_for.0))),
         });
-        let lesson = loaded.filter(|l| self.teach.goal.is_none() && !l.narration.is_empty()).map(|l| {
+        let lesson = loaded.filter(|l| self.teach.goal.is_none() && !l.narration.is_empty()).and_then(|l| {
             let step = self.teach.step.min(l.narration.len() - 1);
             let n = &l.narration[step];
             let said = |text: &crate::scenario::ast::Localized| teach::pick(&text.en, text.zh.as_deref()).to_string();
@@ -301,23 +305,22 @@ impl App {
                 Some((said(asked.question.as_ref()?), prediction.clone(), asked.answer.as_ref().map(said)))
             });
             let at_end = self.teach.at_run_end();
-            LessonView {
+            Some(LessonView {
                 step,
                 count: l.narration.len(),
                 text: teach::pick(&n.text, n.zh.as_deref()).to_string(),
                 question: n.question.as_ref().filter(|_| !at_end).map(said),
                 prediction: self.teach.prediction.clone(),
                 answered,
-                next: self.teach.next_stop(),
+                quick: self.teach.quick_lesson()?,
                 back: if at_end { Some(step) } else { step.checked_sub(1) },
-                playing_to: self.teach.playing_to,
                 done: at_end,
                 next_lesson: self.teach.library_file().and_then(guide::next_in_tour).map(|file| {
                     let e = self.teach.entries.iter().find(|e| e.file == file);
                     (file, e.map_or(file.to_string(), |e| teach::pick(&e.title, e.title_zh.as_deref()).to_string()))
                 }),
                 tour: self.teach.tour_mark().and_then(|m| guide::tour_place(m.file)),
-            }
+            })
         });
         html! {
             <TeachPanel lang={lang()} entries={self.teach.entries.clone()} picked={self.teach.picked.clone()}
