@@ -183,7 +183,9 @@ impl Component for App {
                 }
             }));
         }
-        let reduced_motion = params.speed.is_none() && prefers_reduced_motion();
+        let still = prefers_reduced_motion();
+        // An author's `speed` lets the full page play anyway; `autoplay` never overrides the reader.
+        let reduced_motion = (params.speed.is_none() || params.autoplay) && still;
         let mut app = App {
             sim: Rc::new(RefCell::new(sim)),
             servers,
@@ -218,9 +220,9 @@ impl Component for App {
             left_run: None,
             embed: params.embed,
             page_start: Some(PageStart {
-                play: (!reduced_motion && !params.embed) || params.autoplay,
+                play: !reduced_motion && (!params.embed || params.autoplay),
                 scenario: params.scenario.clone(),
-                autoplay: params.autoplay,
+                autoplay: params.autoplay && !still,
             }),
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
@@ -453,7 +455,7 @@ impl Component for App {
                         }
                         <p class="brand__tagline">{ t(K::Tagline) }</p>
                     </div>
-                    <StatusLine status={status} />
+                    <StatusLine status={status.clone()} />
                     <button class="btn guide-button" title={t(K::GuideButtonTitle)} aria-expanded={self.teach.welcome.to_string()}
                         onclick={dispatch.reform(|_| Msg::Teach(TeachMsg::ShowWelcome))}>{ t(K::GuideButton) }</button>
                     <button class="btn btn--icon help-button" aria-label={t(K::ShortcutsButton)}
@@ -478,6 +480,13 @@ impl Component for App {
                             dispatch={dispatch.clone()} />
                         if self.embed {
                             <EmbedBar reset={dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked))} />
+                            // The caption: who leads in which term, and what the scenario says now.
+                            <div class="embed__caption">
+                                <StatusLine status={status} />
+                                if let Some(text) = self.teach.step_text_at(sim.now()) {
+                                    <p class="embed__step" data-embed-step="true">{ text }</p>
+                                }
+                            </div>
                         } else {
                         <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} dispatch={dispatch.clone()} />
                         }

@@ -277,6 +277,13 @@ impl Teach {
         Some(TourMark { file, step: self.step })
     }
 
+    /// The text of the narration step the run is in at `now`, in the reader's language
+    /// (an embed's caption).
+    pub fn step_text_at(&self, now: crate::raft::Time) -> Option<String> {
+        let n = guide::step_at(&self.loaded.as_ref()?.narration, now)?;
+        Some(pick(&n.text, n.zh.as_deref()).to_string())
+    }
+
     /// Watch and Next for the phone's bottom bar, while a lesson is on show.
     pub fn quick_lesson(&self) -> Option<QuickLesson> {
         let narration = self.narration()?;

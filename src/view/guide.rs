@@ -2,6 +2,9 @@
 //! the tour (a chain of lessons from an election to a membership change), and the mark
 //! that remembers where a reader stopped in it.
 
+use crate::raft::Time;
+use crate::scenario::Narration;
+
 /// The picker's groups, in the order it lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Group {
@@ -45,6 +48,12 @@ pub fn next_in_tour(file: &str) -> Option<&'static str> {
 /// `file`'s place on the tour: (1-based position, number of lessons).
 pub fn tour_place(file: &str) -> Option<(usize, usize)> {
     TOUR.iter().position(|f| *f == file).map(|at| (at + 1, TOUR.len()))
+}
+
+/// The narration step a run at `now` is in: the last one that has begun (an embed's
+/// caption follows the run with it).
+pub fn step_at(narration: &[Narration], now: Time) -> Option<&Narration> {
+    narration.iter().rev().find(|n| n.time <= now)
 }
 
 /// Where a reader stopped in the tour: a lesson and its step. Stored as `file step`.
@@ -102,6 +111,22 @@ mod tests {
         assert_eq!(next_in_tour("figure-8.scn"), None);
         assert_eq!(tour_place("stale-leader.scn"), Some((3, 5)));
         assert_eq!(tour_place("figure-7.scn"), None);
+    }
+
+    #[test]
+    fn an_embed_caption_follows_the_run_through_the_lesson_steps() {
+        let parsed = scenario::library_scenario("leader-crash.scn").unwrap().unwrap();
+        let (_, report) = scenario::run_to_end(&parsed).unwrap();
+        let n = &report.narration;
+        assert!(n[0].time < n[1].time, "{n:?}");
+        let at = |t: Time| step_at(n, t).map(|s| s.line);
+        let lines: Vec<Option<usize>> =
+            [n[0].time, Time(n[1].time.0 - 1), n[1].time, report.end_time].into_iter().map(at).collect();
+        assert_eq!(lines, [Some(n[0].line), Some(n[0].line), Some(n[1].line), Some(n[n.len() - 1].line)]);
+        if n[0].time.0 > 0 {
+            assert_eq!(at(Time(0)), None, "nothing before the first step");
+        }
+        assert_eq!(step_at(&[], Time(5)), None);
     }
 
     #[test]

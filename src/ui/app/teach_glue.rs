@@ -158,11 +158,14 @@ impl App {
                 } else if !self.playing {
                     Component::update(self, ctx, Msg::TogglePlay);
                 }
-                let loaded = match title {
-                    Some(title) => tf(K::ScenarioLoaded, &[&title]),
-                    None => t(K::ScenarioLoadedUntitled).to_string(),
-                };
-                self.toast(ctx, loaded);
+                // An embed's caption says what is on show; a toast would cover its small ring.
+                if !self.embed {
+                    let loaded = match title {
+                        Some(title) => tf(K::ScenarioLoaded, &[&title]),
+                        None => t(K::ScenarioLoadedUntitled).to_string(),
+                    };
+                    self.toast(ctx, loaded);
+                }
             }
             Err(e) => self.teach.error = Some(e),
         }
