@@ -18,6 +18,7 @@ mod teach_glue;
 use crate::raft::{Op, RoleKind, ServerId};
 use crate::scenario::ServerRef;
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
+use crate::view::explain;
 use crate::view::format::{self, PageParams};
 use crate::view::guide;
 use crate::view::i18n::{t, tf, K};
@@ -66,6 +67,8 @@ pub enum Msg {
     DismissToast(u64),
     /// After acting in the past: swap back to the run that action replaced.
     BackToLeftRun,
+    /// The explain mode on or off (`view::explain`).
+    ToggleExplain,
     /// Time travel: go to this simulated time (µs), or one event back.
     Seek(u64),
     StepBack,
@@ -139,6 +142,10 @@ pub struct App {
     /// The run an action in the past replaced, future included: "Back to the run you
     /// left" swaps it back (and keeps the fork in its place, to swap again).
     left_run: Option<Box<Sim>>,
+    /// The explain mode: play pauses at a moment that matters.
+    explain: bool,
+    /// The moment it last paused at, until play goes on.
+    explained: Option<explain::Moment>,
     /// `?embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
     embed: bool,
     /// What the page does once the link it opened with has been read (see
@@ -218,6 +225,8 @@ impl Component for App {
             seen_violations: 0,
             teach: Teach::default(),
             left_run: None,
+            explain: false,
+            explained: None,
             embed: params.embed,
             page_start: Some(PageStart {
                 play: !reduced_motion && (!params.embed || params.autoplay),
@@ -262,6 +271,7 @@ impl Component for App {
                 self.last_wall_ms = None;
                 if self.playing {
                     self.last_event = None;
+                    self.explained = None;
                     self.schedule_frame(ctx);
                 } else {
                     self.raf = None;
@@ -364,6 +374,10 @@ impl Component for App {
                 self.selected = None;
             }
             Msg::DismissToast(id) => self.toasts.retain(|(i, _)| *i != id),
+            Msg::ToggleExplain => {
+                self.explain = !self.explain;
+                self.explained = None;
+            }
             Msg::BackToLeftRun => {
                 if let Some(left) = self.left_run.take() {
                     self.pause();
@@ -476,7 +490,7 @@ impl Component for App {
                     <div class="main-col">
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
-                            last_event={self.last_event.clone()} lesson={quick_lesson} fork_back={self.left_run.is_some()}
+                            last_event={self.last_event.clone()} lesson={quick_lesson} fork_back={self.left_run.is_some()} explain={self.explain}
                             dispatch={dispatch.clone()} />
                         if self.embed {
                             <EmbedBar reset={dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked))} />
@@ -489,6 +503,9 @@ impl Component for App {
                             </div>
                         } else {
                         <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} dispatch={dispatch.clone()} />
+                        }
+                        if let Some(m) = self.explained {
+                            <p class="explain__line" role="status" data-explain={explain::slug(m)}>{ explain::text(m) }</p>
                         }
                         <div class="ring-box">
                             <Ring servers={servers.clone()} messages={messages} selected={self.selected}
@@ -594,12 +611,26 @@ impl App {
                 if let Some((_, at)) = stop {
                     target = target.min(at);
                 }
-                let stopped = inspect::run_until_violation(&mut sim, target, self.seen_violations);
+                let stopped = if self.explain {
+                    explain::run_until(&mut sim, target, self.seen_violations)
+                } else if inspect::run_until_violation(&mut sim, target, self.seen_violations) {
+                    explain::Stop::Violation
+                } else {
+                    explain::Stop::Time
+                };
                 (stopped, stop.filter(|(_, at)| sim.now() >= *at))
             };
-            if stopped {
-                self.stop_at_violation(ctx);
-                return true;
+            match stopped {
+                explain::Stop::Violation => {
+                    self.stop_at_violation(ctx);
+                    return true;
+                }
+                explain::Stop::Moment(m) => {
+                    self.pause();
+                    self.explained = Some(m);
+                    return true;
+                }
+                explain::Stop::Time => {}
             }
             if let Some((step, _)) = arrived {
                 self.pause();

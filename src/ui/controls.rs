@@ -77,6 +77,9 @@ pub struct PlaybackProps {
     /// An action in the past replaced a run that can be gone back to.
     #[prop_or_default]
     pub fork_back: bool,
+    /// The explain mode is on.
+    #[prop_or_default]
+    pub explain: bool,
     pub dispatch: Callback<Msg>,
 }
 
@@ -106,6 +109,10 @@ pub fn playback_bar(props: &PlaybackProps) -> Html {
                 <button class="btn btn--attention" data-fork-back="true" title={t(K::ForkBackTitle)}
                     onclick={d.reform(|_| Msg::BackToLeftRun)}>{ t(K::ForkBack) }</button>
             }
+            <label class="explain-toggle" title={t(K::ExplainTitle)}>
+                <input type="checkbox" checked={props.explain} data-explain-toggle="true" onchange={d.reform(|_| Msg::ToggleExplain)} />
+                { t(K::Explain) }
+            </label>
             <label class="speed" title={t(K::SpeedTitle)}>
                 <span class="speed__label">{ t(K::Speed) }</span>
                 <input type="range" class="speed__slider" min={format::SLIDER_MIN.to_string()}
@@ -235,16 +242,7 @@ pub struct MembershipProps {
     pub membership: MembershipView,
 }
 
-fn phase_text(p: Phase) -> &'static str {
-    match p {
-        Phase::CatchingUp => t(K::PhaseCatchingUp),
-        Phase::JointAppended => t(K::PhaseJointAppended),
-        Phase::JointCommitted => t(K::PhaseJointCommitted),
-        Phase::NewAppended => t(K::PhaseNewAppended),
-        Phase::NewCommitted => t(K::PhaseNewCommitted),
-        Phase::LeaderSteppedDown => t(K::LeaderSteppedDown),
-    }
-}
+use crate::view::explain::phase_text;
 
 #[function_component(MembershipProgress)]
 pub fn membership_progress(props: &MembershipProps) -> Html {

@@ -610,6 +610,14 @@ catalogue! {
     CutOff => "Cut {0} off",
     ForkBack => "Back to the run you left",
     ForkBackTitle => "Return to the run as it was before you acted in the past, with its future",
+    // The explain mode (`view::explain`): play pauses at a moment that matters, with one line.
+    Explain => "Explain",
+    ExplainTitle => "Pause at the moments that matter (an election, a win, a commit, a step down, a membership phase), with one line on each",
+    ExplainCampaign => "{0} timed out: it starts an election for term {1}, votes for itself and asks the others for their votes (§5.2).",
+    ExplainWon => "{0} won the election for term {1}: a majority voted for it. As leader it appends a no-op entry and sends AppendEntries to the others (§5.2, §8).",
+    ExplainCommitted => "Leader {0} commits up to entry {1}: a majority stores it (of each configuration in force), so it is never lost (§5.3, §5.4).",
+    ExplainSteppedDown => "{0} learned of term {1}, newer than its own: it steps down and becomes a follower (§5.1).",
+    ExplainPhase => "Membership change: {0}",
 }
 
 /// The message `key` in the current language.

@@ -522,6 +522,13 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         CutOff => "隔离 {0}",
         ForkBack => "回到你离开的运行",
         ForkBackTitle => "回到你在过去采取行动之前的那次运行，连同它之后发生的事",
+        Explain => "讲解",
+        ExplainTitle => "在关键时刻暂停（发起选举、赢得选举、提交、退位、成员变更的阶段），每次附一句说明",
+        ExplainCampaign => "{0} 超时：它为任期 {1} 发起选举，投票给自己，并向其他服务器请求投票（§5.2）。",
+        ExplainWon => "{0} 赢得了任期 {1} 的选举：多数派投票给了它。它成为领导者：追加一个空操作条目，并向其他服务器发送 AppendEntries（§5.2、§8）。",
+        ExplainCommitted => "领导者 {0} 提交到条目 {1}：多数派（在每个生效的配置中）已存储它，因此它永远不会丢失（§5.3、§5.4）。",
+        ExplainSteppedDown => "{0} 得知了比自己更新的任期 {1}：它退位成为跟随者（§5.1）。",
+        ExplainPhase => "成员变更：{0}",
         #[allow(unreachable_patterns)]
         _ => return None,
     })

@@ -3,6 +3,7 @@
 //! natively; `ui` (wasm32 only) turns it into Yew components.
 
 pub mod counting;
+pub mod explain;
 pub mod format;
 pub mod geometry;
 pub mod glossary;

@@ -187,3 +187,31 @@ test('acting in the past keeps the run it replaces: "Back to the run you left" r
     await page.waitForFunction((s) => document.querySelector(`[data-server="${s}"]`).dataset.alive === 'false', past.leader);
     assert.deepEqual(errors, []);
   }, { name: 'guide-fork', path: '?seed=3&speed=1' }));
+
+test('explain mode pauses when a candidate wins, and its line names the leader and the term', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.locator('[data-server]').first().waitFor();
+    await page.locator('[data-explain-toggle]').check();
+    const line = page.locator('[data-explain]');
+    const seen = [];
+    for (let i = 0; i < 12; i++) {
+      await line.waitFor({ timeout: 20_000 });
+      seen.push(await line.getAttribute('data-explain'));
+      if (seen.at(-1) === 'won') break;
+      assert.equal(await page.locator('.playback__play.is-playing').count(), 0, 'paused at the moment');
+      await page.locator('.playback__play').click();
+      await line.waitFor({ state: 'detached' });
+    }
+    assert.equal(seen.at(-1), 'won', seen.join(' '));
+    assert.equal(seen[0], 'campaign', 'an election begins with a candidate');
+    assert.equal(await page.locator('.playback__play.is-playing').count(), 0, 'paused at the win');
+    const status = await page.locator('.status').evaluate((el) => ({ ...el.dataset }));
+    assert.equal(await page.locator(`[data-server="${status.leader}"]`).getAttribute('data-role'), 'leader');
+    const text = await line.textContent();
+    assert.ok(text.includes(status.leader) && new RegExp(`\\b${status.term}\\b`).test(text), `${text} names ${status.leader}, term ${status.term}`);
+    await screenshot(page, 'guide-explain-won');
+    // Off again: play goes on without pausing.
+    await page.locator('[data-explain-toggle]').uncheck();
+    assert.equal(await line.count(), 0);
+    assert.deepEqual(errors, []);
+  }, { name: 'guide-explain', path: '?seed=1' }));
