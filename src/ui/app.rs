@@ -142,8 +142,8 @@ pub struct App {
     /// The run an action in the past replaced, future included: "Back to the run you
     /// left" swaps it back (and keeps the fork in its place, to swap again).
     left_run: Option<Box<Sim>>,
-    /// The explain mode: play pauses at a moment that matters.
-    explain: bool,
+    /// The explain mode: play pauses at a moment that matters. On in the tour.
+    pub(super) explain: bool,
     /// The moment it last paused at, until play goes on.
     explained: Option<explain::Moment>,
     /// `?embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).

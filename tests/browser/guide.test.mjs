@@ -57,10 +57,37 @@ test('a first visit is welcomed; the tour chains its lessons and resumes after a
     assert.deepEqual(errors, []);
   }, { name: 'guide-tour', viewport: { width: 1366, height: 900 } }));
 
-test('the last step of a lesson can be watched to the end of its run', () =>
+/**
+ * Clicks the lesson's Watch and, while the explain mode pauses on the way, checks each
+ * pause and plays on, until `arrived` matches. Returns the moments paused at.
+ */
+async function watchOn(page, arrived) {
+  const seen = [];
+  await page.locator('.lesson [data-lesson-watch]').click();
+  for (let i = 0; i < 40; i++) {
+    await page.waitForFunction((sel) => document.querySelector(sel) || document.querySelector('[data-explain]'),
+      arrived, { timeout: 30_000 });
+    if (await page.locator(arrived).count() > 0) return seen;
+    seen.push(await page.locator('[data-explain]').getAttribute('data-explain'));
+    assert.equal(await page.locator('.playback__play.is-playing').count(), 0, 'paused at a moment');
+    assert.ok(await page.locator('.lesson[data-playing-to]').count() > 0, 'still on the way');
+    // Play on: the line goes with the pause (the next one may follow at once).
+    const time = await page.locator('.status').getAttribute('data-sim-time-us');
+    await page.locator('.playback__play').click();
+    await page.waitForFunction((t) => document.querySelector('.status').dataset.simTimeUs !== t, time);
+  }
+  throw new Error(`never arrived at ${arrived}; paused at ${seen.join(' ')}`);
+}
+
+test('the tour explains as it plays, and the last step can be watched to the end of its run', () =>
   withPlayground(async ({ page, errors }) => {
     await page.locator('[data-welcome] [data-start="tour"]').click();
     await page.locator('.lesson').waitFor();
+    assert.ok(await page.locator('[data-explain-toggle]').isChecked(), 'explain is on in the tour');
+    // Step 1 to 2 of "The leader crashes": the election after the crash is explained.
+    const first = await watchOn(page, '.lesson[data-step="1"]');
+    assert.equal(first[0], 'campaign', first.join(' '));
+    assert.ok(first.includes('won'), first.join(' '));
     const count = Number(await page.locator('.lesson').getAttribute('data-steps'));
     while (Number(await step(page)) < count - 1) {
       const at = Number(await step(page));
@@ -68,8 +95,7 @@ test('the last step of a lesson can be watched to the end of its run', () =>
       await page.waitForFunction((s) => document.querySelector('.lesson')?.dataset.step === String(s), at + 1);
     }
     const hash = await page.locator('[data-state-hash]').getAttribute('data-state-hash');
-    await page.locator('.lesson [data-lesson-watch]').click();
-    await page.locator('.lesson[data-done]').waitFor({ timeout: 30_000 });
+    await watchOn(page, '.lesson[data-done]');
     assert.notEqual(await page.locator('[data-state-hash]').getAttribute('data-state-hash'), hash, 'the run went on');
     assert.ok(await page.locator('.lesson [data-lesson-next]').isDisabled(), 'nothing after the end');
     assert.deepEqual(errors, []);
@@ -199,8 +225,9 @@ test('explain mode pauses when a candidate wins, and its line names the leader a
       seen.push(await line.getAttribute('data-explain'));
       if (seen.at(-1) === 'won') break;
       assert.equal(await page.locator('.playback__play.is-playing').count(), 0, 'paused at the moment');
+      const time = await page.locator('.status').getAttribute('data-sim-time-us');
       await page.locator('.playback__play').click();
-      await line.waitFor({ state: 'detached' });
+      await page.waitForFunction((t) => document.querySelector('.status').dataset.simTimeUs !== t, time);
     }
     assert.equal(seen.at(-1), 'won', seen.join(' '));
     assert.equal(seen[0], 'campaign', 'an election begins with a candidate');

@@ -124,6 +124,8 @@ impl App {
         self.load_scenario(ctx, share::ScenarioSource::Library(file));
         let Some(mark) = tour.filter(|m| self.teach.library_file() == Some(m.file)) else { return };
         self.teach.tour = true;
+        // The tour explains as it plays: Watch pauses at each moment that matters.
+        self.explain = true;
         if mark.step > 0 {
             self.teach_update(ctx, TeachMsg::LessonGo(mark.step));
         }
