@@ -11,15 +11,19 @@ use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel
 use super::legend::{Legend, ShortcutsDialog};
 use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
-use super::teach::{Teach, TeachMsg};
+use super::teach::{teach_toolbar, welcome, Teach, TeachMsg};
 use super::timeline::{Diagram, TimeBar};
 
 mod teach_glue;
 use crate::raft::{Op, RoleKind, ServerId};
+use crate::scenario::ServerRef;
 use crate::sim::{Action, ActionError, MessageId, Sim, SimConfig, MAX_SERVERS};
+use crate::view::explain;
 use crate::view::format::{self, PageParams};
+use crate::view::guide;
 use crate::view::i18n::{t, tf, K};
 use crate::view::inspect;
+use crate::view::intent::{self, Intent, Refusal, ServerAction};
 use crate::view::model;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -44,11 +48,8 @@ pub enum Msg {
     SetSpeed(f64),
     Select(Option<ServerId>),
     Act(Action),
-    KillLeader,
-    ReviveAll,
-    SplitVote,
-    AddServer,
-    RemoveServer(ServerId),
+    /// What a click means, planned by `view::intent` from the cluster as it is.
+    Intent(Intent),
     DropMessage(u64),
     RequestText(String),
     SendRequest(Option<ServerId>),
@@ -64,6 +65,10 @@ pub enum Msg {
     ToggleHelp,
     CloseOverlays,
     DismissToast(u64),
+    /// After acting in the past: swap back to the run that action replaced.
+    BackToLeftRun,
+    /// The explain mode on or off (`view::explain`).
+    ToggleExplain,
     /// Time travel: go to this simulated time (µs), or one event back.
     Seek(u64),
     StepBack,
@@ -134,6 +139,13 @@ pub struct App {
     picked_message: Option<u64>,
     seen_violations: usize,
     teach: Teach,
+    /// The run an action in the past replaced, future included: "Back to the run you
+    /// left" swaps it back (and keeps the fork in its place, to swap again).
+    left_run: Option<Box<Sim>>,
+    /// The explain mode: play pauses at a moment that matters. On in the tour.
+    pub(super) explain: bool,
+    /// The moment it last paused at, until play goes on.
+    explained: Option<explain::Moment>,
     /// `?embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
     embed: bool,
     /// What the page does once the link it opened with has been read (see
@@ -180,7 +192,9 @@ impl Component for App {
                 }
             }));
         }
-        let reduced_motion = params.speed.is_none() && prefers_reduced_motion();
+        let still = prefers_reduced_motion();
+        // An author's `speed` lets the full page play anyway; `autoplay` never overrides the reader.
+        let reduced_motion = (params.speed.is_none() || params.autoplay) && still;
         let mut app = App {
             sim: Rc::new(RefCell::new(sim)),
             servers,
@@ -212,11 +226,14 @@ impl Component for App {
             picked_message: None,
             seen_violations: 0,
             teach: Teach::default(),
+            left_run: None,
+            explain: false,
+            explained: None,
             embed: params.embed,
             page_start: Some(PageStart {
-                play: (!reduced_motion && !params.embed) || params.autoplay,
+                play: !reduced_motion && (!params.embed || params.autoplay),
                 scenario: params.scenario.clone(),
-                autoplay: params.autoplay,
+                autoplay: params.autoplay && !still,
             }),
             opening: None,
             dispatch: link.callback(|m: Msg| m),
@@ -236,6 +253,7 @@ impl Component for App {
 
     fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
         self.observe_goal(ctx);
+        self.store_tour_mark();
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -256,6 +274,7 @@ impl Component for App {
                 self.last_wall_ms = None;
                 if self.playing {
                     self.last_event = None;
+                    self.explained = None;
                     self.schedule_frame(ctx);
                 } else {
                     self.raf = None;
@@ -273,55 +292,7 @@ impl Component for App {
             Msg::SetSpeed(speed) => self.speed = format::clamp_speed(speed),
             Msg::Select(id) => self.selected = if self.selected == id { None } else { id },
             Msg::Act(action) => self.act(ctx, action),
-            Msg::KillLeader => {
-                let leader = self.sim.borrow().leader();
-                match leader {
-                    Some(leader) => self.act(ctx, Action::Crash { server: leader }),
-                    None => self.refuse(ctx, ActionError::NoLeader),
-                }
-            }
-            Msg::ReviveAll => {
-                let down: Vec<ServerId> = self
-                    .sim
-                    .borrow()
-                    .servers()
-                    .iter()
-                    .filter(|s| !s.alive && !s.retired)
-                    .map(|s| s.node.id())
-                    .collect();
-                if down.is_empty() {
-                    self.toast(ctx, t(K::NothingToRevive).to_string());
-                }
-                for server in down {
-                    self.act(ctx, Action::Restart { server });
-                }
-            }
-            Msg::SplitVote => {
-                let leader = self.sim.borrow().leader();
-                if let Some(server) = leader {
-                    self.act(ctx, Action::Crash { server });
-                }
-                let others: Vec<ServerId> = self
-                    .sim
-                    .borrow()
-                    .servers()
-                    .iter()
-                    .filter(|s| s.alive && !s.retired && !s.node.is_leader())
-                    .map(|s| s.node.id())
-                    .collect();
-                if others.is_empty() {
-                    self.toast(ctx, t(K::SplitVoteNone).to_string());
-                } else {
-                    self.act(ctx, Action::AlignTimers { servers: others });
-                }
-            }
-            Msg::AddServer => {
-                let next = ServerId(self.sim.borrow().servers().len() as u32 + 1);
-                self.act(ctx, Action::ChangeMembership { add: vec![next], remove: vec![] });
-            }
-            Msg::RemoveServer(id) => {
-                self.act(ctx, Action::ChangeMembership { add: vec![], remove: vec![id] });
-            }
+            Msg::Intent(intent) => self.perform(ctx, intent),
             Msg::DropMessage(id) => self.act(ctx, Action::DropMessage { id: MessageId(id) }),
             Msg::RequestText(text) => {
                 self.request_text = text;
@@ -329,14 +300,12 @@ impl Component for App {
             }
             Msg::SendRequest(via) => match Op::parse(&self.request_text) {
                 Ok(op) => {
-                    let via = via.or_else(|| self.default_via());
-                    match via {
-                        Some(via) => {
-                            self.request_error = None;
-                            self.act(ctx, Action::ClientRequest { via, op });
-                        }
-                        None => self.refuse(ctx, ActionError::NoLeader),
-                    }
+                    self.request_error = None;
+                    let intent = match via {
+                        Some(via) => Intent::Server(ServerRef::Id(via), ServerAction::Request(op)),
+                        None => Intent::Request(op),
+                    };
+                    self.perform(ctx, intent);
                 }
                 Err(e) => {
                     let e = format::op_error(&e);
@@ -408,6 +377,20 @@ impl Component for App {
                 self.selected = None;
             }
             Msg::DismissToast(id) => self.toasts.retain(|(i, _)| *i != id),
+            Msg::ToggleExplain => {
+                self.explain = !self.explain;
+                self.explained = None;
+            }
+            Msg::BackToLeftRun => {
+                if let Some(left) = self.left_run.take() {
+                    self.pause();
+                    let fork = std::mem::replace(&mut *self.sim.borrow_mut(), *left);
+                    self.left_run = Some(Box::new(fork));
+                    self.seen_violations = self.sim.borrow().violations().len();
+                    self.selected = None;
+                    self.picked_message = None;
+                }
+            }
             Msg::Seek(us) => {
                 self.pause();
                 self.sim.borrow_mut().seek(crate::raft::Time(us));
@@ -463,7 +446,13 @@ impl Component for App {
             .map(|m| (m.id.0, inspect::message_fields(m, sim.now())));
         let detail = self.selected.and_then(|id| inspect::server_detail(&sim, id));
         let breaks: Vec<_> = sim.breaks().active().collect();
-        let panel = self.selected.and_then(|id| servers.iter().find(|s| s.id == id)).map(|s| ServerPanelInfo {
+        let count = servers.len();
+        let panel = self
+            .selected
+            .and_then(|id| servers.iter().enumerate().find(|(_, s)| s.id == id))
+            .map(|(i, s)| (s, crate::view::geometry::server_percent(i, count)));
+        let panel = panel.map(|(s, at)| ServerPanelInfo {
+            at,
             id: s.id,
             role: s.role,
             term: s.term,
@@ -472,6 +461,7 @@ impl Component for App {
             voter: s.voter,
             transferring_to: sim.server(s.id).and_then(|slot| slot.node.transfer_target()),
         });
+        let quick_lesson = self.teach.quick_lesson();
         html! {
             <div class={classes!("app", self.embed.then_some("app--embed"))} key={crate::view::i18n::lang().code()}>
                 if !self.embed {
@@ -483,18 +473,29 @@ impl Component for App {
                         }
                         <p class="brand__tagline">{ t(K::Tagline) }</p>
                     </div>
-                    <StatusLine status={status} />
+                    <StatusLine status={status.clone()} />
+                    <button class="btn guide-button" title={t(K::GuideButtonTitle)} aria-expanded={self.teach.welcome.to_string()}
+                        onclick={dispatch.reform(|_| Msg::Teach(TeachMsg::ShowWelcome))}>{ t(K::GuideButton) }</button>
                     <button class="btn btn--icon help-button" aria-label={t(K::ShortcutsButton)}
                         title={t(K::ShortcutsButton)} onclick={dispatch.reform(|_| Msg::ToggleHelp)}>{ "?" }</button>
                 </header>
+                <nav class="toolbar" aria-label={t(K::ToolbarLabel)}>
+                    { teach_toolbar(crate::view::i18n::lang(), &self.teach.link, &dispatch.reform(Msg::Teach)) }
+                    <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
+                        scenario={self.library_file()} />
+                    <RunControls seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
+                        servers={self.servers} dispatch={dispatch.clone()} />
+                </nav>
                 }
                 <main class="layout">
                     if self.embed {
                         <h1 class="visually-hidden">{ t(K::Title) }</h1>
                     }
+                    <div class="main-col">
                     <section class="stage" aria-label={t(K::RingLabel)}>
                         <PlaybackBar playing={self.playing} speed={self.speed}
-                            last_event={self.last_event.clone()} dispatch={dispatch.clone()} />
+                            last_event={self.last_event.clone()} lesson={quick_lesson} fork_back={self.left_run.is_some()} explain={self.explain}
+                            dispatch={dispatch.clone()} />
                         if let Some((file, title)) = self.teach.fetching_title() {
                             <p class="stage__loading" role="status" data-loading={file}>{ tf(K::ScenarioFetching, &[&title]) }</p>
                         }
@@ -504,14 +505,26 @@ impl Component for App {
                             if let Some(error) = &self.teach.error {
                                 <p class="embed-error" role="alert" data-link-error="true">{ error.clone() }</p>
                             }
+                            // The caption: who leads in which term, and what the scenario says now.
+                            <div class="embed__caption">
+                                <StatusLine status={status} />
+                                if let Some(text) = self.teach.step_text_at(sim.now()) {
+                                    <p class="embed__step" data-embed-step="true">{ text }</p>
+                                }
+                            </div>
                         } else {
                         <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} reach_us={sim.reach().0} dispatch={dispatch.clone()} />
                         }
-                        <Ring servers={servers.clone()} messages={messages} selected={self.selected}
-                            dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
-                        if let Some(info) = panel {
-                            <ServerPanel info={info} dispatch={dispatch.clone()} />
+                        if let Some(m) = self.explained {
+                            <p class="explain__line" role="status" data-explain={explain::slug(m)}>{ explain::text(m) }</p>
                         }
+                        <div class="ring-box">
+                            <Ring servers={servers.clone()} messages={messages} selected={self.selected}
+                                dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
+                            if let Some(info) = panel {
+                                <ServerPanel info={info} dispatch={dispatch.clone()} />
+                            }
+                        </div>
                         if let Some(detail) = detail {
                             <Inspector detail={detail} />
                         }
@@ -520,10 +533,17 @@ impl Component for App {
                         }
                     </section>
                     if !self.embed {
-                    <aside class="controls">
+                        <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} involved={involved.clone()} />
+                    }
+                    </div>
+                    if !self.embed {
+                    <div class="guide">
+                        if self.teach.welcome {
+                            { welcome(self.teach.resume.as_ref().and_then(|m| guide::tour_place(m.file)), &dispatch.reform(Msg::Teach)) }
+                        }
                         { self.teach_panel(&sim) }
-                        <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
-                            scenario={self.library_file()} />
+                    </div>
+                    <aside class="controls">
                         <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
                             next_id={next_id} dispatch={dispatch.clone()} options={sim.options()}
                             contacts={crate::view::protocol::contacts(&sim)} />
@@ -537,10 +557,8 @@ impl Component for App {
                             loss_percent={(network.loss * 100.0).round() as u32}
                             latency_text={self.latency_text.clone()} latency_error={self.latency_error.clone()}
                             dispatch={dispatch.clone()} />
-                        <RunControls seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
-                            servers={self.servers} dispatch={dispatch.clone()} />
+                        <Legend />
                     </aside>
-                    <LogPanel sim={SimHandle(self.sim.clone())} version={model::logs_signature(&sim)} involved={involved.clone()} />
                     <div class="inside">
                         <Diagram sim={SimHandle(self.sim.clone())} now_us={diagram_now} events={diagram_events}
                             actions={sim.applied_actions().len()} scan_back_us={self.scan_back_us} hot={hot} dispatch={dispatch.clone()} />
@@ -555,7 +573,6 @@ impl Component for App {
                             <Breaks on={breaks} dispatch={dispatch.clone()} />
                         </div>
                     </div>
-                    <Legend />
                     }
                 </main>
                 <Toasts toasts={self.toasts.clone()} dispatch={dispatch.clone()} />
@@ -609,12 +626,26 @@ impl App {
                 if let Some((_, at)) = stop {
                     target = target.min(at);
                 }
-                let stopped = inspect::run_until_violation(&mut sim, target, self.seen_violations);
+                let stopped = if self.explain {
+                    explain::run_until(&mut sim, target, self.seen_violations)
+                } else if inspect::run_until_violation(&mut sim, target, self.seen_violations) {
+                    explain::Stop::Violation
+                } else {
+                    explain::Stop::Time
+                };
                 (stopped, stop.filter(|(_, at)| sim.now() >= *at))
             };
-            if stopped {
-                self.stop_at_violation(ctx);
-                return true;
+            match stopped {
+                explain::Stop::Violation => {
+                    self.stop_at_violation(ctx);
+                    return true;
+                }
+                explain::Stop::Moment(m) => {
+                    self.pause();
+                    self.explained = Some(m);
+                    return true;
+                }
+                explain::Stop::Time => {}
             }
             if let Some((step, _)) = arrived {
                 self.pause();
@@ -658,11 +689,33 @@ impl App {
             let sim = self.sim.borrow();
             (sim.now().0, sim.now() < sim.horizon())
         };
+        // Acting in the past replaces the future: keep that run, to come back to.
+        let before = in_past.then(|| Box::new(self.sim.borrow().clone()));
         let result = self.sim.borrow_mut().act(action);
         match result {
             Err(e) => self.refuse(ctx, e),
-            Ok(()) if in_past => self.toast(ctx, tf(K::Forked, &[&format::format_sim_time(now)])),
+            Ok(()) if in_past => {
+                self.left_run = before;
+                self.toast(ctx, tf(K::Forked, &[&format::format_sim_time(now)]));
+            }
             Ok(()) => {}
+        }
+    }
+
+    /// Carries out `intent` on the cluster as it is now, or says why it does nothing.
+    fn perform(&mut self, ctx: &Context<Self>, intent: Intent) {
+        let planned = intent::plan(&self.sim.borrow(), &intent);
+        match planned {
+            Ok(actions) => {
+                for action in actions {
+                    self.act(ctx, action);
+                }
+            }
+            Err(Refusal::Action(e)) => self.refuse(ctx, e),
+            Err(Refusal::NothingToRevive) => self.toast(ctx, t(K::NothingToRevive).to_string()),
+            Err(Refusal::NoOneToSplit) => self.toast(ctx, t(K::SplitVoteNone).to_string()),
+            // The page names servers by id or as the leader, never by a scenario's `let` name.
+            Err(Refusal::Unbound(_)) => {}
         }
     }
 
@@ -725,13 +778,6 @@ impl App {
         Timeout::new(TOAST_MS, move || link.send_message(Msg::DismissToast(id))).forget();
     }
 
-    /// Requests from the request box go to the leader, or else to the first live server
-    /// (which redirects the client).
-    fn default_via(&self) -> Option<ServerId> {
-        let sim = self.sim.borrow();
-        sim.leader().or_else(|| sim.servers().iter().find(|s| s.alive && !s.retired).map(|s| s.node.id()))
-    }
-
     fn suggested_partition(&self) -> String {
         let sim = self.sim.borrow();
         let ids: Vec<ServerId> = sim.active_servers().map(|s| s.node.id()).collect();
@@ -757,6 +803,7 @@ impl App {
         self.carry_us = 0.0;
         self.seen_violations = 0;
         self.picked_message = None;
+        self.left_run = None;
         let query = format::format_query(self.seed, self.servers, self.speed);
         // An embed keeps its address: `embed=1` and its scenario must survive a reload.
         if let Some(history) = gloo::utils::window().history().ok().filter(|_| !self.embed) {
@@ -791,12 +838,12 @@ impl App {
         let msg = match input.key.as_str() {
             " " | "k" if !(on_button && input.key == " ") => Msg::TogglePlay,
             "." | "n" => Msg::Step,
-            "l" => Msg::KillLeader,
-            "r" => Msg::ReviveAll,
-            "v" => Msg::SplitVote,
-            "t" => Msg::Act(Action::SpreadTimers),
-            "a" => Msg::AddServer,
-            "h" => Msg::Act(Action::Heal),
+            "l" => Msg::Intent(Intent::Server(ServerRef::Leader, ServerAction::Crash)),
+            "r" => Msg::Intent(Intent::ReviveAll),
+            "v" => Msg::Intent(Intent::SplitVote),
+            "t" => Msg::Intent(Intent::SpreadTimers),
+            "a" => Msg::Intent(Intent::AddServer),
+            "h" => Msg::Intent(Intent::Heal),
             "+" | "=" => Msg::SetSpeed(format::speed_step(self.speed, true)),
             "-" | "_" => Msg::SetSpeed(format::speed_step(self.speed, false)),
             "?" => Msg::ToggleHelp,

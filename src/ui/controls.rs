@@ -2,10 +2,13 @@
 //! it draws what it is given and sends [`Msg`]s to the owner.
 
 use super::app::{role_name, Msg};
+use super::teach::{watch_next, QuickLesson};
 use crate::raft::{ProtocolOptions, RoleKind, ServerId};
+use crate::scenario::ServerRef;
 use crate::sim::MAX_SERVERS;
 use crate::view::format::{self, format_sim_time, format_speed};
 use crate::view::i18n::{t, tf, K};
+use crate::view::intent::{Intent, ServerAction};
 use crate::view::model::{ClientState, ClientView, MembershipView, Phase, StatusView};
 use crate::view::protocol::ContactsView;
 use web_sys::HtmlInputElement;
@@ -69,6 +72,15 @@ pub struct PlaybackProps {
     pub playing: bool,
     pub speed: f64,
     pub last_event: Option<String>,
+    /// A lesson's Watch and Next, for the phone's bottom bar.
+    #[prop_or_default]
+    pub lesson: Option<QuickLesson>,
+    /// An action in the past replaced a run that can be gone back to.
+    #[prop_or_default]
+    pub fork_back: bool,
+    /// The explain mode is on.
+    #[prop_or_default]
+    pub explain: bool,
     pub dispatch: Callback<Msg>,
 }
 
@@ -94,6 +106,14 @@ pub fn playback_bar(props: &PlaybackProps) -> Html {
                 <svg class="btn__icon" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M1.5 1.5L8 6L1.5 10.5Z" /><rect x="8.5" y="1.5" width="2.2" height="9" rx="0.6" /></svg>
                 <span class="btn__text">{ t(K::Step) }</span>
             </button>
+            if props.fork_back {
+                <button class="btn btn--attention" data-fork-back="true" title={t(K::ForkBackTitle)}
+                    onclick={d.reform(|_| Msg::BackToLeftRun)}>{ t(K::ForkBack) }</button>
+            }
+            <label class="explain-toggle" title={t(K::ExplainTitle)}>
+                <input type="checkbox" checked={props.explain} data-explain-toggle="true" onchange={d.reform(|_| Msg::ToggleExplain)} />
+                { t(K::Explain) }
+            </label>
             <label class="speed" title={t(K::SpeedTitle)}>
                 <span class="speed__label">{ t(K::Speed) }</span>
                 <input type="range" class="speed__slider" min={format::SLIDER_MIN.to_string()}
@@ -105,11 +125,32 @@ pub fn playback_bar(props: &PlaybackProps) -> Html {
             if let Some(e) = &props.last_event {
                 <p class="playback__event" aria-live="polite">{ e }</p>
             }
+            // On a phone this bar sticks to the bottom with the actions a reader needs most;
+            // elsewhere these stay hidden (their twins are beside the ring and in the lesson).
+            <span class="playback__quick">
+                { leader_buttons(d) }
+                if let Some(l) = props.lesson {
+                    { watch_next(l, &d.reform(Msg::Teach)) }
+                }
+            </span>
         </div>
     }
 }
 
 // ---- Cluster actions ------------------------------------------------------------------------
+
+/// Kill leader and Split vote (which says that it crashes the leader first): beside the
+/// ring, and again in the phone's bottom bar.
+fn leader_buttons(d: &Callback<Msg>) -> Html {
+    html! {
+        <>
+            <button class="btn btn--danger" data-quick="true" onclick={d.reform(|_| Msg::Intent(Intent::Server(ServerRef::Leader, ServerAction::Crash)))}>{ t(K::KillLeader) }</button>
+            <button class="btn" data-quick="true" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::Intent(Intent::SplitVote))}>
+                { t(K::SplitVote) }<span class="btn__note">{ " " }{ t(K::SplitVoteNote) }</span>
+            </button>
+        </>
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterProps {
@@ -128,18 +169,15 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
     let add_title =
         if props.can_add { tf(K::AddServerTitle, &[&props.next_id]) } else { t(K::AddServerFull).to_string() };
     html! {
-        <section class="panel" aria-labelledby="cluster-heading">
+        <section class="panel cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading" class="panel__title">{ t(K::ClusterHeading) }</h2>
             <div class="button-grid">
-                <button class="btn btn--danger" onclick={d.reform(|_| Msg::KillLeader)}>{ t(K::KillLeader) }</button>
-                <button class="btn" onclick={d.reform(|_| Msg::ReviveAll)}>{ t(K::ReviveAll) }</button>
-                <button class="btn" title={t(K::SplitVoteTitle)} onclick={d.reform(|_| Msg::SplitVote)}>
-                    { t(K::SplitVote) }<span class="btn__note">{ " " }{ t(K::SplitVoteNote) }</span>
-                </button>
+                { leader_buttons(d) }
+                <button class="btn" onclick={d.reform(|_| Msg::Intent(Intent::ReviveAll))}>{ t(K::ReviveAll) }</button>
                 <button class="btn" title={t(K::SpreadTimersTitle)}
-                    onclick={d.reform(|_| Msg::Act(crate::sim::Action::SpreadTimers))}>{ t(K::SpreadTimers) }</button>
+                    onclick={d.reform(|_| Msg::Intent(Intent::SpreadTimers))}>{ t(K::SpreadTimers) }</button>
                 <button class="btn" title={add_title} disabled={!props.can_add}
-                    onclick={d.reform(|_| Msg::AddServer)}>{ t(K::AddServer) }</button>
+                    onclick={d.reform(|_| Msg::Intent(Intent::AddServer))}>{ t(K::AddServer) }</button>
             </div>
             { super::protocol::toggles(props.options, props.contacts.as_ref(), d) }
         </section>
@@ -150,6 +188,8 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerPanelInfo {
+    /// Where the server is on the ring, in percent of its width and height: the menu opens there.
+    pub at: (u32, u32),
     pub id: ServerId,
     pub role: RoleKind,
     pub term: u64,
@@ -174,9 +214,24 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
     let name = id.to_string();
     let role = role_name(s.role, s.alive, s.retired, s.voter);
     let is_leader = s.alive && s.role == RoleKind::Leader;
-    use crate::sim::Action;
+    let menu = |a: ServerAction| d.reform(move |_| Msg::Intent(Intent::Server(ServerRef::Id(id), a.clone())));
+    // Placed where the server is through the CSSOM, not a `style` attribute: the strict
+    // Content-Security-Policy (`style-src 'self'`) refuses inline style attributes.
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(s.at, move |&(x, y)| {
+            if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+                let style = el.style();
+                let _ = style.set_property("--x", &format!("{x}%"));
+                let _ = style.set_property("--y", &format!("{y}%"));
+            }
+        });
+    }
     html! {
-        <section class={classes!("server-panel", format!("server-panel--{}", if s.alive { s.role.name() } else { "down" }))}
+        <section class={classes!("server-panel", format!("server-panel--{}", if s.alive { s.role.name() } else { "down" }),
+                (s.at.1 > 50).then_some("server-panel--above"))}
+            ref={node}
             aria-label={tf(K::ServerPanelLabel, &[&name])} data-panel={name.clone()}>
             <div class="server-panel__head">
                 <h2 class="server-panel__title">{ tf(K::ServerSummary, &[&name, &role, &s.term]) }</h2>
@@ -184,18 +239,20 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
             </div>
             <div class="button-row">
                 <button class="btn btn--danger" disabled={!s.alive || s.retired}
-                    onclick={d.reform(move |_| Msg::Act(Action::Crash { server: id }))}>{ tf(K::CrashServer, &[&name]) }</button>
+                    onclick={menu(ServerAction::Crash)}>{ tf(K::CrashServer, &[&name]) }</button>
                 <button class="btn" disabled={s.alive || s.retired}
-                    onclick={d.reform(move |_| Msg::Act(Action::Restart { server: id }))}>{ tf(K::RestartServer, &[&name]) }</button>
+                    onclick={menu(ServerAction::Restart)}>{ tf(K::RestartServer, &[&name]) }</button>
                 <button class="btn" disabled={!s.alive || is_leader || s.retired}
-                    onclick={d.reform(move |_| Msg::Act(Action::ForceTimeout { server: id }))}>{ tf(K::ForceTimeout, &[&name]) }</button>
+                    onclick={menu(ServerAction::TimeOut)}>{ tf(K::ForceTimeout, &[&name]) }</button>
                 <button class="btn" disabled={s.retired}
                     onclick={d.reform(move |_| Msg::SendRequest(Some(id)))}>{ tf(K::RequestVia, &[&name]) }</button>
                 <button class="btn" disabled={s.retired || !s.voter}
-                    onclick={d.reform(move |_| Msg::RemoveServer(id))}>{ tf(K::RemoveServer, &[&name]) }</button>
+                    onclick={menu(ServerAction::Remove)}>{ tf(K::RemoveServer, &[&name]) }</button>
+                <button class="btn" disabled={s.retired} data-cut-off={name.clone()}
+                    onclick={menu(ServerAction::CutOff)}>{ tf(K::CutOff, &[&name]) }</button>
                 <button class="btn" disabled={!s.alive || is_leader || s.retired || !s.voter} data-transfer={name.clone()}
                     title={tf(K::TransferTitle, &[&name])}
-                    onclick={d.reform(move |_| Msg::Act(Action::TransferLeadership { to: id }))}>{ tf(K::TransferTo, &[&name]) }</button>
+                    onclick={d.reform(move |_| Msg::Act(crate::sim::Action::TransferLeadership { to: id }))}>{ tf(K::TransferTo, &[&name]) }</button>
             </div>
             if let Some(to) = s.transferring_to {
                 <p class="field-help" data-transferring={to.to_string()}>{ tf(K::Transferring, &[&to]) }</p>
@@ -211,17 +268,7 @@ pub struct MembershipProps {
     pub membership: MembershipView,
 }
 
-fn phase_text(p: Phase) -> &'static str {
-    match p {
-        Phase::CatchingUp => t(K::PhaseCatchingUp),
-        Phase::JointAppended => t(K::PhaseJointAppended),
-        Phase::JointCommitted => t(K::PhaseJointCommitted),
-        Phase::NewAppended => t(K::PhaseNewAppended),
-        Phase::NewCommitted => t(K::PhaseNewCommitted),
-        Phase::LeaderSteppedDown => t(K::LeaderSteppedDown),
-        Phase::CatchUpAborted => t(K::PhaseCatchUpAborted),
-    }
-}
+use crate::view::explain::phase_text;
 
 #[function_component(MembershipProgress)]
 pub fn membership_progress(props: &MembershipProps) -> Html {
@@ -369,7 +416,7 @@ pub fn network_controls(props: &NetworkProps) -> Html {
                     oninput={d.reform(|e: InputEvent| Msg::PartitionText(input_value(&e)))} />
                 <button class="btn" type="submit" title={t(K::PartitionTitle)}>{ t(K::Partition) }</button>
                 <button class={classes!("btn", props.partitioned.then_some("btn--attention"))} type="button"
-                    title={t(K::HealTitle)} onclick={d.reform(|_| Msg::Act(crate::sim::Action::Heal))}>{ t(K::Heal) }</button>
+                    title={t(K::HealTitle)} onclick={d.reform(|_| Msg::Intent(Intent::Heal))}>{ t(K::Heal) }</button>
             </form>
             if let Some(e) = &props.partition_error {
                 <p class="field-error" id="partition-help" role="alert">{ e }</p>

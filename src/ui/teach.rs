@@ -7,6 +7,7 @@ use crate::scenario::{self, GoalTracker, Narration, Scenario};
 use crate::share::{ScenarioSource, ShareError};
 use crate::sim::Sim;
 use crate::view::format;
+use crate::view::guide::{self, Group, TourMark};
 use crate::view::i18n::{self, lang, set_lang, t, tf, Lang, K};
 use crate::view::i18n_file;
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,6 +15,30 @@ use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 const LANG_KEY: &str = "raft-playground.lang";
+/// Set once the reader has answered the welcome: it is not shown again by itself.
+const WELCOMED_KEY: &str = "raft-playground.welcomed";
+/// Where the reader stopped in the guided tour ([`TourMark`]).
+const TOUR_KEY: &str = "raft-playground.tour";
+
+/// The welcome's three ways in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// The guided tour, from where the reader stopped (or its first lesson).
+    Tour,
+    Free,
+    Exercises,
+}
+
+impl Start {
+    /// The name tests find it by (`data-start`).
+    fn slug(self) -> &'static str {
+        match self {
+            Start::Tour => "tour",
+            Start::Free => "free",
+            Start::Exercises => "exercises",
+        }
+    }
+}
 
 /// What the teaching panel asks the app to do.
 pub enum TeachMsg {
@@ -49,6 +74,13 @@ pub enum TeachMsg {
     Copied(bool),
     /// Nothing to change; render again (the goal was just met).
     Refresh,
+    /// The welcome's answer.
+    Start(Start),
+    /// Open the welcome again (the toolbar's "Start here").
+    ShowWelcome,
+    /// Load this lesson as the tour's next.
+    NextLesson(&'static str),
+    LeaveTour,
     /// A library scenario's text arrived, or did not, for the opening numbered `ticket`.
     Fetched {
         ticket: u32,
@@ -72,6 +104,9 @@ pub enum Opening {
     /// Read the link `hash` again (its decompressed data, `payload`): its run starts from
     /// this scenario.
     Link { hash: String, version: crate::share::Version, payload: Vec<u8> },
+    /// A lesson of the guided tour: once it opens, it is the tour's, shown at the stored
+    /// step, with the explain mode on.
+    Tour(TourMark),
 }
 
 /// One library scenario as the picker lists it.
@@ -82,6 +117,18 @@ pub struct Entry {
     pub title_zh: Option<String>,
     pub description: String,
     pub description_zh: Option<String>,
+    pub group: Group,
+}
+
+/// Where a lesson's Watch and Next go (in the lesson, and in the phone's bottom bar).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QuickLesson {
+    /// The next stop, if any.
+    pub next: Option<usize>,
+    /// They go to the end of the run (or it is over).
+    pub to_end: bool,
+    /// The lesson is playing on by itself to this stop: Watch becomes Skip.
+    pub playing_to: Option<usize>,
 }
 
 /// A scenario loaded into the page.
@@ -116,6 +163,16 @@ pub struct Teach {
     /// a new ticket, and an answer for an older one is ignored.
     pub fetching: Option<(u32, &'static str)>,
     pub tickets: u32,
+    /// The lesson has run on to the end of its run after its last step.
+    pub ended: bool,
+    /// The welcome is open.
+    pub welcome: bool,
+    /// The lesson on show is the guided tour's.
+    pub tour: bool,
+    /// The tour mark in storage, so that it is written only when it changes.
+    pub stored_mark: Option<TourMark>,
+    /// Where "Continue the tour" goes: the last place on the tour.
+    pub resume: Option<TourMark>,
 }
 
 impl Default for Teach {
@@ -131,6 +188,7 @@ impl Default for Teach {
                     title_zh: own(h.title_zh),
                     description: h.description.unwrap_or_default().to_string(),
                     description_zh: own(h.description_zh),
+                    group: guide::group(s.file),
                 }
             })
             .collect();
@@ -148,6 +206,11 @@ impl Default for Teach {
             playing_to: None,
             fetching: None,
             tickets: 0,
+            ended: false,
+            welcome: false,
+            tour: false,
+            stored_mark: stored_tour_mark(),
+            resume: stored_tour_mark(),
         }
     }
 }
@@ -247,6 +310,36 @@ impl Teach {
         self.prediction.clear();
         self.answered = None;
         self.playing_to = None;
+        self.ended = false;
+    }
+
+    /// The library file on show, if any.
+    pub fn library_file(&self) -> Option<&str> {
+        match &self.loaded.as_ref()?.source {
+            ScenarioSource::Library(file) => Some(file),
+            _ => None,
+        }
+    }
+
+    /// Where the reader is in the tour now, if on it.
+    pub fn tour_mark(&self) -> Option<TourMark> {
+        let file = self.library_file().filter(|_| self.tour && self.narration().is_some())?;
+        let file = guide::TOUR.iter().copied().find(|f| *f == file)?;
+        Some(TourMark { file, step: self.step })
+    }
+
+    /// The text of the narration step the run is in at `now`, in the reader's language
+    /// (an embed's caption).
+    pub fn step_text_at(&self, now: crate::raft::Time) -> Option<String> {
+        let n = guide::step_at(&self.loaded.as_ref()?.narration, now)?;
+        Some(pick(&n.text, n.zh.as_deref()).to_string())
+    }
+
+    /// Watch and Next for the phone's bottom bar, while a lesson is on show.
+    pub fn quick_lesson(&self) -> Option<QuickLesson> {
+        let narration = self.narration()?;
+        let next = self.next_stop();
+        Some(QuickLesson { next, to_end: self.ended || next == Some(narration.len()), playing_to: self.playing_to })
     }
 
     /// The lesson's steps, when the scenario on show is a lesson (narrated, no goal).
@@ -266,18 +359,16 @@ impl Teach {
     }
 
     /// Where "Watch" and "Next" go from the current step: the next step, or the run's end
-    /// after a last step that asks a question (so the run can answer it). `None` when the
-    /// lesson is over.
+    /// after the last step (so its payoff plays, and its question is answered). `None` when
+    /// the lesson is over.
     pub fn next_stop(&self) -> Option<usize> {
         let narration = self.narration()?;
-        let last = narration.len() - 1;
-        let asks = narration.get(self.step).is_some_and(|n| n.question.is_some());
-        (self.step < last || (asks && !self.at_run_end())).then_some(self.step + 1)
+        (!self.ended).then_some(self.step + 1).filter(|s| *s <= narration.len())
     }
 
-    /// The last step's question has been answered by running on to the end of the run.
+    /// The lesson has run on to the end of its run after its last step.
     pub fn at_run_end(&self) -> bool {
-        self.answered.as_ref().is_some_and(|(asked, _)| *asked == self.step)
+        self.ended
     }
 
     /// The lesson has arrived at `stop` (a step, or `narration.len()` for the run's end):
@@ -291,6 +382,7 @@ impl Teach {
         let prediction = std::mem::take(&mut self.prediction);
         self.playing_to = None;
         self.answered = (stop == from + 1 && asked).then_some((from, prediction));
+        self.ended = stop > last;
         self.step = stop.min(last);
     }
 }
@@ -388,6 +480,31 @@ pub fn reset_switch() {
     }
 }
 
+/// The reader has answered the welcome before.
+pub fn welcomed() -> bool {
+    storage().and_then(|s| s.get_item(WELCOMED_KEY).ok().flatten()).is_some()
+}
+
+pub fn remember_welcomed() {
+    if let Some(s) = storage() {
+        let _ = s.set_item(WELCOMED_KEY, "1");
+    }
+}
+
+/// Where the reader stopped in the tour, as stored.
+pub fn stored_tour_mark() -> Option<TourMark> {
+    TourMark::parse(&storage()?.get_item(TOUR_KEY).ok().flatten()?)
+}
+
+pub fn store_tour_mark(mark: Option<&TourMark>) {
+    if let Some(s) = storage() {
+        let _ = match mark {
+            Some(m) => s.set_item(TOUR_KEY, &m.to_text()),
+            None => s.remove_item(TOUR_KEY),
+        };
+    }
+}
+
 pub fn remember_lang(l: Lang) {
     if let Some(s) = storage() {
         let _ = s.set_item(LANG_KEY, l.code());
@@ -441,11 +558,15 @@ pub struct LessonView {
     /// scenario's answer, if it gives one).
     pub answered: Option<(String, String, Option<String>)>,
     /// Where Watch and Next go (`count` for the run's end), if anywhere.
-    pub next: Option<usize>,
+    pub quick: QuickLesson,
     /// Where Back goes, if anywhere.
     pub back: Option<usize>,
-    /// The lesson is playing on by itself to this stop.
-    pub playing_to: Option<usize>,
+    /// The lesson has played to its end.
+    pub done: bool,
+    /// The tour's next lesson: (file, title).
+    pub next_lesson: Option<(&'static str, String)>,
+    /// On the tour: (lesson, of how many).
+    pub tour: Option<(usize, usize)>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -454,7 +575,6 @@ pub struct TeachPanelProps {
     pub entries: Vec<Entry>,
     pub picked: String,
     pub text: String,
-    pub link: String,
     pub error: Option<String>,
     pub title: Option<(String, String)>,
     /// The library file on show, if it is one (`data-file`: tests wait for it).
@@ -469,10 +589,6 @@ pub struct TeachPanelProps {
 #[function_component(TeachPanel)]
 pub fn teach_panel(p: &TeachPanelProps) -> Html {
     let d = &p.dispatch;
-    let on_lang = d.reform(|e: Event| {
-        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-        TeachMsg::SetLang(Lang::from_code(&v))
-    });
     let on_pick = d.reform(|e: Event| TeachMsg::Pick(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));
     let on_text =
         d.reform(|e: InputEvent| TeachMsg::Text(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()));
@@ -501,37 +617,25 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
         .map(|e| pick(&e.description, e.description_zh.as_deref()).to_string());
     html! {
         <section class="panel teach" aria-label={t(K::ScenariosHeading)} data-state-hash={p.state_hash.clone()}>
-            <div class="teach__row">
-                <label class="field">
-                    <span class="field__label">{ t(K::Language) }</span>
-                    <select aria-label={t(K::Language)} onchange={on_lang} class="input teach__lang">
-                        { for Lang::ALL.iter().map(|l| html! {
-                            <option value={l.code()} selected={*l == p.lang}>{ l.native_name() }</option>
-                        }) }
-                    </select>
-                </label>
-            </div>
             if let Some(error) = &p.error {
                 <p class="teach__error" role="alert" data-link-error="true">
                     { error.clone() }
                     <button class="btn btn--small" onclick={d.reform(|_| TeachMsg::DismissError)}>{ t(K::Close) }</button>
                 </p>
             }
-            <h2 class="panel__title">{ t(K::TeachHeading) }</h2>
-            <div class="teach__row">
-                <button class="btn" title={t(K::CopyLinkTitle)} onclick={d.reform(|_| TeachMsg::CopyLink)}>{ t(K::CopyLink) }</button>
-                <input class="input teach__link" readonly=true aria-label={t(K::LinkLabel)} value={p.link.clone()}
-                    placeholder={t(K::LinkLabel)} />
-            </div>
             <h2 class="panel__title">{ t(K::ScenariosHeading) }</h2>
             <div class="teach__row">
                 <select aria-label={t(K::ScenarioPick)} onchange={on_pick} class="input teach__picker">
                     <option value="" selected={p.picked.is_empty()}>{ t(K::ScenarioFree) }</option>
-                    { for p.entries.iter().map(|e| html! {
-                        <option key={e.file} value={e.file} selected={e.file == p.picked}
-                            title={pick(&e.description, e.description_zh.as_deref()).to_string()}>
-                            { pick(&e.title, e.title_zh.as_deref()).to_string() }
-                        </option>
+                    { for Group::ALL.iter().map(|g| html! {
+                        <optgroup key={group_name(*g)} label={group_name(*g)}>
+                            { for p.entries.iter().filter(|e| e.group == *g).map(|e| html! {
+                                <option key={e.file} value={e.file} selected={e.file == p.picked}
+                                    title={pick(&e.description, e.description_zh.as_deref()).to_string()}>
+                                    { pick(&e.title, e.title_zh.as_deref()).to_string() }
+                                </option>
+                            }) }
+                        </optgroup>
                     }) }
                 </select>
                 <button class="btn" onclick={d.reform(|_| TeachMsg::LoadPicked)}>{ t(K::ScenarioLoad) }</button>
@@ -571,8 +675,14 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                 </div>
             }
             if let Some(lesson) = &p.lesson {
-                <div class="lesson" data-step={lesson.step.to_string()}
-                    data-playing-to={lesson.playing_to.map(|s| s.to_string())}>
+                <div class="lesson" data-step={lesson.step.to_string()} data-steps={lesson.count.to_string()} data-done={lesson.done.then_some("true")}
+                    data-playing-to={lesson.quick.playing_to.map(|s| s.to_string())}>
+                    if let Some((n, of)) = lesson.tour {
+                        <p class="lesson__tour" data-tour-lesson={n.to_string()}>
+                            { tf(K::TourPlace, &[&n, &of]) }
+                            <button class="btn btn--quiet btn--small" onclick={d.reform(|_| TeachMsg::LeaveTour)}>{ t(K::TourLeave) }</button>
+                        </p>
+                    }
                     <p class="lesson__count">{ tf(K::LessonStep, &[&(lesson.step + 1), &lesson.count]) }</p>
                     if let Some((question, prediction, answer)) = &lesson.answered {
                         <div class="lesson__answer" role="status">
@@ -596,22 +706,99 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                     <div class="teach__row">
                         <button class="btn" disabled={lesson.back.is_none()}
                             onclick={let b = lesson.back.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(b))}>{ t(K::LessonBack) }</button>
-                        if let Some(to) = lesson.playing_to {
-                            <button class="btn" title={t(K::LessonSkipTitle)}
-                                onclick={d.reform(move |_| TeachMsg::LessonGo(to))}>{ t(K::LessonSkip) }</button>
-                        } else {
-                            <button class="btn" disabled={lesson.next.is_none()} title={t(K::LessonWatchTitle)}
-                                onclick={d.reform(|_| TeachMsg::LessonWatch)}>{
-                                    t(if lesson.next == Some(lesson.count) { K::LessonWatchEnd } else { K::LessonWatch })
-                                }</button>
-                        }
-                        <button class="btn btn--primary" disabled={lesson.next.is_none()} title={t(K::LessonNextTitle)}
-                            onclick={let n = lesson.next.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(n))}>{
-                                t(if lesson.next == Some(lesson.count) { K::LessonToEnd } else { K::LessonNext })
-                            }</button>
+                        { watch_next(lesson.quick, d) }
                     </div>
+                    if lesson.done {
+                        <div class="lesson__done" role="status">
+                            <p>{ t(K::LessonDone) }{ " " }{ lesson.next_lesson.is_none().then(|| t(K::TourDone)) }</p>
+                            if let Some((file, title)) = &lesson.next_lesson {
+                                <button class="btn btn--primary" data-next-lesson={*file}
+                                    onclick={let f = *file; d.reform(move |_| TeachMsg::NextLesson(f))}>{ tf(K::LessonNextLesson, &[title]) }</button>
+                            } else {
+                                <button class="btn" onclick={d.reform(|_| TeachMsg::Start(Start::Exercises))}>{ t(K::TourExercises) }</button>
+                            }
+                        </div>
+                    }
                 </div>
             }
         </section>
+    }
+}
+
+/// A lesson's Watch (Skip while it plays on by itself) and Next: in the lesson, and in the
+/// phone's bottom bar.
+pub fn watch_next(l: QuickLesson, d: &Callback<TeachMsg>) -> Html {
+    let n = l.next.unwrap_or(0);
+    html! {
+        <>
+            if let Some(to) = l.playing_to {
+                <button class="btn" title={t(K::LessonSkipTitle)}
+                    onclick={d.reform(move |_| TeachMsg::LessonGo(to))}>{ t(K::LessonSkip) }</button>
+            } else {
+                <button class="btn" disabled={l.next.is_none()} title={t(K::LessonWatchTitle)} data-lesson-watch="true"
+                    onclick={d.reform(|_| TeachMsg::LessonWatch)}>{ t(if l.to_end { K::LessonWatchEnd } else { K::LessonWatch }) }</button>
+            }
+            <button class="btn btn--primary" disabled={l.next.is_none()} title={t(K::LessonNextTitle)} data-lesson-next="true"
+                onclick={d.reform(move |_| TeachMsg::LessonGo(n))}>{ t(if l.to_end { K::LessonToEnd } else { K::LessonNext }) }</button>
+        </>
+    }
+}
+
+fn group_name(g: Group) -> &'static str {
+    t(match g {
+        Group::Lessons => K::GroupLessons,
+        Group::Scenarios => K::GroupScenarios,
+        Group::Exercises => K::GroupExercises,
+        Group::BrokenRules => K::GroupBrokenRules,
+    })
+}
+
+/// The first visit's welcome: three ways in, each a button with one line on what it is.
+///
+/// `resume`: the tour lesson the reader stopped at: (lesson, of how many).
+pub fn welcome(resume: Option<(usize, usize)>, d: &Callback<TeachMsg>) -> Html {
+    let tour = resume.map_or_else(|| t(K::WelcomeTour).to_string(), |(n, of)| tf(K::WelcomeTourResume, &[&n, &of]));
+    let choices = [
+        (Start::Tour, tour, K::WelcomeTourText),
+        (Start::Free, t(K::WelcomeFree).to_string(), K::WelcomeFreeText),
+        (Start::Exercises, t(K::WelcomeExercises).to_string(), K::WelcomeExercisesText),
+    ];
+    html! {
+        <section class="panel welcome" aria-labelledby="welcome-heading" data-welcome="true">
+            <h2 id="welcome-heading" class="welcome__title">{ t(K::WelcomeHeading) }</h2>
+            <p>{ t(K::WelcomeIntro) }</p>
+            <ul class="welcome__choices">
+                { for choices.into_iter().map(|(start, label, text)| html! {
+                    <li>
+                        <button class={classes!("btn", (start == Start::Tour).then_some("btn--primary"))}
+                            data-start={start.slug()}
+                            onclick={d.reform(move |_| TeachMsg::Start(start))}>{ label }</button>
+                        <span class="welcome__text">{ t(text) }</span>
+                    </li>
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+/// The toolbar's part of teaching: the language and the share link.
+pub fn teach_toolbar(lang: Lang, link: &str, d: &Callback<TeachMsg>) -> Html {
+    let on_lang = d.reform(|e: Event| {
+        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        TeachMsg::SetLang(Lang::from_code(&v))
+    });
+    html! {
+        <>
+            <select aria-label={t(K::Language)} title={t(K::Language)} onchange={on_lang} class="input teach__lang">
+                { for Lang::ALL.iter().map(|l| html! {
+                    <option value={l.code()} selected={*l == lang}>{ l.native_name() }</option>
+                }) }
+            </select>
+            <div class="teach__row toolbar__share" role="group" aria-label={t(K::TeachHeading)}>
+                <button class="btn" title={t(K::CopyLinkTitle)} onclick={d.reform(|_| TeachMsg::CopyLink)}>{ t(K::CopyLink) }</button>
+                <input class="input teach__link" readonly=true aria-label={t(K::LinkLabel)} value={link.to_string()}
+                    placeholder={t(K::LinkLabel)} />
+            </div>
+        </>
     }
 }

@@ -58,6 +58,14 @@ pub fn server_position(index: usize, count: usize) -> Point {
     Point { x: CENTER.x + r * math::cos(angle), y: CENTER.y + r * math::sin(angle) }
 }
 
+/// Where the server at `index` is, in whole percent of the ring's width and height (a
+/// server's menu opens there).
+pub fn server_percent(index: usize, count: usize) -> (u32, u32) {
+    let at = server_position(index, count);
+    let pct = |v: f64| (v * 100.0 / VIEW_SIZE + 0.5) as u32;
+    (pct(at.x), pct(at.y))
+}
+
 /// How far to the right of its line a message travels, so that a request and its reply
 /// crossing between the same two servers do not hide each other.
 pub const LANE_OFFSET: f64 = 5.0;
@@ -167,6 +175,22 @@ pub fn svg_number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_menu_opens_at_the_server_in_percent_of_the_ring() {
+        // Five servers: the first at the top centre, the others clockwise.
+        let at: Vec<(u32, u32)> = (0..5).map(|i| server_percent(i, 5)).collect();
+        let expect: Vec<(u32, u32)> = (0..5)
+            .map(|i| {
+                let p = server_position(i, 5);
+                ((p.x / 4.0).round() as u32, (p.y / 4.0).round() as u32)
+            })
+            .collect();
+        assert_eq!(at, expect);
+        assert_eq!(at[0].0, 50);
+        assert!(at[0].1 < 50 && at[1].0 > 50 && at[4].0 < 50, "{at:?}");
+        assert_eq!(server_percent(0, 1), (50, 50), "one server sits in the centre");
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-6

@@ -3,15 +3,18 @@
 //! natively; `ui` (wasm32 only) turns it into Yew components.
 
 pub mod counting;
+pub mod explain;
 pub mod format;
 pub mod geometry;
 pub mod glossary;
+pub mod guide;
 pub mod i18n;
 pub mod i18n_file;
 /// Native builds only: the page reads 简体中文 from `web/i18n/zh-CN.txt` (`i18n_file`).
 #[cfg(not(target_arch = "wasm32"))]
 mod i18n_zh;
 pub mod inspect;
+pub mod intent;
 pub mod limits;
 pub mod math;
 pub mod model;

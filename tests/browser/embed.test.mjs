@@ -1,11 +1,13 @@
 // Embedding and export: the blog example with two sandboxed iframes, the compact embed
-// layout, the Embed snippet, and Download SVG / PNG / trace.
+// layout and its caption, autoplay and reduced motion, the Embed snippet, and Download SVG /
+// PNG / trace.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ARTIFACTS_DIR, screenshot, withPlayground } from './helpers.mjs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ARTIFACTS_DIR, PLAYGROUND_URL, launchBrowser, screenshot, withPlayground } from './helpers.mjs';
 
 const LEADER = '[data-server][data-role="leader"][data-alive="true"]';
 
@@ -87,3 +89,68 @@ test('Download SVG, PNG and trace; the Embed snippet', () =>
     assert.match(snippet, /^<iframe src="[^"]*\?embed=1&autoplay=1&seed=3&servers=5" [^>]*sandbox="allow-scripts"/);
     assert.deepEqual(errors, []);
   }, { name: 'embed-export', path: '?seed=3&speed=1' }));
+
+/** The `step:` lines of a library scenario, in order (the caption shows them as written). */
+async function stepsOf(file) {
+  const text = await readFile(join(dirname(fileURLToPath(import.meta.url)), '../../src/scenario/library', file), 'utf8');
+  return text.split('\n').filter((l) => l.startsWith('step: ')).map((l) => l.slice('step: '.length).trim());
+}
+
+for (const [width, height] of [[600, 400], [400, 400]]) {
+  test(`an embed's caption at ${width}×${height}: term, leader and the step the run is in; legible role labels`, () =>
+    withPlayground(async ({ page, errors }) => {
+      const steps = await stepsOf('leader-crash.scn');
+      assert.ok(steps.length >= 2, 'the lesson has steps');
+      const caption = page.locator('.embed__caption');
+      const step = caption.locator('[data-embed-step]');
+      await step.waitFor();
+      assert.equal(await step.textContent(), steps[0]);
+      assert.equal(await page.locator('.toast').count(), 0, 'no toast over the ring: the caption says what is on show');
+      // It follows the run: the old leader restarts in the last step.
+      await page.waitForFunction((last) => document.querySelector('[data-embed-step]')?.textContent === last,
+        steps[steps.length - 1], { timeout: 30_000 });
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      const status = caption.locator('.status');
+      const leader = await page.locator(LEADER).getAttribute('data-server');
+      assert.equal(await status.getAttribute('data-leader'), leader, 'the caption names the ring\'s leader');
+      const terms = await page.locator('[data-server]').evaluateAll((s) => s.map((e) => Number(e.dataset.term)));
+      assert.equal(Number(await status.getAttribute('data-term')), Math.max(...terms));
+      // Everything is in the frame, the caption clear of the ring, and the role labels legible.
+      const box = async (sel) => page.locator(sel).first().boundingBox();
+      const ring = await box('.app--embed svg.ring');
+      const cap = await box('.embed__caption');
+      for (const b of [ring, cap]) {
+        assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= width + 0.5 && b.y + b.height <= height + 0.5, JSON.stringify(b));
+      }
+      const apart = cap.x >= ring.x + ring.width - 0.5 || cap.y + cap.height <= ring.y + 0.5;
+      assert.ok(apart, `caption ${JSON.stringify(cap)} clear of the ring ${JSON.stringify(ring)}`);
+      const role = await page.locator('.server__role').evaluateAll((els) => Math.min(...els.map((e) => e.getBoundingClientRect().height)));
+      assert.ok(role >= 8, `role labels ${role.toFixed(1)} px high`);
+      await screenshot(page, `embed-caption-${width}x${height}`);
+      assert.deepEqual(errors, []);
+    }, { name: `embed-caption-${width}`, viewport: { width, height },
+      path: '?embed=1&scenario=leader-crash&speed=1&autoplay=1' }));
+}
+
+test('autoplay holds still for a reader who prefers reduced motion', async () => {
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ viewport: { width: 600, height: 400 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(new URL('?embed=1&scenario=split-vote&speed=1&autoplay=1', PLAYGROUND_URL).href);
+    await page.locator('.app--embed svg.ring').waitFor();
+    const play = page.getByRole('button', { name: 'Play', exact: true });
+    await play.waitFor();
+    const time = () => page.locator('.embed__caption .status').getAttribute('data-sim-time-us');
+    const before = await time();
+    await page.waitForTimeout(600);
+    assert.equal(await time(), before, 'nothing moved');
+    await play.click();
+    await page.waitForFunction((t) => document.querySelector('.embed__caption .status').dataset.simTimeUs !== t, before);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

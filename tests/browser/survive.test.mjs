@@ -48,6 +48,13 @@ test('under the strict Content-Security-Policy the page boots, plays, opens a li
       const [download] = await Promise.all([page.waitForEvent('download'), button(page, name).click()]);
       return download.suggestedFilename();
     };
+    // A server's menu opens where the server is on the ring (placed through the CSSOM).
+    await page.locator('[data-server="S3"]').click();
+    const menu = page.locator('.ring-box [data-panel="S3"]');
+    await menu.waitFor();
+    const at = await menu.evaluate((m) => ['--x', '--y'].map((p) => getComputedStyle(m).getPropertyValue(p).trim()));
+    for (const v of at) assert.match(v, /^\d+%$/);
+    await menu.locator('.server-panel__head button').click();
     assert.equal(await save('Download SVG'), 'raft.svg');
     assert.equal(await save('Download PNG'), 'raft.png');
     await button(page, 'Pause').click();

@@ -5,9 +5,10 @@ use super::{App, Msg};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
 use crate::ui::fetch::{self, FetchError};
-use crate::ui::teach::{self, GoalView, LessonView, Opening, TeachMsg, TeachPanel};
+use crate::ui::teach::{self, GoalView, LessonView, Opening, Start, TeachMsg, TeachPanel};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
+use crate::view::guide::{self, Group, TourMark};
 use crate::view::i18n::{self, lang, t, tf, K};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsValue;
@@ -120,6 +121,26 @@ impl App {
                     self.link_settled(ctx, false);
                 }
             }
+            TeachMsg::ShowWelcome => self.teach.welcome = !self.teach.welcome,
+            TeachMsg::Start(start) => {
+                self.teach.welcome = false;
+                teach::remember_welcomed();
+                match start {
+                    Start::Tour => {
+                        let mark = self.teach.resume.clone().unwrap_or(TourMark { file: guide::TOUR[0], step: 0 });
+                        self.open_tour_lesson(ctx, mark);
+                    }
+                    Start::Free => {}
+                    Start::Exercises => {
+                        if let Some(e) = self.teach.entries.iter().find(|e| e.group == Group::Exercises) {
+                            self.teach.picked = e.file.to_string();
+                            self.load_picked(ctx, None);
+                        }
+                    }
+                }
+            }
+            TeachMsg::NextLesson(file) => self.open_tour_lesson(ctx, TourMark { file, step: 0 }),
+            TeachMsg::LeaveTour => self.teach.tour = false,
         }
         true
     }
@@ -132,6 +153,7 @@ impl App {
             self.reset(ctx);
             self.teach.loaded = None;
             self.teach.goal = None;
+            self.teach.tour = false;
         } else {
             let file = self.teach.picked.clone();
             self.open_library(ctx, file.clone(), Opening::Load { file, play });
@@ -199,6 +221,38 @@ impl App {
             }
             Opening::ShowMe(switch) => self.show_me_now(ctx, switch),
             Opening::Link { hash, version, payload } => self.link_read(ctx, hash, version, Ok(payload)),
+            Opening::Tour(mark) => {
+                self.teach.picked = mark.file.to_string();
+                self.load_scenario(ctx, share::ScenarioSource::Library(self.teach.picked.clone()));
+                if self.teach.library_file() != Some(mark.file) {
+                    return;
+                }
+                self.teach.tour = true;
+                // The tour explains as it plays: Watch pauses at each moment that matters.
+                self.explain = true;
+                if mark.step > 0 {
+                    self.teach_update(ctx, TeachMsg::LessonGo(mark.step));
+                }
+            }
+        }
+    }
+
+    fn open_tour_lesson(&mut self, ctx: &Context<Self>, mark: TourMark) {
+        // The ring first: on a phone the welcome and the done card are below it.
+        gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
+        self.open_library(ctx, mark.file.to_string(), Opening::Tour(mark));
+    }
+
+    /// After every render: store where the reader is in the tour, when that changed. Off
+    /// the tour nothing is stored, so a reload opens what the reader chose instead.
+    pub(super) fn store_tour_mark(&mut self) {
+        let mark = self.teach.tour_mark();
+        if mark != self.teach.stored_mark {
+            teach::store_tour_mark(mark.as_ref());
+            self.teach.stored_mark = mark.clone();
+        }
+        if mark.is_some() {
+            self.teach.resume = mark;
         }
     }
 
@@ -208,6 +262,7 @@ impl App {
         }
         match self.teach.load(source) {
             Ok(sim) => {
+                self.teach.tour = false;
                 let lesson =
                     self.teach.goal.is_none() && self.teach.loaded.as_ref().is_some_and(|l| !l.narration.is_empty());
                 let exercise = self.teach.goal.is_some();
@@ -220,11 +275,14 @@ impl App {
                 } else if !self.playing {
                     Component::update(self, ctx, Msg::TogglePlay);
                 }
-                let loaded = match title {
-                    Some(title) => tf(K::ScenarioLoaded, &[&title]),
-                    None => t(K::ScenarioLoadedUntitled).to_string(),
-                };
-                self.toast(ctx, loaded);
+                // An embed's caption says what is on show; a toast would cover its small ring.
+                if !self.embed {
+                    let loaded = match title {
+                        Some(title) => tf(K::ScenarioLoaded, &[&title]),
+                        None => t(K::ScenarioLoadedUntitled).to_string(),
+                    };
+                    self.toast(ctx, loaded);
+                }
             }
             Err(e) => self.teach.error = Some(e),
         }
@@ -236,6 +294,7 @@ impl App {
         self.seen_violations = sim.violations().len();
         self.selected = None;
         self.picked_message = None;
+        self.left_run = None;
         self.servers = sim.config().servers;
         self.seed = sim.config().seed;
         self.seed_text = self.seed.to_string();
@@ -371,6 +430,14 @@ impl App {
         if start.play != self.playing {
             Component::update(self, ctx, Msg::TogglePlay);
         }
+        if start.scenario.is_none() && !self.embed {
+            if self.teach.stored_mark.is_some() {
+                // The reader was on the tour when they left: go back to where they stopped.
+                self.teach_update(ctx, TeachMsg::Start(Start::Tour));
+            } else {
+                self.teach.welcome = !teach::welcomed();
+            }
+        }
         if let Some(file) = start.scenario {
             self.teach.picked = file;
             self.load_picked(ctx, (start.autoplay || self.embed).then_some(start.autoplay));
@@ -405,7 +472,7 @@ impl App {
                 .filter(|_| g.goal.hold_for.0 > 0)
                 .map(|h| (format::format_sim_time(h.0), format::format_sim_time(g.goal.hold_for.0))),
         });
-        let lesson = loaded.filter(|l| self.teach.goal.is_none() && !l.narration.is_empty()).map(|l| {
+        let lesson = loaded.filter(|l| self.teach.goal.is_none() && !l.narration.is_empty()).and_then(|l| {
             let step = self.teach.step.min(l.narration.len() - 1);
             let n = &l.narration[step];
             let said = |text: &crate::scenario::ast::Localized| teach::pick(&text.en, text.zh.as_deref()).to_string();
@@ -414,21 +481,26 @@ impl App {
                 Some((said(asked.question.as_ref()?), prediction.clone(), asked.answer.as_ref().map(said)))
             });
             let at_end = self.teach.at_run_end();
-            LessonView {
+            Some(LessonView {
                 step,
                 count: l.narration.len(),
                 text: teach::pick(&n.text, n.zh.as_deref()).to_string(),
                 question: n.question.as_ref().filter(|_| !at_end).map(said),
                 prediction: self.teach.prediction.clone(),
                 answered,
-                next: self.teach.next_stop(),
+                quick: self.teach.quick_lesson()?,
                 back: if at_end { Some(step) } else { step.checked_sub(1) },
-                playing_to: self.teach.playing_to,
-            }
+                done: at_end,
+                next_lesson: self.teach.library_file().and_then(guide::next_in_tour).map(|file| {
+                    let e = self.teach.entries.iter().find(|e| e.file == file);
+                    (file, e.map_or(file.to_string(), |e| teach::pick(&e.title, e.title_zh.as_deref()).to_string()))
+                }),
+                tour: self.teach.tour_mark().and_then(|m| guide::tour_place(m.file)),
+            })
         });
         html! {
             <TeachPanel lang={lang()} entries={self.teach.entries.clone()} picked={self.teach.picked.clone()}
-                text={self.teach.text.clone()} link={self.teach.link.clone()} error={self.teach.error.clone()}
+                text={self.teach.text.clone()} error={self.teach.error.clone()}
                 title={title} file={self.library_file()} goal={goal} lesson={lesson}
                 state_hash={(!self.playing).then(|| sim.state_hash().to_string())}
                 dispatch={self.dispatch.reform(Msg::Teach)} />
