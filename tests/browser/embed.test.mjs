@@ -102,9 +102,9 @@ for (const [width, height] of [[600, 400], [400, 400]]) {
       const steps = await stepsOf('leader-crash.scn');
       assert.ok(steps.length >= 2, 'the lesson has steps');
       const caption = page.locator('.embed__caption');
-      const step = caption.locator('[data-embed-step]');
-      await step.waitFor();
-      assert.equal(await step.textContent(), steps[0]);
+      // Read in the page as soon as it shows (polled every frame: the run plays on).
+      const first = await page.waitForFunction(() => document.querySelector('[data-embed-step]')?.textContent ?? null);
+      assert.equal(await first.jsonValue(), steps[0]);
       assert.equal(await page.locator('.toast').count(), 0, 'no toast over the ring: the caption says what is on show');
       // It follows the run: the old leader restarts in the last step.
       await page.waitForFunction((last) => document.querySelector('[data-embed-step]')?.textContent === last,

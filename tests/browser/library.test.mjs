@@ -16,7 +16,7 @@ function titleOf(file) {
 
 /** The state hash the page shows while paused. */
 async function pausedHash(page) {
-  const h = await page.waitForFunction(() => document.querySelector('.teach')?.dataset.stateHash ?? null);
+  const h = await page.waitForFunction(() => document.querySelector('[data-state-hash]')?.dataset.stateHash ?? null);
   return h.jsonValue();
 }
 

@@ -61,9 +61,9 @@ test('under the strict Content-Security-Policy the page boots, plays, opens a li
     await button(page, 'Copy link').click();
     await page.waitForFunction(() => document.querySelector('input.teach__link')?.value.includes('#v2:'));
     const link = await page.locator('input.teach__link').inputValue();
-    const hash = await page.evaluate(() => document.querySelector('.teach').dataset.stateHash);
+    const hash = await page.evaluate(() => document.querySelector('[data-state-hash]').dataset.stateHash);
     const other = await openPlayground(browser, { path: `csp/${link.slice(link.indexOf('?'))}`, initScript: recordViolations });
-    await other.page.waitForFunction((h) => document.querySelector('.teach')?.dataset.stateHash === h, hash);
+    await other.page.waitForFunction((h) => document.querySelector('[data-state-hash]')?.dataset.stateHash === h, hash);
     assert.deepEqual(await page.evaluate(() => window.__violations), []);
     assert.deepEqual(await other.page.evaluate(() => window.__violations), []);
     assert.deepEqual(errors, []);
