@@ -588,7 +588,7 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
     // The request must be applied on every member, and the servers that lack it must not
     // stand still for `limit`: a follower far behind catches up one batch per round trip
     // (the sweep sends one entry per AppendEntries), so the deadline moves on while the
-    // missing servers keep applying, up to a hard cap of ten windows.
+    // missing servers keep applying or receiving entries, up to a hard cap of ten windows.
     let cap = sim.now() + Duration(limit.0 * 10);
     let mut deadline = sim.now() + limit;
     let mut applied_by_missing = 0;
@@ -607,7 +607,14 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
         if done && missing.is_empty() && !members.is_empty() {
             return None;
         }
-        let applied: u64 = missing.iter().filter_map(|&id| sim.server(id)).map(|s| s.node.last_applied().0).sum();
+        // Progress: entries applied, or entries received by a follower still catching up
+        // (a leader cannot commit an entry of its term before a majority holds it, so
+        // nothing is applied while the one follower it needs catches up).
+        let applied: u64 = missing
+            .iter()
+            .filter_map(|&id| sim.server(id))
+            .map(|s| s.node.last_applied().0 + if s.node.is_leader() { 0 } else { s.node.log().last_index().0 })
+            .sum();
         if applied > applied_by_missing {
             applied_by_missing = applied;
             deadline = (sim.now() + limit).min(cap);
