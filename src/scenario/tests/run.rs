@@ -407,6 +407,7 @@ proptest! {
         let report = run(&scenario, RunOptions::default()).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
         let last = report.results.last().expect("the final expect safe");
         prop_assert_eq!(last.line, text.lines().count(), "the last result is the final `expect safe`");
+        prop_assert!(report.end_time >= Time::from_ms(2_000) && report.events > 0, "it ran: {:?}", report.end_time);
         prop_assert!(last.passed(), "{:?}\n{text}", last);
     }
 }
