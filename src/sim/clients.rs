@@ -116,7 +116,10 @@ impl Sim {
 
     pub(super) fn client_reply(&mut self, from: ServerId, client: ClientId, seq: u64, result: OpResult) {
         let now = self.world.now;
-        if let Some(c) = self.world.clients.iter_mut().find(|c| c.client == client && c.seq == seq) {
+        // Client `n` is the n-th request (`Action::ClientRequest` numbers them so): found at
+        // once, not by a search (leaders re-send a reply for every command they re-apply).
+        let found = client.0.checked_sub(1).and_then(|i| self.world.clients.get_mut(i as usize));
+        if let Some(c) = found.filter(|c| c.client == client && c.seq == seq) {
             if c.status == ClientStatus::Pending {
                 self.history.notes.push(Note {
                     time: now,

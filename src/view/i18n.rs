@@ -608,7 +608,7 @@ catalogue! {
     VioNoLeaderAfterHealing => "no leader {0} after every fault was healed",
     VioNoLeaderAfterChange => "no leader after the membership change that followed {0}'s election",
     VioFinalRequestNotSent => "the final request could not be sent",
-    VioFinalRequestNotApplied => "a request sent after healing was not applied on {0}, which applied nothing new for {1} (or ten times that in all) (client: {2})",
+    VioFinalRequestNotApplied => "a request sent after healing was not applied on {0}, which neither applied nor received anything new for {1} (or ten times that in all) (client: {2})",
     VioOnTheLeader => "the leader",
     ErrorPrefix => "Error: {0}",
     // PreVote, CheckQuorum and leadership transfer (issue 14)

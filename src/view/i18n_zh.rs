@@ -512,7 +512,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         VioNoLeaderAfterHealing => "所有故障修复 {0} 后仍没有领导者",
         VioNoLeaderAfterChange => "{0} 当选后进行的成员变更结束后，没有领导者",
         VioFinalRequestNotSent => "无法发送最后一个请求",
-        VioFinalRequestNotApplied => "故障修复后发送的请求没有在 {0} 上应用：它们已有 {1} 没有应用任何新条目（或总共等了这个时长的十倍）（客户端：`{2}`）",
+        VioFinalRequestNotApplied => "故障修复后发送的请求没有在 {0} 上应用：它们已有 {1} 既没有应用也没有收到任何新条目（或总共等了这个时长的十倍）（客户端：`{2}`）",
         VioOnTheLeader => "领导者",
         ErrorPrefix => "错误：{0}",
         RolePreCandidate => "预候选人",

@@ -114,7 +114,7 @@ test('a link to a run of a library scenario fetches the scenario, then replays; 
     await page.locator('.teach__title').waitFor();
     const hash = await pausedHash(page);
     await page.getByRole('button', { name: 'Copy link' }).click();
-    await page.waitForFunction(() => location.hash.startsWith('#v1:'));
+    await page.waitForFunction(() => location.hash.startsWith('#v2:'));
     const fragment = await page.evaluate(() => location.hash);
     const url = new URL(`?seed=1${fragment}`, PLAYGROUND_URL).href;
 

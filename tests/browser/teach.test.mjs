@@ -50,6 +50,8 @@ test('a share link replays to the same state; a malformed one says what is wrong
     assert.ok((await page.evaluate(() => location.hash)).startsWith('#v2:'));
 
     const other = await openPlayground(browser, { path: link.slice(link.indexOf('?')) });
+    // The link opens in slices after the page has started: wait until it has opened.
+    await other.page.getByText(/^Opened a shared run, replayed to /).waitFor();
     assert.equal(await pausedHash(other.page), hash, 'the link replays to the same state');
     assert.deepEqual(other.errors, []);
 

@@ -144,8 +144,9 @@ pub enum ViolationDetail {
     /// Liveness (the seed check): the final request could not be sent.
     FinalRequestNotSent,
     /// Liveness (the seed check): the final request was not applied on `missing` (none:
-    /// on the leader), which applied nothing new for `within` (or were still not done after
-    /// ten times that); `client` is the client's status as `{:?}` writes it.
+    /// on the leader), which neither applied nor received anything new for `within` (or were
+    /// still not done after ten times that); `client` is the client's status as `{:?}`
+    /// writes it.
     FinalRequestNotApplied { missing: Vec<ServerId>, within: Duration, client: String },
 }
 
@@ -203,8 +204,8 @@ impl fmt::Display for ViolationDetail {
                 };
                 write!(
                     f,
-                    "a request sent after healing was not applied on {on}, which applied nothing new for {within} \
-                     (or ten times that in all) (client: {client})"
+                    "a request sent after healing was not applied on {on}, which neither applied nor received \
+                     anything new for {within} (or ten times that in all) (client: {client})"
                 )
             }
         }

@@ -522,7 +522,7 @@ fn what_the_checker_found_is_said_in_chinese() {
     );
     assert_eq!(
         said(Lang::Chinese, 15),
-        "故障修复后发送的请求没有在 S2、S3 上应用：它们已有 6000ms 没有应用任何新条目（或总共等了这个时长的十倍）（客户端：`Some(Pending)`）"
+        "故障修复后发送的请求没有在 S2、S3 上应用：它们已有 6000ms 既没有应用也没有收到任何新条目（或总共等了这个时长的十倍）（客户端：`Some(Pending)`）"
     );
     assert_eq!(said(Lang::English, 2), "S1 and S4 were both elected leader in term 1");
     assert_eq!(
@@ -535,11 +535,11 @@ fn what_the_checker_found_is_said_in_chinese() {
     );
     assert_eq!(
         said(Lang::English, 15),
-        "a request sent after healing was not applied on S2, S3, which applied nothing new for 6000ms (or ten times that in all) (client: Some(Pending))"
+        "a request sent after healing was not applied on S2, S3, which neither applied nor received anything new for 6000ms (or ten times that in all) (client: Some(Pending))"
     );
     assert_eq!(
         said(Lang::English, 16),
-        "a request sent after healing was not applied on the leader, which applied nothing new for 6000ms (or ten times that in all) (client: None)"
+        "a request sent after healing was not applied on the leader, which neither applied nor received anything new for 6000ms (or ten times that in all) (client: None)"
     );
 }
 
