@@ -3,16 +3,19 @@
 //! to thin components with `PartialEq` props.
 
 use super::controls::{
-    ClusterControls, MembershipProgress, NetworkControls, PlaybackBar, RequestBox, RunControls, ServerPanel,
-    ServerPanelInfo, StatusLine, Toasts,
+    self as controls, membership_progress, status_line, toasts, MembershipProps, ServerPanel, ServerPanelInfo,
+    StatusLineProps, ToastsProps,
 };
-use super::export::{EmbedBar, Export};
-use super::inside::{self, Breaks, Inspector, MessageDetail, Monitor, QuorumPanel, ViolationInfo};
+use super::export::{embed_bar, EmbedBarProps, Export};
+use super::inside::{
+    self, inspector, message_detail, quorum_panel, BreaksProps, InspectorProps, MessageDetailProps, QuorumProps,
+    ViolationInfo,
+};
 use super::legend::{Legend, ShortcutsDialog};
 use super::logs::{LogPanel, SimHandle};
 use super::ring::Ring;
 use super::teach::{teach_toolbar, welcome, Teach, TeachMsg};
-use super::timeline::{Diagram, TimeBar};
+use super::timeline::{self, Diagram};
 
 mod teach_glue;
 use crate::raft::{Op, RoleKind, ServerId};
@@ -419,7 +422,6 @@ impl Component for App {
         let membership = model::membership(&sim);
         let clients = model::clients(&sim, 4);
         let dispatch = self.dispatch.clone();
-        let leader = status.leader;
         let active = sim.active_servers().count() as u32;
         let next_id = ServerId(sim.servers().len() as u32 + 1);
         let network = &sim.config().network;
@@ -473,7 +475,7 @@ impl Component for App {
                         }
                         <p class="brand__tagline">{ t(K::Tagline) }</p>
                     </div>
-                    <StatusLine status={status.clone()} />
+                    { status_line(&StatusLineProps { status: status.clone() }) }
                     <button class="btn guide-button" title={t(K::GuideButtonTitle)} aria-expanded={self.teach.welcome.to_string()}
                         onclick={dispatch.reform(|_| Msg::Teach(TeachMsg::ShowWelcome))}>{ t(K::GuideButton) }</button>
                     <button class="btn btn--icon help-button" aria-label={t(K::ShortcutsButton)}
@@ -483,8 +485,7 @@ impl Component for App {
                     { teach_toolbar(crate::view::i18n::lang(), &self.teach.link, &dispatch.reform(Msg::Teach)) }
                     <Export sim={SimHandle(self.sim.clone())} seed={self.seed} servers={self.servers}
                         scenario={self.library_file()} />
-                    <RunControls seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
-                        servers={self.servers} dispatch={dispatch.clone()} />
+                    { controls::run_controls(&controls::RunProps { seed_text: self.seed_text.clone(), seed_error: self.seed_error.clone(), servers: self.servers, dispatch: dispatch.clone() }) }
                 </nav>
                 }
                 <main class="layout">
@@ -493,27 +494,25 @@ impl Component for App {
                     }
                     <div class="main-col">
                     <section class="stage" aria-label={t(K::RingLabel)}>
-                        <PlaybackBar playing={self.playing} speed={self.speed}
-                            last_event={self.last_event.clone()} lesson={quick_lesson} fork_back={self.left_run.is_some()} explain={self.explain}
-                            dispatch={dispatch.clone()} />
+                        { controls::playback_bar(&controls::PlaybackProps { playing: self.playing, speed: self.speed, last_event: self.last_event.clone(), lesson: quick_lesson, fork_back: self.left_run.is_some(), explain: self.explain, dispatch: dispatch.clone() }) }
                         if let Some((file, title)) = self.teach.fetching_title() {
                             <p class="stage__loading" role="status" data-loading={file}>{ tf(K::ScenarioFetching, &[&title]) }</p>
                         }
                         { self.opening_view() }
                         if self.embed {
-                            <EmbedBar reset={dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked))} />
+                            { embed_bar(&EmbedBarProps { reset: dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked)) }) }
                             if let Some(error) = &self.teach.error {
                                 <p class="embed-error" role="alert" data-link-error="true">{ error.clone() }</p>
                             }
                             // The caption: who leads in which term, and what the scenario says now.
                             <div class="embed__caption">
-                                <StatusLine status={status} />
+                                { status_line(&StatusLineProps { status }) }
                                 if let Some(text) = self.teach.step_text_at(sim.now()) {
                                     <p class="embed__step" data-embed-step="true">{ text }</p>
                                 }
                             </div>
                         } else {
-                        <TimeBar now_us={sim.now().0} horizon_us={sim.horizon().0} reach_us={sim.reach().0} dispatch={dispatch.clone()} />
+                        { timeline::time_bar(&timeline::TimeBarProps { now_us: sim.now().0, horizon_us: sim.horizon().0, reach_us: sim.reach().0, dispatch: dispatch.clone() }) }
                         }
                         if let Some(m) = self.explained {
                             <p class="explain__line" role="status" data-explain={explain::slug(m)}>{ explain::text(m) }</p>
@@ -526,10 +525,10 @@ impl Component for App {
                             }
                         </div>
                         if let Some(detail) = detail {
-                            <Inspector detail={detail} />
+                            { inspector(&InspectorProps { detail }) }
                         }
                         if let Some(m) = membership {
-                            <MembershipProgress membership={m} />
+                            { membership_progress(&MembershipProps { membership: m }) }
                         }
                     </section>
                     if !self.embed {
@@ -544,38 +543,28 @@ impl Component for App {
                         { self.teach_panel(&sim) }
                     </div>
                     <aside class="controls">
-                        <ClusterControls has_leader={leader.is_some()} can_add={active < MAX_SERVERS}
-                            next_id={next_id} dispatch={dispatch.clone()} options={sim.options()}
-                            contacts={crate::view::protocol::contacts(&sim)} />
-                        <RequestBox text={self.request_text.clone()} error={self.request_error.clone()}
-                            clients={clients} dispatch={dispatch.clone()} />
-                        <NetworkControls partition_text={self.partition_text.clone()}
-                            partition_placeholder={self.suggested_partition()}
-                            partition_now={model::partition_in_force(&sim).map(|g| format::format_partition(&g))}
-                            partition_error={self.partition_error.clone()}
-                            partitioned={sim.topology().is_partitioned()}
-                            loss_percent={(network.loss * 100.0).round() as u32}
-                            latency_text={self.latency_text.clone()} latency_error={self.latency_error.clone()}
-                            dispatch={dispatch.clone()} />
+                        { controls::cluster_controls(&controls::ClusterProps { can_add: active < MAX_SERVERS, next_id, dispatch: dispatch.clone(), options: sim.options(), contacts: crate::view::protocol::contacts(&sim) }) }
+                        { controls::request_box(&controls::RequestBoxProps { text: self.request_text.clone(), error: self.request_error.clone(), clients, dispatch: dispatch.clone() }) }
+                        { controls::network_controls(&controls::NetworkProps { partition_text: self.partition_text.clone(), partition_placeholder: self.suggested_partition(), partition_now: model::partition_in_force(&sim).map(|g| format::format_partition(&g)), partition_error: self.partition_error.clone(), partitioned: sim.topology().is_partitioned(), loss_percent: (network.loss * 100.0).round() as u32, latency_text: self.latency_text.clone(), latency_error: self.latency_error.clone(), dispatch: dispatch.clone() }) }
                         <Legend />
                     </aside>
                     <div class="inside">
                         <Diagram sim={SimHandle(self.sim.clone())} now_us={diagram_now} events={diagram_events}
                             actions={sim.applied_actions().len()} scan_back_us={self.scan_back_us} hot={hot} dispatch={dispatch.clone()} />
                         if let Some((id, fields)) = picked {
-                            <MessageDetail id={id} fields={fields} dispatch={dispatch.clone()} />
+                            { message_detail(&MessageDetailProps { id, fields, dispatch: dispatch.clone() }) }
                         }
                         <div class="inside__panels">
-                            <Monitor statuses={inspect::monitor(&sim)} focus={violation} />
+                            { inside::monitor(&inside::MonitorProps { statuses: inspect::monitor(&sim), focus: violation }) }
                             if let Some(q) = inspect::quorum(&sim) {
-                                <QuorumPanel quorum={q} />
+                                { quorum_panel(&QuorumProps { quorum: q }) }
                             }
-                            <Breaks on={breaks} dispatch={dispatch.clone()} />
+                            { inside::breaks(&BreaksProps { on: breaks, dispatch: dispatch.clone() }) }
                         </div>
                     </div>
                     }
                 </main>
-                <Toasts toasts={self.toasts.clone()} dispatch={dispatch.clone()} />
+                { toasts(&ToastsProps { toasts: self.toasts.clone(), dispatch: dispatch.clone() }) }
                 if self.help_open {
                     <ShortcutsDialog dispatch={dispatch} />
                 }

@@ -24,12 +24,10 @@ fn change_value(e: &Event) -> String {
 
 // ---- Status line ------------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct StatusLineProps {
     pub status: StatusView,
 }
 
-#[function_component(StatusLine)]
 pub fn status_line(props: &StatusLineProps) -> Html {
     let s = &props.status;
     let leader = s.leader.map_or_else(|| t(K::StatusNone).to_string(), |l| l.to_string());
@@ -67,24 +65,19 @@ pub fn status_line(props: &StatusLineProps) -> Html {
 
 // ---- Playback -----------------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct PlaybackProps {
     pub playing: bool,
     pub speed: f64,
     pub last_event: Option<String>,
     /// A lesson's Watch and Next, for the phone's bottom bar.
-    #[prop_or_default]
     pub lesson: Option<QuickLesson>,
     /// An action in the past replaced a run that can be gone back to.
-    #[prop_or_default]
     pub fork_back: bool,
     /// The explain mode is on.
-    #[prop_or_default]
     pub explain: bool,
     pub dispatch: Callback<Msg>,
 }
 
-#[function_component(PlaybackBar)]
 pub fn playback_bar(props: &PlaybackProps) -> Html {
     let d = &props.dispatch;
     let play_label = if props.playing { t(K::Pause) } else { t(K::Play) };
@@ -152,9 +145,7 @@ fn leader_buttons(d: &Callback<Msg>) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct ClusterProps {
-    pub has_leader: bool,
     pub can_add: bool,
     pub next_id: ServerId,
     pub dispatch: Callback<Msg>,
@@ -163,7 +154,6 @@ pub struct ClusterProps {
     pub contacts: Option<ContactsView>,
 }
 
-#[function_component(ClusterControls)]
 pub fn cluster_controls(props: &ClusterProps) -> Html {
     let d = &props.dispatch;
     let add_title =
@@ -263,14 +253,12 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
 
 // ---- Membership progress -------------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct MembershipProps {
     pub membership: MembershipView,
 }
 
 use crate::view::explain::phase_text;
 
-#[function_component(MembershipProgress)]
 pub fn membership_progress(props: &MembershipProps) -> Html {
     let m = &props.membership;
     let target = format!("{{{}}}", m.target.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","));
@@ -315,7 +303,6 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
 
 // ---- Client requests ---------------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct RequestBoxProps {
     pub text: String,
     pub error: Option<String>,
@@ -323,7 +310,6 @@ pub struct RequestBoxProps {
     pub dispatch: Callback<Msg>,
 }
 
-#[function_component(RequestBox)]
 pub fn request_box(props: &RequestBoxProps) -> Html {
     let d = &props.dispatch;
     let onsubmit = d.reform(|e: SubmitEvent| {
@@ -372,7 +358,6 @@ pub fn request_box(props: &RequestBoxProps) -> Html {
 
 // ---- Network ------------------------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct NetworkProps {
     pub partition_text: String,
     pub partition_placeholder: String,
@@ -386,7 +371,6 @@ pub struct NetworkProps {
     pub dispatch: Callback<Msg>,
 }
 
-#[function_component(NetworkControls)]
 pub fn network_controls(props: &NetworkProps) -> Html {
     let d = &props.dispatch;
     let onsubmit = d.reform(|e: SubmitEvent| {
@@ -456,7 +440,6 @@ pub fn network_controls(props: &NetworkProps) -> Html {
 
 // ---- Run settings -------------------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct RunProps {
     pub seed_text: String,
     pub seed_error: Option<String>,
@@ -464,7 +447,6 @@ pub struct RunProps {
     pub dispatch: Callback<Msg>,
 }
 
-#[function_component(RunControls)]
 pub fn run_controls(props: &RunProps) -> Html {
     let d = &props.dispatch;
     let onsubmit = d.reform(|e: SubmitEvent| {
@@ -502,13 +484,11 @@ pub fn run_controls(props: &RunProps) -> Html {
 
 // ---- Transient messages -----------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct ToastsProps {
     pub toasts: Vec<(u64, String)>,
     pub dispatch: Callback<Msg>,
 }
 
-#[function_component(Toasts)]
 pub fn toasts(props: &ToastsProps) -> Html {
     html! {
         <div class="toasts" role="status" aria-live="polite">

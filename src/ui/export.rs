@@ -69,13 +69,11 @@ pub fn export(p: &ExportProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct EmbedBarProps {
     pub reset: Callback<MouseEvent>,
 }
 
 /// In embed mode, beside Play and Step: Reset, and the way out to the full playground.
-#[function_component(EmbedBar)]
 pub fn embed_bar(p: &EmbedBarProps) -> Html {
     let search = gloo::utils::window().location().search().unwrap_or_default();
     let href = format!("./{}", format::without_embed(&search));

@@ -49,7 +49,6 @@ pub struct ViolationInfo {
     pub why: Vec<(K, &'static str)>,
 }
 
-#[derive(Properties, PartialEq)]
 pub struct MonitorProps {
     pub statuses: MonitorView,
     pub focus: Option<ViolationInfo>,
@@ -69,7 +68,6 @@ fn property_row(s: &PropertyStatus) -> Html {
     }
 }
 
-#[function_component(Monitor)]
 pub fn monitor(props: &MonitorProps) -> Html {
     html! {
         <section class="panel monitor" aria-labelledby="monitor-heading">
@@ -96,13 +94,11 @@ pub fn monitor(props: &MonitorProps) -> Html {
 
 // ---- Break-switches -----------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct BreaksProps {
     pub on: Vec<BreakSwitch>,
     pub dispatch: Callback<Msg>,
 }
 
-#[function_component(Breaks)]
 pub fn breaks(props: &BreaksProps) -> Html {
     let d = &props.dispatch;
     html! {
@@ -134,7 +130,6 @@ pub fn breaks(props: &BreaksProps) -> Html {
 
 // ---- Joint consensus ----------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct QuorumProps {
     pub quorum: QuorumView,
 }
@@ -168,7 +163,6 @@ fn server_set(v: &[crate::raft::ServerId]) -> String {
     format!("{{{}}}", v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(","))
 }
 
-#[function_component(QuorumPanel)]
 pub fn quorum_panel(props: &QuorumProps) -> Html {
     let q = &props.quorum;
     html! {
@@ -201,12 +195,10 @@ pub fn quorum_panel(props: &QuorumProps) -> Html {
 
 // ---- State inspector -----------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub detail: ServerDetail,
 }
 
-#[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let s = &props.detail;
     let none = || t(K::StateNone).to_string();
@@ -242,14 +234,12 @@ pub fn inspector(props: &InspectorProps) -> Html {
 
 // ---- One message -------------------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct MessageDetailProps {
     pub id: u64,
     pub fields: Vec<(K, String)>,
     pub dispatch: Callback<Msg>,
 }
 
-#[function_component(MessageDetail)]
 pub fn message_detail(props: &MessageDetailProps) -> Html {
     html! {
         <section class="panel message-detail" aria-label={tf(K::MessageHeading, &[&props.id])} data-message-detail={props.id.to_string()}>

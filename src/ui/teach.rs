@@ -569,9 +569,7 @@ pub struct LessonView {
     pub tour: Option<(usize, usize)>,
 }
 
-#[derive(Properties, PartialEq)]
 pub struct TeachPanelProps {
-    pub lang: Lang,
     pub entries: Vec<Entry>,
     pub picked: String,
     pub text: String,
@@ -586,7 +584,6 @@ pub struct TeachPanelProps {
     pub dispatch: Callback<TeachMsg>,
 }
 
-#[function_component(TeachPanel)]
 pub fn teach_panel(p: &TeachPanelProps) -> Html {
     let d = &p.dispatch;
     let on_pick = d.reform(|e: Event| TeachMsg::Pick(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()));

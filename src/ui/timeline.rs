@@ -15,7 +15,6 @@ use yew::prelude::*;
 
 // ---- The scrubber ---------------------------------------------------------------------------
 
-#[derive(Properties, PartialEq)]
 pub struct TimeBarProps {
     pub now_us: u64,
     pub horizon_us: u64,
@@ -27,7 +26,6 @@ pub struct TimeBarProps {
 
 /// A range over the whole run (its reach, usually 0, to the furthest time reached), in
 /// milliseconds. When old history was dropped, it says from when on it is kept.
-#[function_component(TimeBar)]
 pub fn time_bar(props: &TimeBarProps) -> Html {
     let d = &props.dispatch;
     let oninput = d.reform(|e: InputEvent| {

@@ -5,11 +5,11 @@ use super::{App, Msg};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
 use crate::ui::fetch::{self, FetchError};
-use crate::ui::teach::{self, GoalView, LessonView, Opening, Start, TeachMsg, TeachPanel};
+use crate::ui::teach::{self, GoalView, LessonView, Opening, Start, TeachMsg, TeachPanelProps};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
 use crate::view::guide::{self, Group, TourMark};
-use crate::view::i18n::{self, lang, t, tf, K};
+use crate::view::i18n::{self, t, tf, K};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -499,11 +499,11 @@ impl App {
             })
         });
         html! {
-            <TeachPanel lang={lang()} entries={self.teach.entries.clone()} picked={self.teach.picked.clone()}
-                text={self.teach.text.clone()} error={self.teach.error.clone()}
-                title={title} file={self.library_file()} goal={goal} lesson={lesson}
-                state_hash={(!self.playing).then(|| sim.state_hash().to_string())}
-                dispatch={self.dispatch.reform(Msg::Teach)} />
+            { teach::teach_panel(&TeachPanelProps { entries: self.teach.entries.clone(), picked: self.teach.picked.clone(),
+                text: self.teach.text.clone(), error: self.teach.error.clone(),
+                title, file: self.library_file(), goal, lesson,
+                state_hash: (!self.playing).then(|| sim.state_hash().to_string()),
+                dispatch: self.dispatch.reform(Msg::Teach) }) }
         }
     }
 }
