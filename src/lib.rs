@@ -3,6 +3,7 @@
 //! (`ui`, wasm32 only). Data flows one way: core → simulator → view.
 
 pub mod decimal;
+pub mod english;
 pub mod raft;
 pub mod scenario;
 pub mod share;

@@ -19,7 +19,8 @@ pub use observer::{GoalTracker, Observer};
 /// How to run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RunOptions {
-    /// Keep a trace of every simulator event, action and check.
+    /// Keep a trace of every simulator event, action and check (natively: the trace is
+    /// English for `raftsim`, and the page's wasm never keeps one, [`crate::english`]).
     pub trace: bool,
     /// For an exercise: the statements include a solution, so the goal must be met.
     /// Without it, an exercise whose own statements already meet its goal fails: the
@@ -219,12 +220,12 @@ impl<'a> Runner<'a> {
                     question: question.clone(),
                     answer: answer.clone(),
                 });
-                self.trace_line(stmt.line, format!("step: {text}"));
+                self.trace_line(stmt.line, || format!("step: {text}"));
             }
             StatementKind::Let { name, server } => match self.resolve(server) {
                 Ok(id) => {
                     self.names.insert(name.clone(), id);
-                    self.trace_line(stmt.line, format!("let {name} = {id}"));
+                    self.trace_line(stmt.line, || format!("let {name} = {id}"));
                 }
                 Err(e) => self.record(stmt, CheckKind::Action, Err(e)),
             },
@@ -259,15 +260,22 @@ impl<'a> Runner<'a> {
 
     fn record(&mut self, stmt: &Statement, kind: CheckKind, outcome: Result<String, RunError>) {
         let result = CheckResult { line: stmt.line, kind, source: stmt.source.clone(), time: self.sim.now(), outcome };
-        if self.options.trace {
+        if self.tracing() {
             let text = if result.passed() { format!("ok: {}", stmt.source) } else { format!("FAILED: {result}") };
-            self.trace_line(stmt.line, text);
+            self.trace_line(stmt.line, || text);
         }
         self.report.results.push(result);
     }
 
-    fn trace_line(&mut self, line: usize, text: String) {
-        if self.options.trace {
+    /// Whether to keep a trace: as [`RunOptions::trace`] asks, and never in the page's wasm,
+    /// which has no use for its English ([`crate::english`]).
+    fn tracing(&self) -> bool {
+        crate::english::NATIVE && self.options.trace
+    }
+
+    fn trace_line(&mut self, line: usize, text: impl FnOnce() -> String) {
+        if self.tracing() {
+            let text = text();
             self.report.trace.push(TraceLine { time: self.sim.now(), event: None, line: Some(line), text });
         }
     }
@@ -297,7 +305,7 @@ impl<'a> Runner<'a> {
         }
         match self.sim.step_until(limit) {
             Some(e) => {
-                if self.options.trace {
+                if self.tracing() {
                     Self::trace_event(&mut self.report.trace, &self.sim, &e);
                 }
                 self.observe_goal();
@@ -364,7 +372,7 @@ impl<'a> Runner<'a> {
     fn act(&mut self, stmt: &Statement, command: &Command) -> Result<(), RunError> {
         let actions = self.actions_for(command)?;
         for action in actions {
-            self.trace_line(stmt.line, format!("{action}"));
+            self.trace_line(stmt.line, || format!("{action}"));
             self.sim.act(action).map_err(RunError::Refused)?;
         }
         Ok(())

@@ -441,8 +441,12 @@ impl ServerSlot {
 }
 
 /// An event in words (`start` before the first), with the message's contents for a
-/// delivery or a drop: `deliver message 12: S1→S3 t2 AppendEntries …`.
+/// delivery or a drop: `deliver message 12: S1→S3 t2 AppendEntries …`. English for
+/// `raftsim` and the tests: empty in the page's wasm ([`crate::english`]).
 fn describe_step(history: &History, kind: Option<&StepKind>) -> String {
+    if !crate::english::NATIVE {
+        return String::new();
+    }
     match kind {
         None => "start".to_string(),
         Some(k @ (StepKind::Delivered { id } | StepKind::Dropped { id, .. })) => {

@@ -848,7 +848,10 @@ impl App {
 
 fn new_sim(seed: u64, servers: u32) -> Sim {
     let config = SimConfig { seed, servers: servers.clamp(1, MAX_SERVERS), ..SimConfig::default() };
-    Sim::new(config).unwrap_or_else(|_| Sim::new(SimConfig::default()).expect("the default configuration is valid"))
+    // Not `expect`: it would bring `ConfigError`'s `Debug` into the wasm (docs/performance.md).
+    Sim::new(config)
+        .or_else(|_| Sim::new(SimConfig::default()))
+        .unwrap_or_else(|_| unreachable!("the default configuration is valid"))
 }
 
 fn prefers_reduced_motion() -> bool {

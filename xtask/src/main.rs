@@ -38,7 +38,7 @@ enum Task {
         #[arg(long)]
         release: bool,
     },
-    /// Release build into dist/: the size-tuned `web` profile, wasm-opt -Oz, relative URLs
+    /// Release build into dist/: the size-tuned `web` profile, wasm-opt -O1, relative URLs
     /// (works from any sub-path, e.g. GitHub Pages).
     Dist,
     /// Run every test: native `cargo test`, the wasm32 compile, `dist`, the size budget and
@@ -214,7 +214,7 @@ fn dist() -> Result<()> {
     tools::ensure_wasm_bindgen()?;
     tools::ensure_node_packages()?;
     write_catalogues()?;
-    header("dist: trunk build --release (profile `web`, wasm-opt -Oz, public URL ./)");
+    header("dist: trunk build --release (profile `web`, wasm-opt -O1, public URL ./)");
     let started = Instant::now();
     // The public URL `./` makes every asset link relative, so dist/ works from any path.
     // wasm-opt comes from tests/browser/node_modules/.bin, which `put_tools_on_path` put

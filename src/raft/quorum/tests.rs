@@ -371,3 +371,14 @@ fn configuration_display_and_members() {
     assert!(c.contains(ServerId(1)) && c.contains(ServerId(3)) && !c.contains(ServerId(4)));
     assert!(!Configuration::empty().contains(ServerId(1)));
 }
+
+proptest::proptest! {
+    /// The commit rule's own sort orders as the standard library's does, largest first.
+    #[test]
+    fn sort_descending_is_a_descending_sort(mut v in proptest::collection::vec(0u64..20, 0..40)) {
+        let mut want = v.clone();
+        want.sort_unstable_by(|a, b| b.cmp(a));
+        sort_descending(&mut v);
+        proptest::prop_assert_eq!(v, want);
+    }
+}

@@ -1,6 +1,7 @@
 //! Reading conditions off a simulator ([`Observer`]) and following an exercise's goal
 //! over a run ([`GoalTracker`]).
 
+use crate::english::{native, NATIVE};
 use crate::raft::{OpResult, ServerId, Time};
 use crate::scenario::ast::*;
 use crate::scenario::error::RunError;
@@ -39,6 +40,8 @@ impl Observer<'_> {
     // ---- Conditions -------------------------------------------------------------------
 
     /// Checks an expectation: what was seen when it holds, why not when it does not.
+    /// What was seen is English for `raftsim` and the tests: empty in the page's wasm
+    /// ([`crate::english`]), which says why a check failed in its own words.
     pub fn check(&self, e: &Expectation) -> Result<String, RunError> {
         // A reference that cannot be resolved (no leader to name) fails either way.
         let (held, found) = self.condition(&e.condition)?;
@@ -55,52 +58,54 @@ impl Observer<'_> {
         Ok(match c {
             Condition::Leader { server: None } => {
                 let l = sim.leader();
-                (l.is_some(), l.map_or_else(|| "no leader".into(), |l| format!("leader {l}")))
+                (l.is_some(), native(|| l.map_or_else(|| "no leader".into(), |l| format!("leader {l}"))))
             }
             Condition::Leader { server: Some(r) } => {
                 let want = self.resolve(r)?;
                 let l = sim.leader();
-                (l == Some(want), l.map_or_else(|| "no leader".into(), |l| format!("leader {l}")))
+                (l == Some(want), native(|| l.map_or_else(|| "no leader".into(), |l| format!("leader {l}"))))
             }
             Condition::LeaderCount { count } => {
                 let n = sim.leaders().len() as u64;
-                (n == *count, format!("{n} leaders ({})", leaders()))
+                (n == *count, native(|| format!("{n} leaders ({})", leaders())))
             }
             Condition::UpCount { at_least } => {
                 let up: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
-                (up.len() as u64 >= *at_least, format!("{} up ({})", up.len(), fmt_ids(&up)))
+                (up.len() as u64 >= *at_least, native(|| format!("{} up ({})", up.len(), fmt_ids(&up))))
             }
             Condition::OneLeader => {
                 let n = sim.leaders().len();
-                (n == 1, format!("{n} leaders ({})", leaders()))
+                (n == 1, native(|| format!("{n} leaders ({})", leaders())))
             }
             Condition::NoLeader => {
                 let n = sim.leaders().len();
-                (n == 0, if n == 0 { "no leader".into() } else { format!("leaders {}", leaders()) })
+                (n == 0, native(|| if n == 0 { "no leader".into() } else { format!("leaders {}", leaders()) }))
             }
             Condition::Leaders { servers } => {
                 let want: SortedSet<ServerId> = self.resolve_all(servers)?.into_iter().collect();
-                (sim.leaders() == want.as_slice(), format!("leaders {}", leaders()))
+                (sim.leaders() == want.as_slice(), native(|| format!("leaders {}", leaders())))
             }
             Condition::Term { server, cmp, term } => {
-                let (found, whose) = match server {
-                    None => (sim.max_term().0, "the highest term".to_string()),
+                let (found, whose_id) = match server {
+                    None => (sim.max_term().0, None),
                     Some(r) => {
                         let id = self.resolve(r)?;
-                        (self.slot(id)?.node.term().0, format!("{id}'s term"))
+                        (self.slot(id)?.node.term().0, Some(id))
                     }
                 };
-                (cmp.holds(found, *term), format!("{whose} is {found}"))
+                let whose =
+                    |id: Option<ServerId>| id.map_or_else(|| "the highest term".into(), |id| format!("{id}'s term"));
+                (cmp.holds(found, *term), native(|| format!("{} is {found}", whose(whose_id))))
             }
             Condition::Role { server, state } => {
                 let id = self.resolve(server)?;
                 let s = self.slot(id)?;
                 let now = if s.retired {
-                    "retired".to_string()
+                    "retired"
                 } else if !s.alive {
-                    "down".to_string()
+                    "down"
                 } else {
-                    s.node.role_kind().name().to_string()
+                    s.node.role_kind().name()
                 };
                 let held = match state {
                     RoleState::Role(k) => s.alive && !s.retired && s.node.role_kind() == *k,
@@ -108,12 +113,12 @@ impl Observer<'_> {
                     RoleState::Up => s.alive,
                     RoleState::Retired => s.retired,
                 };
-                (held, format!("{id} is {now}"))
+                (held, native(|| format!("{id} is {now}")))
             }
             Condition::Log { server, terms } => {
                 let id = self.resolve(server)?;
                 let found: Vec<u64> = self.slot(id)?.node.log().entries().iter().map(|e| e.term.0).collect();
-                (&found == terms, format!("{id}'s log has terms {}", fmt_terms(&found)))
+                (&found == terms, native(|| format!("{id}'s log has terms {}", fmt_terms(&found))))
             }
             Condition::SameLog { on } => {
                 let ids = self.resolve_set(on)?;
@@ -122,12 +127,13 @@ impl Observer<'_> {
                     logs.push((*id, self.slot(*id)?.node.log().entries()));
                 }
                 let same = logs.windows(2).all(|w| w[0].1 == w[1].1);
-                let seen = logs
-                    .iter()
-                    .map(|(id, l)| format!("{id}: {}", fmt_terms(&l.iter().map(|e| e.term.0).collect::<Vec<_>>())))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                (same, seen)
+                let seen = || {
+                    logs.iter()
+                        .map(|(id, l)| format!("{id}: {}", fmt_terms(&l.iter().map(|e| e.term.0).collect::<Vec<_>>())))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                (same, native(seen))
             }
             Condition::Committed { index, on } | Condition::Applied { index, on } => {
                 let committed = matches!(c, Condition::Committed { .. });
@@ -138,10 +144,12 @@ impl Observer<'_> {
                     let s = self.slot(id)?;
                     let n = if committed { s.node.commit_index() } else { s.node.last_applied() };
                     held &= n.0 >= *index;
-                    seen.push(format!("{id} {}", if s.alive { n.to_string() } else { format!("{n} (down)") }));
+                    if NATIVE {
+                        seen.push(format!("{id} {}", if s.alive { n.to_string() } else { format!("{n} (down)") }));
+                    }
                 }
                 let what = if committed { "commit index" } else { "last applied" };
-                (held, format!("{what}: {}", seen.join(", ")))
+                (held, native(|| format!("{what}: {}", seen.join(", "))))
             }
             Condition::Value { key, value, on } => {
                 let ids = self.resolve_set(on)?;
@@ -151,14 +159,16 @@ impl Observer<'_> {
                     let s = self.slot(id)?;
                     let v = s.node.kv().data.get(key);
                     held &= v == value.as_ref();
-                    seen.push(format!("{id} {}", v.map_or("none", |v| v.as_str())));
+                    if NATIVE {
+                        seen.push(format!("{id} {}", v.map_or("none", |v| v.as_str())));
+                    }
                 }
-                (held, format!("{key}: {}", seen.join(", ")))
+                (held, native(|| format!("{key}: {}", seen.join(", "))))
             }
             Condition::Reply { request, result } => {
                 let clients = sim.clients();
                 let Some(req) = (*request as usize).checked_sub(1).and_then(|i| clients.get(i)) else {
-                    return Ok((false, format!("only {} requests were sent", clients.len())));
+                    return Ok((false, native(|| format!("only {} requests were sent", clients.len()))));
                 };
                 match &req.status {
                     ClientStatus::Done { result: r, by, .. } => {
@@ -170,10 +180,10 @@ impl Observer<'_> {
                                     || (want.eq_ignore_ascii_case("error") && matches!(r, OpResult::Error(_)))
                             }
                         };
-                        (held, format!("request {request} answered `{r}` by {by}"))
+                        (held, native(|| format!("request {request} answered `{r}` by {by}")))
                     }
-                    ClientStatus::Pending => (false, format!("request {request} still pending")),
-                    ClientStatus::GaveUp => (false, format!("request {request} gave up")),
+                    ClientStatus::Pending => (false, native(|| format!("request {request} still pending"))),
+                    ClientStatus::GaveUp => (false, native(|| format!("request {request} gave up"))),
                 }
             }
             Condition::Config { old, new, on } => {
@@ -190,26 +200,42 @@ impl Observer<'_> {
                 for id in ids {
                     let conf = self.slot(id)?.node.configuration();
                     held &= *conf == want;
-                    seen.push(format!("{id} {conf}"));
+                    if NATIVE {
+                        seen.push(format!("{id} {conf}"));
+                    }
                 }
-                (held, format!("configurations: {}", seen.join(", ")))
+                (held, native(|| format!("configurations: {}", seen.join(", "))))
             }
             Condition::Membership { phase } => {
-                let Some(m) = sim.membership() else { return Ok((false, "no membership change".into())) };
+                let Some(m) = sim.membership() else { return Ok((false, native(|| "no membership change".into()))) };
                 let seen: Vec<&str> = m.phases.iter().map(|(_, _, e)| e.phase().name()).collect();
                 (
                     seen.contains(&phase.name()),
-                    format!("phases {}", if seen.is_empty() { "none".into() } else { seen.join(", ") }),
+                    native(|| format!("phases {}", if seen.is_empty() { "none".into() } else { seen.join(", ") })),
                 )
             }
             Condition::Safe => {
-                let v: Vec<String> = sim.safety_violations().map(|v| v.to_string()).collect();
-                (v.is_empty(), if v.is_empty() { "no safety violation".into() } else { v.join("; ") })
+                let found = || {
+                    let v: Vec<String> = sim.safety_violations().map(|v| v.to_string()).collect();
+                    if v.is_empty() {
+                        "no safety violation".into()
+                    } else {
+                        v.join("; ")
+                    }
+                };
+                (sim.safety_violations().next().is_none(), native(found))
             }
             Condition::Violated { any_of } => {
                 let held = any_of.iter().any(|p| sim.violated(*p));
-                let v: Vec<String> = sim.violations().iter().map(|v| v.to_string()).collect();
-                (held, if v.is_empty() { "no violation".into() } else { v.join("; ") })
+                let found = || {
+                    let v: Vec<String> = sim.violations().iter().map(|v| v.to_string()).collect();
+                    if v.is_empty() {
+                        "no violation".into()
+                    } else {
+                        v.join("; ")
+                    }
+                };
+                (held, native(found))
             }
         })
     }
