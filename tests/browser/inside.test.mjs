@@ -42,6 +42,10 @@ test('scrubbing back restores an earlier state exactly; acting there forks the r
     await waitForLeader(page);
     await request(page, 'set x 1');
     await page.waitForFunction(() => document.querySelector('[data-kv-server="S1"]')?.dataset.kv === 'x=1');
+    // Play on past the request, so that t1 (200 ms before the pause) has a leader however
+    // fast this machine reached the pause.
+    const applied = Number(await page.$eval('.status', (el) => el.dataset.simTimeUs));
+    await page.waitForFunction((t) => Number(document.querySelector('.status').dataset.simTimeUs) > t + 400_000, applied);
     await button(page, 'Pause').click();
     const timeline = page.getByRole('slider', { name: 'Timeline' });
     const t1 = Math.floor(Number(await page.$eval('.status', (el) => el.dataset.simTimeUs)) / 1000) - 200;
