@@ -198,7 +198,7 @@ impl Node {
             // Handing over (§3.10): nothing is appended until the transfer ends.
             return;
         }
-        if now.0.saturating_sub(change.round_started_at.0) > round_limit.0 && last_index > change.catch_up_index {
+        if now.since(change.round_started_at) > round_limit && last_index > change.catch_up_index {
             change.catch_up_index = last_index;
             change.round_started_at = now;
             change.round += 1;
@@ -219,7 +219,7 @@ impl Node {
         let members = self.configuration().members();
         let Role::Leader(leader) = &mut self.role else { return };
         let Some(change) = &leader.change else { return };
-        if now.0.saturating_sub(change.started_at.0) < limit {
+        if now.since(change.started_at).0 < limit {
             return;
         }
         let servers: SortedSet<ServerId> = change.target.difference(&members).copied().collect();
@@ -274,7 +274,7 @@ impl Node {
                 if newly_committed {
                     self.outputs.push(Output::Membership(MembershipEvent::JointCommitted { index }));
                 }
-                if matches!(&self.role, Role::Leader(LeaderState { transfer: Some(_), .. })) {
+                if self.transfer_target().is_some() {
                     return;
                 }
                 let index = self.append_as_leader(Payload::Config(Configuration::Simple { voters: new }));
