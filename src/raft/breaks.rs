@@ -2,7 +2,6 @@
 //! that the safety checker has teeth. All are off by default.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The break-switch table: the one place a break-switch is declared. Each row gives the
 /// variant (its doc comment cites the rule's section of the paper), the stable `name`
@@ -124,24 +123,7 @@ macro_rules! define_break_switch {
 }
 break_switches!(define_break_switch);
 
-impl BreakSwitch {
-    pub fn from_name(name: &str) -> Option<BreakSwitch> {
-        BreakSwitch::ALL.into_iter().find(|b| b.name() == name)
-    }
-}
-
-impl fmt::Display for BreakSwitch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl super::flags::Flag for BreakSwitch {
-    const ALL: &'static [BreakSwitch] = &BreakSwitch::ALL;
-    fn bit(self) -> u8 {
-        self as u8
-    }
-}
+super::flags::named_flag!(BreakSwitch);
 
 /// The set of switches that are on. `Default` is all off: correct Raft.
 pub type BreakSwitches = super::flags::Flags<BreakSwitch>;

@@ -51,3 +51,30 @@ impl<F: Flag> Flags<F> {
         self.bits == 0
     }
 }
+
+/// Implements [`Flag`] for a fieldless enum with `ALL` and `name()`, with `from_name` (the
+/// inverse of `name`) and `Display` (the name): the break-switches and the protocol options
+/// share them.
+macro_rules! named_flag {
+    ($t:ident) => {
+        impl $t {
+            pub fn from_name(name: &str) -> Option<$t> {
+                $t::ALL.into_iter().find(|f| f.name() == name)
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl $crate::raft::flags::Flag for $t {
+            const ALL: &'static [$t] = &$t::ALL;
+            fn bit(self) -> u8 {
+                self as u8
+            }
+        }
+    };
+}
+pub(crate) use named_flag;

@@ -3,7 +3,6 @@
 //! the Raft of the paper's Figure 2 and §6.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// One optional mechanism. The names are stable: scenarios (`option prevote on`), share
 /// links and `raftsim` flags use them.
@@ -29,24 +28,9 @@ impl ProtocolOption {
             ProtocolOption::CheckQuorum => "check-quorum",
         }
     }
-
-    pub fn from_name(name: &str) -> Option<ProtocolOption> {
-        ProtocolOption::ALL.into_iter().find(|o| o.name() == name)
-    }
 }
 
-impl fmt::Display for ProtocolOption {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl super::flags::Flag for ProtocolOption {
-    const ALL: &'static [ProtocolOption] = &ProtocolOption::ALL;
-    fn bit(self) -> u8 {
-        self as u8
-    }
-}
+super::flags::named_flag!(ProtocolOption);
 
 /// The set of options that are on. `Default` is all off: the paper's Raft.
 pub type ProtocolOptions = super::flags::Flags<ProtocolOption>;

@@ -77,26 +77,18 @@ impl Duration {
     }
 }
 
-impl fmt::Display for Term {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
+/// `Display` as a format of the number inside: `3`, `S3`, `C3`.
+macro_rules! display_number {
+    ($($t:ident $format:literal),*) => {
+        $(impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, $format, self.0)
+            }
+        })*
+    };
 }
-impl fmt::Display for LogIndex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-impl fmt::Display for ServerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "S{}", self.0)
-    }
-}
-impl fmt::Display for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "C{}", self.0)
-    }
-}
+display_number!(Term "{}", LogIndex "{}", ServerId "S{}", ClientId "C{}");
+
 impl fmt::Display for Time {
     /// Milliseconds, with the fraction only when there is one: `150ms`, `12.5ms`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -114,14 +106,19 @@ impl fmt::Display for Duration {
     }
 }
 
+/// A word that is not a server id: the word.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("expected a server such as S1, found `{0}`")]
+pub struct NotAServerId(pub String);
+
 impl std::str::FromStr for ServerId {
-    type Err = String;
+    type Err = NotAServerId;
     /// Parses `S3` or `s3` (or a bare `3`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let digits = s.strip_prefix(['S', 's']).unwrap_or(s);
         match digits.parse::<u32>() {
             Ok(n) if n >= 1 => Ok(ServerId(n)),
-            _ => Err(format!("expected a server such as S1, found `{s}`")),
+            _ => Err(NotAServerId(s.to_string())),
         }
     }
 }
