@@ -79,7 +79,15 @@ pub enum StatementKind {
     Expect {
         expectation: Expectation,
     },
+    /// `expect refused ACTION [because KIND]`: the action must be refused (for that
+    /// reason, when given); an action that is accepted takes effect and fails the check.
+    ExpectRefused {
+        command: Command,
+        because: Option<Refusal>,
+    },
 }
+
+pub use super::refusal::Refusal;
 
 /// A text in English, and in 简体中文 when the file gives it (`question-zh:`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +117,33 @@ pub enum ServerRef {
     Leader,
     /// A name bound by `let`.
     Name(String),
+    /// A server drawn when the statement runs (`a follower`, `a random live server`, `the
+    /// leader if any`): only where an action or a `let` takes one server.
+    Pick(Pick),
+}
+
+/// How a server is drawn when a statement runs. The draws come from the run's own seeded
+/// generator ([`crate::scenario::runner`]), so the same file replays the same run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pick {
+    /// `a follower`: one of the live followers, at random.
+    Follower,
+    /// `a random live server`: one of the servers that are up and in the cluster.
+    Live,
+    /// `the leader if any`: the leader, or, when there is none, the statement does nothing.
+    LeaderIfAny,
+}
+
+impl Pick {
+    /// The words a scenario writes.
+    pub fn words(self) -> &'static str {
+        match self {
+            Pick::Follower => "a follower",
+            Pick::Live => "a random live server",
+            Pick::LeaderIfAny => "the leader if any",
+        }
+    }
 }
 
 /// A set of servers for expectations and timers.
@@ -199,6 +234,20 @@ pub enum Command {
 }
 
 impl Command {
+    /// The one server a command acts on, for those that take one: where a draw (`crash a
+    /// follower`) may stand.
+    pub fn target_mut(&mut self) -> Option<&mut ServerRef> {
+        match self {
+            Command::Crash { server }
+            | Command::Restart { server }
+            | Command::Timeout { server }
+            | Command::Isolate { server } => Some(server),
+            Command::Request { via, .. } => Some(via),
+            Command::Transfer { to } => Some(to),
+            _ => None,
+        }
+    }
+
     /// The one action this command is, with `server` resolving each server reference.
     /// `None` for the commands that need the running cluster to become actions:
     /// `align-timers all`, `isolate` and `drop next`/`drop all` (the runner handles them).
@@ -248,8 +297,9 @@ pub enum RunSpec {
     For { duration: Duration },
     /// `run until 2s`
     UntilTime { time: Time },
-    /// `run until leader within 3s`: events one at a time until the condition holds.
-    Until { condition: Expectation, within: Duration },
+    /// `run until leader and committed 2 on all within 3s`: events one at a time until
+    /// every condition holds at once.
+    Until { all_of: Vec<Expectation>, within: Duration },
     /// `step` / `step 10`: that many simulator events.
     Steps { count: u64 },
 }
@@ -258,10 +308,19 @@ pub enum RunSpec {
 pub const DEFAULT_WITHIN: Duration = Duration(10_000_000);
 
 /// A condition on the cluster, possibly negated (`expect not leader S1`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Expectation {
     pub negated: bool,
     pub condition: Condition,
+}
+
+/// What `expect term` compares a term with: a number, or another server's term.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "of", content = "value", rename_all = "kebab-case")]
+pub enum TermOperand {
+    Number(u64),
+    /// `term S2`
+    TermOf(ServerRef),
 }
 
 /// A comparison for `expect term`.
@@ -312,7 +371,7 @@ pub enum RoleState {
 /// core's one phase type.
 pub use crate::raft::Phase;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "condition", rename_all = "kebab-case")]
 pub enum Condition {
     /// `leader`: some server leads; `leader S1`: S1 is the leader.
@@ -334,10 +393,22 @@ pub enum Condition {
     UpCount {
         at_least: u64,
     },
-    /// A server's term, or the highest term of any server when `server` is `None`.
+    /// A server's term, or the highest term of any server when `server` is `None`,
+    /// compared with a number or another server's term.
     Term {
         server: Option<ServerRef>,
         cmp: Cmp,
+        term: TermOperand,
+    },
+    /// `leader among S1 S2 S3`: there is a leader, and it is one of these servers.
+    LeaderAmong {
+        servers: Vec<ServerRef>,
+    },
+    /// `voted S2 for S1 in term 3`: S2 granted its vote in term 3 to S1 (itself, when
+    /// they are the same server).
+    Voted {
+        voter: ServerRef,
+        candidate: ServerRef,
         term: u64,
     },
     Role {

@@ -3,7 +3,8 @@
 //! it in the reader's language (`view::format::scenario_error`); `Display` is the English
 //! that the command line prints.
 
-use super::ast::Phase;
+use super::ast::{Expectation, Phase, Pick, Refusal};
+use super::seen::Seen;
 use crate::raft::{BreakSwitch, Duration, OpParseError, ProtocolOption, ServerId, Time};
 use crate::sim::checker::Property;
 use crate::sim::{ActionError, ConfigError};
@@ -106,6 +107,14 @@ pub enum Expected {
     Role,
     Phase,
     Property,
+    /// `follower` or `random live server` after `a`.
+    Pick,
+    /// An action after `expect refused`.
+    Action,
+    /// A kind of refusal after `because`: one of [`Refusal::ALL`].
+    Refusal,
+    /// How many times a `repeat` block runs.
+    RepeatCount,
 }
 
 impl Expected {
@@ -122,6 +131,7 @@ impl Expected {
             Expected::ProtocolOption => ProtocolOption::ALL.iter().map(|o| o.name()).collect(),
             Expected::Phase => Phase::ALL.iter().map(|p| p.name()).collect(),
             Expected::Property => Property::SAFETY.iter().chain(&[Property::Liveness]).map(|p| p.slug()).collect(),
+            Expected::Refusal => Refusal::ALL.iter().map(|r| r.word()).collect(),
             _ => Vec::new(),
         };
         names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(separator)
@@ -144,6 +154,7 @@ impl fmt::Display for Expected {
             ProtocolOption => return write!(f, "a protocol option: one of {}", self.choices()),
             Phase => return write!(f, "a membership phase: one of {}", self.choices()),
             Property => return write!(f, "a property: one of {}", self.choices()),
+            Refusal => return write!(f, "a kind of refusal: one of {}", self.choices()),
             EndOfLine => "end of line",
             Server => "a server such as S1",
             ServerRef => SERVER_REF,
@@ -183,6 +194,9 @@ impl fmt::Display for Expected {
             Condition => CONDITION,
             GoalRest => "`and` and another condition, `for` and a duration, or the end of the line",
             Role => "`leader`, `follower`, `candidate`, `pre-candidate`, `down`, `up` or `retired`",
+            Pick => "`follower` or `random live server`, as in `crash a follower`",
+            Action => "an action such as `crash S1` after `expect refused`",
+            RepeatCount => "how many times to repeat, as in `repeat 10`",
         };
         f.write_str(text)
     }
@@ -259,6 +273,12 @@ pub enum Invalid {
     TimeCap(String, String),
     /// The events the `step`s so far ask for, beyond the cap.
     EventCap(u64, u64),
+    /// `end` with no `repeat` open.
+    EndWithoutRepeat,
+    /// A `repeat` with no `end` (reported at the `repeat`).
+    RepeatNotEnded,
+    /// The statements a `repeat` block unrolls to, beyond the cap.
+    StatementCap(u64, u64),
 }
 
 impl fmt::Display for Invalid {
@@ -314,6 +334,11 @@ impl fmt::Display for Invalid {
                 write!(f, "the run could reach {t} of simulated time here, beyond the {cap} a run may last")
             }
             EventCap(n, cap) => write!(f, "the steps so far ask for {n} events, beyond the {cap} a run may process"),
+            EndWithoutRepeat => f.write_str("`end` closes a `repeat` block, but none is open"),
+            RepeatNotEnded => f.write_str("this `repeat` block has no `end`"),
+            StatementCap(n, cap) => {
+                write!(f, "the repeated statements come to {n}, beyond the {cap} statements a scenario may run")
+            }
             OutOfRange(r) => write!(f, "`{}` is out of range for {}: from {} to {}", r.found, r.what, r.min, r.max),
         }
     }
@@ -350,12 +375,21 @@ pub enum RunError {
     /// `run until TIME` before the run's clock.
     #[error("{until} is in the past: the run is already at {now}")]
     UntilInThePast { until: Time, now: Time },
-    /// An expectation did not hold: what was found instead, in the runner's words.
+    /// An expectation did not hold: what it expected, and what was found instead.
     #[error("{found}")]
-    NotSo { found: String },
-    /// `expect not …` held.
+    NotSo { expected: Box<Expectation>, found: Seen },
+    /// `expect not …` held: what it expected not to hold, and what was found.
     #[error("it holds ({found})")]
-    Holds { found: String },
+    Holds { expected: Box<Expectation>, found: Seen },
+    /// `a follower` or `a random live server` found no server to draw from.
+    #[error("there is no server for `{}` to name", .0.words())]
+    NoTarget(Pick),
+    /// `expect refused ACTION`: the action was accepted (and took effect).
+    #[error("the action was accepted")]
+    Accepted,
+    /// `expect refused ACTION because KIND`: it was refused for another reason.
+    #[error("it was refused because {found} ({error}), not because {wanted}")]
+    RefusedOtherwise { wanted: Refusal, found: Refusal, error: Box<RunError> },
     /// `run until CONDITION` did not come true within its time.
     #[error("{error} after waiting {within}")]
     NotWithin { error: Box<RunError>, within: Duration },

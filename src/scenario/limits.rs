@@ -29,6 +29,12 @@ pub const MAX_LOG_INDEX: u64 = MAX_EVENTS;
 pub const MAX_REQUEST: u64 = MAX_EVENTS;
 pub const MAX_MESSAGE: u64 = MAX_EVENTS * MAX_SERVERS as u64;
 
+/// The most times a `repeat` block runs.
+pub const MAX_REPEAT: u64 = 10_000;
+
+/// The most statements a scenario may hold once its `repeat` blocks are unrolled.
+pub const MAX_STATEMENTS: u64 = 100_000;
+
 /// The inclusive range of the whole numbers written where the grammar expects `what`, if
 /// it has one of its own (the cluster size and entries per append say theirs in their own
 /// words; a seed is any 64-bit number).
@@ -41,6 +47,7 @@ pub fn range(what: &Expected) -> Option<(u64, u64)> {
         Expected::MessageNumber => (0, MAX_MESSAGE),
         Expected::EventCount => (1, MAX_EVENTS),
         Expected::LeaderCount | Expected::UpCount => (0, MAX_SERVERS as u64),
+        Expected::RepeatCount => (1, MAX_REPEAT),
         _ => return None,
     })
 }

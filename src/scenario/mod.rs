@@ -5,11 +5,14 @@
 //!
 //! This module compiles for wasm32 too: no files, processes or clocks here.
 
+pub mod actions;
 pub mod ast;
 pub mod error;
 pub mod limits;
 pub mod parser;
+pub mod refusal;
 pub mod runner;
+pub mod seen;
 pub mod text;
 
 #[cfg(test)]
@@ -89,6 +92,7 @@ const STORIES: &[LibraryScenario] = library![
     "prevote.scn",
     "check-quorum.scn",
     "transfer.scn",
+    "random-crashes.scn",
 ];
 
 /// Each break-switch's "Show me" scenario; one that is already a story (`figure-8-broken.scn`)

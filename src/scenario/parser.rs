@@ -5,6 +5,7 @@
 //! Nothing here may panic on any input (a property test feeds it random text), so every
 //! number is parsed with checked arithmetic and every index is bounds-checked.
 
+mod block;
 mod command;
 mod condition;
 mod cursor;
@@ -25,7 +26,7 @@ type Result<T> = std::result::Result<T, ScenarioError>;
 /// server may appear.
 const RESERVED: &[&str] = &[
     "leader", "leaders", "all", "none", "on", "within", "not", "or", "add", "remove", "next", "message", "until",
-    "and", "for",
+    "and", "for", "a", "the", "among", "because", "in", "repeat", "end",
 ];
 
 /// Parses a scenario.
@@ -42,6 +43,7 @@ pub fn parse(text: &str) -> Result<Scenario> {
     if p.in_setup {
         p.finish_setup(text.lines().count().max(1))?;
     }
+    p.finish_blocks()?;
     super::limits::check_caps(&p.statements)?;
     Ok(Scenario {
         title: p.title,
@@ -95,6 +97,8 @@ struct Parser {
     /// error is reported.
     last_config_line: Option<usize>,
     names: SortedSet<String>,
+    /// The `repeat` blocks not yet ended, innermost last.
+    repeats: Vec<block::OpenRepeat>,
 }
 
 impl Default for Parser {
@@ -113,6 +117,7 @@ impl Default for Parser {
             setups: SortedMap::new(),
             last_config_line: None,
             names: SortedSet::new(),
+            repeats: Vec::new(),
         }
     }
 }
@@ -264,7 +269,7 @@ impl Parser {
             c.finish()?;
             return Ok(None);
         }
-        let dual = matches!(keyword.as_str(), "loss" | "duplication" | "latency" | "break" | "option");
+        let dual = super::actions::Verb::from_keyword(&keyword).is_some_and(|v| v.statement().in_setup);
         if dual && self.in_setup {
             c.advance();
             match self.command(c, &keyword)? {
@@ -280,6 +285,14 @@ impl Parser {
             }
             self.last_config_line = Some(line);
             c.finish()?;
+            return Ok(None);
+        }
+        if keyword == "repeat" || keyword == "end" {
+            c.advance();
+            if self.in_setup {
+                self.finish_setup(line)?;
+            }
+            self.block(c, &keyword, first.col)?;
             return Ok(None);
         }
         let mut at = None;
@@ -306,6 +319,7 @@ impl Parser {
                 let count = if c.at_end() { 1 } else { c.u64(Expected::EventCount)? };
                 StatementKind::Run { run: RunSpec::Steps { count } }
             }
+            "expect" if c.eat("refused") => self.expect_refused(c)?,
             "expect" => StatementKind::Expect { expectation: expectation(c)? },
             "let" => {
                 let t = c.word(Expected::Name)?;
@@ -319,7 +333,7 @@ impl Parser {
                     return Err(c.invalid(t.col, Invalid::NameTaken(name.to_string())));
                 }
                 c.expect_word("=")?;
-                let server = c.server_ref()?;
+                let server = c.target()?;
                 bound = Some(name.to_string());
                 StatementKind::Let { name: name.to_string(), server }
             }

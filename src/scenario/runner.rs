@@ -6,9 +6,13 @@
 
 use super::ast::*;
 use super::error::{RunError, ScenarioError};
-use crate::raft::{ServerId, Time};
+use super::seen::Seen;
+use crate::english::native;
+use crate::raft::{RoleKind, ServerId, Time};
 use crate::sim::{Action, Sim, StepEvent};
 use crate::sorted::{SortedMap, SortedSet};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -172,7 +176,15 @@ pub struct Runner<'a> {
     goal: Option<GoalTracker>,
     /// The run reached [`super::limits::MAX_EVENTS`].
     capped: bool,
+    /// Draws the servers of `a follower` and `a random live server`. Seeded from the
+    /// scenario's seed, so the same file replays the same run; kept apart from the
+    /// simulator's generator, so that a draw changes no timeout or latency, and time
+    /// travel (which replays the recorded actions, with the servers drawn) stays exact.
+    picks: ChaCha8Rng,
 }
+
+/// Mixed into the scenario's seed for [`Runner`]'s draws.
+const PICK_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
 impl<'a> Runner<'a> {
     pub fn new(scenario: &'a Scenario, options: RunOptions) -> Result<Runner<'a>, ScenarioError> {
@@ -180,7 +192,8 @@ impl<'a> Runner<'a> {
             .map_err(|e| ScenarioError::Invalid { line: 1, column: 1, reason: super::error::Invalid::Config(e) })?;
         let report = Report { title: scenario.title.clone(), ..Report::default() };
         let goal = scenario.goal.clone().map(GoalTracker::new);
-        Ok(Runner { scenario, sim, next: 0, names: SortedMap::new(), report, options, goal, capped: false })
+        let picks = ChaCha8Rng::seed_from_u64(scenario.config.seed ^ PICK_SEED);
+        Ok(Runner { scenario, sim, next: 0, names: SortedMap::new(), report, options, goal, capped: false, picks })
     }
 
     pub fn sim(&self) -> &Sim {
@@ -222,11 +235,12 @@ impl<'a> Runner<'a> {
                 });
                 self.trace_line(stmt.line, || format!("step: {text}"));
             }
-            StatementKind::Let { name, server } => match self.resolve(server) {
-                Ok(id) => {
+            StatementKind::Let { name, server } => match self.resolve_target(server) {
+                Ok(Some(id)) => {
                     self.names.insert(name.clone(), id);
                     self.trace_line(stmt.line, || format!("let {name} = {id}"));
                 }
+                Ok(None) => self.trace_line(stmt.line, || format!("let {name}: no leader, nothing bound")),
                 Err(e) => self.record(stmt, CheckKind::Action, Err(e)),
             },
             StatementKind::Act { command } => {
@@ -237,6 +251,10 @@ impl<'a> Runner<'a> {
             StatementKind::Run { run } => self.run(stmt, run),
             StatementKind::Expect { expectation } => {
                 let outcome = self.check(expectation);
+                self.record(stmt, CheckKind::Expect, outcome.map(|seen| native(|| seen.to_string())));
+            }
+            StatementKind::ExpectRefused { command, because } => {
+                let outcome = self.expect_refused(stmt, command, *because);
                 self.record(stmt, CheckKind::Expect, outcome);
             }
         }
@@ -336,17 +354,21 @@ impl<'a> Runner<'a> {
                     }
                 }
             }
-            RunSpec::Until { condition, within } => {
+            RunSpec::Until { all_of, within } => {
                 let deadline = self.sim.now() + *within;
+                let seen =
+                    |seen: Vec<Seen>| native(|| seen.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("; "));
                 loop {
-                    if let Ok(seen) = self.check(condition) {
-                        self.record(stmt, CheckKind::RunUntil, Ok(seen));
+                    if let Ok(found) = self.observer().check_all(all_of) {
+                        self.record(stmt, CheckKind::RunUntil, Ok(seen(found)));
                         return;
                     }
                     if !self.step_one(deadline) {
                         self.run_to(deadline);
                         let outcome = self
-                            .check(condition)
+                            .observer()
+                            .check_all(all_of)
+                            .map(seen)
                             .map_err(|error| RunError::NotWithin { error: Box::new(error), within: *within });
                         self.record(stmt, CheckKind::RunUntil, outcome);
                         return;
@@ -363,14 +385,58 @@ impl<'a> Runner<'a> {
         self.observer().resolve(r)
     }
     /// Checks an expectation: what was seen when it holds, why not when it does not.
-    pub fn check(&self, e: &Expectation) -> Result<String, RunError> {
+    pub fn check(&self, e: &Expectation) -> Result<Seen, RunError> {
         self.observer().check(e)
     }
 
     // ---- Actions ------------------------------------------------------------------------
 
+    /// The server a reference names now, drawing it for `a follower` and `a random live
+    /// server`; `None` for `the leader if any` when there is no leader.
+    fn resolve_target(&mut self, r: &ServerRef) -> Result<Option<ServerId>, RunError> {
+        let ServerRef::Pick(pick) = r else { return self.resolve(r).map(Some) };
+        let live = self.sim.active_servers().filter(|s| s.alive);
+        let candidates: Vec<ServerId> = match pick {
+            Pick::LeaderIfAny => return Ok(self.sim.leader()),
+            Pick::Follower => live.filter(|s| s.node.role_kind() == RoleKind::Follower).map(|s| s.node.id()).collect(),
+            Pick::Live => live.map(|s| s.node.id()).collect(),
+        };
+        if candidates.is_empty() {
+            return Err(RunError::NoTarget(*pick));
+        }
+        Ok(Some(candidates[self.picks.random_range(0..candidates.len() as u32) as usize]))
+    }
+
+    /// `expect refused ACTION [because KIND]`: passes when the action is refused (for
+    /// that reason, if given).
+    fn expect_refused(
+        &mut self,
+        stmt: &Statement,
+        command: &Command,
+        because: Option<Refusal>,
+    ) -> Result<String, RunError> {
+        let Err(error) = self.act(stmt, command) else { return Err(RunError::Accepted) };
+        match (Refusal::of(&error), because) {
+            (Some(found), Some(wanted)) if found != wanted => {
+                Err(RunError::RefusedOtherwise { wanted, found, error: Box::new(error) })
+            }
+            (Some(_), _) => Ok(native(|| format!("refused: {error}"))),
+            (None, _) => Err(error),
+        }
+    }
+
     fn act(&mut self, stmt: &Statement, command: &Command) -> Result<(), RunError> {
-        let actions = self.actions_for(command)?;
+        let mut command = command.clone();
+        if let Some(target) = command.target_mut() {
+            match self.resolve_target(target)? {
+                Some(id) => *target = ServerRef::Id(id),
+                None => {
+                    self.trace_line(stmt.line, || "no leader: nothing to do".into());
+                    return Ok(());
+                }
+            }
+        }
+        let actions = self.actions_for(&command)?;
         for action in actions {
             self.trace_line(stmt.line, || format!("{action}"));
             self.sim.act(action).map_err(RunError::Refused)?;

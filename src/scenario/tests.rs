@@ -2,10 +2,12 @@
 //! that must not panic ([`parse`]), and every library scenario run to completion ([`run`]).
 
 mod parse;
+mod richer;
 mod run;
 
 use super::ast::*;
 use super::error::{Expected, Invalid};
+use super::seen::Seen;
 use super::*;
 use crate::raft::{BreakSwitch, Duration, Op, OpParseError, Payload, ServerId, Term, Time};
 use crate::sim::checker::Property;

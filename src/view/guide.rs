@@ -11,7 +11,7 @@ pub enum Group {
     /// The guided tour's lessons.
     Lessons,
     /// Narrated runs that go deeper (the paper's figures, retries, removing the leader,
-    /// PreVote, CheckQuorum and leadership transfer).
+    /// PreVote, CheckQuorum, leadership transfer, rounds of random crashes).
     Scenarios,
     /// A goal the reader reaches by acting on the cluster; the page checks it.
     Exercises,
@@ -95,7 +95,7 @@ mod tests {
         let count = |g: Group| files.iter().filter(|f| group(f) == g).count();
         assert_eq!(
             Group::ALL.map(count),
-            [5, 7, 5, 5],
+            [5, 8, 5, 5],
             "lessons, scenarios, exercises, broken rules: {:?}",
             files.iter().map(|f| (f, group(f))).collect::<Vec<_>>()
         );

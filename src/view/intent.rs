@@ -65,6 +65,8 @@ pub fn resolve(sim: &Sim, r: &ServerRef) -> Result<ServerId, Refusal> {
         ServerRef::Id(id) => Ok(*id),
         ServerRef::Leader => sim.leader().ok_or(Refusal::Action(ActionError::NoLeader)),
         ServerRef::Name(n) => Err(Refusal::Unbound(n.clone())),
+        // Only scenarios draw servers (`a follower`); the page names its servers.
+        ServerRef::Pick(p) => Err(Refusal::Unbound(p.words().into())),
     }
 }
 

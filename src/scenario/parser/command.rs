@@ -3,25 +3,28 @@
 
 use super::cursor::Cursor;
 use super::{Parser, Result};
+use crate::scenario::actions::Verb;
 use crate::scenario::ast::Command;
 use crate::scenario::error::Expected;
 
 impl Parser {
     /// Actions (and the network settings, which are also actions once the run started):
-    /// the one list of the keywords that start an action. `None` when `keyword` starts no
-    /// action; the cursor has not moved then.
+    /// the words after the keyword of each verb of [`crate::scenario::actions::ACTIONS`],
+    /// the one table of the keywords that start an action. `None` when `keyword` starts
+    /// no action; the cursor has not moved then.
     pub(super) fn command(&mut self, c: &mut Cursor<'_>, keyword: &str) -> Result<Option<Command>> {
-        Ok(Some(match keyword {
-            "crash" | "kill" => Command::Crash { server: c.server_ref()? },
-            "restart" => Command::Restart { server: c.server_ref()? },
-            "timeout" => Command::Timeout { server: c.server_ref()? },
-            "align-timers" => Command::AlignTimers { servers: c.server_set()? },
-            "spread-timers" => Command::SpreadTimers,
-            "request" => {
-                let via = c.server_ref()?;
+        let Some(verb) = Verb::from_keyword(keyword) else { return Ok(None) };
+        Ok(Some(match verb {
+            Verb::Crash => Command::Crash { server: c.target()? },
+            Verb::Restart => Command::Restart { server: c.target()? },
+            Verb::Timeout => Command::Timeout { server: c.target()? },
+            Verb::AlignTimers => Command::AlignTimers { servers: c.server_set()? },
+            Verb::SpreadTimers => Command::SpreadTimers,
+            Verb::Request => {
+                let via = c.target()?;
                 Command::Request { via, op: c.op()? }
             }
-            "membership" => {
+            Verb::Membership => {
                 let (mut add, mut remove) = (Vec::new(), Vec::new());
                 loop {
                     if c.eat("add") {
@@ -37,7 +40,7 @@ impl Parser {
                 }
                 Command::Membership { add, remove }
             }
-            "partition" => {
+            Verb::Partition => {
                 let mut groups = vec![c.server_refs()?];
                 while c.eat("|") {
                     groups.push(c.server_refs()?);
@@ -47,19 +50,19 @@ impl Parser {
                 }
                 Command::Partition { groups }
             }
-            "isolate" => Command::Isolate { server: c.server_ref()? },
-            "heal" => Command::Heal,
-            "cut" | "restore" => {
+            Verb::Isolate => Command::Isolate { server: c.target()? },
+            Verb::Heal => Command::Heal,
+            Verb::Cut | Verb::Restore => {
                 let from = c.server_ref()?;
                 let both = c.arrow()?;
                 let to = c.server_ref()?;
-                if keyword == "cut" {
+                if verb == Verb::Cut {
                     Command::Cut { from, to, both }
                 } else {
                     Command::Restore { from, to, both }
                 }
             }
-            "drop" => {
+            Verb::Drop => {
                 if c.eat("message") {
                     Command::DropMessage { id: c.u64(Expected::MessageNumber)? }
                 } else if c.peek_is("next") || c.peek_is("all") {
@@ -75,22 +78,21 @@ impl Parser {
                     return Err(c.expected(Expected::DropWhat));
                 }
             }
-            "loss" => Command::Loss { loss: c.probability()? },
-            "duplication" => Command::Duplication { duplication: c.probability()? },
-            "latency" => {
+            Verb::Loss => Command::Loss { loss: c.probability()? },
+            Verb::Duplication => Command::Duplication { duplication: c.probability()? },
+            Verb::Latency => {
                 let (min_ms, max_ms) = c.range_ms()?;
                 Command::Latency { min_ms, max_ms }
             }
-            "break" => {
+            Verb::Break => {
                 let switch = c.break_switch()?;
                 Command::Break { switch, on: c.on_off()? }
             }
-            "option" => {
+            Verb::Option => {
                 let option = c.protocol_option()?;
                 Command::Option { option, on: c.on_off()? }
             }
-            "transfer" => Command::Transfer { to: c.server_ref()? },
-            _ => return Ok(None),
+            Verb::Transfer => Command::Transfer { to: c.target()? },
         }))
     }
 }

@@ -13,14 +13,18 @@ pub(super) fn run_spec(c: &mut Cursor<'_>) -> Result<RunSpec> {
             let d = c.duration()?;
             return Ok(RunSpec::UntilTime { time: Time(d.0) });
         }
-        let condition = expectation(c).map_err(|e| match e {
+        let first = expectation(c).map_err(|e| match e {
             ScenarioError::Expected { line, column, expected: Expected::Condition, found } => {
                 ScenarioError::Expected { line, column, expected: Expected::TimeOrCondition, found }
             }
             other => other,
         })?;
+        let mut all_of = vec![first];
+        while c.eat("and") {
+            all_of.push(expectation(c)?);
+        }
         let within = if c.eat("within") { c.duration()? } else { DEFAULT_WITHIN };
-        return Ok(RunSpec::Until { condition, within });
+        return Ok(RunSpec::Until { all_of, within });
     }
     if c.peek_is_number() {
         return Ok(RunSpec::For { duration: c.duration()? });
@@ -51,6 +55,7 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
     let word = head.text.to_ascii_lowercase();
     c.advance();
     Ok(match word.as_str() {
+        "leader" if c.eat("among") => Condition::LeaderAmong { servers: c.server_refs()? },
         "leader" => {
             let server = match c.peek() {
                 Some(t) if c.is_server_ref(t) => Some(c.server_ref()?),
@@ -87,7 +92,20 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             } else {
                 Cmp::Eq
             };
-            Condition::Term { server, cmp, term: c.u64(Expected::Term)? }
+            let term = if c.eat("term") {
+                TermOperand::TermOf(c.server_ref()?)
+            } else {
+                TermOperand::Number(c.u64(Expected::Term)?)
+            };
+            Condition::Term { server, cmp, term }
+        }
+        "voted" => {
+            let voter = c.server_ref()?;
+            c.expect_word("for")?;
+            let candidate = c.server_ref()?;
+            c.expect_word("in")?;
+            c.expect_word("term")?;
+            Condition::Voted { voter, candidate, term: c.u64(Expected::Term)? }
         }
         "role" => {
             let server = c.server_ref()?;

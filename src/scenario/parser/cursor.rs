@@ -3,7 +3,7 @@
 
 use super::Result;
 use crate::raft::{BreakSwitch, Duration, Op, ProtocolOption, ServerId};
-use crate::scenario::ast::{ServerRef, ServerSet};
+use crate::scenario::ast::{Pick, ServerRef, ServerSet};
 use crate::scenario::error::{Expected, Invalid, OutOfRange, ScenarioError};
 use crate::sim::MAX_SERVERS;
 use crate::sorted::SortedSet;
@@ -180,6 +180,32 @@ impl<'a> Cursor<'a> {
             Some(Err(message)) => Err(self.invalid(t.col, message)),
             None => Err(self.expected(Expected::ServerRef)),
         }
+    }
+
+    /// The one server an action or a `let` takes: a server reference, or a server drawn
+    /// when the statement runs: `a follower`, `a random live server`, `the leader if any`
+    /// (`the leader` alone is `leader`).
+    pub(super) fn target(&mut self) -> Result<ServerRef> {
+        if self.eat("a") {
+            if self.eat("follower") {
+                return Ok(ServerRef::Pick(Pick::Follower));
+            }
+            if !self.eat("random") {
+                return Err(self.expected(Expected::Pick));
+            }
+            self.expect_word("live")?;
+            self.expect_word("server")?;
+            return Ok(ServerRef::Pick(Pick::Live));
+        }
+        if self.eat("the") {
+            self.expect_word("leader")?;
+            if self.eat("if") {
+                self.expect_word("any")?;
+                return Ok(ServerRef::Pick(Pick::LeaderIfAny));
+            }
+            return Ok(ServerRef::Leader);
+        }
+        self.server_ref()
     }
 
     /// One or more server references; `S1..S5` stands for S1 S2 S3 S4 S5.

@@ -1,10 +1,10 @@
 //! Reading conditions off a simulator ([`Observer`]) and following an exercise's goal
 //! over a run ([`GoalTracker`]).
 
-use crate::english::{native, NATIVE};
-use crate::raft::{OpResult, ServerId, Time};
+use crate::raft::{MessageBody, OpResult, ServerId, Time};
 use crate::scenario::ast::*;
 use crate::scenario::error::RunError;
+use crate::scenario::seen::{RoleNow, Seen};
 use crate::sim::{ClientStatus, Sim};
 use crate::sorted::{SortedMap, SortedSet};
 
@@ -20,8 +20,11 @@ impl Observer<'_> {
     pub(super) fn resolve(&self, r: &ServerRef) -> Result<ServerId, RunError> {
         match r {
             ServerRef::Id(id) => Ok(*id),
-            ServerRef::Leader => self.sim.leader().ok_or(RunError::NoLeader),
+            ServerRef::Leader | ServerRef::Pick(Pick::LeaderIfAny) => self.sim.leader().ok_or(RunError::NoLeader),
             ServerRef::Name(n) => self.names.get(n).copied().ok_or_else(|| RunError::Unbound(n.clone())),
+            // Only the runner draws (the parser allows a draw only where an action or a
+            // `let` takes a server).
+            ServerRef::Pick(p) => Err(RunError::NoTarget(*p)),
         }
     }
 
@@ -39,86 +42,93 @@ impl Observer<'_> {
 
     // ---- Conditions -------------------------------------------------------------------
 
-    /// Checks an expectation: what was seen when it holds, why not when it does not.
-    /// What was seen is English for `raftsim` and the tests: empty in the page's wasm
-    /// ([`crate::english`]), which says why a check failed in its own words.
-    pub fn check(&self, e: &Expectation) -> Result<String, RunError> {
+    /// Checks an expectation: what was seen when it holds; when it does not, what it
+    /// expected and what was seen, as data ([`RunError::NotSo`], [`RunError::Holds`]).
+    pub fn check(&self, e: &Expectation) -> Result<Seen, RunError> {
         // A reference that cannot be resolved (no leader to name) fails either way.
         let (held, found) = self.condition(&e.condition)?;
         match (held, e.negated) {
             (true, false) | (false, true) => Ok(found),
-            (false, false) => Err(RunError::NotSo { found }),
-            (true, true) => Err(RunError::Holds { found }),
+            (false, false) => Err(RunError::NotSo { expected: Box::new(e.clone()), found }),
+            (true, true) => Err(RunError::Holds { expected: Box::new(e.clone()), found }),
         }
     }
 
-    fn condition(&self, c: &Condition) -> Result<(bool, String), RunError> {
+    /// Checks every expectation at once: the first that fails says why.
+    pub fn check_all(&self, all_of: &[Expectation]) -> Result<Vec<Seen>, RunError> {
+        all_of.iter().map(|e| self.check(e)).collect()
+    }
+
+    fn up(&self) -> Vec<ServerId> {
+        self.sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect()
+    }
+
+    fn condition(&self, c: &Condition) -> Result<(bool, Seen), RunError> {
         let sim = &self.sim;
-        let leaders = || fmt_ids(&sim.leaders());
+        let leaders = || sim.leaders().to_vec();
         Ok(match c {
-            Condition::Leader { server: None } => {
-                let l = sim.leader();
-                (l.is_some(), native(|| l.map_or_else(|| "no leader".into(), |l| format!("leader {l}"))))
-            }
+            Condition::Leader { server: None } => (sim.leader().is_some(), Seen::Leader(sim.leader())),
             Condition::Leader { server: Some(r) } => {
                 let want = self.resolve(r)?;
-                let l = sim.leader();
-                (l == Some(want), native(|| l.map_or_else(|| "no leader".into(), |l| format!("leader {l}"))))
+                (sim.leader() == Some(want), Seen::Leader(sim.leader()))
             }
-            Condition::LeaderCount { count } => {
-                let n = sim.leaders().len() as u64;
-                (n == *count, native(|| format!("{n} leaders ({})", leaders())))
+            Condition::LeaderAmong { servers } => {
+                let among = self.resolve_all(servers)?;
+                (sim.leader().is_some_and(|l| among.contains(&l)), Seen::Leader(sim.leader()))
             }
+            Condition::LeaderCount { count } => (sim.leaders().len() as u64 == *count, Seen::Leaders(leaders())),
             Condition::UpCount { at_least } => {
-                let up: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
-                (up.len() as u64 >= *at_least, native(|| format!("{} up ({})", up.len(), fmt_ids(&up))))
+                let up = self.up();
+                (up.len() as u64 >= *at_least, Seen::Up(up))
             }
-            Condition::OneLeader => {
-                let n = sim.leaders().len();
-                (n == 1, native(|| format!("{n} leaders ({})", leaders())))
-            }
-            Condition::NoLeader => {
-                let n = sim.leaders().len();
-                (n == 0, native(|| if n == 0 { "no leader".into() } else { format!("leaders {}", leaders()) }))
-            }
+            Condition::OneLeader => (sim.leaders().len() == 1, Seen::Leaders(leaders())),
+            Condition::NoLeader => (sim.leaders().is_empty(), Seen::Leaders(leaders())),
             Condition::Leaders { servers } => {
                 let want: SortedSet<ServerId> = self.resolve_all(servers)?.into_iter().collect();
-                (sim.leaders() == want.as_slice(), native(|| format!("leaders {}", leaders())))
+                (sim.leaders() == want.as_slice(), Seen::Leaders(leaders()))
             }
             Condition::Term { server, cmp, term } => {
-                let (found, whose_id) = match server {
-                    None => (sim.max_term().0, None),
-                    Some(r) => {
-                        let id = self.resolve(r)?;
-                        (self.slot(id)?.node.term().0, Some(id))
-                    }
+                let server = server.as_ref().map(|r| self.resolve(r)).transpose()?;
+                let found = match server {
+                    None => sim.max_term().0,
+                    Some(id) => self.slot(id)?.node.term().0,
                 };
-                let whose =
-                    |id: Option<ServerId>| id.map_or_else(|| "the highest term".into(), |id| format!("{id}'s term"));
-                (cmp.holds(found, *term), native(|| format!("{} is {found}", whose(whose_id))))
+                match term {
+                    TermOperand::Number(n) => (cmp.holds(found, *n), Seen::Term { server, term: found }),
+                    TermOperand::TermOf(r) => {
+                        let other = self.resolve(r)?;
+                        let other_term = self.slot(other)?.node.term().0;
+                        (cmp.holds(found, other_term), Seen::Terms { server, term: found, other, other_term })
+                    }
+                }
+            }
+            Condition::Voted { voter, candidate, term } => {
+                let (voter, candidate) = (self.resolve(voter)?, self.resolve(candidate)?);
+                let voted_for = self.vote_in(voter, *term)?;
+                (voted_for == Some(candidate), Seen::Vote { voter, term: *term, voted_for })
             }
             Condition::Role { server, state } => {
                 let id = self.resolve(server)?;
                 let s = self.slot(id)?;
                 let now = if s.retired {
-                    "retired"
+                    RoleNow::Retired
                 } else if !s.alive {
-                    "down"
+                    RoleNow::Down
                 } else {
-                    s.node.role_kind().name()
+                    RoleNow::Role(s.node.role_kind())
                 };
                 let held = match state {
-                    RoleState::Role(k) => s.alive && !s.retired && s.node.role_kind() == *k,
-                    RoleState::Down => !s.alive && !s.retired,
+                    RoleState::Role(k) => now == RoleNow::Role(*k),
+                    RoleState::Down => now == RoleNow::Down,
                     RoleState::Up => s.alive,
                     RoleState::Retired => s.retired,
                 };
-                (held, native(|| format!("{id} is {now}")))
+                (held, Seen::Role { server: id, now })
             }
             Condition::Log { server, terms } => {
                 let id = self.resolve(server)?;
-                let found: Vec<u64> = self.slot(id)?.node.log().entries().iter().map(|e| e.term.0).collect();
-                (&found == terms, native(|| format!("{id}'s log has terms {}", fmt_terms(&found))))
+                let found = self.log_terms(id)?;
+                (&found == terms, Seen::Log { server: id, terms: found })
             }
             Condition::SameLog { on } => {
                 let ids = self.resolve_set(on)?;
@@ -127,48 +137,33 @@ impl Observer<'_> {
                     logs.push((*id, self.slot(*id)?.node.log().entries()));
                 }
                 let same = logs.windows(2).all(|w| w[0].1 == w[1].1);
-                let seen = || {
-                    logs.iter()
-                        .map(|(id, l)| format!("{id}: {}", fmt_terms(&l.iter().map(|e| e.term.0).collect::<Vec<_>>())))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                (same, native(seen))
+                let seen = ids.iter().map(|id| Ok((*id, self.log_terms(*id)?))).collect::<Result<_, RunError>>()?;
+                (same, Seen::Logs(seen))
             }
             Condition::Committed { index, on } | Condition::Applied { index, on } => {
-                let committed = matches!(c, Condition::Committed { .. });
+                let applied = matches!(c, Condition::Applied { .. });
                 let ids = self.resolve_set(on)?;
-                let mut held = !ids.is_empty();
-                let mut seen = Vec::new();
+                let mut of = Vec::new();
                 for id in ids {
                     let s = self.slot(id)?;
-                    let n = if committed { s.node.commit_index() } else { s.node.last_applied() };
-                    held &= n.0 >= *index;
-                    if NATIVE {
-                        seen.push(format!("{id} {}", if s.alive { n.to_string() } else { format!("{n} (down)") }));
-                    }
+                    let n = if applied { s.node.last_applied() } else { s.node.commit_index() };
+                    of.push((id, n.0, s.alive));
                 }
-                let what = if committed { "commit index" } else { "last applied" };
-                (held, native(|| format!("{what}: {}", seen.join(", "))))
+                (!of.is_empty() && of.iter().all(|(_, n, _)| n >= index), Seen::Indexes { applied, of })
             }
             Condition::Value { key, value, on } => {
                 let ids = self.resolve_set(on)?;
-                let mut held = !ids.is_empty();
-                let mut seen = Vec::new();
+                let mut of = Vec::new();
                 for id in ids {
-                    let s = self.slot(id)?;
-                    let v = s.node.kv().data.get(key);
-                    held &= v == value.as_ref();
-                    if NATIVE {
-                        seen.push(format!("{id} {}", v.map_or("none", |v| v.as_str())));
-                    }
+                    of.push((id, self.slot(id)?.node.kv().data.get(key).cloned()));
                 }
-                (held, native(|| format!("{key}: {}", seen.join(", "))))
+                let held = !of.is_empty() && of.iter().all(|(_, v)| v == value);
+                (held, Seen::Values { key: key.clone(), of })
             }
             Condition::Reply { request, result } => {
                 let clients = sim.clients();
                 let Some(req) = (*request as usize).checked_sub(1).and_then(|i| clients.get(i)) else {
-                    return Ok((false, native(|| format!("only {} requests were sent", clients.len()))));
+                    return Ok((false, Seen::RequestsSent(clients.len())));
                 };
                 match &req.status {
                     ClientStatus::Done { result: r, by, .. } => {
@@ -180,10 +175,10 @@ impl Observer<'_> {
                                     || (want.eq_ignore_ascii_case("error") && matches!(r, OpResult::Error(_)))
                             }
                         };
-                        (held, native(|| format!("request {request} answered `{r}` by {by}")))
+                        (held, Seen::Answered { request: *request, result: r.clone(), by: *by })
                     }
-                    ClientStatus::Pending => (false, native(|| format!("request {request} still pending"))),
-                    ClientStatus::GaveUp => (false, native(|| format!("request {request} gave up"))),
+                    ClientStatus::Pending => (false, Seen::Pending { request: *request }),
+                    ClientStatus::GaveUp => (false, Seen::GaveUp { request: *request }),
                 }
             }
             Condition::Config { old, new, on } => {
@@ -195,49 +190,52 @@ impl Observer<'_> {
                         new: new.iter().copied().collect(),
                     },
                 };
-                let mut held = !ids.is_empty();
-                let mut seen = Vec::new();
+                let mut of = Vec::new();
                 for id in ids {
-                    let conf = self.slot(id)?.node.configuration();
-                    held &= *conf == want;
-                    if NATIVE {
-                        seen.push(format!("{id} {conf}"));
-                    }
+                    of.push((id, self.slot(id)?.node.configuration().clone()));
                 }
-                (held, native(|| format!("configurations: {}", seen.join(", "))))
+                (!of.is_empty() && of.iter().all(|(_, c)| *c == want), Seen::Configs(of))
             }
             Condition::Membership { phase } => {
-                let Some(m) = sim.membership() else { return Ok((false, native(|| "no membership change".into()))) };
-                let seen: Vec<&str> = m.phases.iter().map(|(_, _, e)| e.phase().name()).collect();
-                (
-                    seen.contains(&phase.name()),
-                    native(|| format!("phases {}", if seen.is_empty() { "none".into() } else { seen.join(", ") })),
-                )
+                let Some(m) = sim.membership() else { return Ok((false, Seen::Phases(None))) };
+                let seen: Vec<Phase> = m.phases.iter().map(|(_, _, e)| e.phase()).collect();
+                (seen.contains(phase), Seen::Phases(Some(seen)))
             }
             Condition::Safe => {
-                let found = || {
-                    let v: Vec<String> = sim.safety_violations().map(|v| v.to_string()).collect();
-                    if v.is_empty() {
-                        "no safety violation".into()
-                    } else {
-                        v.join("; ")
-                    }
-                };
-                (sim.safety_violations().next().is_none(), native(found))
+                let found: Vec<_> = sim.safety_violations().cloned().collect();
+                (found.is_empty(), Seen::Violations { safety_only: true, found })
             }
             Condition::Violated { any_of } => {
                 let held = any_of.iter().any(|p| sim.violated(*p));
-                let found = || {
-                    let v: Vec<String> = sim.violations().iter().map(|v| v.to_string()).collect();
-                    if v.is_empty() {
-                        "no violation".into()
-                    } else {
-                        v.join("; ")
-                    }
-                };
-                (held, native(found))
+                (held, Seen::Violations { safety_only: false, found: sim.violations().to_vec() })
             }
         })
+    }
+
+    fn log_terms(&self, id: ServerId) -> Result<Vec<u64>, RunError> {
+        Ok(self.slot(id)?.node.log().entries().iter().map(|e| e.term.0).collect())
+    }
+
+    /// Whom `voter` voted for in `term`, as far as the run shows: its vote now, when `term`
+    /// is its current term, or else the vote its messages of that term show (a granted
+    /// RequestVote reply, or RequestVote requests of its own candidacy: a candidate votes
+    /// for itself first, §5.2).
+    fn vote_in(&self, voter: ServerId, term: u64) -> Result<Option<ServerId>, RunError> {
+        let node = &self.slot(voter)?.node;
+        if node.term().0 == term && node.voted_for().is_some() {
+            return Ok(node.voted_for());
+        }
+        Ok(self.sim.history().messages.iter().find_map(|m| {
+            let msg = &m.message;
+            if msg.from != voter || msg.term.0 != term {
+                return None;
+            }
+            match msg.body {
+                MessageBody::RequestVote { .. } => Some(voter),
+                MessageBody::RequestVoteReply { granted: true } => Some(msg.to),
+                _ => None,
+            }
+        }))
     }
 
     fn slot(&self, id: ServerId) -> Result<&crate::sim::ServerSlot, RunError> {
@@ -274,7 +272,7 @@ impl GoalTracker {
         }
         let names = SortedMap::new();
         let observer = Observer { sim, names: &names };
-        if !self.goal.all_of.iter().all(|e| observer.check(e).is_ok()) {
+        if observer.check_all(&self.goal.all_of).is_err() {
             self.holding_since = None;
             return None;
         }
@@ -289,18 +287,4 @@ impl GoalTracker {
     pub fn holding_for(&self) -> Option<crate::raft::Duration> {
         self.holding_since.map(|t| crate::raft::Duration(self.last_seen.0.saturating_sub(t.0)))
     }
-}
-
-fn fmt_ids(ids: &[ServerId]) -> String {
-    if ids.is_empty() {
-        return "none".into();
-    }
-    ids.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")
-}
-
-fn fmt_terms(terms: &[u64]) -> String {
-    if terms.is_empty() {
-        return "(empty)".into();
-    }
-    terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
 }

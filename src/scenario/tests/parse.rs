@@ -65,8 +65,9 @@ fn statements_keep_their_line_source_and_time() {
     assert_eq!(crash.kind, StatementKind::Act { command: Command::Crash { server: ServerRef::Id(ServerId(1)) } });
     assert!(matches!(
         &s.statements[1].kind,
-        StatementKind::Run { run: RunSpec::Until { within, condition: Expectation { negated: false, condition: Condition::Leader { server: None } } } }
+        StatementKind::Run { run: RunSpec::Until { within, all_of } }
             if *within == Duration(3_000_000)
+                && *all_of == [Expectation { negated: false, condition: Condition::Leader { server: None } }]
     ));
     assert_eq!(s.statements[2].kind, StatementKind::Run { run: RunSpec::Steps { count: 10 } });
     assert!(matches!(&s.statements[3].kind, StatementKind::Expect { expectation } if expectation.negated));
@@ -114,7 +115,10 @@ fn every_expectation_parses() {
         StatementKind::Expect { expectation } => expectation.condition.clone(),
         other => panic!("{other:?}"),
     };
-    assert_eq!(cond(6), Condition::Term { server: Some(ServerRef::Id(ServerId(1))), cmp: Cmp::Ge, term: 3 });
+    assert_eq!(
+        cond(6),
+        Condition::Term { server: Some(ServerRef::Id(ServerId(1))), cmp: Cmp::Ge, term: TermOperand::Number(3) }
+    );
     assert_eq!(cond(11), Condition::Log { server: ServerRef::Id(ServerId(3)), terms: vec![] });
     assert_eq!(
         cond(17),

@@ -62,10 +62,24 @@ fn a_failed_expectation_says_what_was_expected_and_found() {
     let f: Vec<&CheckResult> = r.failures().collect();
     assert_eq!(f.len(), 2);
     assert_eq!(f[0].line, 5);
-    assert!(f[0].to_string().starts_with("line 5: expected `expect not leader l`"), "{}", f[0]);
-    assert!(matches!(&f[0].outcome, Err(RunError::Holds { found }) if found.starts_with("leader S")), "{:?}", f[0]);
+    assert_eq!((f[0].kind, f[0].source.as_str()), (CheckKind::Expect, "expect not leader l"));
+    let not_leader_l =
+        Expectation { negated: true, condition: Condition::Leader { server: Some(ServerRef::Name("l".into())) } };
+    assert!(
+        matches!(&f[0].outcome, Err(RunError::Holds { expected, found: Seen::Leader(Some(_)) }) if **expected == not_leader_l),
+        "{:?}",
+        f[0]
+    );
     assert_eq!(f[1].line, 6);
-    assert_eq!(f[1].outcome, Err(RunError::NotSo { found: "x: S1 none, S2 none, S3 none".into() }));
+    let x_is_3 = Condition::Value { key: "x".into(), value: Some("3".into()), on: ServerSet::All };
+    let none_anywhere = (1..=3).map(|i| (ServerId(i), None)).collect();
+    assert_eq!(
+        f[1].outcome,
+        Err(RunError::NotSo {
+            expected: Box::new(Expectation { negated: false, condition: x_is_3 }),
+            found: Seen::Values { key: "x".into(), of: none_anywhere },
+        })
+    );
 }
 
 #[test]
@@ -88,7 +102,8 @@ fn run_until_a_condition_fails_after_its_limit() {
     let f: Vec<&CheckResult> = r.failures().collect();
     assert_eq!(f.len(), 1);
     assert_eq!((f[0].line, f[0].kind), (4, CheckKind::RunUntil));
-    let not_so = Box::new(RunError::NotSo { found: "no leader".into() });
+    let leader = Expectation { negated: false, condition: Condition::Leader { server: None } };
+    let not_so = Box::new(RunError::NotSo { expected: Box::new(leader), found: Seen::Leader(None) });
     assert_eq!(f[0].outcome, Err(RunError::NotWithin { error: not_so, within: Duration::from_ms(1000) }));
     assert_eq!(r.end_time, Time(1_000_000));
 }

@@ -41,6 +41,7 @@ fn expected_text(e: &Expected) -> String {
         ProtocolOption => return tf(K::ExpProtocolOption, &[&e.choices_with(t(K::ListSeparator))]),
         Phase => return tf(K::ExpPhase, &[&e.choices_with(t(K::ListSeparator))]),
         Property => return tf(K::ExpProperty, &[&e.choices_with(t(K::ListSeparator))]),
+        Refusal => return tf(K::ExpRefusal, &[&e.choices_with(t(K::ListSeparator))]),
         EndOfLine => K::ScnEndOfLine,
         Server => K::ExpServer,
         ServerRef => K::ExpServerRef,
@@ -78,6 +79,9 @@ fn expected_text(e: &Expected) -> String {
         Condition => K::ExpCondition,
         GoalRest => K::ExpGoalRest,
         Role => K::ExpRole,
+        Pick => K::ExpPick,
+        Action => K::ExpAction,
+        RepeatCount => K::ExpRepeatCount,
     };
     t(key).to_string()
 }
@@ -120,6 +124,9 @@ fn invalid_text(r: &Invalid) -> String {
         WordTooLong(w, n) => tf(K::InvWordTooLong, &[w, n]),
         TimeCap(t, cap) => tf(K::InvTimeCap, &[t, cap]),
         EventCap(n, cap) => tf(K::InvEventCap, &[n, cap]),
+        EndWithoutRepeat => t(K::InvEndWithoutRepeat).to_string(),
+        RepeatNotEnded => t(K::InvRepeatNotEnded).to_string(),
+        StatementCap(n, cap) => tf(K::InvStatementCap, &[n, cap]),
         OutOfRange(r) => tf(K::InvOutOfRange, &[&r.found, &expected_text(&r.what), &r.min, &r.max]),
     }
 }
