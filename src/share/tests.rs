@@ -200,10 +200,6 @@ fn errors_name_what_is_wrong() {
     );
     let late = decode(&data("action 5 100 crash S1\nuntil 50\n"));
     assert_eq!(late, Err(ShareError::Replay(ReplayError::AfterEnd { action: 1 })));
-    assert_eq!(
-        late.unwrap_err().to_string(),
-        "the link's run cannot be replayed: action 1 comes after the end of the run"
-    );
     assert!(matches!(decode(&data("start scenario\nuntil 0\n")), Err(ShareError::StartNotShareable)));
     let not_text =
         format!("v1:{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(&[0xff, 0xfe], 6)));

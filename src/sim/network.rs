@@ -148,9 +148,9 @@ mod tests {
         assert!(n.validate().is_ok());
         n.loss = 1.5;
         assert_eq!(n.validate(), Err(ConfigError::Loss("1.5".into())));
-        assert!(n.validate().unwrap_err().to_string().contains("loss"));
         n.loss = 0.0;
         n.latency_min_ms = 30;
-        assert!(n.validate().unwrap_err().to_string().contains("latency minimum"));
+        let max_ms = n.latency_max_ms;
+        assert_eq!(n.validate(), Err(ConfigError::LatencyOrder { min_ms: 30, max_ms }));
     }
 }

@@ -320,26 +320,25 @@ fn liveness_watch_catches_equal_timeouts() {
     assert!(ok.leader().is_some() && ok.violations().is_empty());
 }
 
-/// Every error type of the core and the simulator is a `std::error::Error`, and the
-/// typed errors still say what they said as hand-written `Display`s.
+/// Every error type of the core and the simulator is a `std::error::Error` whose message
+/// carries its data, and an error that wraps another says what the wrapped one says. (The
+/// words themselves are the catalogue's business: `view::format` holds the English
+/// catalogue and each `Display` together.)
 #[test]
 fn errors_are_std_errors_with_their_messages() {
     fn error<E: std::error::Error>(e: E) -> String {
         e.to_string()
     }
     use crate::raft::{ChangeError, OpParseError, ProposeError};
-    assert_eq!(error(ActionError::NotInFlight(MessageId(12))), "message 12 is not in flight");
-    assert_eq!(error(ActionError::TooManyServers(10)), "the cluster would have 10 servers; at most 9 are allowed");
+    assert!(error(ActionError::NotInFlight(MessageId(12))).contains("12"));
+    assert!(error(ActionError::TooManyServers(10)).contains("10"));
     assert_eq!(error(ActionError::Network(ConfigError::LatencyLimit(9000))), error(ConfigError::LatencyLimit(9000)));
-    assert_eq!(
-        error(ConfigError::LatencyLimit(9000)),
-        format!("latency 9000ms is above the {}ms limit", network::MAX_LATENCY_MS)
-    );
+    assert!(error(ConfigError::LatencyLimit(9000)).contains(&network::MAX_LATENCY_MS.to_string()));
     assert_eq!(
         error(ReplayError::Config(ConfigError::Servers { max: 9, found: 0 })),
-        "servers must be between 1 and 9, found 0"
+        error(ConfigError::Servers { max: 9, found: 0 })
     );
-    assert_eq!(error(ProposeError::NotLeader { leader_hint: Some(ServerId(2)) }), "not the leader; try S2");
-    assert_eq!(error(ChangeError::NotLeader { leader_hint: None }), "not the leader, and no leader is known");
-    assert_eq!(error(OpParseError::OneKey("get".into())), "`get` takes exactly one key");
+    assert!(error(ProposeError::NotLeader { leader_hint: Some(ServerId(2)) }).contains("S2"));
+    assert!(!error(ChangeError::NotLeader { leader_hint: None }).is_empty());
+    assert!(error(OpParseError::OneKey("get".into())).contains("`get`"));
 }

@@ -38,7 +38,6 @@ fn a_term_that_goes_down_is_caught() {
             &ViolationDetail::TermDecreased { server: ServerId(2), from: Term(6), to: Term(0) }
         )
     );
-    assert_eq!(v.detail.to_string(), "the current term of S2 went down from 6 to 0");
 }
 
 #[test]
@@ -87,5 +86,4 @@ fn a_request_carried_out_twice_is_caught() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].property, Property::StateMachineSafety);
     assert_eq!(found[0].detail, ViolationDetail::AppliedTwice { server: ServerId(1), client: a, seq: 1 });
-    assert_eq!(found[0].detail.to_string(), "S1 carried out request 1 of C7 twice");
 }
