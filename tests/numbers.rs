@@ -14,8 +14,11 @@ fn parsed(head: &str, line: &str) -> Result<(), (usize, usize, Invalid)> {
     }
 }
 
+/// Parsing one line of line 2: `Ok`, or the column and why not.
+type Outcome = Result<(), (usize, Invalid)>;
+
 /// A number outside its range, at column `column` of line 2.
-fn out_of_range(column: usize, what: Expected, found: &str, min: &str, max: &str) -> Result<(), (usize, Invalid)> {
+fn out_of_range(column: usize, what: Expected, found: &str, min: &str, max: &str) -> Outcome {
     let (found, min, max) = (found.into(), min.into(), max.into());
     Err((column, Invalid::OutOfRange(Box::new(OutOfRange { what, found, min, max }))))
 }
@@ -26,7 +29,7 @@ fn out_of_range(column: usize, what: Expected, found: &str, min: &str, max: &str
 #[test]
 fn every_number_is_checked_at_its_boundaries() {
     let head = "servers 9\n";
-    let cases: &[(&str, Result<(), (usize, Invalid)>)] = &[
+    let cases: &[(&str, Outcome)] = &[
         ("term S1 1000000000", Ok(())),
         ("term S1 1000000001", out_of_range(9, Expected::Term, "1000000001", "0", "1000000000")),
         ("term S1 18446744073709551615", out_of_range(9, Expected::Term, "18446744073709551615", "0", "1000000000")),

@@ -6,9 +6,15 @@ use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 
 /// One kind of choice: every member in order, and each one's bit.
-pub trait Flag: Copy + 'static {
+pub trait Flag: Copy + PartialEq + 'static {
     const ALL: &'static [Self];
     fn bit(self) -> u8;
+    /// The stable name scenarios, links and the command line use.
+    fn name(self) -> &'static str;
+    /// The member called `name`.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|f| f.name() == name)
+    }
 }
 
 /// The members of `F` that are on. Serialized as `{ "bits": n }`.
@@ -59,7 +65,7 @@ macro_rules! named_flag {
     ($t:ident) => {
         impl $t {
             pub fn from_name(name: &str) -> Option<$t> {
-                $t::ALL.into_iter().find(|f| f.name() == name)
+                <$t as $crate::raft::flags::Flag>::from_name(name)
             }
         }
 
@@ -74,7 +80,31 @@ macro_rules! named_flag {
             fn bit(self) -> u8 {
                 self as u8
             }
+            fn name(self) -> &'static str {
+                $t::name(self)
+            }
         }
     };
 }
 pub(crate) use named_flag;
+
+#[cfg(test)]
+mod tests {
+    use super::Flag;
+    use crate::raft::{BreakSwitch, ProtocolOption};
+
+    fn names_round_trip<F: Flag + std::fmt::Debug + std::fmt::Display>() {
+        for f in F::ALL {
+            assert_eq!(F::from_name(f.name()), Some(*f));
+            assert_eq!(f.to_string(), f.name(), "Display is the name");
+        }
+        assert_eq!(F::from_name("no-such-name"), None);
+    }
+
+    #[test]
+    fn names_of_break_switches_and_options_round_trip() {
+        names_round_trip::<BreakSwitch>();
+        names_round_trip::<ProtocolOption>();
+        assert_eq!(ProtocolOption::from_name("pre-vote"), None);
+    }
+}
