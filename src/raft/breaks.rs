@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 /// The break-switch table: the one place a break-switch is declared. Each row gives the
 /// variant (its doc comment cites the rule's section of the paper), the stable `name`
 /// used in scenarios, share links and `raftsim check --break NAME`, the paper `section`,
-/// the library scenario the page's "Show me" button loads, and the two message-catalogue
-/// keys (`src/view/i18n.rs`, `src/view/i18n_zh.rs`) that name and explain it.
+/// the library scenario the page's "Show me" button loads, the three message-catalogue
+/// keys (`src/view/i18n.rs`, `src/view/i18n_zh.rs`) that name it, explain the rule and
+/// say what breaking it did (`cause`), and the checker's properties (`harms`,
+/// [`crate::sim::checker::Property`]) whose violation the broken rule accounts for.
 ///
 /// Everything else reads this table: `break_switches!(some_macro)` calls `some_macro!`
 /// with the rows, each as `[#[doc] Variant "name" "section" "show-me.scn" LabelKey
-/// ExplanationKey]` (see [`break_switch_rows`]). [`BreakSwitch`] and its methods are made from it here, the catalogue's
+/// ExplanationKey CauseKey [Property, …]]` (see [`break_switch_rows`]). [`BreakSwitch`] and its methods are made from it here, the catalogue's
 /// keys in `view::i18n::break_switch_text`, the library's "Show me" scenarios in
 /// `scenario::library()`, and the table in `docs/scenarios.md` (checked by a test). The
 /// order of the rows is the order of [`BreakSwitch::ALL`]: the page's list and
@@ -26,6 +28,8 @@ macro_rules! break_switches {
                 show_me: "break-equal-timeouts.scn",
                 label: BreakEqualTimeouts,
                 explanation: ExplainEqualTimeouts,
+                cause: CauseEqualTimeouts,
+                harms: [Liveness],
             },
             /// §5.4.1: a voter grants its vote without checking that the candidate's log is at
             /// least as up-to-date as its own.
@@ -35,6 +39,8 @@ macro_rules! break_switches {
                 show_me: "break-no-election-restriction.scn",
                 label: BreakNoElectionRestriction,
                 explanation: ExplainNoElectionRestriction,
+                cause: CauseNoElectionRestriction,
+                harms: [LeaderCompleteness, StateMachineSafety],
             },
             /// §5.4.2 / Figure 8: a leader commits entries of earlier terms by counting replicas.
             CommitOldTerms {
@@ -43,6 +49,8 @@ macro_rules! break_switches {
                 show_me: "figure-8-broken.scn",
                 label: BreakCommitOldTerms,
                 explanation: ExplainCommitOldTerms,
+                cause: CauseCommitOldTerms,
+                harms: [LeaderCompleteness, StateMachineSafety, LogMatching],
             },
             /// §6: membership changes go straight from C_old to C_new, with no joint phase.
             SingleStepMembership {
@@ -51,6 +59,8 @@ macro_rules! break_switches {
                 show_me: "break-single-step-membership.scn",
                 label: BreakSingleStepMembership,
                 explanation: ExplainSingleStepMembership,
+                cause: CauseSingleStepMembership,
+                harms: [ElectionSafety, LeaderCompleteness, StateMachineSafety],
             },
             /// Figure 2 ("Persistent state"): votedFor is not persisted, so a restarted server may
             /// vote twice in one term.
@@ -60,6 +70,8 @@ macro_rules! break_switches {
                 show_me: "break-volatile-voted-for.scn",
                 label: BreakVolatileVotedFor,
                 explanation: ExplainVolatileVotedFor,
+                cause: CauseVolatileVotedFor,
+                harms: [ElectionSafety, LeaderCompleteness, StateMachineSafety],
             },
         }
     };
@@ -68,7 +80,7 @@ pub(crate) use break_switches;
 
 /// Reads the table's named fields once, and hands each row to `$then!` in brackets, in the
 /// fields' order, so that a macro reading the table matches
-/// `$([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident])*`.
+/// `$([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident $cause:ident [$($harm:ident),*]])*`.
 macro_rules! break_switch_rows {
     ($then:ident; $($(#[$doc:meta])* $variant:ident {
         name: $name:literal,
@@ -77,16 +89,18 @@ macro_rules! break_switch_rows {
         // `library_header!` that build.rs generates, and a forwarded `literal` cannot match.
         show_me: $show_me:tt,
         label: $label:ident,
-        explanation: $explanation:ident $(,)?
+        explanation: $explanation:ident,
+        cause: $cause:ident,
+        harms: [$($harm:ident),* $(,)?] $(,)?
     },)*) => {
-        $then! { $([$(#[$doc])* $variant $name $section $show_me $label $explanation])* }
+        $then! { $([$(#[$doc])* $variant $name $section $show_me $label $explanation $cause [$($harm),*]])* }
     };
 }
 pub(crate) use break_switch_rows;
 
 /// Makes [`BreakSwitch`] from the table.
 macro_rules! define_break_switch {
-    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident])*) => {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident $cause:ident [$($harm:ident),*]])*) => {
         /// One rule of Raft that can be switched off. Declared in [`break_switches`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "kebab-case")]

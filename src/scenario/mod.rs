@@ -72,7 +72,7 @@ macro_rules! library {
 
 /// The "Show me" scenarios of the break-switch table (`src/raft/breaks.rs`), in its order.
 macro_rules! show_me_scenarios {
-    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:tt $label:ident $explanation:ident])*) => {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:tt $label:ident $explanation:ident $cause:ident [$($harm:ident),*]])*) => {
         library![$($show_me),*]
     };
 }

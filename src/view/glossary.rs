@@ -43,7 +43,6 @@ mod tests {
     use crate::raft::BreakSwitch;
     use crate::scenario::library;
     use crate::view::i18n::{set_lang, t, Lang};
-    use crate::view::inspect::show_me_file;
 
     /// Every string the page can show in `lang`: the catalogue (buttons, picker groups,
     /// cards, break-switch names, explanations), and the library's scenarios, lessons and
@@ -119,7 +118,7 @@ mod tests {
             for s in BreakSwitch::ALL {
                 let (name, gloss) = switch_term(s);
                 assert_eq!(term(name, lang), term(gloss, lang), "the {s} card ({lang:?})");
-                let scenario = crate::scenario::library_scenario(show_me_file(s)).unwrap().unwrap();
+                let scenario = crate::scenario::library_scenario(s.show_me()).unwrap().unwrap();
                 let (title, description) = match lang {
                     Lang::English => (scenario.title, scenario.description),
                     Lang::Chinese => (scenario.title_zh, scenario.description_zh),

@@ -741,7 +741,7 @@ pub fn tf(key: K, args: &[&dyn std::fmt::Display]) -> String {
 
 /// Makes [`break_switch_text`] from the break-switch table.
 macro_rules! break_switch_keys {
-    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident])*) => {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident $cause:ident [$($harm:ident),*]])*) => {
         /// A break-switch's name and the rule it removes, as catalogue keys: the ones its row
         /// of the break-switch table (`src/raft/breaks.rs`) names.
         pub fn break_switch_text(switch: crate::raft::BreakSwitch) -> (K, K) {
@@ -795,7 +795,8 @@ mod tests {
     fn both_catalogues_have_every_key_the_break_switch_table_names() {
         for switch in crate::raft::BreakSwitch::ALL {
             let (label, explanation) = break_switch_text(switch);
-            for key in [label, explanation] {
+            let cause = crate::view::inspect::break_switch_cause(switch);
+            for key in [label, explanation, cause] {
                 assert!(!english(key).trim().is_empty(), "{switch}: {key:?} has no English text");
                 let zh = crate::view::i18n_zh::chinese(key);
                 assert!(zh.is_some_and(|zh| !zh.trim().is_empty()), "{switch}: {key:?} has no 简体中文 text");

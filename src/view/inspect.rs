@@ -59,22 +59,24 @@ pub fn explanation(p: Property) -> K {
     }
 }
 
-/// How breaking `switch` can lead to a violation of `p`, if it can: the account of what
-/// was actually broken.
+/// Makes [`break_switch_cause`] from the break-switch table.
+macro_rules! break_switch_causes {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident $cause:ident [$($harm:ident),*]])*) => {
+        /// What breaking `switch` does, as a catalogue key: its row of the break-switch
+        /// table (`src/raft/breaks.rs`).
+        pub(crate) fn break_switch_cause(switch: BreakSwitch) -> K {
+            match switch {
+                $(BreakSwitch::$variant => K::$cause,)*
+            }
+        }
+    };
+}
+crate::raft::breaks::break_switches!(break_switch_causes);
+
+/// How breaking `switch` can lead to a violation of `p`, if it can (the table's `harms`):
+/// the account of what was actually broken.
 fn cause(switch: BreakSwitch, p: Property) -> Option<K> {
-    use Property::*;
-    Some(match (switch, p) {
-        (BreakSwitch::EqualTimeouts, Liveness) => K::CauseEqualTimeouts,
-        (BreakSwitch::NoElectionRestriction, LeaderCompleteness | StateMachineSafety) => K::CauseNoElectionRestriction,
-        (BreakSwitch::CommitOldTerms, LeaderCompleteness | StateMachineSafety) => K::CauseCommitOldTerms,
-        (BreakSwitch::SingleStepMembership, ElectionSafety | LeaderCompleteness | StateMachineSafety) => {
-            K::CauseSingleStepMembership
-        }
-        (BreakSwitch::VolatileVotedFor, ElectionSafety | LeaderCompleteness | StateMachineSafety) => {
-            K::CauseVolatileVotedFor
-        }
-        _ => return None,
-    })
+    Property::harmed_by(switch).contains(&p).then(|| break_switch_cause(switch))
 }
 
 /// The monitor's explanation of a violation of `p` with `breaks` on: for each active
@@ -88,19 +90,6 @@ pub fn explain(p: Property, breaks: BreakSwitches) -> Vec<(K, &'static str)> {
         vec![(explanation(p), p.slug())]
     } else {
         causes
-    }
-}
-
-/// The library scenario that shows what breaking `switch` does ("Show me"), for the tests
-/// (the page's copy is `ui::inside::show_me_file`).
-#[cfg(test)]
-pub(crate) fn show_me_file(switch: BreakSwitch) -> &'static str {
-    match switch {
-        BreakSwitch::EqualTimeouts => "break-equal-timeouts.scn",
-        BreakSwitch::NoElectionRestriction => "break-no-election-restriction.scn",
-        BreakSwitch::CommitOldTerms => "figure-8-broken.scn",
-        BreakSwitch::SingleStepMembership => "break-single-step-membership.scn",
-        BreakSwitch::VolatileVotedFor => "break-volatile-voted-for.scn",
     }
 }
 
@@ -399,7 +388,7 @@ mod tests {
             (BreakSwitch::VolatileVotedFor, K::BreakVolatileVotedFor, &["Figure 2"], &["§5.4", "§6"]),
         ];
         for (switch, name, cites, not) in table {
-            let file = show_me_file(switch);
+            let file = switch.show_me();
             let scenario = crate::scenario::library_scenario(file).unwrap().unwrap();
             let (sim, _) = crate::scenario::run_to_end(&scenario).unwrap();
             assert_eq!(sim.breaks().active().collect::<Vec<_>>(), vec![switch], "{file}");

@@ -29,6 +29,23 @@ pub enum Property {
     Liveness,
 }
 
+/// Makes [`Property::harmed_by`] from the break-switch table.
+macro_rules! break_switch_harms {
+    ($([$(#[$doc:meta])* $variant:ident $name:literal $section:literal $show_me:literal $label:ident $explanation:ident $cause:ident [$($harm:ident),*]])*) => {
+        impl Property {
+            /// The properties whose violation breaking `switch` accounts for: its row of
+            /// the break-switch table (`src/raft/breaks.rs`). The sweep must catch the
+            /// switch as one of them, and the page explains such a violation by the rule.
+            pub fn harmed_by(switch: crate::raft::BreakSwitch) -> &'static [Property] {
+                match switch {
+                    $(crate::raft::BreakSwitch::$variant => &[$(Property::$harm),*],)*
+                }
+            }
+        }
+    };
+}
+crate::raft::breaks::break_switches!(break_switch_harms);
+
 impl Property {
     pub const SAFETY: [Property; 6] = [
         Property::ElectionSafety,
