@@ -17,6 +17,7 @@ use super::ring::Ring;
 use super::teach::{teach_toolbar, welcome, Teach, TeachMsg};
 use super::timeline::{self, Diagram};
 
+mod busy;
 mod teach_glue;
 use crate::raft::{Op, RoleKind, ServerId};
 use crate::scenario::ServerRef;
@@ -154,8 +155,8 @@ pub struct App {
     /// What the page does once the link it opened with has been read (see
     /// `teach_glue::link_settled`).
     page_start: Option<PageStart>,
-    /// The link being opened, a slice at a time (`teach_glue`).
-    opening: Option<Box<teach_glue::LinkOpening>>,
+    /// The link being opened or the scenario being loaded, a slice at a time (`busy`).
+    busy: Option<Box<busy::Busy>>,
     dispatch: Callback<Msg>,
     _listeners: Vec<EventListener>,
 }
@@ -238,7 +239,7 @@ impl Component for App {
                 scenario: params.scenario.clone(),
                 autoplay: params.autoplay && !still,
             }),
-            opening: None,
+            busy: None,
             dispatch: link.callback(|m: Msg| m),
             _listeners: listeners,
         };
@@ -498,11 +499,11 @@ impl Component for App {
                         if let Some((file, title)) = self.teach.fetching_title() {
                             <p class="stage__loading" role="status" data-loading={file}>{ tf(K::ScenarioFetching, &[&title]) }</p>
                         }
-                        { self.opening_view() }
+                        { self.busy_view() }
                         if self.embed {
                             { embed_bar(&EmbedBarProps { reset: dispatch.reform(|_| Msg::Teach(TeachMsg::LoadPicked)) }) }
                             if let Some(error) = &self.teach.error {
-                                <p class="embed-error" role="alert" data-link-error="true">{ error.clone() }</p>
+                                <p class="embed-error" role="alert" data-link-error="true" data-limit={error.limit.map(|l| l.name())}>{ error.text.clone() }</p>
                             }
                             // The caption: who leads in which term, and what the scenario says now.
                             <div class="embed__caption">
@@ -728,13 +729,15 @@ impl App {
         self.open_library(ctx, file, super::teach::Opening::ShowMe(switch));
     }
 
-    /// [`Self::show_me`], once the scenario's text is here.
-    fn show_me_now(&mut self, ctx: &Context<Self>, switch: crate::raft::BreakSwitch) {
+    /// [`Self::show_me`], once the scenario has run to its end.
+    fn show_me_loaded(
+        &mut self,
+        ctx: &Context<Self>,
+        switch: crate::raft::BreakSwitch,
+        loaded: crate::scenario::Loaded,
+    ) {
         let file = inside::show_me_file(switch);
-        let loaded = crate::scenario::library_scenario(file)
-            .and_then(|s| s.ok())
-            .and_then(|s| crate::scenario::run_to_end(&s).ok().map(|(sim, report)| (s, report, sim)));
-        let Some((scenario, report, mut sim)) = loaded else { return };
+        let crate::scenario::Loaded { scenario, mut sim, report } = loaded;
         if let Some(v) = sim.violations().first() {
             let event = v.event;
             sim.seek_event(event);

@@ -5,6 +5,7 @@
 use crate::raft::Time;
 use crate::scenario::{self, GoalTracker, Narration, Scenario};
 use crate::share::{ScenarioSource, ShareError};
+use crate::sim::limits::Setting;
 use crate::sim::Sim;
 use crate::view::format;
 use crate::view::guide::{self, Group, TourMark};
@@ -88,13 +89,14 @@ pub enum TeachMsg {
         then: Opening,
         text: Result<String, super::fetch::FetchError>,
     },
-    /// Replay the next slice of the link being opened.
+    /// Run the next slice of the link being opened or the scenario being loaded.
     OpenSlice,
-    /// Stop opening the link; keep the cluster on show.
+    /// Stop opening the link or loading the scenario; keep the cluster on show.
     CancelOpening,
 }
 
-/// What to do with a library scenario once its text is here (see `App::open_library`).
+/// What to do with a library scenario once its text is here (see `App::open_library`),
+/// and with a scenario once it has run to its end.
 pub enum Opening {
     /// Load it from its start (the picker, `?scenario=`); then play or pause as `play` says,
     /// if it says.
@@ -107,6 +109,8 @@ pub enum Opening {
     /// A lesson of the guided tour: once it opens, it is the tour's, shown at the stored
     /// step, with the explain mode on.
     Tour(TourMark),
+    /// A scenario pasted or read from a file: show it once it has run.
+    Text,
 }
 
 /// One library scenario as the picker lists it.
@@ -141,13 +145,42 @@ pub struct Loaded {
     pub end: Time,
 }
 
+/// A message the teaching panel shows until it is dismissed, with the limit it names, if
+/// it names one (`data-limit`, which tests look for).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageError {
+    pub text: String,
+    pub limit: Option<Setting>,
+}
+
+impl From<String> for PageError {
+    fn from(text: String) -> PageError {
+        PageError { text, limit: None }
+    }
+}
+
+/// Reads a scenario's text and gets ready to run it (the app runs it a slice at a time).
+pub fn start_loading(source: &ScenarioSource) -> Result<scenario::Loading, PageError> {
+    let text = source.text().map_err(|e| share_error(&e))?;
+    scenario::Loading::new(&text).map_err(|e| load_error(&e))
+}
+
+/// Why a scenario did not load, in the page's words.
+pub fn load_error(e: &scenario::LoadError) -> PageError {
+    let limit = match e {
+        scenario::LoadError::OverBudget { limit, .. } => Some(*limit),
+        scenario::LoadError::Scenario(_) => None,
+    };
+    PageError { text: crate::view::limits::load_error(e), limit }
+}
+
 /// The teaching state, owned by the app.
 pub struct Teach {
     pub entries: Vec<Entry>,
     pub picked: String,
     pub text: String,
     pub link: String,
-    pub error: Option<String>,
+    pub error: Option<PageError>,
     pub loaded: Option<Loaded>,
     pub goal: Option<GoalTracker>,
     pub step: usize,
@@ -238,14 +271,12 @@ impl Teach {
         Some((file, pick(&e.title, e.title_zh.as_deref()).to_string()))
     }
 
-    /// Parses and runs a scenario: the cluster to show and what to remember of it.
-    /// An exercise stays at the end of its set-up; a lesson goes to its first step; any
-    /// other scenario goes back to its start and plays (its actions replay as it runs).
-    pub fn load(&mut self, source: ScenarioSource) -> Result<Sim, String> {
-        let text = source.text().map_err(|e| share_error_text(&e))?;
-        let error = |e| tf(K::ScenarioParseError, &[&format::scenario_error(&e)]);
-        let parsed = scenario::parse(&text).map_err(error)?;
-        let (mut sim, report) = scenario::run_to_end(&parsed).map_err(error)?;
+    /// A scenario has run to its end ([`start_loading`]): the cluster to show, and what to
+    /// remember of it. An exercise stays at the end of its set-up; a lesson goes to its
+    /// first step; any other scenario goes back to its start and plays (its actions replay
+    /// as it runs).
+    pub fn show_loaded(&mut self, source: ScenarioSource, loaded: scenario::Loaded) -> Sim {
+        let scenario::Loaded { scenario: parsed, mut sim, report } = loaded;
         self.goal = parsed.goal.clone().map(GoalTracker::new);
         if let Some(goal) = &mut self.goal {
             goal.observe(&sim);
@@ -257,19 +288,23 @@ impl Teach {
         self.start_lesson(0);
         self.error = None;
         self.loaded = Some(Loaded { source, scenario: parsed, narration: report.narration, end: report.end_time });
-        Ok(sim)
+        sim
     }
 
-    /// After a shared link replayed: remember its scenario (for the title, goal and lesson).
-    pub fn adopt(&mut self, source: Option<ScenarioSource>, sim: &Sim) {
+    /// After a shared link replayed: remember its scenario (for the title, goal and lesson),
+    /// with its run to the end (`ran`), which the link's opening made; without it (the
+    /// scenario's run is past the page's budget) the lesson has no steps.
+    pub fn adopt(&mut self, source: Option<ScenarioSource>, ran: Option<(Scenario, scenario::Report)>, sim: &Sim) {
         self.loaded = None;
         self.goal = None;
         let Some(source) = source else { return };
-        let Ok(text) = source.text() else { return };
-        let Ok(parsed) = scenario::parse(&text) else { return };
-        let (narration, end) = match scenario::run_to_end(&parsed) {
-            Ok((_, report)) => (report.narration, report.end_time),
-            Err(_) => (Vec::new(), Time::ZERO),
+        let (parsed, narration, end) = match ran {
+            Some((parsed, report)) => (parsed, report.narration, report.end_time),
+            None => {
+                let Ok(text) = source.text() else { return };
+                let Ok(parsed) = scenario::parse(&text) else { return };
+                (parsed, Vec::new(), Time::ZERO)
+            }
         };
         self.remember(source, parsed, narration, end, sim);
     }
@@ -385,6 +420,15 @@ impl Teach {
         self.ended = stop > last;
         self.step = stop.min(last);
     }
+}
+
+/// [`share_error_text`], with the limit it names.
+pub fn share_error(e: &ShareError) -> PageError {
+    let limit = match e {
+        ShareError::OverBudget(limit) => Some(*limit),
+        _ => None,
+    };
+    PageError { text: share_error_text(e), limit }
 }
 
 /// The page's message for a link that does not open.
@@ -573,7 +617,7 @@ pub struct TeachPanelProps {
     pub entries: Vec<Entry>,
     pub picked: String,
     pub text: String,
-    pub error: Option<String>,
+    pub error: Option<PageError>,
     pub title: Option<(String, String)>,
     /// The library file on show, if it is one (`data-file`: tests wait for it).
     pub file: Option<AttrValue>,
@@ -615,8 +659,8 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
     html! {
         <section class="panel teach" aria-label={t(K::ScenariosHeading)} data-state-hash={p.state_hash.clone()}>
             if let Some(error) = &p.error {
-                <p class="teach__error" role="alert" data-link-error="true">
-                    { error.clone() }
+                <p class="teach__error" role="alert" data-link-error="true" data-limit={error.limit.map(|l| l.name())}>
+                    { error.text.clone() }
                     <button class="btn btn--small" onclick={d.reform(|_| TeachMsg::DismissError)}>{ t(K::Close) }</button>
                 </p>
             }
