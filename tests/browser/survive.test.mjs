@@ -97,22 +97,28 @@ async function linkFor(page, text, version = 'v2') {
  * hour), at the smallest timings the limits allow: far past the page's event budget. */
 const STORM = 'servers 9\nheartbeat 5\nelection-timeout 10 20\nlatency 0 0\nuntil 3600000000\n';
 
+/** Waits for the progress line of the work `what` (`link`, `scenario`), then presses its
+ * Cancel as soon as the bar moves, and waits for the line to go. The tab keeps answering
+ * between slices: the click is taken at once (made in the same task that sees the bar
+ * move, so the work cannot end first). */
+async function cancelOnceItMoves(page, what) {
+  const busy = page.locator(`[data-opening="${what}"][role="status"]`);
+  await busy.waitFor();
+  await page.waitForFunction((what) => {
+    const progress = document.querySelector(`[data-opening="${what}"] progress`);
+    if (!progress || Number(progress.value) === 0) return false;
+    document.querySelector('[data-action="cancel-opening"]').click();
+    return true;
+  }, what);
+  await busy.waitFor({ state: 'detached' });
+}
+
 test('opening a long link shows its progress and can be cancelled; the earlier cluster stays', () =>
   withPlayground(async ({ page, errors }) => {
     await waitForApp(page);
     const data = await linkFor(page, STORM);
     await page.evaluate((d) => { location.hash = d; }, data);
-    const busy = page.locator('[data-opening][role="status"]');
-    await busy.waitFor();
-    // The tab keeps answering between slices: the progress bar moves, and Cancel is taken
-    // at once (clicked in the same task that sees the bar move, so the run cannot end first).
-    await page.waitForFunction(() => {
-      const progress = document.querySelector('[data-opening] progress');
-      if (!progress || Number(progress.value) === 0) return false;
-      document.querySelector('[data-action="cancel-opening"]').click();
-      return true;
-    });
-    await busy.waitFor({ state: 'detached' });
+    await cancelOnceItMoves(page, 'link');
     await screenshot(page, 'link-cancelled');
     assert.equal(await page.locator('[data-server]').count(), 5, 'the cluster from before, not the link\'s 9');
     assert.equal(await page.locator('[data-link-error]').count(), 0, 'cancelled, not stopped by the budget');
@@ -123,10 +129,8 @@ test('opening a long link shows its progress and can be cancelled; the earlier c
 test('a pasted scenario past the budget is refused at once; the cluster on show stays', () =>
   withPlayground(async ({ page, errors }) => {
     await page.locator(LEADER).first().waitFor({ timeout: 30_000 });
-    await page.locator('.teach__custom summary').click();
     for (const text of ['servers 3\nrun 1000000000s\n', 'servers 3\nstep 100000000\n']) {
-      await page.getByRole('textbox', { name: 'Scenario text' }).fill(text);
-      await page.locator('button', { hasText: /^Load text$/ }).click();
+      await loadText(page, text);
       const alert = page.locator('.teach [data-link-error][role="alert"]');
       await alert.waitFor();
       // The message names the limit (from the limits table), not some other number.
@@ -157,16 +161,7 @@ test('loading a long pasted scenario shows its progress and can be cancelled; th
     const before = await stateHash(page);
     assert.ok(before);
     await loadText(page, STORM_SCENARIO);
-    const busy = page.locator('[data-opening="scenario"][role="status"]');
-    await busy.waitFor();
-    // The tab answers between slices: the bar moves, and Cancel is taken at once.
-    await page.waitForFunction(() => {
-      const progress = document.querySelector('[data-opening="scenario"] progress');
-      if (!progress || Number(progress.value) === 0) return false;
-      document.querySelector('[data-action="cancel-opening"]').click();
-      return true;
-    });
-    await busy.waitFor({ state: 'detached' });
+    await cancelOnceItMoves(page, 'scenario');
     await screenshot(page, 'scenario-cancelled');
     assert.equal(await page.locator('[data-server]').count(), 5, 'the cluster from before, not the scenario\'s 9');
     assert.equal(await page.locator('[data-link-error]').count(), 0, 'cancelled, not stopped by the budget');

@@ -13,7 +13,7 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 /// One slice lasts about this long (wall time), then the browser paints and takes clicks.
-const SLICE_MS: f64 = 40.0;
+const SLICE_MS: f64 = 25.0;
 /// Events run between looks at the clock within a slice.
 const EVENTS_PER_LOOK: u64 = 2_000;
 
