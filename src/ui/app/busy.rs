@@ -15,7 +15,7 @@ use yew::prelude::*;
 /// One slice lasts about this long (wall time), then the browser paints and takes clicks.
 const SLICE_MS: f64 = 25.0;
 /// Events run between looks at the clock within a slice.
-const EVENTS_PER_LOOK: u64 = 2_000;
+const EVENTS_PER_LOOK: u64 = 500;
 
 /// The work under way, its progress (0 to 1) and the timer of its next slice.
 pub(super) struct Busy {
