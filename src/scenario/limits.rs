@@ -58,25 +58,14 @@ pub fn range(what: &Expected) -> Option<(u64, u64)> {
 /// error names the first statement beyond a cap. Events of timed runs cannot be known
 /// before; the runner stops at [`MAX_EVENTS`] with an error.
 pub fn check_caps(statements: &[super::Statement]) -> Result<(), super::ScenarioError> {
-    use super::{error::Invalid, RunSpec, ScenarioError, StatementKind};
-    let mut t = 0u64;
-    let mut steps = 0u64;
+    use super::{error::Invalid, ScenarioError};
+    let mut reach = Reach::default();
     for s in statements {
-        if let Some(at) = s.at {
-            t = t.max(at.0);
-        }
-        if let StatementKind::Run { run } = &s.kind {
-            match run {
-                RunSpec::For { duration } => t = t.saturating_add(duration.0),
-                RunSpec::UntilTime { time } => t = t.max(time.0),
-                RunSpec::Until { within, .. } => t = t.saturating_add(within.0),
-                RunSpec::Steps { count } => steps = steps.saturating_add(*count),
-            }
-        }
-        let beyond = if t > MAX_SIM_TIME.0 {
-            Some(Invalid::TimeCap(seconds(t), seconds(MAX_SIM_TIME.0)))
-        } else if steps > MAX_EVENTS {
-            Some(Invalid::EventCap(steps, MAX_EVENTS))
+        reach.add(s);
+        let beyond = if reach.time > MAX_SIM_TIME.0 {
+            Some(Invalid::TimeCap(seconds(reach.time), seconds(MAX_SIM_TIME.0)))
+        } else if reach.steps > MAX_EVENTS {
+            Some(Invalid::EventCap(reach.steps, MAX_EVENTS))
         } else {
             None
         };
@@ -85,6 +74,38 @@ pub fn check_caps(statements: &[super::Statement]) -> Result<(), super::Scenario
         }
     }
     Ok(())
+}
+
+/// The simulated time (µs) `statements` can reach at most, and the events their `step`s
+/// ask for: what [`check_caps`] checks, and what a loading page measures its progress by.
+pub fn extent(statements: &[super::Statement]) -> (u64, u64) {
+    let mut reach = Reach::default();
+    statements.iter().for_each(|s| reach.add(s));
+    (reach.time, reach.steps)
+}
+
+/// How far the statements so far can take a run.
+#[derive(Default)]
+struct Reach {
+    time: u64,
+    steps: u64,
+}
+
+impl Reach {
+    fn add(&mut self, s: &super::Statement) {
+        use super::{RunSpec, StatementKind};
+        if let Some(at) = s.at {
+            self.time = self.time.max(at.0);
+        }
+        if let StatementKind::Run { run } = &s.kind {
+            match run {
+                RunSpec::For { duration } => self.time = self.time.saturating_add(duration.0),
+                RunSpec::UntilTime { time } => self.time = self.time.max(time.0),
+                RunSpec::Until { within, .. } => self.time = self.time.saturating_add(within.0),
+                RunSpec::Steps { count } => self.steps = self.steps.saturating_add(*count),
+            }
+        }
+    }
 }
 
 /// Microseconds as seconds, as the caps are documented: `3600s`, `3600.000001s`.

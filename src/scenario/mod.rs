@@ -9,6 +9,7 @@ pub mod actions;
 pub mod ast;
 pub mod error;
 pub mod limits;
+pub mod loading;
 pub mod parser;
 pub mod refusal;
 pub mod runner;
@@ -20,6 +21,7 @@ mod tests;
 
 pub use ast::{Command, Condition, Expectation, RunSpec, Scenario, ServerRef, ServerSet, Statement, StatementKind};
 pub use error::{RunError, ScenarioError};
+pub use loading::{LoadError, Loaded, Loading};
 pub use parser::{parse, parse_action};
 pub use runner::{
     run, run_to_end, CheckKind, CheckResult, GoalTracker, Narration, Observer, Report, RunOptions, Runner, TraceLine,

@@ -15,6 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::rc::Rc;
 
 mod observer;
 
@@ -165,11 +166,18 @@ pub fn run_to_end(scenario: &Scenario) -> Result<(Sim, Report), ScenarioError> {
     Ok(runner.finish())
 }
 
-/// Runs a scenario statement by statement, so that a page can narrate it step by step.
-pub struct Runner<'a> {
-    scenario: &'a Scenario,
+/// Runs a scenario statement by statement, so that a page can narrate it step by step,
+/// or a slice of events at a time ([`Runner::advance`]), so that a page can load a long
+/// run without freezing. Slicing never changes the run: the same statements run the same
+/// events in the same order, whatever the slices.
+pub struct Runner {
+    /// Shared, so that a statement can be read while the runner changes.
+    scenario: Rc<Scenario>,
     sim: Sim,
     next: usize,
+    /// The statement running now (`next - 1`), and how far into it the run is.
+    current: usize,
+    phase: Phase,
     names: SortedMap<String, ServerId>,
     report: Report,
     options: RunOptions,
@@ -186,14 +194,50 @@ pub struct Runner<'a> {
 /// Mixed into the scenario's seed for [`Runner`]'s draws.
 const PICK_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
-impl<'a> Runner<'a> {
-    pub fn new(scenario: &'a Scenario, options: RunOptions) -> Result<Runner<'a>, ScenarioError> {
+/// How far the runner is into its current statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Between statements.
+    Idle,
+    /// Running to the statement's `at` time; then its body.
+    At(Time),
+    /// The statement's body, not begun.
+    Body,
+    /// `run for` or `run until TIME`: running every event up to this time.
+    RunTo(Time),
+    /// `step N`: this many steps left.
+    Steps(u64),
+    /// `run until CONDITION within D`: stepping until the condition holds, or this deadline.
+    Until(Time),
+    /// The statement has run; its end is recorded next.
+    End,
+}
+
+impl Runner {
+    pub fn new(scenario: &Scenario, options: RunOptions) -> Result<Runner, ScenarioError> {
+        Runner::owning(Rc::new(scenario.clone()), options)
+    }
+
+    /// A runner of a scenario it shares ([`super::Loading`] keeps it to give back).
+    pub fn owning(scenario: Rc<Scenario>, options: RunOptions) -> Result<Runner, ScenarioError> {
         let sim = Sim::with_initial_state(scenario.config.clone(), scenario.initial.clone())
             .map_err(|e| ScenarioError::Invalid { line: 1, column: 1, reason: super::error::Invalid::Config(e) })?;
         let report = Report { title: scenario.title.clone(), ..Report::default() };
         let goal = scenario.goal.clone().map(GoalTracker::new);
         let picks = ChaCha8Rng::seed_from_u64(scenario.config.seed ^ PICK_SEED);
-        Ok(Runner { scenario, sim, next: 0, names: SortedMap::new(), report, options, goal, capped: false, picks })
+        Ok(Runner {
+            scenario,
+            sim,
+            next: 0,
+            current: 0,
+            phase: Phase::Idle,
+            names: SortedMap::new(),
+            report,
+            options,
+            goal,
+            capped: false,
+            picks,
+        })
     }
 
     pub fn sim(&self) -> &Sim {
@@ -202,9 +246,14 @@ impl<'a> Runner<'a> {
     pub fn report(&self) -> &Report {
         &self.report
     }
-    /// The statement that runs next, if any.
-    pub fn next_statement(&self) -> Option<&'a Statement> {
-        self.scenario.statements.get(self.next)
+    /// The run stopped at [`super::limits::MAX_EVENTS`]: the report says where.
+    pub fn capped(&self) -> bool {
+        self.capped
+    }
+    /// The statement that runs next (or is running, between slices), if any.
+    pub fn next_statement(&self) -> Option<&Statement> {
+        let i = if self.phase == Phase::Idle { self.next } else { self.current };
+        self.scenario.statements.get(i)
     }
     pub fn finish(mut self) -> (Sim, Report) {
         self.report.end_time = self.sim.now();
@@ -212,17 +261,105 @@ impl<'a> Runner<'a> {
         (self.sim, self.report)
     }
 
-    /// Runs the next statement. Returns false when there is none left.
+    /// Runs the next statement (or the rest of the one a slice left unfinished). Returns
+    /// false when there is none left.
     pub fn step_statement(&mut self) -> bool {
-        let Some(stmt) = self.scenario.statements.get(self.next) else { return false };
-        self.next += 1;
-        if let Some(at) = stmt.at {
-            if at < self.sim.now() {
-                self.record(stmt, CheckKind::Action, Err(RunError::AtInThePast { at, now: self.sim.now() }));
-            } else {
-                self.run_to(at);
+        if self.phase == Phase::Idle && self.next >= self.scenario.statements.len() {
+            return false;
+        }
+        loop {
+            self.run_phase(u64::MAX);
+            if self.phase == Phase::Idle {
+                return true;
             }
         }
+    }
+
+    /// Runs on until at most `max_events` more events have been processed (at least one
+    /// step of progress), pausing anywhere, even inside a statement. True once every
+    /// statement has run.
+    pub fn advance(&mut self, max_events: u64) -> bool {
+        let stop = self.sim.events().saturating_add(max_events.max(1));
+        loop {
+            if self.phase == Phase::Idle && self.next >= self.scenario.statements.len() {
+                return true;
+            }
+            if !self.run_phase(stop) {
+                return false;
+            }
+        }
+    }
+
+    /// Runs the current phase of the statement, or starts the next statement. False when
+    /// it paused because the run has processed `stop` events.
+    fn run_phase(&mut self, stop: u64) -> bool {
+        let scenario = Rc::clone(&self.scenario);
+        if self.phase == Phase::Idle {
+            let Some(stmt) = scenario.statements.get(self.next) else { return true };
+            self.current = self.next;
+            self.next += 1;
+            self.phase = match stmt.at {
+                Some(at) if at < self.sim.now() => {
+                    self.record(stmt, CheckKind::Action, Err(RunError::AtInThePast { at, now: self.sim.now() }));
+                    Phase::Body
+                }
+                Some(at) => Phase::At(at),
+                None => Phase::Body,
+            };
+            return true;
+        }
+        let stmt = &scenario.statements[self.current];
+        match self.phase {
+            Phase::Idle => {}
+            Phase::At(t) => {
+                if !self.run_to(t, stop) {
+                    return false;
+                }
+                self.phase = Phase::Body;
+            }
+            Phase::Body => self.phase = self.body(stmt),
+            Phase::RunTo(t) => {
+                if !self.run_to(t, stop) {
+                    return false;
+                }
+                self.phase = Phase::End;
+            }
+            Phase::Steps(mut left) => {
+                while left > 0 {
+                    if self.sim.events() >= stop {
+                        self.phase = Phase::Steps(left);
+                        return false;
+                    }
+                    if !self.step_one(Time(u64::MAX)) {
+                        break;
+                    }
+                    left -= 1;
+                }
+                self.phase = Phase::End;
+            }
+            Phase::Until(deadline) => {
+                if !self.run_until_condition(stmt, deadline, stop) {
+                    return false;
+                }
+                self.phase = Phase::End;
+            }
+            Phase::End => {
+                if self.capped {
+                    self.record(stmt, CheckKind::Action, Err(RunError::EventCap(self.sim.events())));
+                    self.next = self.scenario.statements.len();
+                }
+                self.observe_goal();
+                self.report.end_time = self.sim.now();
+                self.report.events = self.sim.events();
+                self.phase = Phase::Idle;
+            }
+        }
+        true
+    }
+
+    /// Does what the statement says, at once; a `run` or `step` returns the phase that
+    /// runs it.
+    fn body(&mut self, stmt: &Statement) -> Phase {
         match &stmt.kind {
             StatementKind::Narrate { text, zh, question, answer } => {
                 self.report.narration.push(Narration {
@@ -248,7 +385,16 @@ impl<'a> Runner<'a> {
                     self.record(stmt, CheckKind::Action, Err(e));
                 }
             }
-            StatementKind::Run { run } => self.run(stmt, run),
+            StatementKind::Run { run } => match run {
+                RunSpec::For { duration } => return Phase::RunTo(self.sim.now() + *duration),
+                RunSpec::UntilTime { time } if *time < self.sim.now() => {
+                    let error = RunError::UntilInThePast { until: *time, now: self.sim.now() };
+                    self.record(stmt, CheckKind::RunUntil, Err(error));
+                }
+                RunSpec::UntilTime { time } => return Phase::RunTo(*time),
+                RunSpec::Steps { count } => return Phase::Steps(*count),
+                RunSpec::Until { within, .. } => return Phase::Until(self.sim.now() + *within),
+            },
             StatementKind::Expect { expectation } => {
                 let outcome = self.check(expectation);
                 self.record(stmt, CheckKind::Expect, outcome.map(|seen| native(|| seen.to_string())));
@@ -258,14 +404,7 @@ impl<'a> Runner<'a> {
                 self.record(stmt, CheckKind::Expect, outcome);
             }
         }
-        if self.capped {
-            self.record(stmt, CheckKind::Action, Err(RunError::EventCap(self.sim.events())));
-            self.next = self.scenario.statements.len();
-        }
-        self.observe_goal();
-        self.report.end_time = self.sim.now();
-        self.report.events = self.sim.events();
-        true
+        Phase::End
     }
 
     fn observe_goal(&mut self) {
@@ -303,15 +442,23 @@ impl<'a> Runner<'a> {
         trace.push(TraceLine { time: e.time, event: Some(e.index), line: None, text });
     }
 
-    /// Runs every event up to and including `t`, then sets the clock to `t`.
-    fn run_to(&mut self, t: Time) {
-        while self.step_one(t) {}
-        if self.capped {
-            return;
+    /// Runs every event up to and including `t`, then sets the clock to `t`. False when it
+    /// paused first, the run having processed `stop` events.
+    fn run_to(&mut self, t: Time, stop: u64) -> bool {
+        loop {
+            if self.sim.events() >= stop {
+                return false;
+            }
+            if !self.step_one(t) {
+                break;
+            }
         }
-        // Nothing is left at or before `t`: this only moves the clock.
-        self.sim.run_until(t);
-        self.observe_goal();
+        if !self.capped {
+            // Nothing is left at or before `t`: this only moves the clock.
+            self.sim.run_until(t);
+            self.observe_goal();
+        }
+        true
     }
 
     /// Processes the next event if it is due by `limit`, unless the run has processed as
@@ -333,47 +480,29 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn run(&mut self, stmt: &Statement, run: &RunSpec) {
-        match run {
-            RunSpec::For { duration } => {
-                let t = self.sim.now() + *duration;
-                self.run_to(t);
+    /// `run until CONDITION within …`: steps until the condition holds or no event is due
+    /// by `deadline`, and records which. False when it paused first, at `stop` events.
+    fn run_until_condition(&mut self, stmt: &Statement, deadline: Time, stop: u64) -> bool {
+        let StatementKind::Run { run: RunSpec::Until { all_of, within } } = &stmt.kind else { return true };
+        let seen = |seen: Vec<Seen>| native(|| seen.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("; "));
+        loop {
+            if let Ok(found) = self.observer().check_all(all_of) {
+                self.record(stmt, CheckKind::RunUntil, Ok(seen(found)));
+                return true;
             }
-            RunSpec::UntilTime { time } => {
-                if *time < self.sim.now() {
-                    let error = RunError::UntilInThePast { until: *time, now: self.sim.now() };
-                    self.record(stmt, CheckKind::RunUntil, Err(error));
-                } else {
-                    self.run_to(*time);
-                }
+            if self.sim.events() >= stop {
+                return false;
             }
-            RunSpec::Steps { count } => {
-                for _ in 0..*count {
-                    if !self.step_one(Time(u64::MAX)) {
-                        break;
-                    }
-                }
-            }
-            RunSpec::Until { all_of, within } => {
-                let deadline = self.sim.now() + *within;
-                let seen =
-                    |seen: Vec<Seen>| native(|| seen.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("; "));
-                loop {
-                    if let Ok(found) = self.observer().check_all(all_of) {
-                        self.record(stmt, CheckKind::RunUntil, Ok(seen(found)));
-                        return;
-                    }
-                    if !self.step_one(deadline) {
-                        self.run_to(deadline);
-                        let outcome = self
-                            .observer()
-                            .check_all(all_of)
-                            .map(seen)
-                            .map_err(|error| RunError::NotWithin { error: Box::new(error), within: *within });
-                        self.record(stmt, CheckKind::RunUntil, outcome);
-                        return;
-                    }
-                }
+            if !self.step_one(deadline) {
+                // No event is due by the deadline (or the run is capped): only the clock moves.
+                self.run_to(deadline, u64::MAX);
+                let outcome = self
+                    .observer()
+                    .check_all(all_of)
+                    .map(seen)
+                    .map_err(|error| RunError::NotWithin { error: Box::new(error), within: *within });
+                self.record(stmt, CheckKind::RunUntil, outcome);
+                return true;
             }
         }
     }

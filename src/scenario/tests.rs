@@ -1,6 +1,7 @@
 //! Parser and runner tests: good input, bad input with exact positions, random input
 //! that must not panic ([`parse`]), and every library scenario run to completion ([`run`]).
 
+mod loading;
 mod parse;
 mod richer;
 mod run;

@@ -182,6 +182,27 @@ impl SharedRun {
         opening.finish(self)
     }
 
+    /// Whether `sim` stands where the link was made: its events and state hash, as the
+    /// link recorded them.
+    fn is_at_end(&self, sim: &Sim) -> bool {
+        self.hash.is_none_or(|h| h == sim.state_hash()) && self.until_events.is_none_or(|n| n == sim.events())
+    }
+
+    /// Whether `sim` (a run of the link's scenario, gone to the link's end) is this very
+    /// run: the same settings, start and actions, at the link's end. Then opening the link
+    /// need not replay it.
+    pub fn is_run_of(&self, sim: &Sim) -> bool {
+        let start = match &self.initial {
+            Some(initial) => initial.as_slice() == sim.initial_state(),
+            None => sim.initial_state().iter().all(|s| *s == InitialState::default()),
+        };
+        start
+            && sim.initial_config() == &self.config
+            && sim.now() == self.until
+            && sim.applied_actions() == self.actions.as_slice()
+            && self.is_at_end(sim)
+    }
+
     /// The starting logs the scenario sets up, when they are this run's.
     fn scenario_start(&self) -> Result<Vec<InitialState>, ShareError> {
         let Some(source) = &self.scenario else { return Err(ShareError::StartNotShareable) };
@@ -223,7 +244,7 @@ impl Opening {
     /// The replayed cluster, once it has checked that it reached the shared state.
     pub fn finish(self, run: &SharedRun) -> Result<Sim, ShareError> {
         let sim = self.0.into_sim();
-        if run.hash.is_some_and(|h| h != sim.state_hash()) || run.until_events.is_some_and(|n| n != sim.events()) {
+        if !run.is_at_end(&sim) {
             return Err(ShareError::Diverged);
         }
         Ok(sim)

@@ -442,3 +442,32 @@ fn a_link_past_the_event_budget_stops_at_it() {
     assert_eq!(error, ShareError::OverBudget(Setting::RunEvents));
     assert_eq!(slices, Setting::RunEvents.range().max / 100_000);
 }
+
+/// A link made from a scenario as loaded is the scenario's own run: opening it can take the
+/// scenario's run (which the page makes anyway, for the lesson) instead of replaying the
+/// link. One with a user action, or at another point, is not.
+#[test]
+fn a_link_made_from_a_loaded_scenario_is_that_scenarios_run() {
+    let text = scenario::library().iter().find(|s| s.file == "leader-crash.scn").unwrap().text;
+    let parsed = scenario::parse(text).unwrap();
+    let source = Some(ScenarioSource::Library("leader-crash.scn".into()));
+    let (mut shown, _) = scenario::run_to_end(&parsed).unwrap();
+    let end = shown.events();
+    shown.seek_event(end / 2);
+    let run = decode(&encode(&SharedRun::from_sim(&shown, source.clone())).unwrap()).unwrap();
+    // The page's link opening: the scenario run to its end, gone to the link's end.
+    let (mut ran, _) = scenario::run_to_end(&parsed).unwrap();
+    ran.seek_event(run.until_events.unwrap());
+    assert!(run.is_run_of(&ran));
+    assert_eq!(ran.state_hash(), replay(run.clone()).unwrap().1.state_hash());
+    // Somewhere else in the same run: not the link's end.
+    ran.seek_event(end / 2 + 1);
+    assert!(!run.is_run_of(&ran));
+    // The reader acted: another run, replayed from the link.
+    shown.act(Action::SetLoss { loss: 0.5 }).unwrap();
+    shown.run_for(Duration::from_ms(100));
+    let forked = decode(&encode(&SharedRun::from_sim(&shown, source)).unwrap()).unwrap();
+    let (mut ran, _) = scenario::run_to_end(&parsed).unwrap();
+    ran.seek_event(forked.until_events.unwrap());
+    assert!(!forked.is_run_of(&ran));
+}

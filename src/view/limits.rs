@@ -1,5 +1,6 @@
 //! The limits of [`crate::sim::limits`] in the page's words.
 
+use crate::scenario::LoadError;
 use crate::sim::limits::Setting;
 use crate::view::i18n::{tf, K};
 
@@ -15,6 +16,14 @@ pub fn budget(setting: Setting) -> String {
     match setting {
         Setting::RunTime => tf(K::LimitRunTime, &[&super::format::format_sim_time(max * 1_000)]),
         _ => tf(K::LimitRunEvents, &[&max]),
+    }
+}
+
+/// Why a scenario did not load: where it does not parse, or where its run reaches a limit.
+pub fn load_error(e: &LoadError) -> String {
+    match e {
+        LoadError::Scenario(e) => tf(K::ScenarioParseError, &[&super::format::scenario_error(e)]),
+        LoadError::OverBudget { line, limit } => tf(K::ScenarioOverBudget, &[line, &budget(*limit)]),
     }
 }
 

@@ -97,22 +97,28 @@ async function linkFor(page, text, version = 'v2') {
  * hour), at the smallest timings the limits allow: far past the page's event budget. */
 const STORM = 'servers 9\nheartbeat 5\nelection-timeout 10 20\nlatency 0 0\nuntil 3600000000\n';
 
+/** Waits for the progress line of the work `what` (`link`, `scenario`), then presses its
+ * Cancel as soon as the bar moves, and waits for the line to go. The tab keeps answering
+ * between slices: the click is taken at once (made in the same task that sees the bar
+ * move, so the work cannot end first). */
+async function cancelOnceItMoves(page, what) {
+  const busy = page.locator(`[data-opening="${what}"][role="status"]`);
+  await busy.waitFor();
+  await page.waitForFunction((what) => {
+    const progress = document.querySelector(`[data-opening="${what}"] progress`);
+    if (!progress || Number(progress.value) === 0) return false;
+    document.querySelector('[data-action="cancel-opening"]').click();
+    return true;
+  }, what);
+  await busy.waitFor({ state: 'detached' });
+}
+
 test('opening a long link shows its progress and can be cancelled; the earlier cluster stays', () =>
   withPlayground(async ({ page, errors }) => {
     await waitForApp(page);
     const data = await linkFor(page, STORM);
     await page.evaluate((d) => { location.hash = d; }, data);
-    const busy = page.locator('[data-opening][role="status"]');
-    await busy.waitFor();
-    // The tab keeps answering between slices: the progress bar moves, and Cancel is taken
-    // at once (clicked in the same task that sees the bar move, so the run cannot end first).
-    await page.waitForFunction(() => {
-      const progress = document.querySelector('[data-opening] progress');
-      if (!progress || Number(progress.value) === 0) return false;
-      document.querySelector('[data-action="cancel-opening"]').click();
-      return true;
-    });
-    await busy.waitFor({ state: 'detached' });
+    await cancelOnceItMoves(page, 'link');
     await screenshot(page, 'link-cancelled');
     assert.equal(await page.locator('[data-server]').count(), 5, 'the cluster from before, not the link\'s 9');
     assert.equal(await page.locator('[data-link-error]').count(), 0, 'cancelled, not stopped by the budget');
@@ -123,10 +129,8 @@ test('opening a long link shows its progress and can be cancelled; the earlier c
 test('a pasted scenario past the budget is refused at once; the cluster on show stays', () =>
   withPlayground(async ({ page, errors }) => {
     await page.locator(LEADER).first().waitFor({ timeout: 30_000 });
-    await page.locator('.teach__custom summary').click();
     for (const text of ['servers 3\nrun 1000000000s\n', 'servers 3\nstep 100000000\n']) {
-      await page.getByRole('textbox', { name: 'Scenario text' }).fill(text);
-      await page.locator('button', { hasText: /^Load text$/ }).click();
+      await loadText(page, text);
       const alert = page.locator('.teach [data-link-error][role="alert"]');
       await alert.waitFor();
       // The message names the limit (from the limits table), not some other number.
@@ -136,6 +140,58 @@ test('a pasted scenario past the budget is refused at once; the cluster on show 
     }
     assert.deepEqual(errors, []);
   }, { name: 'scenario-budget', path: '?seed=6&speed=1' }));
+
+/** A pasted scenario that runs far past the page's event budget within the hour a scenario
+ * may last: the storm again, at the smallest timings the limits allow. */
+const STORM_SCENARIO = 'servers 9\nheartbeat 5ms\nelection-timeout 10ms..20ms\nlatency 0ms\nrun 3599s\n';
+
+/** Pastes `text` into the scenario box and presses Load text. */
+async function loadText(page, text) {
+  if (!(await page.locator('.teach__custom').evaluate((d) => d.open))) await page.locator('.teach__custom summary').click();
+  await page.getByRole('textbox', { name: 'Scenario text' }).fill(text);
+  await page.locator('button', { hasText: /^Load text$/ }).click();
+}
+
+const stateHash = (page) => page.evaluate(() => document.querySelector('[data-state-hash]')?.dataset.stateHash);
+
+test('loading a long pasted scenario shows its progress and can be cancelled; the run on show stays and plays', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.locator(LEADER).first().waitFor({ timeout: 30_000 });
+    await button(page, 'Pause').click();
+    const before = await stateHash(page);
+    assert.ok(before);
+    await loadText(page, STORM_SCENARIO);
+    await cancelOnceItMoves(page, 'scenario');
+    await screenshot(page, 'scenario-cancelled');
+    assert.equal(await page.locator('[data-server]').count(), 5, 'the cluster from before, not the scenario\'s 9');
+    assert.equal(await page.locator('[data-link-error]').count(), 0, 'cancelled, not stopped by the budget');
+    assert.equal(await stateHash(page), before, 'the very run from before, where it was');
+    // And it still plays: Play moves the run on from there.
+    await button(page, 'Play').click();
+    await page.waitForTimeout(1_500);
+    await button(page, 'Pause').click();
+    assert.notEqual(await stateHash(page), before, 'it played on');
+    assert.equal(await page.locator('#panic-banner').count(), 0);
+    assert.deepEqual(errors, []);
+  }, { name: 'scenario-cancel', path: '?seed=5&speed=1' }));
+
+test('a pasted scenario that runs past the event budget stops, naming the limit; the run on show stays', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.locator(LEADER).first().waitFor({ timeout: 30_000 });
+    await button(page, 'Pause').click();
+    const before = await stateHash(page);
+    await loadText(page, STORM_SCENARIO);
+    await page.locator('[data-opening="scenario"]').waitFor();
+    // The limit, by its name in the limits table (docs/limits.md), not by its English.
+    const alert = page.locator('.teach [data-link-error][role="alert"]');
+    await alert.waitFor({ timeout: 120_000 });
+    assert.equal(await alert.getAttribute('data-limit'), 'run-events');
+    assert.equal(await page.locator('[data-opening]').count(), 0);
+    assert.equal(await page.locator('[data-server]').count(), 5, 'the cluster from before');
+    assert.equal(await stateHash(page), before);
+    await screenshot(page, 'scenario-over-budget');
+    assert.deepEqual(errors, []);
+  }, { name: 'scenario-over-budget', path: '?seed=7&speed=1' }));
 
 test('hostile links and parameters each open to a message and a working default cluster', async () => {
   const { launchBrowser, openPlayground } = await import('./helpers.mjs');

@@ -1,32 +1,19 @@
 //! The app's side of teaching (`super::super::teach`): it swaps the simulator when a
 //! scenario or a shared link is loaded, and moves through a lesson by time travel.
 
+use super::busy::Work;
 use super::{App, Msg};
+use crate::scenario::{Loaded, Report, Scenario};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
 use crate::ui::fetch::{self, FetchError};
-use crate::ui::teach::{self, GoalView, LessonView, Opening, Start, TeachMsg, TeachPanelProps};
+use crate::ui::teach::{self, GoalView, LessonView, Opening, PageError, Start, TeachMsg, TeachPanelProps};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
 use crate::view::guide::{self, Group, TourMark};
 use crate::view::i18n::{self, t, tf, K};
-use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
-
-/// One slice of replaying a link lasts about this long (wall time), so that the tab keeps
-/// answering while a long run opens.
-const SLICE_MS: f64 = 40.0;
-
-/// A link being opened: its run, replayed a slice at a time (`open_slice`).
-pub(super) struct LinkOpening {
-    run: SharedRun,
-    hash: String,
-    opening: share::Opening,
-    /// From 0 to 1, for the progress bar.
-    progress: f64,
-    _next: Option<Timeout>,
-}
 
 impl App {
     pub(super) fn teach_update(&mut self, ctx: &Context<Self>, msg: TeachMsg) -> bool {
@@ -87,11 +74,11 @@ impl App {
             TeachMsg::Text(text) => self.teach.text = text,
             TeachMsg::LoadText => {
                 let source = share::ScenarioSource::Text(self.teach.text.clone());
-                self.load_scenario(ctx, source);
+                self.load_scenario(ctx, source, Opening::Text);
             }
             TeachMsg::LoadFile(text) => {
                 self.teach.text = text.clone();
-                self.load_scenario(ctx, share::ScenarioSource::Text(text));
+                self.load_scenario(ctx, share::ScenarioSource::Text(text), Opening::Text);
             }
             TeachMsg::LessonGo(stop) => {
                 if let Some(time) = self.teach.lesson_time(stop) {
@@ -114,13 +101,8 @@ impl App {
             TeachMsg::HashChanged => self.open_fragment(ctx),
             TeachMsg::Refresh => {}
             TeachMsg::Fetched { ticket, file, then, text } => self.fetched(ctx, ticket, &file, then, text),
-            TeachMsg::OpenSlice => self.open_slice(ctx),
-            TeachMsg::CancelOpening => {
-                if self.opening.take().is_some() {
-                    self.toast(ctx, t(K::BudgetCancelled).to_string());
-                    self.link_settled(ctx, false);
-                }
-            }
+            TeachMsg::OpenSlice => self.busy_slice(ctx),
+            TeachMsg::CancelOpening => self.cancel_busy(ctx),
             TeachMsg::ShowWelcome => self.teach.welcome = !self.teach.welcome,
             TeachMsg::Start(start) => {
                 self.teach.welcome = false;
@@ -203,7 +185,7 @@ impl App {
             },
         };
         let message = tf(K::ScenarioFetchFailed, &[&fetch::library_url(file), &why]);
-        self.teach.error = Some(message.clone());
+        self.teach.error = Some(message.clone().into());
         self.toast(ctx, message);
         if matches!(then, Opening::Link { .. }) {
             self.link_settled(ctx, false);
@@ -212,18 +194,38 @@ impl App {
 
     /// A library scenario's text is here: open it as `then` says.
     fn opened(&mut self, ctx: &Context<Self>, then: Opening) {
+        let file = match &then {
+            Opening::Load { file, .. } => file.clone(),
+            Opening::ShowMe(switch) => crate::ui::inside::show_me_file(*switch).to_string(),
+            Opening::Tour(mark) => mark.file.to_string(),
+            Opening::Link { hash, version, payload } => {
+                return self.link_read(ctx, hash.clone(), *version, Ok(payload.clone()));
+            }
+            Opening::Text => return,
+        };
+        self.load_scenario(ctx, share::ScenarioSource::Library(file), then);
+    }
+
+    /// A scenario has run to its end: show it as `then` says.
+    pub(super) fn scenario_loaded(
+        &mut self,
+        ctx: &Context<Self>,
+        source: share::ScenarioSource,
+        loaded: Loaded,
+        then: Opening,
+    ) {
+        if let Opening::ShowMe(switch) = then {
+            return self.show_me_loaded(ctx, switch, loaded);
+        }
+        self.show_scenario(ctx, source, loaded);
         match then {
-            Opening::Load { file, play } => {
-                self.load_scenario(ctx, share::ScenarioSource::Library(file));
+            Opening::Load { play, .. } => {
                 if play.is_some_and(|p| p != self.playing) {
                     Component::update(self, ctx, Msg::TogglePlay);
                 }
             }
-            Opening::ShowMe(switch) => self.show_me_now(ctx, switch),
-            Opening::Link { hash, version, payload } => self.link_read(ctx, hash, version, Ok(payload)),
             Opening::Tour(mark) => {
                 self.teach.picked = mark.file.to_string();
-                self.load_scenario(ctx, share::ScenarioSource::Library(self.teach.picked.clone()));
                 if self.teach.library_file() != Some(mark.file) {
                     return;
                 }
@@ -234,6 +236,7 @@ impl App {
                     self.teach_update(ctx, TeachMsg::LessonGo(mark.step));
                 }
             }
+            Opening::ShowMe(_) | Opening::Link { .. } | Opening::Text => {}
         }
     }
 
@@ -256,35 +259,43 @@ impl App {
         }
     }
 
-    fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource) {
+    /// Starts loading a scenario: it runs to its end a slice at a time (`busy`), and the
+    /// run on show stays until then; `then` says what to do with it once loaded.
+    fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource, then: Opening) {
         if matches!(source, share::ScenarioSource::Text(_)) {
             self.teach.ticket();
         }
-        match self.teach.load(source) {
-            Ok(sim) => {
-                self.teach.tour = false;
-                let lesson =
-                    self.teach.goal.is_none() && self.teach.loaded.as_ref().is_some_and(|l| !l.narration.is_empty());
-                let exercise = self.teach.goal.is_some();
-                let title = self.teach.loaded.as_ref().and_then(|l| {
-                    l.scenario.title.as_deref().map(|en| teach::pick(en, l.scenario.title_zh.as_deref()).to_string())
-                });
-                self.swap_sim(sim);
-                if lesson || exercise {
-                    self.pause();
-                } else if !self.playing {
-                    Component::update(self, ctx, Msg::TogglePlay);
-                }
-                // An embed's caption says what is on show; a toast would cover its small ring.
-                if !self.embed {
-                    let loaded = match title {
-                        Some(title) => tf(K::ScenarioLoaded, &[&title]),
-                        None => t(K::ScenarioLoadedUntitled).to_string(),
-                    };
-                    self.toast(ctx, loaded);
-                }
+        match teach::start_loading(&source) {
+            Ok(loading) => {
+                let ticket = self.teach.tickets;
+                self.start_busy(ctx, Work::Scenario { source, loading, then, ticket });
             }
             Err(e) => self.teach.error = Some(e),
+        }
+    }
+
+    /// Shows a scenario run to its end, as [`teach::Teach::show_loaded`] places it.
+    fn show_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource, loaded: Loaded) {
+        let sim = self.teach.show_loaded(source, loaded);
+        self.teach.tour = false;
+        let lesson = self.teach.goal.is_none() && self.teach.loaded.as_ref().is_some_and(|l| !l.narration.is_empty());
+        let exercise = self.teach.goal.is_some();
+        let title = self.teach.loaded.as_ref().and_then(|l| {
+            l.scenario.title.as_deref().map(|en| teach::pick(en, l.scenario.title_zh.as_deref()).to_string())
+        });
+        self.swap_sim(sim);
+        if lesson || exercise {
+            self.pause();
+        } else if !self.playing {
+            Component::update(self, ctx, Msg::TogglePlay);
+        }
+        // An embed's caption says what is on show; a toast would cover its small ring.
+        if !self.embed {
+            let loaded = match title {
+                Some(title) => tf(K::ScenarioLoaded, &[&title]),
+                None => t(K::ScenarioLoadedUntitled).to_string(),
+            };
+            self.toast(ctx, loaded);
         }
     }
 
@@ -313,7 +324,7 @@ impl App {
         let packed = match share::unwrap(&hash) {
             Ok(packed) => packed,
             Err(e) => {
-                self.teach.error = Some(teach::share_error_text(&e));
+                self.teach.error = Some(teach::share_error(&e));
                 self.link_settled(ctx, false);
                 return;
             }
@@ -336,7 +347,7 @@ impl App {
             // The address changed meanwhile: the newer link is being read.
             return;
         }
-        let failed = |e: share::ShareError| teach::share_error_text(&e);
+        let failed = |e: share::ShareError| teach::share_error(&e);
         let started = match payload {
             Ok(payload) => {
                 match share::read(version, payload.clone()).and_then(|run| Ok((share::start_opening(&run)?, run))) {
@@ -350,79 +361,44 @@ impl App {
             }
             Err(ZlibError::Failed) => Err(failed(share::ShareError::Corrupt(share::NOT_ZLIB))),
             Err(ZlibError::TooLarge) => Err(failed(share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES))),
-            Err(ZlibError::Unsupported) => Err(tf(K::LinkFailed, &[&t(K::ShareNoZlib)])),
+            Err(ZlibError::Unsupported) => Err(tf(K::LinkFailed, &[&t(K::ShareNoZlib)]).into()),
         };
         self.teach.ticket();
         match started {
-            Ok((opening, run)) => {
-                self.opening = Some(Box::new(LinkOpening { run, hash, opening, progress: 0.0, _next: None }));
-                self.open_slice(ctx);
-            }
+            Ok((opening, run)) => self.start_busy(ctx, Work::link(run, hash, opening)),
             Err(text) => self.link_failed(ctx, text),
         }
     }
 
-    /// Replays the link being opened for about [`SLICE_MS`] of wall time, then lets the
-    /// browser breathe (paint the progress, take a click on Cancel) before the next slice.
-    fn open_slice(&mut self, ctx: &Context<Self>) {
-        let Some(o) = self.opening.as_mut() else { return };
-        let performance = gloo::utils::window().performance();
-        let started = performance.as_ref().map_or(0.0, |p| p.now());
-        let result = loop {
-            match o.opening.advance(2_000) {
-                Ok(false) if performance.as_ref().is_some_and(|p| p.now() - started < SLICE_MS) => {}
-                Ok(false) => break None,
-                Ok(true) => break Some(Ok(())),
-                Err(e) => break Some(Err(e)),
-            }
-        };
-        if result.is_none() {
-            o.progress = o.opening.progress();
-            let link = ctx.link().clone();
-            o._next = Some(Timeout::new(0, move || link.send_message(Msg::Teach(TeachMsg::OpenSlice))));
-            return;
-        }
-        let Some(o) = self.opening.take() else { return };
-        let LinkOpening { run, hash, opening, .. } = *o;
-        let opened = result.expect("finished").and_then(|()| opening.finish(&run));
-        match opened {
-            Ok(sim) => {
-                self.teach.error = None;
-                self.teach.adopt(run.scenario.clone(), &sim);
-                let at = format::format_sim_time(sim.now().0);
-                self.swap_sim(sim);
-                self.pause();
-                self.teach.link = page_url_with(hash.trim_start_matches('#'));
-                self.toast(ctx, tf(K::LinkOpened, &[&at]));
-                self.link_settled(ctx, true);
-            }
-            Err(e) => self.link_failed(ctx, teach::share_error_text(&e)),
-        }
+    /// A link has opened to `sim`: show it, with its scenario's title, goal and lesson
+    /// (`ran`: the scenario's run to its end, made while the link opened).
+    pub(super) fn link_opened(
+        &mut self,
+        ctx: &Context<Self>,
+        run: SharedRun,
+        hash: &str,
+        ran: Option<(Scenario, Report)>,
+        sim: Sim,
+    ) {
+        self.teach.error = None;
+        self.teach.adopt(run.scenario.clone(), ran, &sim);
+        let at = format::format_sim_time(sim.now().0);
+        self.swap_sim(sim);
+        self.pause();
+        self.teach.link = page_url_with(hash.trim_start_matches('#'));
+        self.toast(ctx, tf(K::LinkOpened, &[&at]));
+        self.link_settled(ctx, true);
     }
 
-    fn link_failed(&mut self, ctx: &Context<Self>, text: String) {
-        self.teach.error = Some(text);
+    pub(super) fn link_failed(&mut self, ctx: &Context<Self>, error: PageError) {
+        self.teach.error = Some(error);
         self.link_settled(ctx, false);
-    }
-
-    /// While a link opens: how far it is, and a Cancel button.
-    pub(super) fn opening_view(&self) -> Html {
-        let Some(o) = &self.opening else { return html! {} };
-        let cancel = self.dispatch.reform(|_| Msg::Teach(TeachMsg::CancelOpening));
-        html! {
-            <div class="busy" role="status" data-opening="true">
-                <span>{ t(K::BudgetRunning) }</span>
-                // Per mille, an integer: formatting an f64 would pull float printing into the wasm.
-                <progress max="1000" value={((o.progress * 1000.0) as u32).to_string()} />
-                <button class="btn btn--small" data-action="cancel-opening" onclick={cancel}>{ t(K::BudgetCancel) }</button>
-            </div>
-        }
     }
 
     /// The page's own start waits for the link it opened with, if any: once that has
     /// opened, it stays paused on the link's run; otherwise it plays and loads
     /// `?scenario=` as it would have without a link.
-    fn link_settled(&mut self, ctx: &Context<Self>, opened: bool) {
+    pub(super) fn link_settled(&mut self, ctx: &Context<Self>, opened: bool) {
         let Some(start) = self.page_start.take() else { return };
         if opened {
             return;

@@ -1,0 +1,172 @@
+//! Long work the page starts by itself (opening a link, loading a scenario), run a slice at
+//! a time so that the tab keeps answering, under one progress line with one Cancel button.
+//! Each is bounded by the budget of docs/limits.md; past it, or on Cancel, the cluster on
+//! show stays as it was: the work builds its own and swaps it in only once it is done.
+
+use super::{App, Msg};
+use crate::scenario::{self, Loading, Report, Scenario};
+use crate::share::{self, ScenarioSource, SharedRun};
+use crate::sim::Sim;
+use crate::ui::teach::{self, Opening, PageError, TeachMsg};
+use crate::view::i18n::{t, K};
+use gloo::timers::callback::Timeout;
+use yew::prelude::*;
+
+/// One slice lasts about this long (wall time), then the browser paints and takes clicks.
+const SLICE_MS: f64 = 25.0;
+/// Events run between looks at the clock within a slice.
+const EVENTS_PER_LOOK: u64 = 500;
+
+/// The work under way, its progress (0 to 1) and the timer of its next slice.
+pub(super) struct Busy {
+    work: Work,
+    progress: f64,
+    _next: Option<Timeout>,
+}
+
+/// What the page is busy with. (One at a time, boxed in `App::busy`: the size of its
+/// variants does not matter.)
+#[allow(clippy::large_enum_variant)]
+pub(super) enum Work {
+    /// A link being opened. Its scenario, if it has one, runs to its end first (for the
+    /// lesson's steps and the goal); when the link's run is that very run up to some point
+    /// (a link made from a scenario as loaded), that is the cluster shown, and the link's
+    /// run is not replayed. Otherwise the link's run is replayed.
+    Link {
+        run: SharedRun,
+        hash: String,
+        opening: share::Opening,
+        scenario: Option<Loading>,
+        ran: Option<(Scenario, Report)>,
+        reached: Option<Sim>,
+    },
+    /// A scenario being run to its end, then shown as `then` says, unless another opening
+    /// (a later `Teach::ticket`) has replaced it meanwhile.
+    Scenario { source: ScenarioSource, loading: Loading, then: Opening, ticket: u32 },
+}
+
+impl Work {
+    /// Starts opening a link, with its scenario's run if it has a scenario that loads.
+    pub(super) fn link(run: SharedRun, hash: String, opening: share::Opening) -> Work {
+        let scenario = run.scenario.as_ref().and_then(|s| teach::start_loading(s).ok());
+        Work::Link { run, hash, opening, scenario, ran: None, reached: None }
+    }
+
+    /// Runs at most `events` more events; `Ok(true)` once done.
+    fn advance(&mut self, events: u64) -> Result<bool, PageError> {
+        match self {
+            Work::Scenario { loading, .. } => loading.advance(events).map_err(|e| teach::load_error(&e)),
+            Work::Link { run, opening, scenario, ran, reached, .. } => {
+                if let Some(loading) = scenario {
+                    match loading.advance(events) {
+                        Ok(false) => return Ok(false),
+                        Ok(true) => {
+                            let Some(loading) = scenario.take() else { return Ok(false) };
+                            let scenario::Loaded { scenario, mut sim, report } = loading.finish();
+                            match run.until_events {
+                                Some(n) => sim.seek_event(n),
+                                None => sim.seek(run.until),
+                            }
+                            if run.is_run_of(&sim) {
+                                *reached = Some(sim);
+                            }
+                            *ran = Some((scenario, report));
+                            return Ok(reached.is_some());
+                        }
+                        // Past the budget: the link opens without its lesson's steps.
+                        Err(_) => *scenario = None,
+                    }
+                }
+                opening.advance(events).map_err(|e| teach::share_error(&e))
+            }
+        }
+    }
+
+    fn progress(&self) -> f64 {
+        match self {
+            Work::Scenario { loading, .. } => loading.progress(),
+            // The scenario's run, then the link's: half each.
+            Work::Link { scenario: Some(loading), .. } => loading.progress() / 2.0,
+            Work::Link { opening, ran: Some(_), .. } => 0.5 + opening.progress() / 2.0,
+            Work::Link { opening, .. } => opening.progress(),
+        }
+    }
+}
+
+impl App {
+    /// Starts `work`, in place of any work under way.
+    pub(super) fn start_busy(&mut self, ctx: &Context<Self>, work: Work) {
+        self.busy = Some(Box::new(Busy { work, progress: 0.0, _next: None }));
+        self.busy_slice(ctx);
+    }
+
+    /// Runs the work under way for about [`SLICE_MS`] of wall time, then lets the browser
+    /// breathe (paint the progress, take a click on Cancel) before the next slice.
+    pub(super) fn busy_slice(&mut self, ctx: &Context<Self>) {
+        let stale = |w: &Work| matches!(w, Work::Scenario { ticket, .. } if *ticket != self.teach.tickets);
+        if self.busy.as_ref().is_some_and(|b| stale(&b.work)) {
+            self.busy = None;
+        }
+        let Some(b) = self.busy.as_mut() else { return };
+        let performance = gloo::utils::window().performance();
+        let started = performance.as_ref().map_or(0.0, |p| p.now());
+        let result = loop {
+            match b.work.advance(EVENTS_PER_LOOK) {
+                Ok(false) if performance.as_ref().is_some_and(|p| p.now() - started < SLICE_MS) => {}
+                Ok(false) => break None,
+                Ok(true) => break Some(Ok(())),
+                Err(e) => break Some(Err(e)),
+            }
+        };
+        let Some(result) = result else {
+            b.progress = b.work.progress();
+            let link = ctx.link().clone();
+            b._next = Some(Timeout::new(0, move || link.send_message(Msg::Teach(TeachMsg::OpenSlice))));
+            return;
+        };
+        let Some(b) = self.busy.take() else { return };
+        match (b.work, result) {
+            (Work::Link { run, hash, opening, ran, reached, .. }, Ok(())) => {
+                match reached.map_or_else(|| opening.finish(&run), Ok) {
+                    Ok(sim) => self.link_opened(ctx, run, &hash, ran, sim),
+                    Err(e) => self.link_failed(ctx, teach::share_error(&e)),
+                }
+            }
+            (Work::Link { .. }, Err(e)) => self.link_failed(ctx, e),
+            (Work::Scenario { source, loading, then, .. }, Ok(())) => {
+                self.scenario_loaded(ctx, source, loading.finish(), then)
+            }
+            (Work::Scenario { .. }, Err(e)) => self.teach.error = Some(e),
+        }
+    }
+
+    /// Cancel: the work stops, and the cluster on show stays.
+    pub(super) fn cancel_busy(&mut self, ctx: &Context<Self>) {
+        let Some(b) = self.busy.take() else { return };
+        match b.work {
+            Work::Link { .. } => {
+                self.toast(ctx, t(K::BudgetCancelled).to_string());
+                self.link_settled(ctx, false);
+            }
+            Work::Scenario { .. } => self.toast(ctx, t(K::BudgetLoadCancelled).to_string()),
+        }
+    }
+
+    /// While work is under way: what it is, how far, and a Cancel button.
+    pub(super) fn busy_view(&self) -> Html {
+        let Some(b) = &self.busy else { return html! {} };
+        let (what, text) = match b.work {
+            Work::Link { .. } => ("link", K::BudgetRunning),
+            Work::Scenario { .. } => ("scenario", K::BudgetLoading),
+        };
+        let cancel = self.dispatch.reform(|_| Msg::Teach(TeachMsg::CancelOpening));
+        html! {
+            <div class="busy" role="status" data-opening={what}>
+                <span>{ t(text) }</span>
+                // Per mille, an integer: formatting an f64 would pull float printing into the wasm.
+                <progress max="1000" value={((b.progress * 1000.0) as u32).to_string()} />
+                <button class="btn btn--small" data-action="cancel-opening" onclick={cancel}>{ t(K::BudgetCancel) }</button>
+            </div>
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The single animation loop: it advances the simulated time by the wall time times the
+//! speed, and stops at a violation, a moment that matters (explain mode) or a lesson's step.
+
+use super::{App, Msg};
+use crate::view::explain;
+use crate::view::inspect;
+use gloo::render::request_animation_frame;
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+/// At most this much wall time counts for one frame, so that a tab coming back from the
+/// background (or a slow frame) does not jump the cluster forward.
+const MAX_FRAME_MS: f64 = 100.0;
+
+impl App {
+    /// One animation frame: advance simulated time by the wall time since the last frame
+    /// times the speed, then ask for the next frame only if still playing and visible.
+    pub(super) fn frame(&mut self, ctx: &Context<Self>, wall_ms: f64) -> bool {
+        self.raf = None;
+        self.frames += 1;
+        self.publish_frames();
+        if !self.playing || self.hidden {
+            self.last_wall_ms = None;
+            return false;
+        }
+        let elapsed = self.last_wall_ms.map_or(0.0, |last| (wall_ms - last).clamp(0.0, MAX_FRAME_MS));
+        self.last_wall_ms = Some(wall_ms);
+        self.carry_us += elapsed * 1000.0 * self.speed;
+        let whole = self.carry_us.floor();
+        self.carry_us -= whole;
+        if whole >= 1.0 {
+            // A lesson playing on by itself stops exactly at its next step.
+            let stop = self.teach.playing_to.and_then(|s| Some((s, self.teach.lesson_time(s)?)));
+            let (stopped, arrived) = {
+                let mut sim = self.sim.borrow_mut();
+                if let Some(bytes) = crate::ui::test_memory_budget() {
+                    sim.set_memory_budget(bytes);
+                }
+                let mut target = crate::raft::Time(sim.now().0 + whole as u64);
+                if let Some((_, at)) = stop {
+                    target = target.min(at);
+                }
+                let stopped = if self.explain {
+                    explain::run_until(&mut sim, target, self.seen_violations)
+                } else if inspect::run_until_violation(&mut sim, target, self.seen_violations) {
+                    explain::Stop::Violation
+                } else {
+                    explain::Stop::Time
+                };
+                (stopped, stop.filter(|(_, at)| sim.now() >= *at))
+            };
+            match stopped {
+                explain::Stop::Violation => {
+                    self.stop_at_violation(ctx);
+                    return true;
+                }
+                explain::Stop::Moment(m) => {
+                    self.pause();
+                    self.explained = Some(m);
+                    return true;
+                }
+                explain::Stop::Time => {}
+            }
+            if let Some((step, _)) = arrived {
+                self.pause();
+                self.teach.arrive(step);
+                return true;
+            }
+        }
+        self.schedule_frame(ctx);
+        true
+    }
+
+    pub(super) fn schedule_frame(&mut self, ctx: &Context<Self>) {
+        if self.raf.is_none() && self.playing && !self.hidden {
+            let link = ctx.link().clone();
+            self.raf = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+        }
+    }
+
+    pub(super) fn pause(&mut self) {
+        self.playing = false;
+        self.raf = None;
+        self.last_wall_ms = None;
+    }
+
+    /// Tests read `window.__rafCount`: how many animation frames ran.
+    pub(super) fn publish_frames(&self) {
+        let window = gloo::utils::window();
+        let _ = js_sys::Reflect::set(&window, &JsValue::from_str("__rafCount"), &JsValue::from_f64(self.frames as f64));
+    }
+}
