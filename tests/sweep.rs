@@ -126,6 +126,11 @@ fn volatile_voted_for_is_caught_as_a_second_vote() {
 }
 
 #[test]
+fn replying_before_persisting_is_caught_when_a_crash_falls_in_between() {
+    caught_on_half_the_seeds(BreakSwitch::ReplyBeforePersisting, &[Property::ElectionSafety]);
+}
+
+#[test]
 fn the_same_seed_replays_byte_for_byte() {
     let breaks = BreakSwitches::default();
     let opts = CheckOptions { seed: 77, events: 5_000, servers: 5, breaks, options: drawn_options(77) };

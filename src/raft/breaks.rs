@@ -62,6 +62,16 @@ macro_rules! break_switches {
                 label: BreakVolatileVotedFor,
                 explanation: ExplainVolatileVotedFor,
             },
+            /// Figure 2 ("Updated on stable storage before responding to RPCs"): a server
+            /// sends its messages before it writes its term, vote and log, so a crash in
+            /// between forgets what the others were told.
+            ReplyBeforePersisting {
+                name: "reply-before-persisting",
+                section: "Figure 2",
+                show_me: "break-reply-before-persisting.scn",
+                label: BreakReplyBeforePersisting,
+                explanation: ExplainReplyBeforePersisting,
+            },
         }
     };
 }

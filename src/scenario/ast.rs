@@ -127,6 +127,10 @@ pub enum Command {
     Crash {
         server: ServerRef,
     },
+    /// `crash S3 after sending`: S3 crashes right after the next message it sends.
+    CrashAfterSending {
+        server: ServerRef,
+    },
     Restart {
         server: ServerRef,
     },
@@ -207,6 +211,7 @@ impl Command {
         let action = || -> Result<Option<Action>, E> {
             Ok(Some(match self {
                 Command::Crash { server: s } => Action::Crash { server: server(s)? },
+                Command::CrashAfterSending { server: s } => Action::CrashAfterSending { server: server(s)? },
                 Command::Restart { server: s } => Action::Restart { server: server(s)? },
                 Command::Timeout { server: s } => Action::ForceTimeout { server: server(s)? },
                 Command::AlignTimers { servers: ServerSet::List(list) } => Action::AlignTimers { servers: all(list)? },

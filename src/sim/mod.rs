@@ -31,6 +31,8 @@ pub mod workload;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_disk;
 
 /// A default cluster with the given seed, run until it has a leader (for tests).
 #[cfg(test)]
@@ -56,7 +58,8 @@ use travel::Checkpoint;
 pub use travel::ReplayError;
 
 use crate::raft::{
-    BreakSwitches, Configuration, Entry, LogIndex, Node, Output, ProtocolOptions, RoleKind, ServerId, Term, Time,
+    BreakSwitches, Configuration, Entry, LogIndex, Node, Output, ProtocolOptions, RoleKind, ServerId, Stable, Term,
+    Time,
 };
 use checker::{Checker, Property, Violation};
 use rand::SeedableRng;
@@ -79,6 +82,14 @@ pub struct ServerSlot {
     /// When the current election timer was started, for drawing it draining.
     pub election_started: Time,
     pub heartbeat_deadline: Option<Time>,
+    /// What the server has written to stable storage: the writes its node asked for
+    /// (`SaveHardState`, `SaveLog`), carried out in order. A crash keeps this and nothing
+    /// else.
+    pub stable: Stable,
+    /// Set by [`Action::CrashAfterSending`]: the server crashes right after the first
+    /// message of its next step that sends one; what it asked for after that message
+    /// (writes included) is lost.
+    pub crash_after_send: bool,
     /// Set by [`Action::AlignTimers`]: the election timer fires at this instant even if
     /// it is reset before (by a heartbeat still in flight, say).
     pub pinned_deadline: Option<Time>,
@@ -109,7 +120,9 @@ impl World {
     /// their logs, the event queue and the client requests.
     fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        let logs: usize = self.servers.iter().map(|s| s.node.log().last_index().0 as usize).sum();
+        // Each log twice: in memory and on the server's disk.
+        let logs: usize =
+            self.servers.iter().map(|s| (s.node.log().last_index().0 + s.stable.log.last_index().0) as usize).sum();
         size_of::<World>()
             + self.servers.len() * size_of::<ServerSlot>()
             + logs * size_of::<Entry>()
@@ -427,6 +440,8 @@ impl ServerSlot {
 
     fn new(node: Node) -> ServerSlot {
         ServerSlot {
+            stable: node.stable(),
+            crash_after_send: false,
             node,
             alive: true,
             retired: false,

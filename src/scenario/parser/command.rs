@@ -12,7 +12,15 @@ impl Parser {
     /// action; the cursor has not moved then.
     pub(super) fn command(&mut self, c: &mut Cursor<'_>, keyword: &str) -> Result<Option<Command>> {
         Ok(Some(match keyword {
-            "crash" | "kill" => Command::Crash { server: c.server_ref()? },
+            "crash" | "kill" => {
+                let server = c.server_ref()?;
+                if c.eat("after") {
+                    c.expect_word("sending")?;
+                    Command::CrashAfterSending { server }
+                } else {
+                    Command::Crash { server }
+                }
+            }
             "restart" => Command::Restart { server: c.server_ref()? },
             "timeout" => Command::Timeout { server: c.server_ref()? },
             "align-timers" => Command::AlignTimers { servers: c.server_set()? },
