@@ -127,6 +127,10 @@ pub enum Command {
     Crash {
         server: ServerRef,
     },
+    /// `shutdown S4`: shuts down a server a committed C_new left out.
+    Shutdown {
+        server: ServerRef,
+    },
     /// `crash S3 after sending`: S3 crashes right after the next message it sends.
     CrashAfterSending {
         server: ServerRef,
@@ -212,6 +216,7 @@ impl Command {
             Ok(Some(match self {
                 Command::Crash { server: s } => Action::Crash { server: server(s)? },
                 Command::CrashAfterSending { server: s } => Action::CrashAfterSending { server: server(s)? },
+                Command::Shutdown { server: s } => Action::Shutdown { server: server(s)? },
                 Command::Restart { server: s } => Action::Restart { server: server(s)? },
                 Command::Timeout { server: s } => Action::ForceTimeout { server: server(s)? },
                 Command::AlignTimers { servers: ServerSet::List(list) } => Action::AlignTimers { servers: all(list)? },
@@ -309,7 +314,9 @@ pub enum RoleState {
     Down,
     /// Up, whatever its role.
     Up,
-    /// Removed from the cluster by a committed C_new.
+    /// Left out of a committed C_new and not shut down (running or crashed).
+    Removed,
+    /// Shut down after its removal.
     Retired,
 }
 

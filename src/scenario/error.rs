@@ -182,7 +182,7 @@ impl fmt::Display for Expected {
             RunSpec => "a duration such as 500ms, or `until`",
             Condition => CONDITION,
             GoalRest => "`and` and another condition, `for` and a duration, or the end of the line",
-            Role => "`leader`, `follower`, `candidate`, `pre-candidate`, `down`, `up` or `retired`",
+            Role => "`leader`, `follower`, `candidate`, `pre-candidate`, `down`, `up`, `removed` or `retired`",
         };
         f.write_str(text)
     }

@@ -23,6 +23,11 @@ pub enum Action {
     CrashAfterSending {
         server: ServerId,
     },
+    /// Shuts down for good a server that a committed C_new left out (until then it keeps
+    /// running).
+    Shutdown {
+        server: ServerId,
+    },
     Restart {
         server: ServerId,
     },
@@ -98,6 +103,7 @@ impl fmt::Display for Action {
         match self {
             Action::Crash { server } => write!(f, "crash {server}"),
             Action::CrashAfterSending { server } => write!(f, "crash {server} after sending"),
+            Action::Shutdown { server } => write!(f, "shutdown {server}"),
             Action::Restart { server } => write!(f, "restart {server}"),
             Action::ForceTimeout { server } => write!(f, "timeout {server}"),
             Action::AlignTimers { servers } => write!(f, "align-timers {}", list(servers)),
@@ -139,8 +145,10 @@ impl fmt::Display for Action {
 pub enum ActionError {
     #[error("there is no server {0}")]
     NoSuchServer(ServerId),
-    #[error("{0} was removed from the cluster")]
+    #[error("{0} was removed from the cluster and shut down")]
     Retired(ServerId),
+    #[error("{0} is in the cluster; only a server a committed C_new left out can be shut down")]
+    NotRemoved(ServerId),
     #[error("{0} is already down")]
     AlreadyDown(ServerId),
     #[error("{0} is already running")]
@@ -229,6 +237,7 @@ impl Sim {
                 let i = self.live_index(*server)?;
                 self.shut_down(i, NoteKind::Crashed);
             }
+            Action::Shutdown { server } => self.shut_down_removed(*server)?,
             Action::CrashAfterSending { server } => {
                 let i = self.live_index(*server)?;
                 self.world.servers[i].crash_after_send = true;

@@ -324,7 +324,7 @@ impl Sim {
             self.shut_down(i, NoteKind::Crashed);
         }
         if let Some(keep) = retire {
-            self.retire_all_but(&keep);
+            self.remove_all_but(&keep);
         }
     }
 

@@ -33,6 +33,8 @@ pub mod workload;
 mod tests;
 #[cfg(test)]
 mod tests_disk;
+#[cfg(test)]
+mod tests_removed;
 
 /// A default cluster with the given seed, run until it has a leader (for tests).
 #[cfg(test)]
@@ -76,7 +78,10 @@ pub const MAX_SERVERS: u32 = 9;
 pub struct ServerSlot {
     pub node: Node,
     pub alive: bool,
-    /// Removed from the cluster by a committed C_new; it will not run again.
+    /// Left out of a committed C_new (§6): no longer in the cluster, but still running
+    /// (timing out, campaigning) until it is shut down.
+    pub removed: bool,
+    /// Shut down after its removal ([`Action::Shutdown`]); it will not run again.
     pub retired: bool,
     pub election_deadline: Option<Time>,
     /// When the current election timer was started, for drawing it draining.
@@ -270,9 +275,14 @@ impl Sim {
     pub fn server(&self, id: ServerId) -> Option<&ServerSlot> {
         self.world.servers.get((id.0 as usize).checked_sub(1)?)
     }
-    /// Servers that are part of the cluster now (not retired).
+    /// Servers that are part of the cluster now: not removed by a committed C_new (nor
+    /// shut down after it).
     pub fn active_servers(&self) -> impl Iterator<Item = &ServerSlot> {
-        self.world.servers.iter().filter(|s| !s.retired)
+        self.world.servers.iter().filter(|s| !s.retired && !s.removed)
+    }
+    /// Servers a committed C_new left out that still run (or are down but not shut down).
+    pub fn removed_servers(&self) -> impl Iterator<Item = &ServerSlot> {
+        self.world.servers.iter().filter(|s| s.removed && !s.retired)
     }
     /// The live leader with the highest term, if any.
     pub fn leader(&self) -> Option<ServerId> {
@@ -444,6 +454,7 @@ impl ServerSlot {
             crash_after_send: false,
             node,
             alive: true,
+            removed: false,
             retired: false,
             election_deadline: None,
             election_started: Time::ZERO,

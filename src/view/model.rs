@@ -26,6 +26,8 @@ pub struct ServerView {
     pub term: u64,
     pub alive: bool,
     pub retired: bool,
+    /// Left out of a committed C_new and not shut down: out of the cluster, still running.
+    pub removed: bool,
     /// A voter in its own current configuration (a new server catching up is not yet).
     pub voter: bool,
     /// For a candidate: every voter of its configuration, with the vote received (`None`:
@@ -154,6 +156,8 @@ pub struct LogRowView {
     pub role: RoleKind,
     pub alive: bool,
     pub retired: bool,
+    /// Out of the cluster, still running (see [`ServerView::removed`]).
+    pub removed: bool,
     pub last_index: u64,
     pub commit_index: u64,
     pub cells: Vec<CellView>,
@@ -196,6 +200,7 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
                 term: node.term().0,
                 alive: slot.alive,
                 retired: slot.retired,
+                removed: slot.removed && !slot.retired,
                 voter: config.contains(node.id()),
                 votes,
                 tally: counting::tally(sim, node.id()),
@@ -361,7 +366,10 @@ pub fn logs_signature(sim: &Sim) -> u64 {
         put(node.log().last_term().0);
         put(node.commit_index().0);
         put(node.last_applied().0);
-        put(node.role_kind() as u64 | (slot.alive as u64) << 8 | (slot.retired as u64) << 9);
+        put(node.role_kind() as u64
+            | (slot.alive as u64) << 8
+            | (slot.retired as u64) << 9
+            | (slot.removed as u64) << 10);
     }
     if let Some(l) = sim.leader().and_then(|l| sim.server(l)).and_then(|s| s.node.leader_state()) {
         put(sim.leader().map_or(0, |l| l.0 as u64));
@@ -417,6 +425,7 @@ pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
                 role: if slot.alive { node.role_kind() } else { RoleKind::Follower },
                 alive: slot.alive,
                 retired: slot.retired,
+                removed: slot.removed && !slot.retired,
                 last_index: log.last_index().0,
                 commit_index: commit,
                 cells,

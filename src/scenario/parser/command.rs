@@ -22,6 +22,7 @@ impl Parser {
                 }
             }
             "restart" => Command::Restart { server: c.server_ref()? },
+            "shutdown" => Command::Shutdown { server: c.server_ref()? },
             "timeout" => Command::Timeout { server: c.server_ref()? },
             "align-timers" => Command::AlignTimers { servers: c.server_set()? },
             "spread-timers" => Command::SpreadTimers,

@@ -102,6 +102,8 @@ impl Observer<'_> {
                 let s = self.slot(id)?;
                 let now = if s.retired {
                     "retired"
+                } else if s.removed && s.alive {
+                    "removed (still running)"
                 } else if !s.alive {
                     "down"
                 } else {
@@ -111,6 +113,7 @@ impl Observer<'_> {
                     RoleState::Role(k) => s.alive && !s.retired && s.node.role_kind() == *k,
                     RoleState::Down => !s.alive && !s.retired,
                     RoleState::Up => s.alive,
+                    RoleState::Removed => s.removed && !s.retired,
                     RoleState::Retired => s.retired,
                 };
                 (held, native(|| format!("{id} is {now}")))
