@@ -73,6 +73,18 @@ macro_rules! break_switches {
                 cause: CauseVolatileVotedFor,
                 harms: [ElectionSafety, LeaderCompleteness, StateMachineSafety],
             },
+            /// Figure 2 ("Updated on stable storage before responding to RPCs"): a server
+            /// sends its messages before it writes its term, vote and log, so a crash in
+            /// between forgets what the others were told.
+            ReplyBeforePersisting {
+                name: "reply-before-persisting",
+                section: "Figure 2",
+                show_me: "break-reply-before-persisting.scn",
+                label: BreakReplyBeforePersisting,
+                explanation: ExplainReplyBeforePersisting,
+                cause: CauseReplyBeforePersisting,
+                harms: [ElectionSafety, LeaderCompleteness, StateMachineSafety],
+            },
         }
     };
 }

@@ -11,6 +11,7 @@ pub mod options;
 mod output;
 pub mod quorum;
 mod role;
+pub mod stable;
 pub mod types;
 
 #[cfg(test)]
@@ -28,4 +29,5 @@ pub use node::{
 };
 pub use options::{ProtocolOption, ProtocolOptions};
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};
+pub use stable::Stable;
 pub use types::{ClientId, Duration, LogIndex, ServerId, Term, Time};

@@ -32,6 +32,7 @@ pub use super::output::{
 };
 use super::quorum::{Configuration, VoteResult};
 pub use super::role::{LeaderState, NodeConfig, PendingChange, Progress, Role, RoleKind};
+use super::stable::Stable;
 use super::types::{LogIndex, ServerId, Term, Time};
 use crate::sorted::{SortedMap, SortedSet};
 
@@ -164,6 +165,16 @@ impl Node {
 
     /// Moves the pending outputs onto the end of `into`, in the order they happened.
     pub fn take_outputs(&mut self, into: &mut Vec<Output>) {
+        if self.config.breaks.is_on(BreakSwitch::ReplyBeforePersisting) {
+            // Broken: the writes go last, after the messages that depend on them.
+            let (writes, rest): (Vec<Output>, Vec<Output>) = self
+                .outputs
+                .drain(..)
+                .partition(|o| matches!(o, Output::SaveHardState { .. } | Output::SaveLog { .. }));
+            into.extend(rest);
+            into.extend(writes);
+            return;
+        }
         into.append(&mut self.outputs);
     }
 
@@ -174,10 +185,14 @@ impl Node {
         self.outputs.push(Output::ResetElectionTimer);
     }
 
-    /// A crash loses everything but the persistent state: role, commitIndex, lastApplied,
-    /// nextIndex, matchIndex and the state machine. (RaftScope keeps commitIndex; that is
-    /// wrong.) With the `volatile-voted-for` break-switch, votedFor is lost too.
-    pub fn crash(&mut self) {
+    /// A crash loses everything but what was written to stable storage (`stable`): role,
+    /// commitIndex, lastApplied, nextIndex, matchIndex and the state machine go, and the
+    /// term, vote and log are what the server had saved. (RaftScope keeps commitIndex;
+    /// that is wrong.) With the `volatile-voted-for` break-switch, votedFor is lost too.
+    pub fn crash(&mut self, stable: &Stable) {
+        self.current_term = stable.term;
+        self.voted_for = stable.voted_for;
+        self.log = stable.log.clone();
         self.role = Role::Follower;
         self.leader = None;
         self.commit_index = LogIndex(0);

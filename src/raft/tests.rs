@@ -9,6 +9,7 @@ use crate::sorted::SortedSet;
 /// PreVote, CheckQuorum and leadership transfer.
 mod membership;
 mod protocol;
+mod stable;
 
 fn ids(v: &[u32]) -> SortedSet<ServerId> {
     v.iter().map(|&n| ServerId(n)).collect()
@@ -350,7 +351,8 @@ fn a_crash_keeps_term_vote_and_log_and_loses_everything_else() {
     l.step(T0, ack(2, 1, true, 2));
     t.take("S1: S2 acknowledges index 2", &mut l);
     assert_eq!(l.kv().data.get("x").map(String::as_str), Some("1"));
-    l.crash();
+    let disk = l.stable();
+    l.crash(&disk);
     assert_eq!(t.take("S1: crash", &mut l), vec![]);
     assert_eq!(l.term(), Term(1));
     assert_eq!(l.voted_for(), Some(ServerId(1)));
@@ -373,7 +375,8 @@ fn volatile_voted_for_switch_forgets_the_vote_in_a_crash() {
     n.set_breaks(BreakSwitches::default().with(BreakSwitch::VolatileVotedFor));
     n.step(T0, vote_req(1, 3, 1, 0, 0));
     t.take("S3 (votedFor volatile): RequestVote from S1 in t1", &mut n);
-    n.crash();
+    let disk = n.stable();
+    n.crash(&disk);
     t.take("S3: crash", &mut n);
     assert_eq!(n.voted_for(), None);
     n.step(T0, vote_req(2, 3, 1, 0, 0));

@@ -10,6 +10,7 @@ use super::ast::Command;
 pub enum Verb {
     Crash,
     Restart,
+    Shutdown,
     Timeout,
     AlignTimers,
     SpreadTimers,
@@ -49,6 +50,7 @@ const fn row(verb: Verb, keywords: &'static [&'static str], in_setup: bool, exam
 pub const ACTIONS: &[ActionStatement] = &[
     row(Verb::Crash, &["crash", "kill"], false, "crash S1"),
     row(Verb::Restart, &["restart"], false, "restart S1"),
+    row(Verb::Shutdown, &["shutdown"], false, "shutdown S1"),
     row(Verb::Timeout, &["timeout"], false, "timeout S1"),
     row(Verb::AlignTimers, &["align-timers"], false, "align-timers S1 S2 S3"),
     row(Verb::SpreadTimers, &["spread-timers"], false, "spread-timers"),
@@ -84,7 +86,8 @@ impl Command {
     /// The verb of the statement this command was written as.
     pub fn verb(&self) -> Verb {
         match self {
-            Command::Crash { .. } => Verb::Crash,
+            Command::Crash { .. } | Command::CrashAfterSending { .. } => Verb::Crash,
+            Command::Shutdown { .. } => Verb::Shutdown,
             Command::Restart { .. } => Verb::Restart,
             Command::Timeout { .. } => Verb::Timeout,
             Command::AlignTimers { .. } => Verb::AlignTimers,

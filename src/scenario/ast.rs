@@ -162,6 +162,14 @@ pub enum Command {
     Crash {
         server: ServerRef,
     },
+    /// `shutdown S4`: shuts down a server a committed C_new left out.
+    Shutdown {
+        server: ServerRef,
+    },
+    /// `crash S3 after sending`: S3 crashes right after the next message it sends.
+    CrashAfterSending {
+        server: ServerRef,
+    },
     Restart {
         server: ServerRef,
     },
@@ -239,6 +247,8 @@ impl Command {
     pub fn target_mut(&mut self) -> Option<&mut ServerRef> {
         match self {
             Command::Crash { server }
+            | Command::CrashAfterSending { server }
+            | Command::Shutdown { server }
             | Command::Restart { server }
             | Command::Timeout { server }
             | Command::Isolate { server } => Some(server),
@@ -256,6 +266,8 @@ impl Command {
         let action = || -> Result<Option<Action>, E> {
             Ok(Some(match self {
                 Command::Crash { server: s } => Action::Crash { server: server(s)? },
+                Command::CrashAfterSending { server: s } => Action::CrashAfterSending { server: server(s)? },
+                Command::Shutdown { server: s } => Action::Shutdown { server: server(s)? },
                 Command::Restart { server: s } => Action::Restart { server: server(s)? },
                 Command::Timeout { server: s } => Action::ForceTimeout { server: server(s)? },
                 Command::AlignTimers { servers: ServerSet::List(list) } => Action::AlignTimers { servers: all(list)? },
@@ -363,7 +375,9 @@ pub enum RoleState {
     Down,
     /// Up, whatever its role.
     Up,
-    /// Removed from the cluster by a committed C_new.
+    /// Left out of a committed C_new and not shut down (running or crashed).
+    Removed,
+    /// Shut down after its removal.
     Retired,
 }
 

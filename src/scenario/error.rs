@@ -193,7 +193,7 @@ impl fmt::Display for Expected {
             RunSpec => "a duration such as 500ms, or `until`",
             Condition => CONDITION,
             GoalRest => "`and` and another condition, `for` and a duration, or the end of the line",
-            Role => "`leader`, `follower`, `candidate`, `pre-candidate`, `down`, `up` or `retired`",
+            Role => "`leader`, `follower`, `candidate`, `pre-candidate`, `down`, `up`, `removed` or `retired`",
             Pick => "`follower` or `random live server`, as in `crash a follower`",
             Action => "an action such as `crash S1` after `expect refused`",
             RepeatCount => "how many times to repeat, as in `repeat 10`",

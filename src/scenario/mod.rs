@@ -88,6 +88,7 @@ const STORIES: &[LibraryScenario] = library![
     "client-retry.scn",
     "membership-add.scn",
     "membership-remove-leader.scn",
+    "removed-server.scn",
     "figure-7.scn",
     "figure-8.scn",
     "figure-8-broken.scn",

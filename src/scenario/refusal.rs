@@ -31,8 +31,10 @@ macro_rules! refusals {
 refusals! {
     /// The server does not exist.
     NoSuchServer "no-server",
-    /// The server was removed from the cluster by a committed C_new.
+    /// The server was removed from the cluster by a committed C_new and shut down.
     Retired "retired",
+    /// The server is in the cluster, so it cannot be shut down (shutdown).
+    Member "member",
     /// The server is down (crash, timeout, request, …).
     Down "down",
     /// The server is already running (restart).
@@ -92,6 +94,7 @@ impl Refusal {
         match e {
             ActionError::NoSuchServer(_) => Refusal::NoSuchServer,
             ActionError::Retired(_) => Refusal::Retired,
+            ActionError::NotRemoved(_) => Refusal::Member,
             ActionError::AlreadyDown(_) => Refusal::Down,
             ActionError::AlreadyUp(_) => Refusal::Up,
             ActionError::IsLeader(_) => Refusal::Leader,

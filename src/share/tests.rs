@@ -110,6 +110,7 @@ fn every_action_reads_back_as_written() {
     let (s1, s2, s3) = (ServerId(1), ServerId(2), ServerId(3));
     let mut actions = vec![
         Action::Crash { server: s1 },
+        Action::CrashAfterSending { server: s3 },
         Action::Restart { server: s2 },
         Action::ForceTimeout { server: s3 },
         Action::AlignTimers { servers: vec![s1, s3] },

@@ -17,6 +17,17 @@ pub enum Action {
     Crash {
         server: ServerId,
     },
+    /// The server crashes right after it sends its next message (Figure 2: the writes
+    /// it asked for before that message are on disk, the rest are lost): a crash between
+    /// persisting and sending.
+    CrashAfterSending {
+        server: ServerId,
+    },
+    /// Shuts down for good a server that a committed C_new left out (until then it keeps
+    /// running).
+    Shutdown {
+        server: ServerId,
+    },
     Restart {
         server: ServerId,
     },
@@ -91,6 +102,8 @@ impl fmt::Display for Action {
         let list = |v: &[ServerId]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ");
         match self {
             Action::Crash { server } => write!(f, "crash {server}"),
+            Action::CrashAfterSending { server } => write!(f, "crash {server} after sending"),
+            Action::Shutdown { server } => write!(f, "shutdown {server}"),
             Action::Restart { server } => write!(f, "restart {server}"),
             Action::ForceTimeout { server } => write!(f, "timeout {server}"),
             Action::AlignTimers { servers } => write!(f, "align-timers {}", list(servers)),
@@ -132,8 +145,10 @@ impl fmt::Display for Action {
 pub enum ActionError {
     #[error("there is no server {0}")]
     NoSuchServer(ServerId),
-    #[error("{0} was removed from the cluster")]
+    #[error("{0} was removed from the cluster and shut down")]
     Retired(ServerId),
+    #[error("{0} is in the cluster; only a server a committed C_new left out can be shut down")]
+    NotRemoved(ServerId),
     #[error("{0} is already down")]
     AlreadyDown(ServerId),
     #[error("{0} is already running")]
@@ -205,7 +220,8 @@ impl Sim {
         let now = self.world.now;
         let slot = &mut self.world.servers[i];
         let id = slot.node.id();
-        slot.node.crash();
+        slot.node.crash(&slot.stable);
+        slot.crash_after_send = false;
         slot.alive = false;
         slot.disarm_timers();
         self.world.checker.observe_crash(id);
@@ -220,6 +236,11 @@ impl Sim {
             Action::Crash { server } => {
                 let i = self.live_index(*server)?;
                 self.shut_down(i, NoteKind::Crashed);
+            }
+            Action::Shutdown { server } => self.shut_down_removed(*server)?,
+            Action::CrashAfterSending { server } => {
+                let i = self.live_index(*server)?;
+                self.world.servers[i].crash_after_send = true;
             }
             Action::Restart { server } => {
                 let i = self.existing(*server)?;

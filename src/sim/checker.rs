@@ -8,7 +8,9 @@
 mod violation;
 pub use violation::{Property, Violation, ViolationDetail};
 
-use crate::raft::{ClientId, Entry, LogIndex, Node, Output, Payload, RoleKind, ServerId, Term, Time};
+use crate::raft::{
+    ClientId, Entry, LogIndex, MessageKind, Node, Output, Payload, RoleKind, ServerId, Stable, Term, Time,
+};
 use crate::sorted::SortedMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -89,10 +91,13 @@ impl Checker {
         }
     }
 
-    /// Checks what one server's step produced. `was_leader` is its role and term before.
+    /// Checks what one server's step produced. `was_leader` is its role and term before;
+    /// `stable` is what it has on disk after the step's writes.
+    #[allow(clippy::too_many_arguments)] // the step's facts, each read once; a struct would only rename them
     pub fn observe(
         &mut self,
         node: &Node,
+        stable: &Stable,
         was_leader: Option<Term>,
         outputs: &[Output],
         time: Time,
@@ -101,13 +106,20 @@ impl Checker {
     ) {
         let id = node.id();
         let mut found = Vec::new();
-        // 0. Terms only grow, and one vote per term.
+        // 0. Terms only grow, and one vote per term: as written to disk, and as told to
+        // others (every message carries the sender's term; a granted vote names its
+        // candidate). A pre-vote's term is only asked about.
         for o in outputs {
-            if let Output::SaveHardState { term, voted_for } = o {
-                self.record_hard_state(id, *term, *voted_for, &mut found);
+            match o {
+                Output::SaveHardState { term, voted_for } => self.record_hard_state(id, *term, *voted_for, &mut found),
+                Output::Send(msg) if !is_pre_vote(msg.kind()) => {
+                    let vote = (msg.kind() == MessageKind::VoteGranted).then_some(msg.to);
+                    self.record_hard_state(id, msg.term, vote, &mut found);
+                }
+                _ => {}
             }
         }
-        self.record_hard_state(id, node.term(), node.voted_for(), &mut found);
+        self.record_hard_state(id, stable.term, stable.voted_for, &mut found);
         // 1. The log changed: recompute prefix hashes from the first written index.
         let first_written =
             outputs.iter().filter_map(|o| if let Output::SaveLog { from, .. } = o { Some(*from) } else { None }).min();
@@ -401,6 +413,10 @@ impl Checker {
             self.applied.push((hash, id));
         }
     }
+}
+
+fn is_pre_vote(kind: MessageKind) -> bool {
+    matches!(kind, MessageKind::PreVote | MessageKind::PreVoteGranted | MessageKind::PreVoteRefused)
 }
 
 #[cfg(test)]

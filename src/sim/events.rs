@@ -267,12 +267,21 @@ impl Sim {
             self.outputs = outputs;
             return;
         }
+        let torn = self.tear(i, &mut outputs);
         {
             let world = &mut self.world;
             let history = &self.history;
             let current = world.current_event.as_ref();
             let describe = || describe_step(history, current);
-            world.checker.observe(&world.servers[i].node, was_leader, &outputs, world.now, world.events, &describe);
+            world.checker.observe(
+                &world.servers[i].node,
+                &world.servers[i].stable,
+                was_leader,
+                &outputs,
+                world.now,
+                world.events,
+                &describe,
+            );
         }
         let id = ServerId(i as u32 + 1);
         let now = self.world.now;
@@ -311,9 +320,29 @@ impl Sim {
             }
         }
         self.outputs = outputs;
-        if let Some(keep) = retire {
-            self.retire_all_but(&keep);
+        if torn {
+            self.shut_down(i, NoteKind::Crashed);
         }
+        if let Some(keep) = retire {
+            self.remove_all_but(&keep);
+        }
+    }
+
+    /// Carries out, on server `i`'s disk, the writes among `outputs`, in order. When the
+    /// server is to crash right after sending ([`Action::CrashAfterSending`]) and these
+    /// outputs send something, everything after the first message is cut off first, so
+    /// the crash keeps exactly the writes asked for before it. Returns whether it cut.
+    fn tear(&mut self, i: usize, outputs: &mut Vec<Output>) -> bool {
+        let slot = &mut self.world.servers[i];
+        let cut = if slot.crash_after_send { outputs.iter().position(|o| matches!(o, Output::Send(_))) } else { None };
+        if let Some(first_send) = cut {
+            outputs.truncate(first_send + 1);
+            slot.crash_after_send = false;
+        }
+        for output in outputs.iter() {
+            slot.stable.write(output, slot.node.log());
+        }
+        cut.is_some()
     }
 
     pub(super) fn draw_election_timeout(&mut self) -> Duration {

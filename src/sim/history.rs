@@ -79,6 +79,9 @@ pub enum NoteKind {
     Crashed,
     Restarted,
     Added,
+    /// Left out of a committed C_new; it keeps running until shut down.
+    Removed,
+    /// Shut down after its removal.
     Retired,
     Committed {
         index: LogIndex,

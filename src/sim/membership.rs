@@ -18,17 +18,35 @@ pub struct MembershipStatus {
 }
 
 impl Sim {
-    /// §6: once C_new is committed, servers outside it are shut down.
-    pub(super) fn retire_all_but(&mut self, keep: &SortedSet<ServerId>) {
-        for i in 0..self.world.servers.len() {
-            let slot = &mut self.world.servers[i];
-            if slot.retired || keep.contains(&slot.node.id()) {
+    /// §6: once C_new is committed, servers outside it are no longer in the cluster. They
+    /// keep running (a removed server that does not learn of C_new's commit times out and
+    /// campaigns: what the §6 rule of ignoring RequestVote is for) until shut down.
+    pub(super) fn remove_all_but(&mut self, keep: &SortedSet<ServerId>) {
+        let now = self.world.now;
+        for slot in &mut self.world.servers {
+            let id = slot.node.id();
+            if slot.retired || slot.removed || keep.contains(&id) {
                 continue;
             }
-            slot.retired = true;
-            self.shut_down(i, NoteKind::Retired);
+            slot.removed = true;
+            self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Removed });
         }
         self.world.liveness.groups = None;
+    }
+
+    /// Shuts a removed server down for good.
+    pub(super) fn shut_down_removed(&mut self, id: ServerId) -> Result<(), ActionError> {
+        let i = self.existing(id)?;
+        if !self.world.servers[i].removed {
+            return Err(ActionError::NotRemoved(id));
+        }
+        self.world.servers[i].retired = true;
+        if self.world.servers[i].alive {
+            self.shut_down(i, NoteKind::Retired);
+        } else {
+            self.history.notes.push(Note { time: self.world.now, server: id, kind: NoteKind::Retired });
+        }
+        Ok(())
     }
 
     /// Records a membership event that server `i` (a leader) reported, in the history and
@@ -67,7 +85,8 @@ impl Sim {
         let mut created = Vec::new();
         for id in add {
             match self.slot(*id) {
-                // A server left behind by an abandoned change can be added again.
+                // A server left behind by an abandoned change, or removed and not shut down,
+                // can be added again.
                 Some(slot) if !slot.retired && !members.contains(id) => {}
                 Some(_) if members.contains(id) => {
                     return Err(ActionError::AlreadyMember(*id, Configuration::Simple { voters: current }))
@@ -94,6 +113,11 @@ impl Sim {
         let now = self.world.now;
         let mut probe = self.world.servers[li].node.clone();
         probe.propose_membership(now, target.clone()).map_err(ActionError::Membership)?;
+        for id in add {
+            if let Some(slot) = self.world.servers.get_mut(id.0 as usize - 1) {
+                slot.removed = false;
+            }
+        }
         // Create the new servers: empty logs, no configuration until the leader's arrives.
         let node_config = self.world.config.node_config();
         for id in &created {

@@ -31,6 +31,10 @@ pub mod workload;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_disk;
+#[cfg(test)]
+mod tests_removed;
 
 /// A default cluster with the given seed, run until it has a leader (for tests).
 #[cfg(test)]
@@ -56,7 +60,8 @@ use travel::Checkpoint;
 pub use travel::ReplayError;
 
 use crate::raft::{
-    BreakSwitches, Configuration, Entry, LogIndex, Node, Output, ProtocolOptions, RoleKind, ServerId, Term, Time,
+    BreakSwitches, Configuration, Entry, LogIndex, Node, Output, ProtocolOptions, RoleKind, ServerId, Stable, Term,
+    Time,
 };
 use checker::{Checker, Property, Violation};
 use rand::SeedableRng;
@@ -73,12 +78,23 @@ pub const MAX_SERVERS: u32 = 9;
 pub struct ServerSlot {
     pub node: Node,
     pub alive: bool,
-    /// Removed from the cluster by a committed C_new; it will not run again.
+    /// Left out of a committed C_new (§6): no longer in the cluster, but still running
+    /// (timing out, campaigning) until it is shut down.
+    pub removed: bool,
+    /// Shut down after its removal ([`Action::Shutdown`]); it will not run again.
     pub retired: bool,
     pub election_deadline: Option<Time>,
     /// When the current election timer was started, for drawing it draining.
     pub election_started: Time,
     pub heartbeat_deadline: Option<Time>,
+    /// What the server has written to stable storage: the writes its node asked for
+    /// (`SaveHardState`, `SaveLog`), carried out in order. A crash keeps this and nothing
+    /// else.
+    pub stable: Stable,
+    /// Set by [`Action::CrashAfterSending`]: the server crashes right after the first
+    /// message of its next step that sends one; what it asked for after that message
+    /// (writes included) is lost.
+    pub crash_after_send: bool,
     /// Set by [`Action::AlignTimers`]: the election timer fires at this instant even if
     /// it is reset before (by a heartbeat still in flight, say).
     pub pinned_deadline: Option<Time>,
@@ -109,7 +125,9 @@ impl World {
     /// their logs, the event queue and the client requests.
     fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        let logs: usize = self.servers.iter().map(|s| s.node.log().last_index().0 as usize).sum();
+        // Each log twice: in memory and on the server's disk.
+        let logs: usize =
+            self.servers.iter().map(|s| (s.node.log().last_index().0 + s.stable.log.last_index().0) as usize).sum();
         size_of::<World>()
             + self.servers.len() * size_of::<ServerSlot>()
             + logs * size_of::<Entry>()
@@ -257,9 +275,14 @@ impl Sim {
     pub fn server(&self, id: ServerId) -> Option<&ServerSlot> {
         self.world.servers.get((id.0 as usize).checked_sub(1)?)
     }
-    /// Servers that are part of the cluster now (not retired).
+    /// Servers that are part of the cluster now: not removed by a committed C_new (nor
+    /// shut down after it).
     pub fn active_servers(&self) -> impl Iterator<Item = &ServerSlot> {
-        self.world.servers.iter().filter(|s| !s.retired)
+        self.world.servers.iter().filter(|s| !s.retired && !s.removed)
+    }
+    /// Servers a committed C_new left out that still run (or are down but not shut down).
+    pub fn removed_servers(&self) -> impl Iterator<Item = &ServerSlot> {
+        self.world.servers.iter().filter(|s| s.removed && !s.retired)
     }
     /// The live leader with the highest term, if any.
     pub fn leader(&self) -> Option<ServerId> {
@@ -427,8 +450,11 @@ impl ServerSlot {
 
     fn new(node: Node) -> ServerSlot {
         ServerSlot {
+            stable: node.stable(),
+            crash_after_send: false,
             node,
             alive: true,
+            removed: false,
             retired: false,
             election_deadline: None,
             election_started: Time::ZERO,

@@ -220,9 +220,10 @@ fn when_long_logs_fill_the_budget_the_oldest_checkpoints_go_and_travel_stays_exa
         full.run_for(Duration::from_ms(50));
     }
     assert_eq!(s.state_hash(), full.state_hash());
-    // Each checkpoint holds every log: the unbounded run holds some 64 MB, the bounded
-    // one its budget, or (the logs being longer than the budget allows) two checkpoints.
-    assert!(full.memory_bytes() > 15 * s.memory_bytes(), "{} against {}", full.memory_bytes(), s.memory_bytes());
+    // Each checkpoint holds every log twice (in memory and on disk): the unbounded run
+    // holds some 60 MB, the bounded one its budget, or (the logs being longer than the
+    // budget allows) two checkpoints.
+    assert!(full.memory_bytes() > 10 * s.memory_bytes(), "{} against {}", full.memory_bytes(), s.memory_bytes());
     assert!(s.memory_bytes() <= budget + budget / 4 || s.checkpoint_count() == 2, "{} bytes", s.memory_bytes());
     assert!(s.history().messages.first() > 0, "the oldest messages went too");
     let reach = s.reach();

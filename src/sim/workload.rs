@@ -155,7 +155,7 @@ fn inject_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
     let active: Vec<ServerId> = sim.active_servers().map(|s| s.node.id()).collect();
     let live: Vec<ServerId> = sim.active_servers().filter(|s| s.alive).map(|s| s.node.id()).collect();
     let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
-    let roll = rng.random_range(0..136u32);
+    let roll = rng.random_range(0..144u32);
     let request = |rng: &mut ChaCha8Rng, key_counter: &mut u32| {
         *key_counter += 1;
         let key = format!("k{}", rng.random_range(0..4u32));
@@ -170,6 +170,13 @@ fn inject_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
         22..=31 => pick(rng, &live).map(|server| Action::Crash { server }),
         32..=43 => pick(rng, &down).map(|server| Action::Restart { server }),
         44..=47 => sim.leader().map(|server| Action::Crash { server }),
+        // A crash between persisting and sending: right after the server's next message.
+        136..=139 => pick(rng, &live).map(|server| Action::CrashAfterSending { server }),
+        // A removed server (still running, perhaps campaigning) is shut down.
+        140..=143 => {
+            let removed: Vec<ServerId> = sim.removed_servers().map(|s| s.node.id()).collect();
+            pick(rng, &removed).map(|server| Action::Shutdown { server })
+        }
         48..=51 => {
             // The leader crashes just after taking a request.
             if let Some(leader) = sim.leader() {

@@ -437,9 +437,15 @@ fn prefers_reduced_motion() -> bool {
 }
 
 /// The role as the page names it, for labels.
-pub fn role_name(role: RoleKind, alive: bool, retired: bool, voter: bool) -> &'static str {
+pub fn role_name(role: RoleKind, alive: bool, retired: bool, removed: bool, voter: bool) -> &'static str {
     if retired {
         t(K::RoleRemoved)
+    } else if removed && alive {
+        // Out of the cluster but running (§6): its role still matters (it may campaign).
+        match role {
+            RoleKind::Candidate | RoleKind::PreCandidate => t(K::RoleRemovedCampaigning),
+            _ => t(K::RoleRemovedRunning),
+        }
     } else if !alive {
         t(K::RoleDown)
     } else {

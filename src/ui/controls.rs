@@ -185,6 +185,7 @@ pub struct ServerPanelInfo {
     pub term: u64,
     pub alive: bool,
     pub retired: bool,
+    pub removed: bool,
     pub voter: bool,
     /// A leader handing leadership over: to whom (§3.10).
     pub transferring_to: Option<ServerId>,
@@ -202,7 +203,7 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
     let id = s.id;
     let d = &props.dispatch;
     let name = id.to_string();
-    let role = role_name(s.role, s.alive, s.retired, s.voter);
+    let role = role_name(s.role, s.alive, s.retired, s.removed, s.voter);
     let is_leader = s.alive && s.role == RoleKind::Leader;
     let menu = |a: ServerAction| d.reform(move |_| Msg::Intent(Intent::Server(ServerRef::Id(id), a.clone())));
     // Placed where the server is through the CSSOM, not a `style` attribute: the strict
@@ -243,6 +244,11 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
                 <button class="btn" disabled={!s.alive || is_leader || s.retired || !s.voter} data-transfer={name.clone()}
                     title={tf(K::TransferTitle, &[&name])}
                     onclick={d.reform(move |_| Msg::Act(crate::sim::Action::TransferLeadership { to: id }))}>{ tf(K::TransferTo, &[&name]) }</button>
+                if s.removed {
+                    <button class="btn btn--danger" data-shutdown={name.clone()}
+                        title={t(K::ShutDownTitle)}
+                        onclick={d.reform(move |_| Msg::Act(crate::sim::Action::Shutdown { server: id }))}>{ tf(K::ShutDownServer, &[&name]) }</button>
+                }
             </div>
             if let Some(to) = s.transferring_to {
                 <p class="field-help" data-transferring={to.to_string()}>{ tf(K::Transferring, &[&to]) }</p>

@@ -134,7 +134,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
     let id = s.id;
     let role = role_slug(s.role);
     let name = id.to_string();
-    let role_label = role_name(s.role, s.alive, s.retired, s.voter);
+    let role_label = role_name(s.role, s.alive, s.retired, s.removed, s.voter);
     let mut label = tf(K::ServerLabel, &[&name, &role_label, &s.term]);
     let candidate = matches!(s.role, RoleKind::Candidate | RoleKind::PreCandidate) && s.alive;
     if candidate && !s.tally.is_empty() {
@@ -160,6 +160,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
         format!("server--{role}"),
         (!s.alive).then_some("server--down"),
         s.retired.then_some("server--retired"),
+        s.removed.then_some("server--removed"),
         (!s.voter && !s.retired).then_some("server--nonvoter"),
         props.selected.then_some("server--selected"),
         props.involved.then_some("server--involved"),
@@ -179,7 +180,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
     html! {
         <g class={class} transform={format!("translate({} {})", fmt(p.x), fmt(p.y))}
             data-server={name.clone()} data-role={role} data-alive={s.alive.to_string()} data-term={s.term.to_string()}
-            data-voter={s.voter.to_string()} data-retired={s.retired.to_string()}>
+            data-voter={s.voter.to_string()} data-retired={s.retired.to_string()} data-removed={s.removed.to_string()}>
             // The button holds the disc and the words on it, and nothing else: its visible
             // text ("S1 T1 follower") begins its accessible name. Pips and notes sit beside it.
             <g class="server__button" role="button" tabindex="0" aria-label={label.clone()}

@@ -35,6 +35,7 @@ pub const GLOSSARY: &[GlossaryEntry] = &[
     entry(K::GlossCommitOldTerms, &[], &[]),
     entry(K::GlossSingleStepMembership, &["one-step membership"], &["一步完成的成员变更"]),
     entry(K::GlossVolatileVotedFor, &["votedFor forgotten"], &["崩溃时丢失 votedFor"]),
+    entry(K::GlossReplyBeforePersisting, &["persist after replying"], &["先回复后持久化"]),
 ];
 
 #[cfg(test)]
@@ -99,6 +100,7 @@ mod tests {
             BreakSwitch::CommitOldTerms => (K::BreakCommitOldTerms, K::GlossCommitOldTerms),
             BreakSwitch::SingleStepMembership => (K::BreakSingleStepMembership, K::GlossSingleStepMembership),
             BreakSwitch::VolatileVotedFor => (K::BreakVolatileVotedFor, K::GlossVolatileVotedFor),
+            BreakSwitch::ReplyBeforePersisting => (K::BreakReplyBeforePersisting, K::GlossReplyBeforePersisting),
         };
         // Catalogue strings that name a term.
         let named: &[(K, K)] = &[

@@ -380,12 +380,13 @@ mod tests {
     fn each_show_me_violation_is_explained_by_the_rule_it_broke() {
         use crate::view::i18n::{t, K};
         // (switch, its catalogue name, the sections its explanation must cite, sections it must not)
-        let table: [(BreakSwitch, K, &[&str], &[&str]); 5] = [
+        let table: [(BreakSwitch, K, &[&str], &[&str]); 6] = [
             (BreakSwitch::EqualTimeouts, K::BreakEqualTimeouts, &["§5.2"], &["§5.4", "§6"]),
             (BreakSwitch::NoElectionRestriction, K::BreakNoElectionRestriction, &["§5.4.1"], &["§5.4.2", "§6"]),
             (BreakSwitch::CommitOldTerms, K::BreakCommitOldTerms, &["§5.4.2", "Figure 8"], &["§5.4.1", "§6"]),
             (BreakSwitch::SingleStepMembership, K::BreakSingleStepMembership, &["§6", "§4.3"], &["§5.4", "Figure 8"]),
             (BreakSwitch::VolatileVotedFor, K::BreakVolatileVotedFor, &["Figure 2"], &["§5.4", "§6"]),
+            (BreakSwitch::ReplyBeforePersisting, K::BreakReplyBeforePersisting, &["Figure 2"], &["§5.4", "§6"]),
         ];
         for (switch, name, cites, not) in table {
             let file = switch.show_me();

@@ -29,6 +29,8 @@ pub struct ServerView {
     pub term: u64,
     pub alive: bool,
     pub retired: bool,
+    /// Left out of a committed C_new and not shut down: out of the cluster, still running.
+    pub removed: bool,
     /// A voter in its own current configuration (a new server catching up is not yet).
     pub voter: bool,
     /// For a candidate: every voter of its configuration, with the vote received (`None`:
@@ -162,6 +164,7 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
                 term: node.term().0,
                 alive: slot.alive,
                 retired: slot.retired,
+                removed: slot.removed && !slot.retired,
                 voter: config.contains(node.id()),
                 votes,
                 tally: counting::tally(sim, node.id()),

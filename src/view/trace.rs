@@ -84,6 +84,7 @@ pub fn trace_json(sim: &Sim) -> String {
             NoteKind::Crashed => "\"crashed\"".into(),
             NoteKind::Restarted => "\"restarted\"".into(),
             NoteKind::Added => "\"added\"".into(),
+            NoteKind::Removed => "\"removed\"".into(),
             NoteKind::Retired => "\"retired\"".into(),
             NoteKind::Committed { index } => format!("\"committed\",\"index\":{}", index.0),
             NoteKind::Membership { event } => {

@@ -135,12 +135,17 @@ test('"Add server" adds S6 through C_old,new to C_new, showing each phase', () =
     assert.deepEqual(errors, []);
   }, { name: 'add-server', path: '?seed=7&speed=0.3' }));
 
-test('"Remove S5" takes a server out of the cluster through joint consensus', () =>
+test('"Remove S5" takes a server out of the cluster through joint consensus; it runs on until "Shut down S5"', () =>
   withPlayground(async ({ page, errors }) => {
     await waitForLeader(page);
     await page.click('[data-server="S5"]');
     await button(page, 'Remove S5').click();
     await page.waitForSelector('.membership[data-finished="true"]', { timeout: 30_000 });
+    // Out of the cluster, still running (§6): not shut down until someone does it.
+    await page.waitForSelector('[data-server="S5"][data-removed="true"][data-retired="false"]');
+    assert.equal(await page.$$eval('[data-kv-server]', (rows) => rows.length), 5, 'S5 still runs its state machine');
+    if (!(await page.isVisible('[data-panel="S5"]'))) await page.click('[data-server="S5"]');
+    await page.click('[data-shutdown="S5"]');
     await page.waitForSelector('[data-server="S5"][data-retired="true"]');
     assert.equal(await page.$$eval('[data-kv-server]', (rows) => rows.length), 4, 'S5 no longer has a state machine row');
     await waitForLeader(page, { not: 'S5' });

@@ -15,8 +15,17 @@ impl Parser {
     pub(super) fn command(&mut self, c: &mut Cursor<'_>, keyword: &str) -> Result<Option<Command>> {
         let Some(verb) = Verb::from_keyword(keyword) else { return Ok(None) };
         Ok(Some(match verb {
-            Verb::Crash => Command::Crash { server: c.target()? },
+            Verb::Crash => {
+                let server = c.target()?;
+                if c.eat("after") {
+                    c.expect_word("sending")?;
+                    Command::CrashAfterSending { server }
+                } else {
+                    Command::Crash { server }
+                }
+            }
             Verb::Restart => Command::Restart { server: c.target()? },
+            Verb::Shutdown => Command::Shutdown { server: c.target()? },
             Verb::Timeout => Command::Timeout { server: c.target()? },
             Verb::AlignTimers => Command::AlignTimers { servers: c.server_set()? },
             Verb::SpreadTimers => Command::SpreadTimers,

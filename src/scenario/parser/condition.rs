@@ -116,7 +116,8 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
                 Some("pre-candidate") => RoleState::Role(RoleKind::PreCandidate),
                 Some("down" | "crashed") => RoleState::Down,
                 Some("up") => RoleState::Up,
-                Some("retired" | "removed") => RoleState::Retired,
+                Some("removed") => RoleState::Removed,
+                Some("retired" | "shut-down") => RoleState::Retired,
                 _ => return Err(c.expected(Expected::Role)),
             };
             c.advance();

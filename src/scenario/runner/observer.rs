@@ -121,6 +121,7 @@ impl Observer<'_> {
                     RoleState::Role(k) => now == RoleNow::Role(*k),
                     RoleState::Down => now == RoleNow::Down,
                     RoleState::Up => s.alive,
+                    RoleState::Removed => s.removed && !s.retired,
                     RoleState::Retired => s.retired,
                 };
                 (held, Seen::Role { server: id, now })

@@ -18,7 +18,7 @@ fn node(id: u32, term: u64, voted_for: Option<u32>) -> Node {
 /// Feeds the checker one step of `n` that wrote its term and vote.
 fn saved(c: &mut Checker, n: &Node, event: u64) {
     let outputs = [Output::SaveHardState { term: n.term(), voted_for: n.voted_for() }];
-    c.observe(n, None, &outputs, Time(event), event, &|| format!("event {event}"));
+    c.observe(n, &n.stable(), None, &outputs, Time(event), event, &|| format!("event {event}"));
 }
 
 #[test]

@@ -10,8 +10,9 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// A split vote on demand (the leader crashes, two servers' timers fire together), and
-/// a voter that crashes and restarts right after granting a vote: with votedFor
-/// persisted it cannot vote twice in the term.
+/// a voter that crashes and restarts right after granting a vote, or (half the time) in
+/// the very step that sends it, between its writes and its messages: with votedFor
+/// persisted before the vote is sent it cannot vote twice in the term.
 pub(super) fn split_vote_with_bounce(sim: &mut Sim, rng: &mut ChaCha8Rng) {
     let _ = sim.act(Action::Heal);
     let _ = sim.act(Action::SetLoss { loss: 0.0 });
@@ -29,6 +30,11 @@ pub(super) fn split_vote_with_bounce(sim: &mut Sim, rng: &mut ChaCha8Rng) {
     let voters: Vec<ServerId> = live.iter().copied().filter(|s| !candidates.contains(s)).collect();
     let Some(voter) = pick(rng, &voters) else { return };
     let limit = Duration::from_ms(sim.config().election_timeout_max_ms * 2);
+    if rng.random_bool(0.5) && sim.act(Action::CrashAfterSending { server: voter }).is_ok() {
+        run_while(sim, limit, |sim| sim.server(voter).is_some_and(|s| s.alive));
+        let _ = sim.act(Action::Restart { server: voter });
+        return;
+    }
     let seen = sim.history().messages.len();
     let voted = run_while(sim, limit, |sim| {
         !sim.history()

@@ -76,6 +76,7 @@ impl App {
             term: s.term,
             alive: s.alive,
             retired: s.retired,
+            removed: s.removed,
             voter: s.voter,
             transferring_to: sim.server(s.id).and_then(|slot| slot.node.transfer_target()),
         });

@@ -165,6 +165,7 @@ pub fn action_error(e: &ActionError) -> String {
     match e {
         ActionError::NoSuchServer(s) => tf(K::ErrNoSuchServer, &[s]),
         ActionError::Retired(s) => tf(K::ErrRetired, &[s]),
+        ActionError::NotRemoved(s) => tf(K::ErrNotRemoved, &[s]),
         ActionError::AlreadyDown(s) => tf(K::ErrAlreadyDown, &[s]),
         ActionError::AlreadyUp(s) => tf(K::ErrAlreadyUp, &[s]),
         ActionError::IsLeader(s) => tf(K::ErrIsLeader, &[s]),

@@ -32,6 +32,8 @@ pub struct LogRowView {
     pub role: RoleKind,
     pub alive: bool,
     pub retired: bool,
+    /// Out of the cluster, still running (see [`super::ServerView::removed`]).
+    pub removed: bool,
     pub last_index: u64,
     pub commit_index: u64,
     pub cells: Vec<CellView>,
@@ -114,6 +116,7 @@ pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
                 role: if slot.alive { node.role_kind() } else { RoleKind::Follower },
                 alive: slot.alive,
                 retired: slot.retired,
+                removed: slot.removed && !slot.retired,
                 last_index: log.last_index().0,
                 commit_index: commit,
                 cells,

@@ -1,0 +1,51 @@
+//! Stable storage: Figure 2's "persistent state on all servers" as a server has written
+//! it. A node asks for each write with [`Output::SaveHardState`] or [`Output::SaveLog`];
+//! its host carries the writes out ([`Stable::write`]) and, after a crash, gives the node
+//! back what was written ([`Node::crash`]): nothing the node did not ask to save survives.
+
+use super::log::RaftLog;
+use super::node::{Node, Output};
+use super::types::{LogIndex, ServerId, Term};
+
+/// What one server has on disk: currentTerm, votedFor and the log.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Stable {
+    pub term: Term,
+    pub voted_for: Option<ServerId>,
+    pub log: RaftLog,
+}
+
+impl Stable {
+    /// Carries out one write `output` asks for, reading the entries from `log` (the
+    /// node's log when it asked). Returns false for an output that is not a write.
+    pub fn write(&mut self, output: &Output, log: &RaftLog) -> bool {
+        match output {
+            Output::SaveHardState { term, voted_for } => {
+                self.term = *term;
+                self.voted_for = *voted_for;
+                true
+            }
+            Output::SaveLog { from, last } => {
+                self.log.truncate_from(*from);
+                for i in from.0..=last.0 {
+                    match log.entry(LogIndex(i)) {
+                        Some(entry) if self.log.last_index().0 + 1 == i => {
+                            self.log.push(entry.clone());
+                        }
+                        _ => break,
+                    }
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Node {
+    /// Everything this server holds in its persistent state: the disk of a server that
+    /// has written all it was asked to (a server set up from given state starts so).
+    pub fn stable(&self) -> Stable {
+        Stable { term: self.term(), voted_for: self.voted_for(), log: self.log().clone() }
+    }
+}
