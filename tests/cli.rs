@@ -84,7 +84,7 @@ fn list_breaks_prints_one_name_per_line() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         stdout(&o),
-        "equal-timeouts\nno-election-restriction\ncommit-old-terms\nsingle-step-membership\nvolatile-voted-for\n"
+        "equal-timeouts\nno-election-restriction\ncommit-old-terms\nsingle-step-membership\nchange-before-term-commit\nvolatile-voted-for\n"
     );
 }
 

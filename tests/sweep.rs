@@ -120,6 +120,16 @@ fn single_step_membership_is_caught() {
     caught_on_half_the_seeds(BreakSwitch::SingleStepMembership, &Property::SAFETY);
 }
 
+/// The 2015 bug in single-server membership changes (dissertation §4.1), staged by the
+/// sweep's overlapping-changes pattern: the committed entry is lost.
+#[test]
+fn change_before_term_commit_is_caught() {
+    caught_on_half_the_seeds(
+        BreakSwitch::ChangeBeforeTermCommit,
+        &[Property::LeaderCompleteness, Property::StateMachineSafety, Property::LogMatching],
+    );
+}
+
 #[test]
 fn volatile_voted_for_is_caught_as_a_second_vote() {
     caught_on_half_the_seeds(BreakSwitch::VolatileVotedFor, &[Property::ElectionSafety]);

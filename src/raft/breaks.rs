@@ -53,6 +53,15 @@ macro_rules! break_switches {
                 label: BreakSingleStepMembership,
                 explanation: ExplainSingleStepMembership,
             },
+            /// Dissertation §4.1 and its 2015 fix: a leader starts a single-server change
+            /// before it has committed an entry of its current term.
+            ChangeBeforeTermCommit {
+                name: "change-before-term-commit",
+                section: "§4.1",
+                show_me: "break-change-before-term-commit.scn",
+                label: BreakChangeBeforeTermCommit,
+                explanation: ExplainChangeBeforeTermCommit,
+            },
             /// Figure 2 ("Persistent state"): votedFor is not persisted, so a restarted server may
             /// vote twice in one term.
             VolatileVotedFor {

@@ -8,6 +8,8 @@ use crate::sorted::SortedSet;
 
 /// PreVote, CheckQuorum and leadership transfer.
 mod protocol;
+/// Single-server membership changes (dissertation §4.1).
+mod single_server;
 
 fn ids(v: &[u32]) -> SortedSet<ServerId> {
     v.iter().map(|&n| ServerId(n)).collect()

@@ -83,6 +83,7 @@ const STORIES: &[LibraryScenario] = library![
     "client-retry.scn",
     "membership-add.scn",
     "membership-remove-leader.scn",
+    "membership-single.scn",
     "figure-7.scn",
     "figure-8.scn",
     "figure-8-broken.scn",

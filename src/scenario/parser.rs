@@ -25,7 +25,7 @@ type Result<T> = std::result::Result<T, ScenarioError>;
 /// server may appear.
 const RESERVED: &[&str] = &[
     "leader", "leaders", "all", "none", "on", "within", "not", "or", "add", "remove", "next", "message", "until",
-    "and", "for",
+    "and", "for", "single", "joint",
 ];
 
 /// Parses a scenario.

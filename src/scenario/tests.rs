@@ -3,6 +3,8 @@
 
 mod parse;
 mod run;
+/// Single-server membership changes (dissertation §4.1) and the 2015 bug.
+mod single_server;
 
 use super::ast::*;
 use super::error::{Expected, Invalid};

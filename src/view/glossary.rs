@@ -35,6 +35,9 @@ pub const GLOSSARY: &[GlossaryEntry] = &[
     entry(K::GlossCommitOldTerms, &[], &[]),
     entry(K::GlossSingleStepMembership, &["one-step membership"], &["一步完成的成员变更"]),
     entry(K::GlossVolatileVotedFor, &["votedFor forgotten"], &["崩溃时丢失 votedFor"]),
+    entry(K::GlossChangeBeforeTermCommit, &[], &[]),
+    entry(K::GlossSingleServerChange, &["single-node change", "one-server change"], &["单节点变更", "单成员变更"]),
+    entry(K::GlossLearner, &["non-voter"], &["学习器", "观察者"]),
 ];
 
 #[cfg(test)]
@@ -100,6 +103,7 @@ mod tests {
             BreakSwitch::CommitOldTerms => (K::BreakCommitOldTerms, K::GlossCommitOldTerms),
             BreakSwitch::SingleStepMembership => (K::BreakSingleStepMembership, K::GlossSingleStepMembership),
             BreakSwitch::VolatileVotedFor => (K::BreakVolatileVotedFor, K::GlossVolatileVotedFor),
+            BreakSwitch::ChangeBeforeTermCommit => (K::BreakChangeBeforeTermCommit, K::GlossChangeBeforeTermCommit),
         };
         // Catalogue strings that name a term.
         let named: &[(K, K)] = &[

@@ -4,7 +4,7 @@
 //! them; this runs and is tested natively. Servers are named as scenarios name them
 //! ([`ServerRef`]: `S3` or `leader`).
 
-use crate::raft::{Op, ServerId};
+use crate::raft::{ChangeMethod, Op, ServerId};
 use crate::scenario::ServerRef;
 use crate::sim::{Action, ActionError, Sim};
 
@@ -97,7 +97,11 @@ pub fn plan(sim: &Sim, intent: &Intent) -> Result<Vec<Action>, Refusal> {
         }
         Intent::SpreadTimers => vec![Action::SpreadTimers],
         Intent::AddServer => {
-            vec![Action::ChangeMembership { add: vec![ServerId(sim.servers().len() as u32 + 1)], remove: vec![] }]
+            vec![Action::ChangeMembership {
+                add: vec![ServerId(sim.servers().len() as u32 + 1)],
+                remove: vec![],
+                method: ChangeMethod::Joint,
+            }]
         }
         Intent::Heal => vec![Action::Heal],
         Intent::Request(op) => {
@@ -111,7 +115,9 @@ pub fn plan(sim: &Sim, intent: &Intent) -> Result<Vec<Action>, Refusal> {
                 ServerAction::Restart => Action::Restart { server },
                 ServerAction::TimeOut => Action::ForceTimeout { server },
                 ServerAction::Request(op) => Action::ClientRequest { via: server, op: op.clone() },
-                ServerAction::Remove => Action::ChangeMembership { add: vec![], remove: vec![server] },
+                ServerAction::Remove => {
+                    Action::ChangeMembership { add: vec![], remove: vec![server], method: ChangeMethod::Joint }
+                }
                 ServerAction::CutOff => {
                     let rest: Vec<ServerId> =
                         sim.active_servers().map(|s| s.node.id()).filter(|id| *id != server).collect();
@@ -190,7 +196,7 @@ mod tests {
         );
         assert_eq!(
             menu(ServerAction::Remove),
-            Ok(vec![Action::ChangeMembership { add: vec![], remove: vec![ServerId(3)] }])
+            Ok(vec![Action::ChangeMembership { add: vec![], remove: vec![ServerId(3)], method: ChangeMethod::Joint }])
         );
         assert_eq!(
             menu(ServerAction::CutOff),
@@ -199,7 +205,7 @@ mod tests {
         assert_eq!(plan(&sim, &Intent::Request(op.clone())), Ok(vec![Action::ClientRequest { via: leader, op }]));
         assert_eq!(
             plan(&sim, &Intent::AddServer),
-            Ok(vec![Action::ChangeMembership { add: ids(&[6]), remove: vec![] }])
+            Ok(vec![Action::ChangeMembership { add: ids(&[6]), remove: vec![], method: ChangeMethod::Joint }])
         );
     }
 

@@ -430,7 +430,7 @@ pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{Duration, Op};
+    use crate::raft::{ChangeMethod, Duration, Op};
     use crate::sim::{Action, SimConfig};
 
     use crate::sim::elected;
@@ -532,7 +532,8 @@ mod tests {
     #[test]
     fn an_abandoned_catch_up_is_reported_with_the_servers_left_behind() {
         let mut sim = elected(11);
-        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }).unwrap();
+        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint })
+            .unwrap();
         sim.act(Action::Crash { server: ServerId(6) }).unwrap();
         sim.run_until(sim.now() + Duration::from_ms(1_000));
         let m = membership(&sim).unwrap();
@@ -551,7 +552,8 @@ mod tests {
     fn a_membership_change_passes_through_its_phases() {
         let mut sim = elected(11);
         assert_eq!(membership(&sim), None);
-        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }).unwrap();
+        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint })
+            .unwrap();
         sim.run_until(sim.now() + Duration::from_ms(2_000));
         let m = membership(&sim).unwrap();
         assert!(m.finished, "{m:?}");
