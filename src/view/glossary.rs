@@ -116,6 +116,9 @@ mod tests {
             (K::AddServerTitle, K::GlossJointConsensus),
             (K::CauseNoElectionRestriction, K::GlossElectionRestriction),
             (K::QuorumHeading, K::GlossMembershipChange),
+            (K::PhaseSingleCatchingUp, K::GlossLearner),
+            (K::AddServerSingleTitle, K::GlossSingleServerChange),
+            (K::RemoveServerSingleTitle, K::GlossSingleServerChange),
         ];
         // Library files whose title names a term.
         let titled: &[(&str, K)] = &[("split-vote.scn", K::GlossSplitVote)];

@@ -124,6 +124,10 @@ catalogue! {
     AddServer => "Add server",
     AddServerTitle => "Add {0} through joint consensus (§6)",
     AddServerFull => "The cluster already has the most servers allowed.",
+    AddServerSingle => "Add server, one at a time",
+    AddServerSingleTitle => "Add {0} by a single-server change: it catches up as a learner, then C_new is in force at once, with no C_old,new (dissertation §4.1)",
+    RemoveServerSingle => "Remove {0}, one at a time",
+    RemoveServerSingleTitle => "Remove {0} by a single-server change: C_new is in force as soon as it is appended, with no C_old,new (dissertation §4.1)",
     NothingToRevive => "Every server is already running.",
     SplitVoteNone => "No live server can stand for election.",
     // The server panel
@@ -181,6 +185,11 @@ catalogue! {
     PhaseNewCommitted => "C_new committed",
     LeaderSteppedDown => "The old leader was not in C_new and stepped down.",
     PhaseCatchUpAborted => "Abandoned",
+    PhaseSingleCatchingUp => "Catching up as a learner, not counted",
+    PhaseSingleAppended => "C_new appended: in force at once",
+    PhaseSingleCommitted => "C_new committed",
+    MethodJoint => "Joint consensus: C_old,new, then C_new (§6)",
+    MethodSingle => "One server at a time: C_new at once, no C_old,new (dissertation §4.1)",
     CatchUpAborted => "{0} did not catch up within {1} election timeouts, so the leader abandoned the change before C_old,new: the configuration stays as it was (§4.2.1).",
     // Logs and state
     LogsHeading => "Logs",

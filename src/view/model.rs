@@ -4,7 +4,7 @@
 
 use super::counting::{self, Count, EntryCount};
 use super::geometry::timer_remaining;
-use crate::raft::{Configuration, MembershipEvent, MessageKind, Payload, Role, RoleKind, ServerId};
+use crate::raft::{ChangeMethod, Configuration, MembershipEvent, MessageKind, Payload, Role, RoleKind, ServerId};
 use crate::sim::checker::Property;
 use crate::sim::{ClientStatus, Sim};
 
@@ -94,6 +94,9 @@ pub use crate::raft::Phase;
 #[derive(Clone, Debug, PartialEq)]
 pub struct MembershipView {
     pub target: Vec<ServerId>,
+    /// Joint consensus (§6) or one server at a time (dissertation §4.1): which steps the
+    /// change goes through ([`ChangeMethod::steps`]).
+    pub method: ChangeMethod,
     /// Each phase reached, with the simulated time (µs) it was first reported.
     pub reached: Vec<(Phase, u64)>,
     pub finished: bool,
@@ -107,6 +110,11 @@ impl MembershipView {
     /// The furthest phase reached.
     pub fn current(&self) -> Option<Phase> {
         self.reached.iter().map(|(p, _)| *p).max()
+    }
+
+    /// The steps the page lists for this change.
+    pub fn steps(&self) -> &'static [Phase] {
+        self.method.steps()
     }
 }
 
@@ -300,6 +308,7 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
     }
     Some(MembershipView {
         target: status.target.iter().copied().collect(),
+        method: status.method,
         reached,
         finished: status.finished,
         leader_stepped_down,
@@ -430,7 +439,7 @@ pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{ChangeMethod, Duration, Op};
+    use crate::raft::{Duration, Op};
     use crate::sim::{Action, SimConfig};
 
     use crate::sim::elected;

@@ -13,7 +13,7 @@
 
 use super::super::breaks::BreakSwitch;
 use super::super::types::ServerId;
-use super::{ChangeError, Configuration, Node};
+use super::{ChangeError, Configuration, Node, Phase};
 use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -43,6 +43,15 @@ impl ChangeMethod {
 
     pub fn from_name(name: &str) -> Option<ChangeMethod> {
         ChangeMethod::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The steps a change by this method goes through, in order (§6; §4.1 has no joint
+    /// phases: catching up, when it adds a server, then C_new appended and committed).
+    pub fn steps(self) -> &'static [Phase] {
+        match self {
+            ChangeMethod::Joint => &Phase::STEPS,
+            ChangeMethod::Single => &[Phase::CatchingUp, Phase::NewAppended, Phase::NewCommitted],
+        }
     }
 }
 
