@@ -113,3 +113,25 @@ fn single_server_phases_are_named_as_such_in_both_languages() {
     }
     set_lang(Lang::English);
 }
+
+/// The page says each refusal of a single-server change with its details, in the reader's
+/// language, through the catalogue.
+#[test]
+fn single_server_refusals_are_said_in_both_languages() {
+    use crate::raft::{ChangeError, Term};
+    use crate::sim::ActionError;
+    use crate::view::format::{action_error, server_list};
+    let two =
+        ActionError::Membership(ChangeError::NotOneServer { added: vec![ServerId(4), ServerId(5)], removed: vec![] });
+    let early = ActionError::Membership(ChangeError::NoEntryOfTermCommitted { term: Term(2) });
+    for lang in Lang::ALL {
+        set_lang(lang);
+        let servers = server_list(&[ServerId(4), ServerId(5)]);
+        let why = tf(K::ErrNotOneServer, &[&servers, &t(K::ServersNone)]);
+        assert_eq!(action_error(&two), tf(K::ErrMembership, &[&why]), "{lang:?}");
+        let why = tf(K::ErrNoEntryOfTermCommitted, &[&2]);
+        assert_eq!(action_error(&early), tf(K::ErrMembership, &[&why]), "{lang:?}");
+        assert!(action_error(&early).contains("§4.1"), "{lang:?}");
+    }
+    set_lang(Lang::English);
+}
