@@ -124,7 +124,7 @@ catalogue! {
     AddServer => "Add server",
     AddServerTitle => "Add {0} through joint consensus (§6)",
     AddServerFull => "The cluster already has the most servers allowed.",
-    AddServerSingle => "Add server, one at a time",
+    AddServerSingle => "Add, one at a time",
     AddServerSingleTitle => "Add {0} by a single-server change: it catches up as a learner, then C_new is in force at once, with no C_old,new (dissertation §4.1)",
     RemoveServerSingle => "Remove {0}, one at a time",
     RemoveServerSingleTitle => "Remove {0} by a single-server change: C_new is in force as soon as it is appended, with no C_old,new (dissertation §4.1)",

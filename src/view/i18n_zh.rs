@@ -48,7 +48,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         AddServer => "添加服务器",
         AddServerTitle => "通过联合共识添加 {0}（§6）",
         AddServerFull => "集群已达到允许的最大服务器数。",
-        AddServerSingle => "添加服务器（一次一台）",
+        AddServerSingle => "一次添加一台",
         AddServerSingleTitle => "通过单服务器变更添加 {0}：它先作为学习者追赶日志，然后 C_new 立即生效，没有 C_old,new（博士论文 §4.1）",
         RemoveServerSingle => "移除 {0}（一次一台）",
         RemoveServerSingleTitle => "通过单服务器变更移除 {0}：C_new 一追加就生效，没有 C_old,new（博士论文 §4.1）",

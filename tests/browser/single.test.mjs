@@ -30,7 +30,7 @@ test('"Add server, one at a time": S6 catches up uncounted, then C_new alone cou
     assert.equal(await s6.locator('.server__note--learner').count(), 1, 'S6 is drawn as not counted');
     const panel = page.locator('.membership');
     assert.equal(await panel.locator('.membership__method').getAttribute('data-method'), 'single');
-    const steps = await panel.$$eval('[data-phase-step]', (els) => els.map((el) => el.dataset.phaseStep));
+    const steps = await page.$$eval('.membership [data-phase-step]', (els) => els.map((el) => el.dataset.phaseStep));
     assert.deepEqual(steps, ['catching-up', 'new-appended', 'new-committed'], 'no joint steps');
     assert.equal(await panel.getAttribute('data-phase'), 'catching-up');
     await screenshot(page, 'single-catching-up');
