@@ -271,7 +271,7 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
             <h2 class="membership__title">{ tf(K::MembershipTarget, &[&target]) }</h2>
             { super::method::method_line(m.method) }
             <ol class="phases">
-                { for m.steps().iter().map(|p| {
+                { for m.method.steps().iter().map(|p| {
                     let reached = m.reached.iter().find(|(q, _)| q == p);
                     // §4.2.1: an abandoned change stopped while catching up; that step failed.
                     let failed = *p == Phase::CatchingUp && m.abandoned.is_some();

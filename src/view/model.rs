@@ -111,11 +111,6 @@ impl MembershipView {
     pub fn current(&self) -> Option<Phase> {
         self.reached.iter().map(|(p, _)| *p).max()
     }
-
-    /// The steps the page lists for this change.
-    pub fn steps(&self) -> &'static [Phase] {
-        self.method.steps()
-    }
 }
 
 /// One client request, for the requests list.

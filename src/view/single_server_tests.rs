@@ -42,7 +42,7 @@ fn a_single_server_add_counts_one_configuration_at_every_moment() {
     assert_eq!(q.learners, vec![ServerId(6)]);
     let m = membership(&sim).unwrap();
     assert_eq!((m.method, m.current()), (ChangeMethod::Single, Some(Phase::CatchingUp)));
-    assert_eq!(m.steps(), &[Phase::CatchingUp, Phase::NewAppended, Phase::NewCommitted]);
+    assert_eq!(m.method.steps(), &[Phase::CatchingUp, Phase::NewAppended, Phase::NewCommitted]);
     // Every later moment: one count only, never C_old,new on any server.
     let mut shapes: Vec<Vec<(Half, usize, usize)>> = vec![meters(&sim)];
     while sim.membership().is_some_and(|m| !m.finished) && sim.step().is_some() {

@@ -1,4 +1,4 @@
-// A single-server membership change in the page (dissertation §4.1): "Add server, one at a
+// A single-server membership change in the page (dissertation §4.1): "Add, one at a
 // time" catches S6 up as a learner with the one configuration in force counting, then puts
 // C_new in force at once (never two counts, never C_old,new), and the membership panel
 // names the method and lists its three steps. Checked through data-* attributes, so the
@@ -13,7 +13,7 @@ const halves = (page) => page.$$eval('.ring [data-ring-meters] [data-meter]', (e
   half: el.dataset.meter, members: Number(el.dataset.members), need: Number(el.dataset.need),
 })));
 
-test('"Add server, one at a time": S6 catches up uncounted, then C_new alone counts', () =>
+test('"Add, one at a time": S6 catches up uncounted, then C_new alone counts', () =>
   withPlayground(async ({ page, errors }) => {
     const leader = await waitForLeader(page);
     // Let the leader commit its no-op first: a single-server change waits for that (2015).
