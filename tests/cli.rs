@@ -67,6 +67,19 @@ fn a_missing_file_and_bad_usage_exit_2() {
     assert!(stderr(&o).contains("commit-old-terms"), "{}", stderr(&o));
 }
 
+/// A single-server change is traced with its method (dissertation §4.1).
+#[test]
+fn trace_shows_the_method_of_a_membership_change() {
+    let o = raftsim(&[
+        "run",
+        "--trace",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src/scenario/library/membership-single.scn"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("membership add S4 single"), "{out}");
+}
+
 #[test]
 fn trace_prints_events_and_checks() {
     let path = scenario("trace.scn", "servers 3\ntimeout S1\nrun until leader S1 within 1s\n");
@@ -85,7 +98,7 @@ fn list_breaks_prints_one_name_per_line() {
     assert_eq!(
         stdout(&o),
         "equal-timeouts\nno-election-restriction\ncommit-old-terms\nsingle-step-membership\nvolatile-voted-for\n\
-         reply-before-persisting\n"
+         reply-before-persisting\nchange-before-term-commit\n"
     );
 }
 

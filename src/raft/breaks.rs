@@ -85,6 +85,17 @@ macro_rules! break_switches {
                 cause: CauseReplyBeforePersisting,
                 harms: [ElectionSafety, LeaderCompleteness, StateMachineSafety],
             },
+            /// Dissertation §4.1 and its 2015 fix: a leader starts a single-server change
+            /// before it has committed an entry of its current term.
+            ChangeBeforeTermCommit {
+                name: "change-before-term-commit",
+                section: "§4.1",
+                show_me: "break-change-before-term-commit.scn",
+                label: BreakChangeBeforeTermCommit,
+                explanation: ExplainChangeBeforeTermCommit,
+                cause: CauseChangeBeforeTermCommit,
+                harms: [LeaderCompleteness, StateMachineSafety, LogMatching],
+            },
         }
     };
 }

@@ -24,8 +24,9 @@ pub use kv::{ClientRequest, KvStore, Op, OpParseError, OpResult};
 pub use log::{Entry, Payload, RaftLog};
 pub use message::{Message, MessageBody, MessageKind};
 pub use node::{
-    ChangeError, InProgress, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange, Phase, Progress,
-    ProposeError, Proposed, ProtocolEvent, RecentContacts, Role, RoleKind, Transfer, TransferError, CATCH_UP_TIMEOUTS,
+    ChangeError, ChangeMethod, InProgress, LeaderState, MembershipEvent, Node, NodeConfig, Output, PendingChange,
+    Phase, Progress, ProposeError, Proposed, ProtocolEvent, RecentContacts, Role, RoleKind, Transfer, TransferError,
+    CATCH_UP_TIMEOUTS,
 };
 pub use options::{ProtocolOption, ProtocolOptions};
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};

@@ -17,9 +17,11 @@
 mod check_quorum;
 mod prevote;
 mod replication;
+mod single_server;
 mod transfer;
 
 pub use check_quorum::RecentContacts;
+pub use single_server::ChangeMethod;
 pub use transfer::{ProtocolEvent, Transfer, TransferError};
 
 use super::breaks::{BreakSwitch, BreakSwitches};
@@ -294,11 +296,24 @@ impl Node {
     /// and removing any number of servers. New servers first catch up as non-voting
     /// members; then the leader appends C_old,new, and once that commits, C_new.
     pub fn propose_membership(&mut self, now: Time, target: SortedSet<ServerId>) -> Result<(), ChangeError> {
+        self.propose_change(now, target, ChangeMethod::Joint)
+    }
+
+    /// Asks the leader to move to the configuration whose voters are `target` by `method`:
+    /// joint consensus (§6, [`Node::propose_membership`]) or one server at a time
+    /// (dissertation §4.1: new servers catch up, then C_new is appended and in force at
+    /// once). Either way one change is in flight at a time.
+    pub fn propose_change(
+        &mut self,
+        now: Time,
+        target: SortedSet<ServerId>,
+        method: ChangeMethod,
+    ) -> Result<(), ChangeError> {
         let last_index = self.log.last_index();
         let commit_index = self.commit_index;
         let (config_index, config) = (self.configuration_index(), self.configuration().clone());
-        let single_step = self.config.breaks.is_on(BreakSwitch::SingleStepMembership);
-        let Role::Leader(leader) = &mut self.role else {
+        let single_step = self.config.breaks.is_on(BreakSwitch::SingleStepMembership) && method == ChangeMethod::Joint;
+        let Role::Leader(leader) = &self.role else {
             return Err(ChangeError::NotLeader { leader_hint: self.leader });
         };
         if target.is_empty() {
@@ -317,6 +332,9 @@ impl Node {
         if config.target() == &target {
             return Err(ChangeError::NoChange);
         }
+        if method == ChangeMethod::Single {
+            self.check_single_server_change(&config, &target)?;
+        }
         if single_step {
             // Broken on purpose: C_old → C_new directly.
             let index = self.append_as_leader(Payload::Config(Configuration::Simple { voters: target }));
@@ -326,23 +344,26 @@ impl Node {
             return Ok(());
         }
         let new_servers: SortedSet<ServerId> = target.difference(&config.members()).copied().collect();
-        for id in &new_servers {
-            leader
-                .progress
-                .get_or_insert_with(*id, || Progress { next_index: last_index.next(), match_index: LogIndex(0) });
+        if let Role::Leader(leader) = &mut self.role {
+            for id in &new_servers {
+                leader
+                    .progress
+                    .get_or_insert_with(*id, || Progress { next_index: last_index.next(), match_index: LogIndex(0) });
+            }
+            leader.change = Some(PendingChange {
+                target,
+                method,
+                catch_up_index: last_index,
+                started_at: now,
+                round_started_at: now,
+                round: 1,
+            });
         }
-        leader.change = Some(PendingChange {
-            target,
-            catch_up_index: last_index,
-            started_at: now,
-            round_started_at: now,
-            round: 1,
-        });
         if !new_servers.is_empty() {
             self.outputs.push(Output::Membership(MembershipEvent::CatchingUp { servers: new_servers }));
         }
         self.maybe_finish_catch_up(now);
-        // Appending C_old,new (no new server to wait for) already sent it to everyone.
+        // Appending C_old,new or C_new (no new server to wait for) already sent it to everyone.
         if self.leader_state().is_some_and(|l| l.change.is_some()) {
             self.broadcast_append();
         }

@@ -189,6 +189,26 @@ pub enum ChangeError {
     EmptyConfiguration,
     #[error("the new configuration is the same as the current one")]
     NoChange,
+    /// Dissertation §4.1: a single-server change adds or removes exactly one server.
+    #[error("a single-server change adds or removes exactly one server (this adds {}, removes {})", Servers(.added), Servers(.removed))]
+    NotOneServer { added: Vec<ServerId>, removed: Vec<ServerId> },
+    /// The 2015 fix to §4.1: a leader starts a single-server change only once it has
+    /// committed an entry of its current term.
+    #[error("the leader has not yet committed an entry of its term {term}")]
+    NoEntryOfTermCommitted { term: Term },
+}
+
+/// A list of servers, `S4, S5`, or `none`.
+struct Servers<'a>(&'a [ServerId]);
+
+impl fmt::Display for Servers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        let servers: Vec<String> = self.0.iter().map(|s| s.to_string()).collect();
+        f.write_str(&servers.join(", "))
+    }
 }
 
 /// Why the change in flight is not finished, so that a new one must wait (§6). Data, so
@@ -206,10 +226,7 @@ pub enum InProgress {
 impl fmt::Display for InProgress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InProgress::CatchingUp(servers) => {
-                let servers: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
-                write!(f, "{} catching up", servers.join(", "))
-            }
+            InProgress::CatchingUp(servers) => write!(f, "{} catching up", Servers(servers)),
             InProgress::Joint(config) => write!(f, "C_old,new {config} is in force"),
             InProgress::Uncommitted(index) => write!(f, "configuration entry {index} is not committed yet"),
         }

@@ -2,7 +2,7 @@
 //! that role has ([`Role`]: a candidate's votes, a leader's progress and pending change).
 
 use super::breaks::BreakSwitches;
-use super::node::Transfer;
+use super::node::{ChangeMethod, Transfer};
 use super::options::ProtocolOptions;
 use super::types::{Duration, LogIndex, ServerId, Time};
 use crate::sorted::{SortedMap, SortedSet};
@@ -80,10 +80,14 @@ pub struct Progress {
 }
 
 /// A membership change the leader has accepted but not yet put in the log: the new
-/// servers are catching up as non-voting members (§6).
+/// servers are catching up as non-voting members, learners (§6, §4.2.1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PendingChange {
     pub target: SortedSet<ServerId>,
+    /// Joint consensus (§6) or one server at a time (dissertation §4.1): what the leader
+    /// appends once the new servers have caught up.
+    #[serde(default)]
+    pub method: ChangeMethod,
     /// The current round's goal (§4.2.1): the new servers count as caught up once they hold
     /// the log up to here, the leader's last index when the round began.
     pub catch_up_index: LogIndex,

@@ -9,6 +9,8 @@ use crate::sorted::SortedSet;
 /// PreVote, CheckQuorum and leadership transfer.
 mod membership;
 mod protocol;
+/// Single-server membership changes (dissertation §4.1).
+mod single_server;
 mod stable;
 
 fn ids(v: &[u32]) -> SortedSet<ServerId> {

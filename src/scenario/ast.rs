@@ -3,7 +3,7 @@
 //! parser builds it; the runner executes it. Server references stay symbolic (`leader`,
 //! a `let` name) until the runner resolves them against the running cluster.
 
-use crate::raft::{BreakSwitch, Duration, Op, ProtocolOption, RoleKind, ServerId, Time};
+use crate::raft::{BreakSwitch, ChangeMethod, Duration, Op, ProtocolOption, RoleKind, ServerId, Time};
 use crate::sim::checker::Property;
 use crate::sim::{Action, InitialState, MessageId, SimConfig};
 use serde::{Deserialize, Serialize};
@@ -187,6 +187,8 @@ pub enum Command {
     Membership {
         add: Vec<ServerId>,
         remove: Vec<ServerRef>,
+        /// `single` (dissertation §4.1) or `joint` (§6, the default).
+        method: ChangeMethod,
     },
     Partition {
         groups: Vec<Vec<ServerRef>>,
@@ -273,8 +275,8 @@ impl Command {
                 Command::AlignTimers { servers: ServerSet::List(list) } => Action::AlignTimers { servers: all(list)? },
                 Command::SpreadTimers => Action::SpreadTimers,
                 Command::Request { via, op } => Action::ClientRequest { via: server(via)?, op: op.clone() },
-                Command::Membership { add, remove } => {
-                    Action::ChangeMembership { add: add.clone(), remove: all(remove)? }
+                Command::Membership { add, remove, method } => {
+                    Action::ChangeMembership { add: add.clone(), remove: all(remove)?, method: *method }
                 }
                 Command::Partition { groups } => {
                     Action::Partition { groups: groups.iter().map(|g| all(g)).collect::<Result<_, E>>()? }

@@ -89,6 +89,7 @@ const STORIES: &[LibraryScenario] = library![
     "membership-add.scn",
     "membership-remove-leader.scn",
     "removed-server.scn",
+    "membership-single.scn",
     "figure-7.scn",
     "figure-8.scn",
     "figure-8-broken.scn",

@@ -26,7 +26,7 @@ type Result<T> = std::result::Result<T, ScenarioError>;
 /// server may appear.
 const RESERVED: &[&str] = &[
     "leader", "leaders", "all", "none", "on", "within", "not", "or", "add", "remove", "next", "message", "until",
-    "and", "for", "a", "the", "among", "because", "in", "repeat", "end",
+    "and", "for", "a", "the", "among", "because", "in", "repeat", "end", "single", "joint",
 ];
 
 /// Parses a scenario.

@@ -5,6 +5,8 @@ mod loading;
 mod parse;
 mod richer;
 mod run;
+/// Single-server membership changes (dissertation §4.1) and the 2015 bug.
+mod single_server;
 
 use super::ast::*;
 use super::error::{Expected, Invalid};

@@ -1,5 +1,5 @@
 use super::*;
-use crate::raft::{Duration, Op, ServerId};
+use crate::raft::{ChangeMethod, Duration, Op, ServerId};
 use crate::sim::Action;
 use proptest::prelude::*;
 
@@ -115,8 +115,10 @@ fn every_action_reads_back_as_written() {
         Action::ForceTimeout { server: s3 },
         Action::AlignTimers { servers: vec![s1, s3] },
         Action::SpreadTimers,
-        Action::ChangeMembership { add: vec![ServerId(6), ServerId(7)], remove: vec![s1] },
-        Action::ChangeMembership { add: vec![], remove: vec![s2] },
+        Action::ChangeMembership { add: vec![ServerId(6), ServerId(7)], remove: vec![s1], method: ChangeMethod::Joint },
+        Action::ChangeMembership { add: vec![], remove: vec![s2], method: ChangeMethod::Joint },
+        Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Single },
+        Action::ChangeMembership { add: vec![], remove: vec![s3], method: ChangeMethod::Single },
         Action::Partition { groups: vec![vec![s1, s2], vec![s3], vec![ServerId(4)]] },
         Action::Heal,
         Action::CutLink { from: s1, to: s2, both: false },

@@ -4,7 +4,8 @@
 use super::history::{DropReason, MessageId, Note, NoteKind};
 use super::{ClientRequestState, ClientStatus, ConfigError, Sim, StepKind, Timer, MAX_SERVERS};
 use crate::raft::{
-    BreakSwitch, ChangeError, ClientId, Configuration, Duration, Node, Op, ProtocolOption, ServerId, TransferError,
+    BreakSwitch, ChangeError, ChangeMethod, ClientId, Configuration, Duration, Node, Op, ProtocolOption, ServerId,
+    TransferError,
 };
 use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
@@ -47,17 +48,21 @@ pub enum Action {
         via: ServerId,
         op: Op,
     },
-    /// A membership change through joint consensus: new servers are created and caught
-    /// up, then C_old,new, then C_new.
+    /// A membership change: new servers are created and caught up, then C_old,new and
+    /// C_new (joint consensus, §6), or C_new at once (one server, dissertation §4.1).
     ChangeMembership {
         add: Vec<ServerId>,
         remove: Vec<ServerId>,
+        /// Absent in actions written before single-server changes: joint consensus.
+        #[serde(default)]
+        method: ChangeMethod,
     },
     /// Servers in different groups cannot talk. Servers not named join the first group.
     Partition {
         groups: Vec<Vec<ServerId>>,
     },
-    /// Removes every partition and cut link.
+    /// Removes every partition and cut link, and cancels every pending crash after
+    /// sending ([`Action::CrashAfterSending`]): the end of every fault.
     Heal,
     CutLink {
         from: ServerId,
@@ -109,13 +114,17 @@ impl fmt::Display for Action {
             Action::AlignTimers { servers } => write!(f, "align-timers {}", list(servers)),
             Action::SpreadTimers => write!(f, "spread-timers"),
             Action::ClientRequest { via, op } => write!(f, "request {via} {op}"),
-            Action::ChangeMembership { add, remove } => {
+            Action::ChangeMembership { add, remove, method } => {
                 write!(f, "membership")?;
                 if !add.is_empty() {
                     write!(f, " add {}", list(add))?;
                 }
                 if !remove.is_empty() {
                     write!(f, " remove {}", list(remove))?;
+                }
+                // Joint consensus is the default and is not written, so old links read the same.
+                if *method != ChangeMethod::Joint {
+                    write!(f, " {method}")?;
                 }
                 Ok(())
             }
@@ -301,7 +310,7 @@ impl Sim {
                 });
                 self.submit(index, *via);
             }
-            Action::ChangeMembership { add, remove } => self.change_membership(add, remove)?,
+            Action::ChangeMembership { add, remove, method } => self.change_membership(add, remove, *method)?,
             Action::Partition { groups } => {
                 if groups.len() < 2 {
                     return Err(ActionError::OneGroup);
@@ -318,6 +327,9 @@ impl Sim {
             }
             Action::Heal => {
                 self.world.topology.heal();
+                for slot in &mut self.world.servers {
+                    slot.crash_after_send = false;
+                }
                 self.world.liveness.groups = None;
             }
             Action::CutLink { from, to, both } | Action::RestoreLink { from, to, both } => {

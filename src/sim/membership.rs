@@ -3,7 +3,7 @@
 
 use super::history::{Note, NoteKind};
 use super::{ActionError, ServerSlot, Sim, MAX_SERVERS};
-use crate::raft::{Configuration, Entry, MembershipEvent, Node, Payload, Phase, ServerId, Time};
+use crate::raft::{ChangeMethod, Configuration, Entry, MembershipEvent, Node, Payload, Phase, ServerId, Time};
 use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MembershipStatus {
     pub target: SortedSet<ServerId>,
+    /// Joint consensus (§6) or one server at a time (dissertation §4.1).
+    #[serde(default)]
+    pub method: ChangeMethod,
     pub started_at: Time,
     /// Every phase seen so far, with when and which leader reported it.
     pub phases: Vec<(Time, ServerId, MembershipEvent)>,
@@ -64,6 +67,7 @@ impl Sim {
         self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Membership { event: event.clone() } });
         let status = self.world.membership.get_or_insert_with(|| MembershipStatus {
             target: SortedSet::new(),
+            method: ChangeMethod::Joint,
             started_at: now,
             phases: Vec::new(),
             finished: false,
@@ -75,7 +79,12 @@ impl Sim {
         keep
     }
 
-    pub(super) fn change_membership(&mut self, add: &[ServerId], remove: &[ServerId]) -> Result<(), ActionError> {
+    pub(super) fn change_membership(
+        &mut self,
+        add: &[ServerId],
+        remove: &[ServerId],
+        method: ChangeMethod,
+    ) -> Result<(), ActionError> {
         let leader = self.leader().ok_or(ActionError::NoLeader)?;
         let li = leader.0 as usize - 1;
         let current = self.world.servers[li].node.configuration().target().clone();
@@ -112,7 +121,7 @@ impl Sim {
         // Ask the leader first, against a copy, so a refusal changes nothing.
         let now = self.world.now;
         let mut probe = self.world.servers[li].node.clone();
-        probe.propose_membership(now, target.clone()).map_err(ActionError::Membership)?;
+        probe.propose_change(now, target.clone(), method).map_err(ActionError::Membership)?;
         for id in add {
             if let Some(slot) = self.world.servers.get_mut(id.0 as usize - 1) {
                 slot.removed = false;
@@ -128,9 +137,14 @@ impl Sim {
             self.history.notes.push(Note { time: now, server: *id, kind: NoteKind::Added });
             self.drive(i, Node::start);
         }
-        self.world.membership =
-            Some(MembershipStatus { target: target.clone(), started_at: now, phases: Vec::new(), finished: false });
-        self.drive(li, |node| node.propose_membership(now, target)).map_err(ActionError::Membership)?;
+        self.world.membership = Some(MembershipStatus {
+            target: target.clone(),
+            method,
+            started_at: now,
+            phases: Vec::new(),
+            finished: false,
+        });
+        self.drive(li, |node| node.propose_change(now, target, method)).map_err(ActionError::Membership)?;
         self.world.liveness.groups = None;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Simulator tests: elections, replication, faults, time travel and determinism.
 
 use super::*;
-use crate::raft::{BreakSwitch, BreakSwitches, Duration, Op, OpResult, RoleKind, ServerId};
+use crate::raft::{BreakSwitch, BreakSwitches, ChangeMethod, Duration, Op, OpResult, RoleKind, ServerId};
 use checker::Property;
 
 fn sim(seed: u64) -> Sim {
@@ -261,7 +261,10 @@ fn refused_actions_change_nothing_and_say_why() {
     assert_eq!(s.act(Action::Crash { server: ServerId(9) }), Err(ActionError::NoSuchServer(ServerId(9))));
     assert_eq!(s.act(Action::Restart { server: ServerId(1) }), Err(ActionError::AlreadyUp(ServerId(1))));
     assert_eq!(s.act(Action::SetLoss { loss: 2.0 }), Err(ActionError::Network(ConfigError::Loss("2".into()))));
-    assert_eq!(s.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }), Err(ActionError::NoLeader));
+    assert_eq!(
+        s.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint }),
+        Err(ActionError::NoLeader)
+    );
     assert_eq!(s.state_hash(), before);
     assert!(s.actions().is_empty());
 }

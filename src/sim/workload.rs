@@ -8,13 +8,17 @@
 
 use super::checker::{Property, Violation, ViolationDetail};
 use super::{Action, ClientStatus, Sim, SimConfig, MAX_SERVERS};
-use crate::raft::{BreakSwitches, Duration, Op, ProtocolOption, ProtocolOptions, ServerId, Time};
+use crate::raft::{
+    BreakSwitch, BreakSwitches, ChangeMethod, Duration, Op, ProtocolOption, ProtocolOptions, ServerId, Time,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 mod patterns;
+mod single_server;
 use patterns::{cluster_restart, figure_8, leader_with_a_minority, membership_under_partition, split_vote_with_bounce};
+use single_server::{overlapping_single_server_changes, single_server_change};
 
 /// One randomized run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,7 +116,10 @@ pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
     // Leadership transfers and options switched mid-run come from a second generator,
     // and only in correct Raft: a hunt for a broken rule runs the same faults as before
     // these mechanisms existed, so the seed that catches it stays the same.
-    let mut extra = opts.breaks.is_correct_raft().then(|| ChaCha8Rng::seed_from_u64(opts.seed ^ 0x2545_f491_4f6c_dd1d));
+    // The one exception is the rule these faults exist to test (single-server changes'
+    // 2015 rule), whose hunt needs them.
+    let protocol_faults = opts.breaks.active().all(|b| b == BreakSwitch::ChangeBeforeTermCommit);
+    let mut extra = protocol_faults.then(|| ChaCha8Rng::seed_from_u64(opts.seed ^ 0x2545_f491_4f6c_dd1d));
     while sim.events() < opts.events {
         let gap = Duration::from_ms(rng.random_range(5..=400u64));
         run_bounded(&mut sim, gap, opts.events);
@@ -121,7 +128,7 @@ pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
         }
         inject_fault(&mut sim, &mut rng, &mut key_counter);
         if let Some(extra) = &mut extra {
-            inject_protocol_fault(&mut sim, extra);
+            inject_protocol_fault(&mut sim, extra, &mut key_counter);
         }
     }
     let mut violations: Vec<Violation> = sim.violations().to_vec();
@@ -242,7 +249,11 @@ fn inject_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
                     }
                 }
             }
-            (!add.is_empty() || !remove.is_empty()).then_some(Action::ChangeMembership { add, remove })
+            (!add.is_empty() || !remove.is_empty()).then_some(Action::ChangeMembership {
+                add,
+                remove,
+                method: ChangeMethod::Joint,
+            })
         }
         90..=93 => pick(rng, &live).map(|server| Action::ForceTimeout { server }),
         94..=96 => {
@@ -305,14 +316,24 @@ fn inject_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
 }
 
 /// Now and then (one fault in twenty) a leadership transfer to any server (§3.10;
-/// refused for the leader itself), or PreVote or CheckQuorum switched on or off.
-fn inject_protocol_fault(sim: &mut Sim, rng: &mut ChaCha8Rng) {
+/// refused for the leader itself), or PreVote or CheckQuorum switched on or off; as often,
+/// a single-server membership change (dissertation §4.1), and one time in forty the
+/// interleaving of its 2015 bug.
+fn inject_protocol_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u32) {
     let active: Vec<ServerId> = sim.active_servers().map(|s| s.node.id()).collect();
     let action = match rng.random_range(0..40u32) {
         0 | 1 => pick(rng, &active).map(|to| Action::TransferLeadership { to }),
         2 => {
             let option = pick(rng, &ProtocolOption::ALL).expect("options exist");
             Some(Action::SetOption { option, on: !sim.options().is_on(option) })
+        }
+        3 | 4 => {
+            single_server_change(sim, rng);
+            None
+        }
+        5 => {
+            overlapping_single_server_changes(sim, rng, key_counter);
+            None
         }
         _ => None,
     };

@@ -3,7 +3,7 @@
 
 use super::app::{role_name, Msg};
 use super::teach::{watch_next, QuickLesson};
-use crate::raft::{ProtocolOptions, RoleKind, ServerId};
+use crate::raft::{ChangeMethod, ProtocolOptions, RoleKind, ServerId};
 use crate::scenario::ServerRef;
 use crate::sim::MAX_SERVERS;
 use crate::view::format::{self, format_sim_time, format_speed};
@@ -167,7 +167,8 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
                 <button class="btn" title={t(K::SpreadTimersTitle)}
                     onclick={d.reform(|_| Msg::Intent(Intent::SpreadTimers))}>{ t(K::SpreadTimers) }</button>
                 <button class="btn" title={add_title} disabled={!props.can_add}
-                    onclick={d.reform(|_| Msg::Intent(Intent::AddServer))}>{ t(K::AddServer) }</button>
+                    onclick={d.reform(|_| Msg::Intent(Intent::AddServer(ChangeMethod::Joint)))}>{ t(K::AddServer) }</button>
+                { super::method::add_single_button(props.can_add, props.next_id, d) }
             </div>
             { super::protocol::toggles(props.options, props.contacts.as_ref(), d) }
         </section>
@@ -238,7 +239,8 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
                 <button class="btn" disabled={s.retired}
                     onclick={d.reform(move |_| Msg::SendRequest(Some(id)))}>{ tf(K::RequestVia, &[&name]) }</button>
                 <button class="btn" disabled={s.retired || !s.voter}
-                    onclick={menu(ServerAction::Remove)}>{ tf(K::RemoveServer, &[&name]) }</button>
+                    onclick={menu(ServerAction::Remove(ChangeMethod::Joint))}>{ tf(K::RemoveServer, &[&name]) }</button>
+                { super::method::remove_single_button(id, s.retired || !s.voter, d) }
                 <button class="btn" disabled={s.retired} data-cut-off={name.clone()}
                     onclick={menu(ServerAction::CutOff)}>{ tf(K::CutOff, &[&name]) }</button>
                 <button class="btn" disabled={!s.alive || is_leader || s.retired || !s.voter} data-transfer={name.clone()}
@@ -273,8 +275,9 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
         <section class="membership" aria-label={t(K::MembershipLabel)}
             data-phase={current.map(|p| p.name()).unwrap_or("started")} data-finished={m.finished.to_string()}>
             <h2 class="membership__title">{ tf(K::MembershipTarget, &[&target]) }</h2>
+            { super::method::method_line(m.method) }
             <ol class="phases">
-                { for Phase::STEPS.iter().map(|p| {
+                { for m.method.steps().iter().map(|p| {
                     let reached = m.reached.iter().find(|(q, _)| q == p);
                     // §4.2.1: an abandoned change stopped while catching up; that step failed.
                     let failed = *p == Phase::CatchingUp && m.abandoned.is_some();
@@ -287,7 +290,7 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
                     html! {
                         <li class={classes!("phase", state)} data-phase-step={p.name()}>
                             <span class="phase__mark" aria-hidden="true">{ if failed { "✗" } else if reached.is_some() { "✓" } else { "·" } }</span>
-                            <span class="phase__name">{ phase_text(*p) }</span>
+                            <span class="phase__name">{ phase_text(*p, m.method) }</span>
                             if let Some((_, at)) = reached {
                                 <span class="phase__time">{ format_sim_time(*at) }</span>
                             }

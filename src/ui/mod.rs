@@ -21,6 +21,7 @@ mod fetch;
 mod inside;
 mod legend;
 mod logs;
+mod method;
 mod protocol;
 mod ring;
 mod teach;

@@ -195,7 +195,7 @@ pub fn vote_label(voter: ServerId, candidate: ServerId, vote: Option<bool>, pre:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{Duration, RoleKind};
+    use crate::raft::{ChangeMethod, Duration, RoleKind};
     use crate::sim::{elected, Action, SimConfig};
 
     fn ids(v: &[u32]) -> SortedSet<ServerId> {
@@ -232,7 +232,8 @@ mod tests {
         let mut sim = elected(11);
         let leader = sim.leader().unwrap();
         assert_eq!(ring_meters(&sim), None, "no meters outside a change");
-        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }).unwrap();
+        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint })
+            .unwrap();
         let m = ring_meters(&sim).expect("meters while S6 catches up");
         assert_eq!(m.leader, leader);
         let halves: Vec<(Half, usize, usize)> = m.counts.iter().map(|c| (c.half, c.members.len(), c.need)).collect();

@@ -3,7 +3,7 @@
 //! leader commits, a leader learns of a higher term and steps down, a membership phase
 //! begins. Found by comparing a few numbers of the cluster from one event to the next.
 
-use crate::raft::{Phase, RoleKind, ServerId, Time};
+use crate::raft::{ChangeMethod, Phase, RoleKind, ServerId, Time};
 use crate::sim::Sim;
 use crate::view::i18n::{t, tf, K};
 
@@ -12,8 +12,8 @@ use crate::view::i18n::{t, tf, K};
 pub struct Watch {
     /// Each server: id, role, term, alive, commit index.
     servers: Vec<(ServerId, RoleKind, u64, bool, u64)>,
-    /// Membership phases reported so far, and the last one.
-    phases: (usize, Option<Phase>),
+    /// Membership phases reported so far, and the last one, with the change's method.
+    phases: (usize, Option<Phase>, ChangeMethod),
 }
 
 /// A moment worth a pause.
@@ -27,8 +27,8 @@ pub enum Moment {
     Committed(ServerId, u64),
     /// The leader learned of this higher term and became a follower.
     SteppedDown(ServerId, u64),
-    /// The membership change reached this phase.
-    Phase(Phase),
+    /// The membership change (by this method) reached this phase.
+    Phase(Phase, ChangeMethod),
 }
 
 pub fn watch(sim: &Sim) -> Watch {
@@ -38,7 +38,9 @@ pub fn watch(sim: &Sim) -> Watch {
             .iter()
             .map(|s| (s.node.id(), s.node.role_kind(), s.node.term().0, s.alive, s.node.commit_index().0))
             .collect(),
-        phases: sim.membership().map_or((0, None), |m| (m.phases.len(), m.phases.last().map(|p| p.2.phase()))),
+        phases: sim.membership().map_or((0, None, ChangeMethod::Joint), |m| {
+            (m.phases.len(), m.phases.last().map(|p| p.2.phase()), m.method)
+        }),
     }
 }
 
@@ -64,7 +66,7 @@ pub fn moment(before: &Watch, after: &Watch) -> Option<Moment> {
         }
     }
     match after.phases {
-        (n, Some(p)) if n > before.phases.0 => Some(Moment::Phase(p)),
+        (n, Some(p), method) if n > before.phases.0 => Some(Moment::Phase(p, method)),
         _ => None,
     }
 }
@@ -104,13 +106,23 @@ pub fn text(m: Moment) -> String {
         Moment::Won(s, term) => tf(K::ExplainWon, &[&s, &term]),
         Moment::Committed(s, index) => tf(K::ExplainCommitted, &[&s, &index]),
         Moment::SteppedDown(s, term) => tf(K::ExplainSteppedDown, &[&s, &term]),
-        Moment::Phase(p) => tf(K::ExplainPhase, &[&phase_text(p)]),
+        Moment::Phase(p, method) => tf(K::ExplainPhase, &[&phase_text(p, method)]),
     }
 }
 
-/// A membership phase, as the page names it.
-pub fn phase_text(p: Phase) -> &'static str {
-    t(match p {
+/// A membership phase of a change by `method`, as the page names it: one server at a
+/// time (§4.1) has no C_old,new, and its C_new is in force as soon as it is appended.
+pub fn phase_text(p: Phase, method: ChangeMethod) -> &'static str {
+    t(match (p, method) {
+        (Phase::CatchingUp, ChangeMethod::Single) => K::PhaseSingleCatchingUp,
+        (Phase::NewAppended, ChangeMethod::Single) => K::PhaseSingleAppended,
+        (Phase::NewCommitted, ChangeMethod::Single) => K::PhaseSingleCommitted,
+        _ => phase_key(p),
+    })
+}
+
+fn phase_key(p: Phase) -> K {
+    match p {
         Phase::CatchingUp => K::PhaseCatchingUp,
         Phase::JointAppended => K::PhaseJointAppended,
         Phase::JointCommitted => K::PhaseJointCommitted,
@@ -118,7 +130,7 @@ pub fn phase_text(p: Phase) -> &'static str {
         Phase::NewCommitted => K::PhaseNewCommitted,
         Phase::LeaderSteppedDown => K::LeaderSteppedDown,
         Phase::CatchUpAborted => K::PhaseCatchUpAborted,
-    })
+    }
 }
 
 /// The name tests find a moment by (`data-explain`).
@@ -128,7 +140,7 @@ pub fn slug(m: Moment) -> &'static str {
         Moment::Won(..) => "won",
         Moment::Committed(..) => "committed",
         Moment::SteppedDown(..) => "stepped-down",
-        Moment::Phase(_) => "phase",
+        Moment::Phase(..) => "phase",
     }
 }
 

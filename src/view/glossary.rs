@@ -36,6 +36,9 @@ pub const GLOSSARY: &[GlossaryEntry] = &[
     entry(K::GlossSingleStepMembership, &["one-step membership"], &["一步完成的成员变更"]),
     entry(K::GlossVolatileVotedFor, &["votedFor forgotten"], &["崩溃时丢失 votedFor"]),
     entry(K::GlossReplyBeforePersisting, &["persist after replying"], &["先回复后持久化"]),
+    entry(K::GlossChangeBeforeTermCommit, &[], &[]),
+    entry(K::GlossSingleServerChange, &["single-node change", "one-server change"], &["单节点变更", "单成员变更"]),
+    entry(K::GlossLearner, &["non-voter"], &["学习器", "观察者"]),
 ];
 
 #[cfg(test)]
@@ -101,6 +104,7 @@ mod tests {
             BreakSwitch::SingleStepMembership => (K::BreakSingleStepMembership, K::GlossSingleStepMembership),
             BreakSwitch::VolatileVotedFor => (K::BreakVolatileVotedFor, K::GlossVolatileVotedFor),
             BreakSwitch::ReplyBeforePersisting => (K::BreakReplyBeforePersisting, K::GlossReplyBeforePersisting),
+            BreakSwitch::ChangeBeforeTermCommit => (K::BreakChangeBeforeTermCommit, K::GlossChangeBeforeTermCommit),
         };
         // Catalogue strings that name a term.
         let named: &[(K, K)] = &[
@@ -113,6 +117,9 @@ mod tests {
             (K::AddServerTitle, K::GlossJointConsensus),
             (K::CauseNoElectionRestriction, K::GlossElectionRestriction),
             (K::QuorumHeading, K::GlossMembershipChange),
+            (K::PhaseSingleCatchingUp, K::GlossLearner),
+            (K::AddServerSingleTitle, K::GlossSingleServerChange),
+            (K::RemoveServerSingleTitle, K::GlossSingleServerChange),
         ];
         // Library files whose title names a term.
         let titled: &[(&str, K)] = &[("split-vote.scn", K::GlossSplitVote)];

@@ -284,7 +284,7 @@ pub fn message_fields(m: &MessageRecord, now: Time) -> Vec<(K, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::Duration;
+    use crate::raft::{ChangeMethod, Duration};
     use crate::sim::Action;
 
     use crate::sim::elected;
@@ -294,7 +294,8 @@ mod tests {
         let mut sim = elected(11);
         assert_eq!(quorum(&sim), None, "no meters outside a change");
         let leader = sim.leader().unwrap();
-        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }).unwrap();
+        sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint })
+            .unwrap();
         let q = quorum(&sim).expect("meters while S6 catches up");
         let five: Vec<ServerId> = (1..=5).map(ServerId).collect();
         // S6 catches up as a learner: every server still runs C_old, and only C_old counts.
@@ -380,13 +381,14 @@ mod tests {
     fn each_show_me_violation_is_explained_by_the_rule_it_broke() {
         use crate::view::i18n::{t, K};
         // (switch, its catalogue name, the sections its explanation must cite, sections it must not)
-        let table: [(BreakSwitch, K, &[&str], &[&str]); 6] = [
+        let table: [(BreakSwitch, K, &[&str], &[&str]); 7] = [
             (BreakSwitch::EqualTimeouts, K::BreakEqualTimeouts, &["§5.2"], &["§5.4", "§6"]),
             (BreakSwitch::NoElectionRestriction, K::BreakNoElectionRestriction, &["§5.4.1"], &["§5.4.2", "§6"]),
             (BreakSwitch::CommitOldTerms, K::BreakCommitOldTerms, &["§5.4.2", "Figure 8"], &["§5.4.1", "§6"]),
             (BreakSwitch::SingleStepMembership, K::BreakSingleStepMembership, &["§6", "§4.3"], &["§5.4", "Figure 8"]),
             (BreakSwitch::VolatileVotedFor, K::BreakVolatileVotedFor, &["Figure 2"], &["§5.4", "§6"]),
             (BreakSwitch::ReplyBeforePersisting, K::BreakReplyBeforePersisting, &["Figure 2"], &["§5.4", "§6"]),
+            (BreakSwitch::ChangeBeforeTermCommit, K::BreakChangeBeforeTermCommit, &["§4.1"], &["§5.4", "§6"]),
         ];
         for (switch, name, cites, not) in table {
             let file = switch.show_me();

@@ -4,7 +4,7 @@
 //! them; this runs and is tested natively. Servers are named as scenarios name them
 //! ([`ServerRef`]: `S3` or `leader`).
 
-use crate::raft::{Op, ServerId};
+use crate::raft::{ChangeMethod, Op, ServerId};
 use crate::scenario::ServerRef;
 use crate::sim::{Action, ActionError, Sim};
 
@@ -16,8 +16,9 @@ pub enum Intent {
     /// Crash the leader, if any, then let every other live server time out at once.
     SplitVote,
     SpreadTimers,
-    /// Add the next server to the cluster (joint consensus, §6).
-    AddServer,
+    /// Add the next server to the cluster, by joint consensus (§6) or one server at a
+    /// time (dissertation §4.1).
+    AddServer(ChangeMethod),
     Heal,
     /// A client request, through the leader (or else the first live server, which
     /// redirects the client).
@@ -35,8 +36,8 @@ pub enum ServerAction {
     TimeOut,
     /// A client request sent to this server.
     Request(Op),
-    /// Remove it from the cluster (joint consensus, §6).
-    Remove,
+    /// Remove it from the cluster, by joint consensus (§6) or one server at a time (§4.1).
+    Remove(ChangeMethod),
     /// Partition it from every other server.
     CutOff,
 }
@@ -98,8 +99,12 @@ pub fn plan(sim: &Sim, intent: &Intent) -> Result<Vec<Action>, Refusal> {
             crash.into_iter().chain([Action::AlignTimers { servers: others }]).collect()
         }
         Intent::SpreadTimers => vec![Action::SpreadTimers],
-        Intent::AddServer => {
-            vec![Action::ChangeMembership { add: vec![ServerId(sim.servers().len() as u32 + 1)], remove: vec![] }]
+        Intent::AddServer(method) => {
+            vec![Action::ChangeMembership {
+                add: vec![ServerId(sim.servers().len() as u32 + 1)],
+                remove: vec![],
+                method: *method,
+            }]
         }
         Intent::Heal => vec![Action::Heal],
         Intent::Request(op) => {
@@ -113,7 +118,9 @@ pub fn plan(sim: &Sim, intent: &Intent) -> Result<Vec<Action>, Refusal> {
                 ServerAction::Restart => Action::Restart { server },
                 ServerAction::TimeOut => Action::ForceTimeout { server },
                 ServerAction::Request(op) => Action::ClientRequest { via: server, op: op.clone() },
-                ServerAction::Remove => Action::ChangeMembership { add: vec![], remove: vec![server] },
+                ServerAction::Remove(method) => {
+                    Action::ChangeMembership { add: vec![], remove: vec![server], method: *method }
+                }
                 ServerAction::CutOff => {
                     let rest: Vec<ServerId> =
                         sim.active_servers().map(|s| s.node.id()).filter(|id| *id != server).collect();
@@ -190,19 +197,23 @@ mod tests {
             menu(ServerAction::Request(op.clone())),
             Ok(vec![Action::ClientRequest { via: ServerId(3), op: op.clone() }])
         );
-        assert_eq!(
-            menu(ServerAction::Remove),
-            Ok(vec![Action::ChangeMembership { add: vec![], remove: vec![ServerId(3)] }])
-        );
+        for method in ChangeMethod::ALL {
+            assert_eq!(
+                menu(ServerAction::Remove(method)),
+                Ok(vec![Action::ChangeMembership { add: vec![], remove: vec![ServerId(3)], method }])
+            );
+        }
         assert_eq!(
             menu(ServerAction::CutOff),
             Ok(vec![Action::Partition { groups: vec![ids(&[3]), ids(&[1, 2, 4, 5])] }])
         );
         assert_eq!(plan(&sim, &Intent::Request(op.clone())), Ok(vec![Action::ClientRequest { via: leader, op }]));
-        assert_eq!(
-            plan(&sim, &Intent::AddServer),
-            Ok(vec![Action::ChangeMembership { add: ids(&[6]), remove: vec![] }])
-        );
+        for method in ChangeMethod::ALL {
+            assert_eq!(
+                plan(&sim, &Intent::AddServer(method)),
+                Ok(vec![Action::ChangeMembership { add: ids(&[6]), remove: vec![], method }])
+            );
+        }
     }
 
     #[test]

@@ -21,3 +21,6 @@ pub mod model;
 pub mod protocol;
 pub mod timeline;
 pub mod trace;
+
+#[cfg(test)]
+mod single_server_tests;

@@ -4,7 +4,7 @@
 
 use super::counting::{self, Count, EntryCount};
 use super::geometry::timer_remaining;
-use crate::raft::{MembershipEvent, MessageKind, Role, RoleKind, ServerId};
+use crate::raft::{ChangeMethod, MembershipEvent, MessageKind, Role, RoleKind, ServerId};
 use crate::sim::checker::Property;
 use crate::sim::{ClientStatus, Sim};
 
@@ -99,6 +99,9 @@ pub use crate::raft::Phase;
 #[derive(Clone, Debug, PartialEq)]
 pub struct MembershipView {
     pub target: Vec<ServerId>,
+    /// Joint consensus (§6) or one server at a time (dissertation §4.1): which steps the
+    /// change goes through ([`ChangeMethod::steps`]).
+    pub method: ChangeMethod,
     /// Each phase reached, with the simulated time (µs) it was first reported.
     pub reached: Vec<(Phase, u64)>,
     pub finished: bool,
@@ -269,6 +272,7 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
     }
     Some(MembershipView {
         target: status.target.iter().copied().collect(),
+        method: status.method,
         reached,
         finished: status.finished,
         leader_stepped_down,

@@ -6,7 +6,9 @@ use super::super::breaks::BreakSwitch;
 use super::super::kv::{Applied, OpResult};
 use super::super::log::{Entry, Payload};
 use super::super::message::MessageBody;
-use super::{Configuration, LeaderState, MembershipEvent, Node, Output, Progress, Role, CATCH_UP_TIMEOUTS};
+use super::{
+    ChangeMethod, Configuration, LeaderState, MembershipEvent, Node, Output, Progress, Role, CATCH_UP_TIMEOUTS,
+};
 use crate::raft::types::{LogIndex, ServerId, Term, Time};
 use crate::sorted::SortedSet;
 
@@ -173,7 +175,7 @@ impl Node {
     }
 
     /// §6, §4.2.1: once every new server holds the log up to the current round's goal,
-    /// append C_old,new, unless the round took longer than an election timeout and the log
+    /// append C_old,new (C_new for a single-server change, §4.1), unless the round took longer than an election timeout and the log
     /// grew meanwhile: then another round begins, to the end of the log as it now is (a
     /// server still that far behind could keep the cluster from committing for longer
     /// than an election timeout once it votes).
@@ -204,10 +206,20 @@ impl Node {
             change.round += 1;
             return;
         }
-        let change = leader.change.take().expect("checked above");
-        let joint = Configuration::Joint { old: config.target().clone(), new: change.target };
-        let index = self.append_as_leader(Payload::Config(joint));
-        self.outputs.push(Output::Membership(MembershipEvent::JointAppended { index }));
+        let Some(change) = leader.change.take() else { return };
+        // §6: C_old,new first; dissertation §4.1: one server at a time goes to C_new at once.
+        let (next, event): (_, fn(LogIndex) -> MembershipEvent) = match change.method {
+            ChangeMethod::Joint => {
+                (Configuration::Joint { old: config.target().clone(), new: change.target }, |index| {
+                    MembershipEvent::JointAppended { index }
+                })
+            }
+            ChangeMethod::Single => {
+                (Configuration::Simple { voters: change.target }, |index| MembershipEvent::NewAppended { index })
+            }
+        };
+        let index = self.append_as_leader(Payload::Config(next));
+        self.outputs.push(Output::Membership(event(index)));
         self.broadcast_append();
     }
 

@@ -3,6 +3,7 @@
 
 use super::cursor::Cursor;
 use super::{Parser, Result};
+use crate::raft::ChangeMethod;
 use crate::scenario::actions::Verb;
 use crate::scenario::ast::Command;
 use crate::scenario::error::Expected;
@@ -47,7 +48,9 @@ impl Parser {
                 if add.is_empty() && remove.is_empty() {
                     return Err(c.expected(Expected::Membership));
                 }
-                Command::Membership { add, remove }
+                // The method, last: joint consensus unless `single` (dissertation §4.1).
+                let method = ChangeMethod::ALL.into_iter().find(|m| c.eat(m.name())).unwrap_or_default();
+                Command::Membership { add, remove, method }
             }
             Verb::Partition => {
                 let mut groups = vec![c.server_refs()?];

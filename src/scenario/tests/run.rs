@@ -341,6 +341,8 @@ fn the_lessons_are_in_chinese_too() {
         "stale-leader.scn",
         "membership-add.scn",
         "membership-remove-leader.scn",
+        "membership-single.scn",
+        "break-change-before-term-commit.scn",
         "client-retry.scn",
     ];
     for entry in library() {

@@ -5,7 +5,7 @@
 
 use super::super::{Action, Sim, MAX_SERVERS};
 use super::pick;
-use crate::raft::{Duration, Op, ServerId};
+use crate::raft::{ChangeMethod, Duration, Op, ServerId};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -48,7 +48,7 @@ pub(super) fn split_vote_with_bounce(sim: &mut Sim, rng: &mut ChaCha8Rng) {
 }
 
 /// Steps while `cond` holds, for at most `limit`. Returns true if `cond` became false.
-fn run_while(sim: &mut Sim, limit: Duration, cond: impl Fn(&Sim) -> bool) -> bool {
+pub(super) fn run_while(sim: &mut Sim, limit: Duration, cond: impl Fn(&Sim) -> bool) -> bool {
     let end = sim.now() + limit;
     while cond(sim) {
         if sim.step_until(end).is_none() {
@@ -60,7 +60,7 @@ fn run_while(sim: &mut Sim, limit: Duration, cond: impl Fn(&Sim) -> bool) -> boo
 
 /// Heals the network, restarts every server and waits for a leader: the calm start of a
 /// staged pattern. Returns the leader and the members of its (simple) configuration.
-fn calm(sim: &mut Sim) -> Option<(ServerId, Vec<ServerId>)> {
+pub(super) fn calm(sim: &mut Sim) -> Option<(ServerId, Vec<ServerId>)> {
     let _ = sim.act(Action::Heal);
     let _ = sim.act(Action::SetLoss { loss: 0.0 });
     let _ = sim.act(Action::SetDuplication { duplication: 0.0 });
@@ -209,7 +209,7 @@ pub(super) fn membership_under_partition(sim: &mut Sim, rng: &mut ChaCha8Rng, ke
     }
     let next = sim.servers().len() as u32 + 1;
     let new: Vec<ServerId> = (0..k).map(|i| ServerId(next + i)).collect();
-    if sim.act(Action::ChangeMembership { add: new.clone(), remove: vec![] }).is_err() {
+    if sim.act(Action::ChangeMembership { add: new.clone(), remove: vec![], method: ChangeMethod::Joint }).is_err() {
         return;
     }
     // Side A: the leader, the new servers and x old ones, with 1 + k + x a majority of
@@ -243,7 +243,7 @@ pub(super) fn membership_under_partition(sim: &mut Sim, rng: &mut ChaCha8Rng, ke
 /// be too low). Returns whether it became leader.
 /// Voters that heard from a leader within the minimum election timeout ignore it (§6),
 /// so it keeps trying for a while, with a higher term each time.
-fn campaign(sim: &mut Sim, server: ServerId) -> bool {
+pub(super) fn campaign(sim: &mut Sim, server: ServerId) -> bool {
     for _ in 0..16 {
         let _ = sim.act(Action::ForceTimeout { server });
         if run_while(sim, Duration::from_ms(25), |sim| sim.leader() != Some(server)) {

@@ -176,6 +176,12 @@ pub fn action_error(e: &ActionError) -> String {
                 ChangeError::ChangeInProgress { reason } => tf(K::ErrChangeInProgress, &[&in_progress(reason)]),
                 ChangeError::EmptyConfiguration => t(K::ErrEmptyConfiguration).to_string(),
                 ChangeError::NoChange => t(K::ErrNoChange).to_string(),
+                ChangeError::NotOneServer { added, removed } => {
+                    let list =
+                        |s: &[ServerId]| if s.is_empty() { t(K::ServersNone).to_string() } else { server_list(s) };
+                    tf(K::ErrNotOneServer, &[&list(added), &list(removed)])
+                }
+                ChangeError::NoEntryOfTermCommitted { term } => tf(K::ErrNoEntryOfTermCommitted, &[term]),
             };
             tf(K::ErrMembership, &[&why])
         }

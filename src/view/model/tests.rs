@@ -101,7 +101,7 @@ fn the_logs_signature_changes_with_the_logs_and_not_with_heartbeats() {
 #[test]
 fn an_abandoned_catch_up_is_reported_with_the_servers_left_behind() {
     let mut sim = elected(11);
-    sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }).unwrap();
+    sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint }).unwrap();
     sim.act(Action::Crash { server: ServerId(6) }).unwrap();
     sim.run_until(sim.now() + Duration::from_ms(1_000));
     let m = membership(&sim).unwrap();
@@ -120,7 +120,7 @@ fn an_abandoned_catch_up_is_reported_with_the_servers_left_behind() {
 fn a_membership_change_passes_through_its_phases() {
     let mut sim = elected(11);
     assert_eq!(membership(&sim), None);
-    sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![] }).unwrap();
+    sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint }).unwrap();
     sim.run_until(sim.now() + Duration::from_ms(2_000));
     let m = membership(&sim).unwrap();
     assert!(m.finished, "{m:?}");
