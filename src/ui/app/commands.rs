@@ -162,7 +162,7 @@ impl App {
             "r" => Msg::Intent(Intent::ReviveAll),
             "v" => Msg::Intent(Intent::SplitVote),
             "t" => Msg::Intent(Intent::SpreadTimers),
-            "a" => Msg::Intent(Intent::AddServer),
+            "a" => Msg::Intent(Intent::AddServer(crate::raft::ChangeMethod::Joint)),
             "h" => Msg::Intent(Intent::Heal),
             "+" | "=" => Msg::SetSpeed(format::speed_step(self.speed, true)),
             "-" | "_" => Msg::SetSpeed(format::speed_step(self.speed, false)),
