@@ -17,6 +17,7 @@ use super::ring::Ring;
 use super::teach::{teach_toolbar, welcome, Teach, TeachMsg};
 use super::timeline::{self, Diagram};
 
+mod pace;
 mod teach_glue;
 use crate::raft::{Op, RoleKind, ServerId};
 use crate::scenario::ServerRef;
@@ -39,6 +40,10 @@ use yew::prelude::*;
 /// At most this much wall time counts for one frame, so that a tab coming back from the
 /// background (or a slow frame) does not jump the cluster forward.
 const MAX_FRAME_MS: f64 = 100.0;
+/// While playing, the page draws at most about 30 times a second: a frame that comes sooner
+/// after the last one drawn is skipped (its wall time counts in the next). Drawing at 60 Hz
+/// cost twice the main-thread time for motion that reads the same (docs/performance.md).
+const MIN_FRAME_MS: f64 = 1000.0 / 30.0 - 4.0;
 /// How long a transient message stays, in milliseconds.
 const TOAST_MS: u32 = 4_500;
 
@@ -72,6 +77,8 @@ pub enum Msg {
     BackToLeftRun,
     /// The explain mode on or off (`view::explain`).
     ToggleExplain,
+    /// Fast-forward on or off, in an exercise (`pace`).
+    FastForward,
     /// Time travel: go to this simulated time (µs), or one event back.
     Seek(u64),
     StepBack,
@@ -149,6 +156,8 @@ pub struct App {
     pub(super) explain: bool,
     /// The moment it last paused at, until play goes on.
     explained: Option<explain::Moment>,
+    /// Fast-forward is on (`view::pace`): until the exercise's goal is met, or a pause.
+    fast_forward: bool,
     /// `?embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
     embed: bool,
     /// What the page does once the link it opened with has been read (see
@@ -232,6 +241,7 @@ impl Component for App {
             left_run: None,
             explain: false,
             explained: None,
+            fast_forward: false,
             embed: params.embed,
             page_start: Some(PageStart {
                 play: !reduced_motion && (!params.embed || params.autoplay),
@@ -281,6 +291,7 @@ impl Component for App {
                     self.schedule_frame(ctx);
                 } else {
                     self.raf = None;
+                    self.fast_forward = false;
                     // Pausing a lesson's Watch ends it: Play later plays on freely.
                     self.teach.playing_to = None;
                 }
@@ -384,6 +395,7 @@ impl Component for App {
                 self.explain = !self.explain;
                 self.explained = None;
             }
+            Msg::FastForward => self.toggle_fast_forward(ctx),
             Msg::BackToLeftRun => {
                 if let Some(left) = self.left_run.take() {
                     self.pause();
@@ -494,7 +506,7 @@ impl Component for App {
                     }
                     <div class="main-col">
                     <section class="stage" aria-label={t(K::RingLabel)}>
-                        { controls::playback_bar(&controls::PlaybackProps { playing: self.playing, speed: self.speed, last_event: self.last_event.clone(), lesson: quick_lesson, fork_back: self.left_run.is_some(), explain: self.explain, dispatch: dispatch.clone() }) }
+                        { controls::playback_bar(&controls::PlaybackProps { playing: self.playing, speed: self.speed, last_event: self.last_event.clone(), lesson: quick_lesson, fork_back: self.left_run.is_some(), explain: self.explain, fast_forward: self.exercise_open(), dispatch: dispatch.clone() }) }
                         if let Some((file, title)) = self.teach.fetching_title() {
                             <p class="stage__loading" role="status" data-loading={file}>{ tf(K::ScenarioFetching, &[&title]) }</p>
                         }
@@ -507,6 +519,7 @@ impl Component for App {
                             // The caption: who leads in which term, and what the scenario says now.
                             <div class="embed__caption">
                                 { status_line(&StatusLineProps { status }) }
+                                { self.replay_view() }
                                 if let Some(text) = self.teach.step_text_at(sim.now()) {
                                     <p class="embed__step" data-embed-step="true">{ text }</p>
                                 }
@@ -520,6 +533,7 @@ impl Component for App {
                         <div class="ring-box">
                             <Ring servers={servers.clone()} messages={messages} selected={self.selected}
                                 dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
+                            { self.pace_badge() }
                             if let Some(info) = panel {
                                 <ServerPanel info={info} dispatch={dispatch.clone()} />
                             }
@@ -598,15 +612,21 @@ impl App {
             self.last_wall_ms = None;
             return false;
         }
+        if self.last_wall_ms.is_some_and(|last| wall_ms - last < MIN_FRAME_MS) {
+            self.schedule_frame(ctx);
+            return false;
+        }
         let elapsed = self.last_wall_ms.map_or(0.0, |last| (wall_ms - last).clamp(0.0, MAX_FRAME_MS));
         self.last_wall_ms = Some(wall_ms);
-        self.carry_us += elapsed * 1000.0 * self.speed;
+        self.carry_us += elapsed * 1000.0 * self.pace().speed(self.speed);
         let whole = self.carry_us.floor();
         self.carry_us -= whole;
         if whole >= 1.0 {
             // A lesson playing on by itself stops exactly at its next step.
             let stop = self.teach.playing_to.and_then(|s| Some((s, self.teach.lesson_time(s)?)));
-            let (stopped, arrived) = {
+            // An embedded scenario stops at its end, with Replay (`pace`).
+            let end = self.embed_end();
+            let (stopped, arrived, ended) = {
                 let mut sim = self.sim.borrow_mut();
                 if let Some(bytes) = super::test_memory_budget() {
                     sim.set_memory_budget(bytes);
@@ -615,6 +635,9 @@ impl App {
                 if let Some((_, at)) = stop {
                     target = target.min(at);
                 }
+                if let Some(end) = end {
+                    target = target.min(end);
+                }
                 let stopped = if self.explain {
                     explain::run_until(&mut sim, target, self.seen_violations)
                 } else if inspect::run_until_violation(&mut sim, target, self.seen_violations) {
@@ -622,7 +645,7 @@ impl App {
                 } else {
                     explain::Stop::Time
                 };
-                (stopped, stop.filter(|(_, at)| sim.now() >= *at))
+                (stopped, stop.filter(|(_, at)| sim.now() >= *at), end.is_some_and(|end| sim.now() >= end))
             };
             match stopped {
                 explain::Stop::Violation => {
@@ -639,6 +662,10 @@ impl App {
             if let Some((step, _)) = arrived {
                 self.pause();
                 self.teach.arrive(step);
+                return true;
+            }
+            if ended {
+                self.pause();
                 return true;
             }
         }
@@ -663,6 +690,7 @@ impl App {
 
     fn pause(&mut self) {
         self.playing = false;
+        self.fast_forward = false;
         self.raf = None;
         self.last_wall_ms = None;
     }
