@@ -118,8 +118,7 @@ pub fn playback_bar(props: &PlaybackProps) -> Html {
                 <output class="speed__value">{ format_speed(props.speed) }</output>
             </label>
             if let Some(on) = props.fast_forward {
-                <button class={classes!("btn", on.then_some("btn--attention"))} aria-pressed={on.to_string()}
-                    data-fast-forward={on.to_string()} title={t(K::FastForwardTitle)}
+                <button class="btn fast-forward" aria-pressed={on.to_string()} title={t(K::FastForwardTitle)}
                     onclick={d.reform(|_| Msg::FastForward)}>{ t(K::FastForward) }</button>
             }
             if let Some(e) = &props.last_event {

@@ -674,12 +674,10 @@ catalogue! {
     ExplainSteppedDown => "{0} learned of term {1}, newer than its own: it steps down and becomes a follower (§5.1).",
     ExplainPhase => "Membership change: {0}",
     // Pacing (`view::pace`): slow motion while votes are on the wire; fast-forward in exercises.
-    PaceElection => "Slow motion: votes on the wire",
-    PaceElectionTitle => "While an election's votes are on the wire, time runs five times slower, so you can see each vote arrive",
+    PaceElection => "Slow motion ×1/5: votes on the wire",
     FastForward => "Fast-forward ×10",
     FastForwardTitle => "Play ten times faster until the goal is met; press again to stop",
     Replay => "Replay",
-    ReplayTitle => "Play the scenario again from its start: the same run, event for event",
 }
 
 /// The message `key` in the current language.

@@ -41,24 +41,14 @@ impl Pace {
             Pace::FastForward => (speed * FAST_FORWARD).min(SPEED_MAX),
         }
     }
-
-    /// The name tests find the pace by (`data-pace`).
-    pub fn slug(self) -> &'static str {
-        match self {
-            Pace::Chosen => "chosen",
-            Pace::Election => "election",
-            Pace::FastForward => "fast-forward",
-        }
-    }
 }
 
 /// The pace for the cluster as it is now: fast-forward if asked for, else slow motion while
-/// votes are on the wire, at speeds a reader watches (real time or slower). `scan_back_us`
-/// is how far back a message still in flight can have been sent (the largest latency set).
-pub fn pace(sim: &Sim, scan_back_us: u64, speed: f64, fast_forward: bool) -> Pace {
+/// votes are on the wire, at speeds a reader watches (real time or slower).
+pub fn pace(sim: &Sim, speed: f64, fast_forward: bool) -> Pace {
     if fast_forward {
         Pace::FastForward
-    } else if speed <= 1.0 && votes_in_flight(sim, scan_back_us) {
+    } else if speed <= 1.0 && votes_in_flight(sim) {
         Pace::Election
     } else {
         Pace::Chosen
@@ -66,14 +56,10 @@ pub fn pace(sim: &Sim, scan_back_us: u64, speed: f64, fast_forward: bool) -> Pac
 }
 
 /// A vote request or a reply to one (pre-votes included) is on the wire now.
-pub fn votes_in_flight(sim: &Sim, scan_back_us: u64) -> bool {
+pub fn votes_in_flight(sim: &Sim) -> bool {
     use MessageKind::*;
-    let now = sim.now();
-    let all = &sim.history().messages;
-    let start = all.partition_point(|m| m.sent_at.0 + scan_back_us < now.0);
-    all.iter_from(start).any(|m| {
-        m.in_flight_at(now)
-            && matches!(m.kind(), RequestVote | VoteGranted | VoteRefused | PreVote | PreVoteGranted | PreVoteRefused)
+    sim.history().in_flight_at(sim.now()).any(|m| {
+        matches!(m.kind(), RequestVote | VoteGranted | VoteRefused | PreVote | PreVoteGranted | PreVoteRefused)
     })
 }
 
@@ -89,10 +75,9 @@ mod tests {
     /// pace.
     fn play(sim: &mut Sim, speed: f64, done: impl Fn(&Sim) -> bool) -> (f64, Vec<Pace>) {
         const FRAME_MS: f64 = 1000.0 / 60.0;
-        let scan_back = sim.config().network.latency_max_ms * 1000;
         let (mut wall, mut carry, mut paces) = (0.0, 0.0, Vec::new());
         while !done(sim) {
-            let p = pace(sim, scan_back, speed, false);
+            let p = pace(sim, speed, false);
             paces.push(p);
             carry += FRAME_MS * 1000.0 * p.speed(speed);
             let whole = carry.floor();
@@ -140,14 +125,14 @@ mod tests {
     fn above_real_time_an_election_is_not_slowed_and_fast_forward_wins() {
         let mut sim = Sim::new(SimConfig { seed: 1, servers: 5, ..SimConfig::default() }).unwrap();
         for _ in 0..10_000 {
-            if votes_in_flight(&sim, 20_000) {
+            if votes_in_flight(&sim) {
                 break;
             }
             sim.step();
         }
-        assert_eq!(pace(&sim, 20_000, 1.0, false), Pace::Election);
-        assert_eq!(pace(&sim, 20_000, 2.0, false), Pace::Chosen);
-        assert_eq!(pace(&sim, 20_000, 0.05, true), Pace::FastForward);
+        assert_eq!(pace(&sim, 1.0, false), Pace::Election);
+        assert_eq!(pace(&sim, 2.0, false), Pace::Chosen);
+        assert_eq!(pace(&sim, 0.05, true), Pace::FastForward);
     }
 
     /// Pacing changes how runs are cut into frames, never the run: the state at the same

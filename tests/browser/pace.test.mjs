@@ -74,9 +74,9 @@ test('at the default speed an election plays in slow motion, and says so', () =>
 test('an exercise has fast-forward: ten times the speed until the goal is met', () =>
   withPlayground(async ({ page, errors }) => {
     await page.locator('[data-server]').first().waitFor();
-    assert.equal(await page.locator('[data-fast-forward]').count(), 0, 'not in free play');
+    assert.equal(await page.locator('.fast-forward').count(), 0, 'not in free play');
     await load(page, 'exercise-no-quorum.scn');
-    const ff = page.locator('.playback [data-fast-forward]');
+    const ff = page.locator('.playback .fast-forward');
     assert.equal(await ff.getAttribute('aria-pressed'), 'false');
     // The leader down, the other four in two pairs, none a majority: no leader, four up.
     // The goal asks for 3 s of it.
@@ -100,7 +100,7 @@ test('an exercise has fast-forward: ten times the speed until the goal is met', 
     const perFrame = (after.us - before.us) / 1000 / (after.frames - before.frames);
     assert.ok(perFrame > 5, `${perFrame.toFixed(2)} ms of simulated time per frame`);
     assert.equal(await playing(page), false, 'paused at the goal');
-    assert.equal(await page.locator('[data-fast-forward]').count(), 0, 'no fast-forward once solved');
+    assert.equal(await page.locator('.fast-forward').count(), 0, 'no fast-forward once solved');
     assert.equal(await page.locator('.speed__value').textContent(), '0.05×', 'the chosen speed is unchanged');
     await screenshot(page, 'pace-exercise-solved');
     assert.deepEqual(errors, []);

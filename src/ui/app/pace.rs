@@ -12,7 +12,7 @@ use yew::prelude::*;
 impl App {
     /// The pace to play the next frame at.
     pub(super) fn pace(&self) -> Pace {
-        pace::pace(&self.sim.borrow(), self.scan_back_us, self.speed, self.fast_forward)
+        pace::pace(&self.sim.borrow(), self.speed, self.fast_forward)
     }
 
     /// Fast-forward on (playing, if paused) or off. Only while an exercise is on show.
@@ -46,7 +46,7 @@ impl App {
             return html! {};
         }
         html! {
-            <p class="pace-badge" data-pace="election" title={t(K::PaceElectionTitle)}>{ t(K::PaceElection) }</p>
+            <p class="pace-badge" data-pace="election">{ t(K::PaceElection) }</p>
         }
     }
 
@@ -61,7 +61,7 @@ impl App {
         let hash = (!self.playing).then(|| sim.state_hash().to_string());
         html! {
             <button class="btn btn--primary embed__replay" data-replay="true" data-state-hash={hash}
-                title={t(K::ReplayTitle)} onclick={self.dispatch.reform(|_| Msg::Teach(TeachMsg::Replay))}>
+                onclick={self.dispatch.reform(|_| Msg::Teach(TeachMsg::Replay))}>
                 { t(K::Replay) }
             </button>
         }
