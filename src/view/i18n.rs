@@ -674,7 +674,7 @@ catalogue! {
     ExplainSteppedDown => "{0} learned of term {1}, newer than its own: it steps down and becomes a follower (§5.1).",
     ExplainPhase => "Membership change: {0}",
     // Pacing (`view::pace`): slow motion while votes are on the wire; fast-forward in exercises.
-    PaceElection => "Slow motion ×1/5: votes on the wire",
+    PaceElection => "Slow motion: votes on the wire",
     FastForward => "Fast-forward ×10",
     FastForwardTitle => "Play ten times faster until the goal is met; press again to stop",
     Replay => "Replay",

@@ -44,11 +44,12 @@ impl Pace {
 }
 
 /// The pace for the cluster as it is now: fast-forward if asked for, else slow motion while
-/// votes are on the wire, at speeds a reader watches (real time or slower).
+/// votes are on the wire, at speeds a reader watches (real time or slower) and above the
+/// slowest (which slow motion would not change: the page never says it slows when it does not).
 pub fn pace(sim: &Sim, speed: f64, fast_forward: bool) -> Pace {
     if fast_forward {
         Pace::FastForward
-    } else if speed <= 1.0 && votes_in_flight(sim) {
+    } else if speed <= 1.0 && speed > SPEED_MIN && votes_in_flight(sim) {
         Pace::Election
     } else {
         Pace::Chosen
@@ -132,6 +133,7 @@ mod tests {
         }
         assert_eq!(pace(&sim, 1.0, false), Pace::Election);
         assert_eq!(pace(&sim, 2.0, false), Pace::Chosen);
+        assert_eq!(pace(&sim, SPEED_MIN, false), Pace::Chosen, "nothing slower to go to");
         assert_eq!(pace(&sim, 0.05, true), Pace::FastForward);
     }
 
