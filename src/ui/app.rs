@@ -6,6 +6,7 @@ use super::teach::{Teach, TeachMsg};
 
 mod busy;
 mod commands;
+mod pace;
 mod play;
 mod teach_glue;
 mod view;
@@ -57,6 +58,8 @@ pub enum Msg {
     BackToLeftRun,
     /// The explain mode on or off (`view::explain`).
     ToggleExplain,
+    /// Fast-forward on or off, in an exercise (`pace`).
+    FastForward,
     /// Time travel: go to this simulated time (µs), or one event back.
     Seek(u64),
     StepBack,
@@ -134,6 +137,8 @@ pub struct App {
     pub(super) explain: bool,
     /// The moment it last paused at, until play goes on.
     explained: Option<explain::Moment>,
+    /// Fast-forward is on (`view::pace`): until the exercise's goal is met, or a pause.
+    fast_forward: bool,
     /// `?embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
     embed: bool,
     /// What the page does once the link it opened with has been read (see
@@ -217,6 +222,7 @@ impl Component for App {
             left_run: None,
             explain: false,
             explained: None,
+            fast_forward: false,
             embed: params.embed,
             page_start: Some(PageStart {
                 play: !reduced_motion && (!params.embed || params.autoplay),
@@ -266,6 +272,7 @@ impl Component for App {
                     self.schedule_frame(ctx);
                 } else {
                     self.raf = None;
+                    self.fast_forward = false;
                     // Pausing a lesson's Watch ends it: Play later plays on freely.
                     self.teach.playing_to = None;
                 }
@@ -369,6 +376,7 @@ impl Component for App {
                 self.explain = !self.explain;
                 self.explained = None;
             }
+            Msg::FastForward => self.toggle_fast_forward(ctx),
             Msg::BackToLeftRun => {
                 if let Some(left) = self.left_run.take() {
                     self.pause();

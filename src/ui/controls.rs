@@ -75,6 +75,8 @@ pub struct PlaybackProps {
     pub fork_back: bool,
     /// The explain mode is on.
     pub explain: bool,
+    /// In an exercise not solved yet: fast-forward, on or off.
+    pub fast_forward: Option<bool>,
     pub dispatch: Callback<Msg>,
 }
 
@@ -115,6 +117,10 @@ pub fn playback_bar(props: &PlaybackProps) -> Html {
                     aria-label={t(K::Speed)} aria-valuetext={format_speed(props.speed)} oninput={on_speed} />
                 <output class="speed__value">{ format_speed(props.speed) }</output>
             </label>
+            if let Some(on) = props.fast_forward {
+                <button class="btn fast-forward" aria-pressed={on.to_string()} title={t(K::FastForwardTitle)}
+                    onclick={d.reform(|_| Msg::FastForward)}>{ t(K::FastForward) }</button>
+            }
             if let Some(e) = &props.last_event {
                 <p class="playback__event" aria-live="polite">{ e }</p>
             }

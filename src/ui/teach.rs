@@ -45,6 +45,8 @@ pub enum TeachMsg {
     LangLoaded(Lang, Result<(), String>),
     Pick(String),
     LoadPicked,
+    /// An embed's Replay: the picked scenario again from its start, playing.
+    Replay,
     Text(String),
     LoadText,
     /// A file's text, read.

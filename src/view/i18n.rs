@@ -710,6 +710,11 @@ catalogue! {
     ExplainCommitted => "Leader {0} commits up to entry {1}: a majority stores it (of each configuration in force), so it is never lost (§5.3, §5.4).",
     ExplainSteppedDown => "{0} learned of term {1}, newer than its own: it steps down and becomes a follower (§5.1).",
     ExplainPhase => "Membership change: {0}",
+    // Pacing (`view::pace`): slow motion while votes are on the wire; fast-forward in exercises.
+    PaceElection => "Slow motion: votes on the wire",
+    FastForward => "Fast-forward ×10",
+    FastForwardTitle => "Play ten times faster until the goal is met; press again to stop",
+    Replay => "Replay",
 }
 
 /// The message `key` in the current language.

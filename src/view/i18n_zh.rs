@@ -611,6 +611,10 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         ExplainCommitted => "领导者 {0} 提交到条目 {1}：多数派（在每个生效的配置中）已存储它，因此它永远不会丢失（§5.3、§5.4）。",
         ExplainSteppedDown => "{0} 得知了比自己更新的任期 {1}：它退位成为跟随者（§5.1）。",
         ExplainPhase => "成员变更：{0}",
+        PaceElection => "慢动作：选票正在传输",
+        FastForward => "快进 ×10",
+        FastForwardTitle => "以十倍速度播放，直到达成目标；再按一次停止",
+        Replay => "重播",
         #[allow(unreachable_patterns)]
         _ => return None,
     })

@@ -18,6 +18,7 @@ pub mod intent;
 pub mod limits;
 pub mod math;
 pub mod model;
+pub mod pace;
 pub mod protocol;
 pub mod timeline;
 pub mod trace;

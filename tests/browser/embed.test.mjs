@@ -106,10 +106,13 @@ for (const [width, height] of [[600, 400], [400, 400]]) {
       const first = await page.waitForFunction(() => document.querySelector('[data-embed-step]')?.textContent ?? null);
       assert.equal(await first.jsonValue(), steps[0]);
       assert.equal(await page.locator('.toast').count(), 0, 'no toast over the ring: the caption says what is on show');
-      // It follows the run: the old leader restarts in the last step.
+      // It follows the run: the old leader restarts in the last step; at the scenario's end
+      // play stops, and Replay is offered.
       await page.waitForFunction((last) => document.querySelector('[data-embed-step]')?.textContent === last,
         steps[steps.length - 1], { timeout: 30_000 });
-      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      const replay = page.locator('[data-replay]');
+      await replay.waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('.playback__play.is-playing').count(), 0, 'stopped at the end');
       const status = caption.locator('.status');
       const leader = await page.locator(LEADER).getAttribute('data-server');
       assert.equal(await status.getAttribute('data-leader'), leader, 'the caption names the ring\'s leader');
@@ -127,6 +130,16 @@ for (const [width, height] of [[600, 400], [400, 400]]) {
       const role = await page.locator('.server__role').evaluateAll((els) => Math.min(...els.map((e) => e.getBoundingClientRect().height)));
       assert.ok(role >= 8, `role labels ${role.toFixed(1)} px high`);
       await screenshot(page, `embed-caption-${width}x${height}`);
+      // Replay: from the start again (its first step), to the same end, state for state.
+      const end = { hash: await replay.getAttribute('data-state-hash'), us: await status.getAttribute('data-sim-time-us') };
+      assert.match(end.hash, /^\d+$/);
+      await replay.click();
+      const again = await page.waitForFunction(() => document.querySelector('[data-embed-step]')?.textContent ?? null);
+      assert.equal(await again.jsonValue(), steps[0], 'back at the first step');
+      assert.equal(await page.locator('.playback__play.is-playing').count(), 1, 'Replay plays');
+      await page.locator('[data-replay][data-state-hash]').waitFor({ timeout: 30_000 });
+      assert.deepEqual({ hash: await replay.getAttribute('data-state-hash'), us: await status.getAttribute('data-sim-time-us') }, end,
+        'the same run to the same end');
       assert.deepEqual(errors, []);
     }, { name: `embed-caption-${width}`, viewport: { width, height },
       path: '?embed=1&scenario=leader-crash&speed=1&autoplay=1' }));

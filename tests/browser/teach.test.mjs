@@ -167,6 +167,8 @@ test('a lesson asks for a prediction and answers it only after the run has playe
     await loadScenario(page, 'leader-crash.scn');
     const lesson = page.locator('.lesson');
     await lesson.waitFor();
+    // Explain is on in a lesson (pace.test.mjs); off here, Watch runs to the step in one go.
+    await page.locator('[data-explain-toggle]').uncheck();
     const first = await pausedHash(page);
     assert.match(await page.locator('.lesson__question').innerText(), /Predict: Will `set x 1` survive the crash\?/);
     assert.equal(await page.locator('.lesson__answer').count(), 0, 'no answer before the run');

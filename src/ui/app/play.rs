@@ -11,6 +11,10 @@ use yew::prelude::*;
 /// At most this much wall time counts for one frame, so that a tab coming back from the
 /// background (or a slow frame) does not jump the cluster forward.
 const MAX_FRAME_MS: f64 = 100.0;
+/// While playing, the page draws at most about 30 times a second: a frame that comes sooner
+/// after the last one drawn is skipped (its wall time counts in the next). Drawing at 60 Hz
+/// cost twice the main-thread time for motion that reads the same (docs/performance.md).
+const MIN_FRAME_MS: f64 = 1000.0 / 30.0 - 4.0;
 
 impl App {
     /// One animation frame: advance simulated time by the wall time since the last frame
@@ -23,15 +27,21 @@ impl App {
             self.last_wall_ms = None;
             return false;
         }
+        if self.last_wall_ms.is_some_and(|last| wall_ms - last < MIN_FRAME_MS) {
+            self.schedule_frame(ctx);
+            return false;
+        }
         let elapsed = self.last_wall_ms.map_or(0.0, |last| (wall_ms - last).clamp(0.0, MAX_FRAME_MS));
         self.last_wall_ms = Some(wall_ms);
-        self.carry_us += elapsed * 1000.0 * self.speed;
+        self.carry_us += elapsed * 1000.0 * self.pace().speed(self.speed);
         let whole = self.carry_us.floor();
         self.carry_us -= whole;
         if whole >= 1.0 {
             // A lesson playing on by itself stops exactly at its next step.
             let stop = self.teach.playing_to.and_then(|s| Some((s, self.teach.lesson_time(s)?)));
-            let (stopped, arrived) = {
+            // An embedded scenario stops at its end, with Replay (`pace`).
+            let end = self.embed_end();
+            let (stopped, arrived, ended) = {
                 let mut sim = self.sim.borrow_mut();
                 if let Some(bytes) = crate::ui::test_memory_budget() {
                     sim.set_memory_budget(bytes);
@@ -40,6 +50,9 @@ impl App {
                 if let Some((_, at)) = stop {
                     target = target.min(at);
                 }
+                if let Some(end) = end {
+                    target = target.min(end);
+                }
                 let stopped = if self.explain {
                     explain::run_until(&mut sim, target, self.seen_violations)
                 } else if inspect::run_until_violation(&mut sim, target, self.seen_violations) {
@@ -47,7 +60,7 @@ impl App {
                 } else {
                     explain::Stop::Time
                 };
-                (stopped, stop.filter(|(_, at)| sim.now() >= *at))
+                (stopped, stop.filter(|(_, at)| sim.now() >= *at), end.is_some_and(|end| sim.now() >= end))
             };
             match stopped {
                 explain::Stop::Violation => {
@@ -66,6 +79,10 @@ impl App {
                 self.teach.arrive(step);
                 return true;
             }
+            if ended {
+                self.pause();
+                return true;
+            }
         }
         self.schedule_frame(ctx);
         true
@@ -80,6 +97,7 @@ impl App {
 
     pub(super) fn pause(&mut self) {
         self.playing = false;
+        self.fast_forward = false;
         self.raf = None;
         self.last_wall_ms = None;
     }

@@ -71,6 +71,7 @@ impl App {
             }
             TeachMsg::Pick(file) => self.teach.picked = file,
             TeachMsg::LoadPicked => self.load_picked(ctx, None),
+            TeachMsg::Replay => self.load_picked(ctx, Some(true)),
             TeachMsg::Text(text) => self.teach.text = text,
             TeachMsg::LoadText => {
                 let source = share::ScenarioSource::Text(self.teach.text.clone());
@@ -229,9 +230,8 @@ impl App {
                 if self.teach.library_file() != Some(mark.file) {
                     return;
                 }
+                // A lesson explains as it plays (`load_scenario`): Watch pauses at each moment.
                 self.teach.tour = true;
-                // The tour explains as it plays: Watch pauses at each moment that matters.
-                self.explain = true;
                 if mark.step > 0 {
                     self.teach_update(ctx, TeachMsg::LessonGo(mark.step));
                 }
@@ -284,6 +284,11 @@ impl App {
             l.scenario.title.as_deref().map(|en| teach::pick(en, l.scenario.title_zh.as_deref()).to_string())
         });
         self.swap_sim(sim);
+        // Lessons explain as they play (the tour's too); elsewhere it is the reader's
+        // toggle. An embed plays its lesson through.
+        if lesson && !self.embed {
+            self.explain = true;
+        }
         if lesson || exercise {
             self.pause();
         } else if !self.playing {
@@ -306,6 +311,7 @@ impl App {
         self.selected = None;
         self.picked_message = None;
         self.left_run = None;
+        self.fast_forward = false;
         self.servers = sim.config().servers;
         self.seed = sim.config().seed;
         self.seed_text = self.seed.to_string();

@@ -111,7 +111,7 @@ impl App {
                     }
                     <div class="main-col">
                     <section class="stage" aria-label={t(K::RingLabel)}>
-                        { controls::playback_bar(&controls::PlaybackProps { playing: self.playing, speed: self.speed, last_event: self.last_event.clone(), lesson: quick_lesson, fork_back: self.left_run.is_some(), explain: self.explain, dispatch: dispatch.clone() }) }
+                        { controls::playback_bar(&controls::PlaybackProps { playing: self.playing, speed: self.speed, last_event: self.last_event.clone(), lesson: quick_lesson, fork_back: self.left_run.is_some(), explain: self.explain, fast_forward: self.exercise_open(), dispatch: dispatch.clone() }) }
                         if let Some((file, title)) = self.teach.fetching_title() {
                             <p class="stage__loading" role="status" data-loading={file}>{ tf(K::ScenarioFetching, &[&title]) }</p>
                         }
@@ -124,6 +124,7 @@ impl App {
                             // The caption: who leads in which term, and what the scenario says now.
                             <div class="embed__caption">
                                 { status_line(&StatusLineProps { status }) }
+                                { self.replay_view() }
                                 if let Some(text) = self.teach.step_text_at(sim.now()) {
                                     <p class="embed__step" data-embed-step="true">{ text }</p>
                                 }
@@ -137,6 +138,7 @@ impl App {
                         <div class="ring-box">
                             <Ring servers={servers.clone()} messages={messages} selected={self.selected}
                                 dispatch={dispatch.clone()} involved={involved.0.clone()} hot={hot} />
+                            { self.pace_badge() }
                             if let Some(info) = panel {
                                 <ServerPanel info={info} dispatch={dispatch.clone()} />
                             }
