@@ -11,6 +11,7 @@ pub mod options;
 mod output;
 pub mod quorum;
 mod role;
+pub mod snapshot;
 pub mod types;
 
 #[cfg(test)]
@@ -28,4 +29,5 @@ pub use node::{
 };
 pub use options::{ProtocolOption, ProtocolOptions};
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};
+pub use snapshot::Snapshot;
 pub use types::{ClientId, Duration, LogIndex, ServerId, Term, Time};

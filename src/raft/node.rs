@@ -17,6 +17,7 @@
 mod check_quorum;
 mod prevote;
 mod replication;
+mod snapshot;
 mod transfer;
 
 pub use check_quorum::RecentContacts;
@@ -32,6 +33,7 @@ pub use super::output::{
 };
 use super::quorum::{Configuration, VoteResult};
 pub use super::role::{LeaderState, NodeConfig, PendingChange, Progress, Role, RoleKind};
+use super::snapshot::Snapshot;
 use super::types::{LogIndex, ServerId, Term, Time};
 use crate::sorted::{SortedMap, SortedSet};
 
@@ -46,6 +48,8 @@ pub struct Node {
     log: RaftLog,
     /// The configuration in force while the log holds no configuration entry.
     bootstrap: Configuration,
+    /// §7: the snapshot that replaced the log's prefix, if any.
+    snapshot: Option<Snapshot>,
 
     // Volatile state on all servers (Figure 2). Invariant: last_applied <= commit_index
     // in correct Raft; commit_index <= log.last_index().
@@ -84,6 +88,7 @@ impl Node {
             voted_for,
             log: RaftLog::from_entries(log),
             bootstrap,
+            snapshot: None,
             commit_index: LogIndex(0),
             last_applied: LogIndex(0),
             role: Role::Follower,
@@ -139,12 +144,22 @@ impl Node {
 
     /// §6: the configuration in force is the latest one in the log, committed or not.
     pub fn configuration(&self) -> &Configuration {
-        self.log.latest_config().map_or(&self.bootstrap, |(_, c)| c)
+        self.log.latest_config().map_or_else(|| self.base_configuration(), |(_, c)| c)
     }
 
     /// The index of the configuration entry in force (0 for the bootstrap one).
     pub fn configuration_index(&self) -> LogIndex {
-        self.log.latest_config().map_or(LogIndex(0), |(i, _)| i)
+        self.log.latest_config().map_or_else(|| self.base_configuration_index(), |(i, _)| i)
+    }
+
+    /// The configuration in force before the log's first configuration entry: the
+    /// snapshot's (§7), or the bootstrap one.
+    fn base_configuration(&self) -> &Configuration {
+        self.snapshot.as_ref().map_or(&self.bootstrap, |s| &s.config)
+    }
+
+    fn base_configuration_index(&self) -> LogIndex {
+        self.snapshot.as_ref().map_or(LogIndex(0), |s| s.config_index)
     }
 
     pub fn leader_state(&self) -> Option<&LeaderState> {
@@ -160,6 +175,11 @@ impl Node {
 
     pub fn set_options(&mut self, options: ProtocolOptions) {
         self.config.options = options;
+    }
+
+    /// Log compaction (§7) after every `every` applied entries from now on, or none.
+    pub fn set_snapshot_every(&mut self, every: Option<u64>) {
+        self.config.snapshot_every = every;
     }
 
     /// Moves the pending outputs onto the end of `into`, in the order they happened.
@@ -183,6 +203,7 @@ impl Node {
         self.commit_index = LogIndex(0);
         self.last_applied = LogIndex(0);
         self.kv = KvStore::default();
+        self.restore_snapshot();
         self.last_leader_contact = None;
         self.outputs.clear();
         if self.config.breaks.is_on(BreakSwitch::VolatileVotedFor) {
@@ -191,7 +212,7 @@ impl Node {
     }
 
     /// After a crash the server comes back as a follower and rebuilds its state machine as
-    /// it learns the commit index again.
+    /// it learns the commit index again (from its snapshot on, if it has one).
     pub fn restart(&mut self) {
         self.outputs.push(Output::RoleChanged { role: RoleKind::Follower, term: self.current_term });
         self.outputs.push(Output::ResetElectionTimer);
@@ -218,7 +239,7 @@ impl Node {
                 Some(Payload::Config(c)) => c,
                 _ => return false,
             },
-            None => &self.bootstrap,
+            None => self.base_configuration(),
         };
         previous.contains(self.id)
     }
@@ -354,7 +375,8 @@ impl Node {
         }
         // §5.1: any message with a higher term turns the receiver into a follower.
         if msg.term > self.current_term {
-            let leader = matches!(msg.body, MessageBody::AppendEntries { .. }).then_some(msg.from);
+            let leader = matches!(msg.body, MessageBody::AppendEntries { .. } | MessageBody::InstallSnapshot { .. })
+                .then_some(msg.from);
             self.become_follower(msg.term, leader);
         }
         match msg.body {
@@ -368,6 +390,12 @@ impl Node {
                 self.handle_append_reply(now, msg.from, msg.term, success, match_index)
             }
             MessageBody::TimeoutNow => self.handle_timeout_now(now, msg.term),
+            MessageBody::InstallSnapshot { snapshot } => {
+                self.handle_install_snapshot(now, msg.from, msg.term, *snapshot)
+            }
+            MessageBody::InstallSnapshotReply { last_index } => {
+                self.handle_install_snapshot_reply(now, msg.from, msg.term, last_index)
+            }
             MessageBody::PreVote { .. } | MessageBody::PreVoteReply { .. } => {}
         }
     }

@@ -8,6 +8,8 @@ use crate::sorted::SortedSet;
 
 /// PreVote, CheckQuorum and leadership transfer.
 mod protocol;
+/// Log compaction and InstallSnapshot (§7).
+mod snapshot;
 
 fn ids(v: &[u32]) -> SortedSet<ServerId> {
     v.iter().map(|&n| ServerId(n)).collect()

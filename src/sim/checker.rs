@@ -126,6 +126,16 @@ impl Checker {
             }
             self.rehash(node, from, &mut found);
         }
+        // A snapshot replaced a prefix of the log (§7).
+        for o in outputs {
+            match o {
+                Output::SnapshotTaken { last_index, .. } => self.record_snapshot(node, *last_index, None, &mut found),
+                Output::SnapshotInstalled { last_index, last_term } => {
+                    self.record_snapshot(node, *last_index, Some(*last_term), &mut found)
+                }
+                _ => {}
+            }
+        }
         // 2. Role changes: Election Safety and Leader Completeness; what was applied.
         let mut requests = Vec::new();
         for o in outputs {
@@ -213,11 +223,56 @@ impl Checker {
         }
     }
 
-    /// A crash does not change the log; the leader bookkeeping goes, and the state
-    /// machine starts again from nothing.
-    pub fn observe_crash(&mut self, id: ServerId) {
-        self.leader_logs.remove(&id);
-        self.sessions.remove(&id);
+    /// A crash does not change the log or the snapshot; the leader bookkeeping goes, and
+    /// the state machine starts again from the snapshot (or from nothing).
+    pub fn observe_crash(&mut self, node: &Node) {
+        self.leader_logs.remove(&node.id());
+        self.restart_sessions(node);
+    }
+
+    /// The server's state machine was reset (a crash, an installed snapshot): its requests
+    /// are now those of its state machine.
+    fn restart_sessions(&mut self, node: &Node) {
+        let kv = node.kv();
+        let last = kv.sessions.iter().map(|(c, s)| (*c, s.seq)).collect();
+        self.sessions.insert(node.id(), (last, kv.applied_commands));
+    }
+
+    /// §7: a snapshot replaces only committed entries, so its last included entry, and
+    /// everything before it, must be the committed prefix (State Machine Safety: the
+    /// snapshot is a state machine that applied them). An installed snapshot (`installed`:
+    /// its last term) becomes the server's log prefix: the committed prefix's hashes, found
+    /// by the (index, term) of its last entry (Log Matching).
+    fn record_snapshot(&mut self, node: &Node, last_index: LogIndex, installed: Option<Term>, found: &mut Vec<Found>) {
+        let id = node.id();
+        let hash = match installed {
+            None => self.prefix_hash(id, last_index),
+            Some(term) => self.seen.get(&(last_index, term)).map(|(h, _)| *h),
+        };
+        let c = self.committed.len() as u64;
+        let i = last_index.0 as usize;
+        if i == 0 || last_index.0 > c || hash != Some(self.committed[i - 1].0) {
+            found.push(Found {
+                property: Property::StateMachineSafety,
+                servers: vec![id],
+                terms: vec![node.term()],
+                indices: vec![last_index],
+                detail: ViolationDetail::SnapshotUncommitted { server: id, last_index, committed: c },
+            });
+        }
+        if installed.is_none() {
+            return;
+        }
+        let prefix = self.prefix.get_or_insert_with(id, Vec::new);
+        prefix.clear();
+        prefix.extend(self.committed.iter().take(i).map(|(h, _, _)| *h));
+        // Past the committed prefix only when a rule is broken on purpose.
+        prefix.resize(i, hash.unwrap_or(0));
+        if let (Some(last), Some(h)) = (prefix.last_mut(), hash) {
+            *last = h;
+        }
+        self.rehash(node, last_index.next(), found);
+        self.restart_sessions(node);
     }
 
     /// A server's current term and (when it voted) its vote in that term: the term may not
@@ -300,7 +355,8 @@ impl Checker {
         let start = prefix.len() as u64 + 1;
         for i in start..=log.last_index().0 {
             let index = LogIndex(i);
-            let entry = log.entry(index).expect("index within the log");
+            // Always in the log: a snapshot's prefix hashes are kept or filled in.
+            let Some(entry) = log.entry(index) else { break };
             prev = entry_hash(prev, index, entry);
             prefix.push(prev);
             match self.seen.get(&(index, entry.term)) {

@@ -306,6 +306,8 @@ impl Sim {
                 }
                 Output::SaveHardState { .. }
                 | Output::SaveLog { .. }
+                | Output::SnapshotTaken { .. }
+                | Output::SnapshotInstalled { .. }
                 | Output::Committed { .. }
                 | Output::Applied { .. } => {}
             }

@@ -35,6 +35,7 @@ pub const GLOSSARY: &[GlossaryEntry] = &[
     entry(K::GlossCommitOldTerms, &[], &[]),
     entry(K::GlossSingleStepMembership, &["one-step membership"], &["一步完成的成员变更"]),
     entry(K::GlossVolatileVotedFor, &["votedFor forgotten"], &["崩溃时丢失 votedFor"]),
+    entry(K::GlossSnapshotUncommitted, &[], &["快照未提交条目"]),
 ];
 
 #[cfg(test)]
@@ -100,6 +101,7 @@ mod tests {
             BreakSwitch::CommitOldTerms => (K::BreakCommitOldTerms, K::GlossCommitOldTerms),
             BreakSwitch::SingleStepMembership => (K::BreakSingleStepMembership, K::GlossSingleStepMembership),
             BreakSwitch::VolatileVotedFor => (K::BreakVolatileVotedFor, K::GlossVolatileVotedFor),
+            BreakSwitch::SnapshotUncommitted => (K::BreakSnapshotUncommitted, K::GlossSnapshotUncommitted),
         };
         // Catalogue strings that name a term.
         let named: &[(K, K)] = &[

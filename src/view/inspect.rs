@@ -73,6 +73,7 @@ fn cause(switch: BreakSwitch, p: Property) -> Option<K> {
         (BreakSwitch::VolatileVotedFor, ElectionSafety | LeaderCompleteness | StateMachineSafety) => {
             K::CauseVolatileVotedFor
         }
+        (BreakSwitch::SnapshotUncommitted, LeaderCompleteness | StateMachineSafety) => K::CauseSnapshotUncommitted,
         _ => return None,
     })
 }
@@ -101,6 +102,7 @@ pub(crate) fn show_me_file(switch: BreakSwitch) -> &'static str {
         BreakSwitch::CommitOldTerms => "figure-8-broken.scn",
         BreakSwitch::SingleStepMembership => "break-single-step-membership.scn",
         BreakSwitch::VolatileVotedFor => "break-volatile-voted-for.scn",
+        BreakSwitch::SnapshotUncommitted => "break-snapshot-uncommitted.scn",
     }
 }
 
@@ -288,6 +290,16 @@ pub fn message_fields(m: &MessageRecord, now: Time) -> Vec<(K, String)> {
             f.push((K::FieldSuccess, success.to_string()));
             f.push((K::FieldMatchIndex, match_index.to_string()));
         }
+        MessageBody::InstallSnapshot { snapshot } => {
+            f.push((K::FieldLastIncludedIndex, snapshot.last_index.to_string()));
+            f.push((K::FieldLastIncludedTerm, snapshot.last_term.to_string()));
+            f.push((K::FieldSnapshotConfig, snapshot.config.to_string()));
+            let data: Vec<String> = snapshot.kv.data.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            f.push((K::FieldSnapshotData, format!("{{{}}}", data.join(", "))));
+        }
+        MessageBody::InstallSnapshotReply { last_index } => {
+            f.push((K::FieldLastIncludedIndex, last_index.to_string()));
+        }
     }
     f
 }
@@ -391,12 +403,13 @@ mod tests {
     fn each_show_me_violation_is_explained_by_the_rule_it_broke() {
         use crate::view::i18n::{t, K};
         // (switch, its catalogue name, the sections its explanation must cite, sections it must not)
-        let table: [(BreakSwitch, K, &[&str], &[&str]); 5] = [
+        let table: [(BreakSwitch, K, &[&str], &[&str]); 6] = [
             (BreakSwitch::EqualTimeouts, K::BreakEqualTimeouts, &["§5.2"], &["§5.4", "§6"]),
             (BreakSwitch::NoElectionRestriction, K::BreakNoElectionRestriction, &["§5.4.1"], &["§5.4.2", "§6"]),
             (BreakSwitch::CommitOldTerms, K::BreakCommitOldTerms, &["§5.4.2", "Figure 8"], &["§5.4.1", "§6"]),
             (BreakSwitch::SingleStepMembership, K::BreakSingleStepMembership, &["§6", "§4.3"], &["§5.4", "Figure 8"]),
             (BreakSwitch::VolatileVotedFor, K::BreakVolatileVotedFor, &["Figure 2"], &["§5.4", "§6"]),
+            (BreakSwitch::SnapshotUncommitted, K::BreakSnapshotUncommitted, &["§7"], &["§5.4", "§6"]),
         ];
         for (switch, name, cites, not) in table {
             let file = show_me_file(switch);

@@ -85,6 +85,10 @@ impl Parser {
                 let switch = c.break_switch()?;
                 Command::Break { switch, on: c.on_off()? }
             }
+            "option" if c.peek_is("snapshots") => {
+                c.advance();
+                Command::Snapshots { every: c.snapshot_every()? }
+            }
             "option" => {
                 let option = c.protocol_option()?;
                 Command::Option { option, on: c.on_off()? }
