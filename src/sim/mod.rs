@@ -31,6 +31,8 @@ pub mod workload;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_snapshot;
 
 /// A default cluster with the given seed, run until it has a leader (for tests).
 #[cfg(test)]
