@@ -350,6 +350,12 @@ pub enum Condition {
         server: ServerRef,
         state: RoleState,
     },
+    /// The last index a server's snapshot replaced (§7), 0 for none, compared so.
+    Snapshot {
+        server: ServerRef,
+        cmp: Cmp,
+        index: u64,
+    },
     /// The terms of a server's log, entry by entry.
     Log {
         server: ServerRef,

@@ -89,6 +89,7 @@ const STORIES: &[LibraryScenario] = library![
     "prevote.scn",
     "check-quorum.scn",
     "transfer.scn",
+    "snapshots.scn",
 ];
 
 /// Each break-switch's "Show me" scenario; one that is already a story (`figure-8-broken.scn`)

@@ -3,6 +3,8 @@
 
 mod parse;
 mod run;
+/// `option snapshots N|off` and `expect snapshot` (§7).
+mod snapshots;
 
 use super::ast::*;
 use super::error::{Expected, Invalid};

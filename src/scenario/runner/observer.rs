@@ -115,6 +115,11 @@ impl Observer<'_> {
                 };
                 (held, native(|| format!("{id} is {now}")))
             }
+            Condition::Snapshot { server, cmp, index } => {
+                let id = self.resolve(server)?;
+                let found = self.slot(id)?.node.log().snapshot_index().0;
+                (cmp.holds(found, *index), native(|| format!("{id}'s snapshot ends at {found}")))
+            }
             Condition::Log { server, terms } => {
                 let id = self.resolve(server)?;
                 let found: Vec<u64> = self.slot(id)?.node.log().entries().iter().map(|e| e.term.0).collect();
