@@ -18,7 +18,7 @@ fn input_value(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-fn change_value(e: &Event) -> String {
+pub(super) fn change_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
@@ -152,6 +152,8 @@ pub struct ClusterProps {
     /// The protocol options, and CheckQuorum's count on the leader while it is on.
     pub options: ProtocolOptions,
     pub contacts: Option<ContactsView>,
+    /// Log compaction (§7): a snapshot after every this many applied entries, or none.
+    pub snapshot_every: Option<u64>,
 }
 
 pub fn cluster_controls(props: &ClusterProps) -> Html {
@@ -170,6 +172,7 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
                     onclick={d.reform(|_| Msg::Intent(Intent::AddServer))}>{ t(K::AddServer) }</button>
             </div>
             { super::protocol::toggles(props.options, props.contacts.as_ref(), d) }
+            { super::snapshots::toggle(props.snapshot_every, d) }
         </section>
     }
 }

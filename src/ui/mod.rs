@@ -23,6 +23,7 @@ mod legend;
 mod logs;
 mod protocol;
 mod ring;
+mod snapshots;
 mod teach;
 mod timeline;
 mod zlib;

@@ -206,6 +206,8 @@ pub struct ServerDetail {
     pub log_tail: Vec<String>,
     /// As leader: (peer, nextIndex, matchIndex).
     pub progress: Vec<(ServerId, u64, u64)>,
+    /// The snapshot that replaced the log's prefix (§7), described.
+    pub snapshot: Option<String>,
 }
 
 /// How many of the newest log entries the inspector lists.
@@ -226,7 +228,13 @@ pub fn server_detail(sim: &Sim, id: ServerId) -> Option<ServerDetail> {
         election_deadline_us: slot.election_deadline.filter(|_| slot.alive).map(|t| t.0),
         heartbeat_deadline_us: slot.heartbeat_deadline.filter(|_| slot.alive).map(|t| t.0),
         log_len: entries.len() as u64,
-        log_tail: entries.iter().enumerate().skip(skip).map(|(i, e)| format!("{}: {e}", i + 1)).collect(),
+        log_tail: entries
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .map(|(i, e)| format!("{}: {e}", node.log().first_index().0 + i as u64))
+            .collect(),
+        snapshot: super::snapshot::SnapshotBlock::of(node).map(|b| b.description()),
         progress: node
             .leader_state()
             .map(|l| l.progress.iter().map(|(p, g)| (*p, g.next_index.0, g.match_index.0)).collect())

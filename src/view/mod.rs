@@ -19,5 +19,6 @@ pub mod limits;
 pub mod math;
 pub mod model;
 pub mod protocol;
+pub mod snapshot;
 pub mod timeline;
 pub mod trace;
