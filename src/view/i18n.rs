@@ -575,6 +575,7 @@ catalogue! {
     ParamSeed => "seed=`{0}`: expected a whole number",
     ParamServers => "servers=`{0}`: expected 1 to {1}",
     ParamSpeed => "speed=`{0}`: expected a number such as 0.1 or 1",
+    ParamSnapshots => "snapshots=`{0}`: expected a number of entries from {1} to {2}",
     ScenarioLoadedUntitled => "Scenario loaded.",
     PartitionNow => "In force: {0}",
     PartitionNowNone => "In force: none, every server reaches every other",

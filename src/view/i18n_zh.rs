@@ -480,6 +480,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         ParamSeed => "seed=`{0}`：应为整数",
         ParamServers => "servers=`{0}`：应为 1 到 {1}",
         ParamSpeed => "speed=`{0}`：应为数字，例如 0.1 或 1",
+        ParamSnapshots => "snapshots=`{0}`：应为 {1} 到 {2} 之间的条目数",
         ScenarioLoadedUntitled => "场景已加载。",
         PartitionNow => "当前生效：{0}",
         PartitionNowNone => "当前生效：无，每台服务器都能连到其他所有服务器",
