@@ -5,6 +5,7 @@ use super::kv::KvStore;
 use super::quorum::Configuration;
 use super::types::{LogIndex, Term};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A snapshot, as a server keeps it in stable storage and as InstallSnapshot carries it
 /// (whole: the playground's state machines are small, so it is sent in one chunk).
@@ -19,6 +20,8 @@ pub struct Snapshot {
     pub config: Configuration,
     /// ...and the index of that configuration's entry (0 for the bootstrap one).
     pub config_index: LogIndex,
-    /// The state machine after applying every entry up to `last_index`.
-    pub kv: KvStore,
+    /// The state machine after applying every entry up to `last_index`. Shared: the
+    /// InstallSnapshot messages that carry it (and the history that keeps them) do not copy
+    /// it.
+    pub kv: Arc<KvStore>,
 }

@@ -8,9 +8,10 @@
 mod violation;
 pub use violation::{Property, Violation, ViolationDetail};
 
-use crate::raft::{ClientId, Entry, LogIndex, Node, Output, Payload, RoleKind, ServerId, Term, Time};
+use crate::raft::{ClientId, Entry, KvStore, LogIndex, Node, Output, Payload, RoleKind, ServerId, Term, Time};
 use crate::sorted::SortedMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 fn entry_hash(prev: u64, index: LogIndex, entry: &Entry) -> u64 {
     let mut h = DefaultHasher::new();
@@ -48,10 +49,26 @@ pub struct Checker {
     /// Each server's state machine since it last started: the highest request number
     /// applied per client, and how many requests it has carried out
     /// ([`crate::raft::KvStore::applied_commands`]).
-    sessions: SortedMap<ServerId, (SortedMap<ClientId, u64>, u64)>,
+    sessions: SortedMap<ServerId, Sessions>,
     pub violations: Vec<Violation>,
     /// Which properties have been violated (each is reported once).
     reported: Vec<Property>,
+}
+
+/// One server's state machine as the checker follows it since the server last started:
+/// the snapshot it started from (§7), if any, shared rather than copied; the highest
+/// request number applied per client since; and how many requests it has carried out.
+#[derive(Clone, Debug, Default)]
+struct Sessions {
+    base: Option<Arc<KvStore>>,
+    last: SortedMap<ClientId, u64>,
+    count: u64,
+}
+
+impl Sessions {
+    fn last_seq(&self, client: ClientId) -> Option<u64> {
+        self.last.get(&client).copied().or_else(|| self.base.as_ref()?.sessions.get(&client).map(|s| s.seq))
+    }
 }
 
 /// The most violations a run keeps.
@@ -233,9 +250,11 @@ impl Checker {
     /// The server's state machine was reset (a crash, an installed snapshot): its requests
     /// are now those of its state machine.
     fn restart_sessions(&mut self, node: &Node) {
-        let kv = node.kv();
-        let last = kv.sessions.iter().map(|(c, s)| (*c, s.seq)).collect();
-        self.sessions.insert(node.id(), (last, kv.applied_commands));
+        // Its state machine is the snapshot's (or empty): see `Node::crash` and
+        // `Node::handle_install_snapshot`.
+        let base = node.snapshot().map(|s| s.kv.clone());
+        let count = node.kv().applied_commands;
+        self.sessions.insert(node.id(), Sessions { base, last: SortedMap::new(), count });
     }
 
     /// §7: a snapshot replaces only committed entries, so its last included entry, and
@@ -317,23 +336,18 @@ impl Checker {
     /// count may grow by the new ones only.
     fn record_requests(&mut self, node: &Node, requests: &[(ClientId, u64)], carried_out: u64, found: &mut Vec<Found>) {
         let id = node.id();
-        let (last, count) = self.sessions.get_or_insert_with(id, || (SortedMap::new(), 0));
+        let sessions = self.sessions.get_or_insert_with(id, Sessions::default);
         let mut repeated = None;
         for &(client, seq) in requests {
-            match last.get_mut(&client) {
-                Some(s) if *s >= seq => repeated = Some((client, seq)),
-                Some(s) => {
-                    *s = seq;
-                    *count += 1;
-                }
-                None => {
-                    last.insert(client, seq);
-                    *count += 1;
-                }
+            if sessions.last_seq(client).is_some_and(|s| s >= seq) {
+                repeated = Some((client, seq));
+            } else {
+                sessions.last.insert(client, seq);
+                sessions.count += 1;
             }
         }
-        if carried_out > *count {
-            *count = carried_out;
+        if carried_out > sessions.count {
+            sessions.count = carried_out;
             let (client, seq) = repeated.unwrap_or(requests[requests.len() - 1]);
             found.push(Found {
                 property: Property::StateMachineSafety,

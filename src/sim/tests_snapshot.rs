@@ -50,7 +50,7 @@ fn a_follower_far_behind_is_sent_the_snapshot_and_a_restart_starts_from_it() {
     s.act(Action::Crash { server: f }).unwrap();
     let fl = &s.server(f).unwrap().node;
     assert_eq!((fl.commit_index(), fl.last_applied()), (snap.last_index, snap.last_index));
-    assert_eq!(fl.kv(), &snap.kv);
+    assert_eq!(fl.kv(), &*snap.kv);
     s.act(Action::Restart { server: f }).unwrap();
     s.run_for(Duration::from_ms(300));
     assert_eq!(s.server(f).unwrap().node.kv().data, s.server(leader).unwrap().node.kv().data);

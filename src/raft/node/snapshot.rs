@@ -4,11 +4,13 @@
 //! the snapshot instead; a restarted server starts from its snapshot.
 
 use super::super::breaks::BreakSwitch;
+use super::super::kv::KvStore;
 use super::super::log::Payload;
 use super::super::message::MessageBody;
 use super::super::snapshot::Snapshot;
 use super::{Node, Output, Role};
 use crate::raft::types::{LogIndex, ServerId, Term, Time};
+use std::sync::Arc;
 
 impl Node {
     /// The snapshot in stable storage, if the server has taken or installed one.
@@ -50,7 +52,7 @@ impl Node {
         }
         let Some(last_term) = self.log.term_at(upto) else { return };
         let (config_index, config) = self.configuration_at(upto);
-        self.snapshot = Some(Snapshot { last_index: upto, last_term, config, config_index, kv });
+        self.snapshot = Some(Snapshot { last_index: upto, last_term, config, config_index, kv: Arc::new(kv) });
         self.log.compact(upto.min(keep_after));
         self.outputs.push(Output::SnapshotTaken { last_index: upto, last_term });
     }
@@ -88,7 +90,7 @@ impl Node {
             return;
         }
         self.log.install(last_index, last_term);
-        self.kv = snapshot.kv.clone();
+        self.kv = KvStore::clone(&snapshot.kv);
         self.snapshot = Some(snapshot);
         self.commit_index = last_index;
         self.last_applied = last_index;
@@ -127,7 +129,7 @@ impl Node {
     /// index and last applied index as the snapshot left them.
     pub(super) fn restore_snapshot(&mut self) {
         if let Some(s) = &self.snapshot {
-            self.kv = s.kv.clone();
+            self.kv = KvStore::clone(&s.kv);
             self.commit_index = s.last_index;
             self.last_applied = s.last_index;
         }

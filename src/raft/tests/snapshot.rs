@@ -21,7 +21,7 @@ fn snapshot_of(last_index: u64, last_term: u64, n: u32, data: &[(&str, &str)]) -
         last_term: Term(last_term),
         config: Configuration::simple((1..=n).map(ServerId)),
         config_index: LogIndex(0),
-        kv,
+        kv: std::sync::Arc::new(kv),
     }
 }
 
