@@ -32,8 +32,8 @@ struct Found {
 
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    /// prefix[s][i-1] = hash of server s's log entries 1..=i.
-    prefix: SortedMap<ServerId, Vec<u64>>,
+    /// The hash of each prefix of each server's log (see [`Prefixes`]).
+    prefix: SortedMap<ServerId, Prefixes>,
     /// (index, term) → the prefix hash first seen for it (Log Matching).
     seen: SortedMap<(LogIndex, Term), (u64, ServerId)>,
     /// The committed prefix: committed[i-1] = prefix hash, and who committed it first.
@@ -53,6 +53,17 @@ pub struct Checker {
     pub violations: Vec<Violation>,
     /// Which properties have been violated (each is reported once).
     reported: Vec<Property>,
+}
+
+/// The hash of each prefix of one server's log: of entries 1..=i for each i. Up to `base`,
+/// the index of the last snapshot it installed (§7), they are the committed prefix's (the
+/// one at `base` is `base_hash`), so that an install costs nothing however long the log.
+#[derive(Clone, Debug, Default)]
+struct Prefixes {
+    base: u64,
+    base_hash: u64,
+    /// hashes[k] = the hash of entries 1..=base + 1 + k.
+    hashes: Vec<u64>,
 }
 
 /// One server's state machine as the checker follows it since the server last started:
@@ -79,12 +90,17 @@ impl Checker {
         if index.0 == 0 {
             return Some(0);
         }
-        self.prefix.get(&s)?.get(index.0 as usize - 1).copied()
+        let p = self.prefix.get(&s)?;
+        match index.0.cmp(&p.base) {
+            std::cmp::Ordering::Less => self.committed.get(index.0 as usize - 1).map(|c| c.0),
+            std::cmp::Ordering::Equal => Some(p.base_hash),
+            std::cmp::Ordering::Greater => p.hashes.get((index.0 - p.base - 1) as usize).copied(),
+        }
     }
 
     /// Starts tracking a server whose log may already hold entries (a scenario's set-up).
     pub fn add_server(&mut self, node: &Node) {
-        self.prefix.insert(node.id(), Vec::new());
+        self.prefix.insert(node.id(), Prefixes::default());
         let mut found = Vec::new();
         self.record_hard_state(node.id(), node.term(), node.voted_for(), &mut found);
         self.rehash(node, LogIndex(1), &mut found);
@@ -282,14 +298,10 @@ impl Checker {
         if installed.is_none() {
             return;
         }
-        let prefix = self.prefix.get_or_insert_with(id, Vec::new);
-        prefix.clear();
-        prefix.extend(self.committed.iter().take(i).map(|(h, _, _)| *h));
-        // Past the committed prefix only when a rule is broken on purpose.
-        prefix.resize(i, hash.unwrap_or(0));
-        if let (Some(last), Some(h)) = (prefix.last_mut(), hash) {
-            *last = h;
-        }
+        // Below the snapshot's last index the log is the committed prefix (past it only
+        // when a rule is broken on purpose, and then reported above).
+        let hash = hash.unwrap_or(0);
+        self.prefix.insert(id, Prefixes { base: last_index.0, base_hash: hash, hashes: Vec::new() });
         self.rehash(node, last_index.next(), found);
         self.restart_sessions(node);
     }
@@ -362,11 +374,12 @@ impl Checker {
     fn rehash(&mut self, node: &Node, from: LogIndex, found: &mut Vec<Found>) {
         let id = node.id();
         let log = node.log();
-        let prefix = self.prefix.get_or_insert_with(id, Vec::new);
-        let keep = from.0.saturating_sub(1) as usize;
-        prefix.truncate(keep.min(prefix.len()));
-        let mut prev = prefix.last().copied().unwrap_or(0);
-        let start = prefix.len() as u64 + 1;
+        let p = self.prefix.get_or_insert_with(id, Prefixes::default);
+        let keep = from.0.saturating_sub(1).saturating_sub(p.base) as usize;
+        p.hashes.truncate(keep.min(p.hashes.len()));
+        let mut prev = p.hashes.last().copied().unwrap_or(p.base_hash);
+        let start = p.base + p.hashes.len() as u64 + 1;
+        let prefix = &mut p.hashes;
         for i in start..=log.last_index().0 {
             let index = LogIndex(i);
             // Always in the log: a snapshot's prefix hashes are kept or filled in.

@@ -14,11 +14,11 @@ use crate::view::protocol::ContactsView;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-fn input_value(e: &InputEvent) -> String {
+pub(super) fn input_value(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-pub(super) fn change_value(e: &Event) -> String {
+fn change_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 

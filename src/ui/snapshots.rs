@@ -17,9 +17,15 @@ pub const DEFAULT_EVERY: u64 = 20;
 pub fn toggle(every: Option<u64>, d: &Callback<Msg>) -> Html {
     let on = every.is_some();
     let switch = d.reform(move |_| Msg::Act(Action::SetSnapshots { every: (!on).then_some(DEFAULT_EVERY) }));
-    let set = d.reform(|e: Event| {
-        let text = super::controls::change_value(&e);
-        Msg::Act(Action::SetSnapshots { every: Some(text.trim().parse().unwrap_or(0)) })
+    // On every edit (a number field's `change` waits for the focus to leave); an empty
+    // field, mid-edit, sends nothing.
+    let d2 = d.clone();
+    let set = Callback::from(move |e: InputEvent| {
+        let text = super::controls::input_value(&e);
+        let text = text.trim();
+        if !text.is_empty() {
+            d2.emit(Msg::Act(Action::SetSnapshots { every: Some(text.parse().unwrap_or(0)) }));
+        }
     });
     html! {
         <div class="snapshots" data-option="snapshots" data-snapshots={every.map_or("off".to_string(), |n| n.to_string())}>
@@ -30,7 +36,7 @@ pub fn toggle(every: Option<u64>, d: &Callback<Msg>) -> Html {
             if let Some(n) = every {
                 <label class="snapshots__every">
                     <input type="number" class="input snapshots__input" min="1" max="100000"
-                        value={n.to_string()} onchange={set} />
+                        value={n.to_string()} oninput={set} />
                     <span>{ t(K::SnapshotsEvery) }</span>
                 </label>
             }

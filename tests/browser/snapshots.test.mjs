@@ -20,7 +20,6 @@ test('with snapshots on, a follower that was down is sent InstallSnapshot and th
     await settings.locator('input[type="checkbox"]').check();
     await page.waitForSelector('[data-option="snapshots"][data-snapshots="20"]');
     await settings.locator('input[type="number"]').fill('3');
-    await settings.locator('input[type="number"]').press('Enter');
     await page.waitForSelector('[data-option="snapshots"][data-snapshots="3"]');
     await page.click(`[data-server="${follower}"]`);
     await button(page, `Crash ${follower}`).click();
