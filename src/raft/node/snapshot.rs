@@ -8,7 +8,7 @@ use super::super::kv::KvStore;
 use super::super::log::Payload;
 use super::super::message::MessageBody;
 use super::super::snapshot::Snapshot;
-use super::{Node, Output, Role};
+use super::{Node, Output};
 use crate::raft::types::{LogIndex, ServerId, Term, Time};
 use std::sync::Arc;
 
@@ -99,7 +99,8 @@ impl Node {
         self.send(leader, MessageBody::InstallSnapshotReply { last_index });
     }
 
-    /// The leader learns that `from` holds everything up to `last_index`.
+    /// The leader learns that `from` holds everything up to `last_index`: to the leader,
+    /// the same as a successful AppendEntries up to there.
     pub(super) fn handle_install_snapshot_reply(
         &mut self,
         now: Time,
@@ -107,22 +108,7 @@ impl Node {
         term: Term,
         last_index: LogIndex,
     ) {
-        if term != self.current_term {
-            return;
-        }
-        let log_last = self.log.last_index();
-        let Role::Leader(leader) = &mut self.role else { return };
-        let Some(progress) = leader.progress.get_mut(&from) else { return };
-        let advanced = last_index > progress.match_index;
-        progress.match_index = progress.match_index.max(last_index);
-        progress.next_index = progress.next_index.max(progress.match_index.next());
-        let more = advanced && progress.next_index <= log_last;
-        self.maybe_send_timeout_now(from);
-        self.maybe_finish_catch_up(now);
-        self.maybe_commit(now);
-        if more && self.is_leader() {
-            self.send_append(from);
-        }
+        self.handle_append_reply(now, from, term, true, last_index);
     }
 
     /// A crash keeps the snapshot: the server restarts with its state machine, commit

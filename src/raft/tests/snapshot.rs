@@ -25,6 +25,14 @@ fn snapshot_of(last_index: u64, last_term: u64, n: u32, data: &[(&str, &str)]) -
     }
 }
 
+/// S2 of three in term 1, its log `set x 1`, `set y 2`, `set z 3` (none known committed),
+/// snapshotting after every `snapshot_every` applied entries.
+fn follower_with_xyz(snapshot_every: Option<u64>) -> Node {
+    let log = vec![cmd(1, 1, "x", "1"), cmd(1, 2, "y", "2"), cmd(1, 3, "z", "3")];
+    let config = NodeConfig { snapshot_every, ..NodeConfig::default() };
+    Node::with_state(ServerId(2), Configuration::simple((1..=3).map(ServerId)), config, Term(1), None, log)
+}
+
 fn install(from: u32, to: u32, term: u64, snapshot: Snapshot) -> Message {
     msg(from, to, term, MessageBody::InstallSnapshot { snapshot: Box::new(snapshot) })
 }
@@ -124,15 +132,7 @@ fn a_follower_installs_a_snapshot_discarding_a_conflicting_log() {
 #[test]
 fn a_follower_keeps_the_entries_after_a_snapshot_it_already_holds() {
     let mut t = Transcript::new("snapshot_keeps_suffix");
-    let log = vec![cmd(1, 1, "x", "1"), cmd(1, 2, "y", "2"), cmd(1, 3, "z", "3")];
-    let mut f = Node::with_state(
-        ServerId(2),
-        Configuration::simple((1..=3).map(ServerId)),
-        NodeConfig::default(),
-        Term(1),
-        None,
-        log,
-    );
+    let mut f = follower_with_xyz(None);
     f.step(T0, install(1, 2, 1, snapshot_of(2, 1, 3, &[("x", "1"), ("y", "2")])));
     t.take("S2: S1 sends its snapshot up to (2, t1)", &mut f);
     // Figure 13 rule 6: entry 2 of term 1 is in the log, so entry 3 stays.
@@ -222,15 +222,7 @@ fn the_snapshot_carries_the_latest_configuration_of_the_prefix() {
 #[test]
 fn the_snapshot_uncommitted_switch_snapshots_the_whole_log() {
     let mut t = Transcript::new("snapshot_uncommitted");
-    let log = vec![cmd(1, 1, "x", "1"), cmd(1, 2, "y", "2"), cmd(1, 3, "z", "3")];
-    let mut f = Node::with_state(
-        ServerId(2),
-        Configuration::simple((1..=3).map(ServerId)),
-        NodeConfig { snapshot_every: Some(1), ..NodeConfig::default() },
-        Term(1),
-        None,
-        log,
-    );
+    let mut f = follower_with_xyz(Some(1));
     f.set_breaks(BreakSwitches::default().with(BreakSwitch::SnapshotUncommitted));
     f.step(T0, msg(1, 2, 1, append(3, 1, vec![], 1)));
     t.take("S2: commit 1", &mut f);
