@@ -98,8 +98,24 @@ fn list_breaks_prints_one_name_per_line() {
     assert_eq!(
         stdout(&o),
         "equal-timeouts\nno-election-restriction\ncommit-old-terms\nsingle-step-membership\nvolatile-voted-for\n\
-         reply-before-persisting\nchange-before-term-commit\n"
+         reply-before-persisting\nchange-before-term-commit\n\
+         snapshot-uncommitted\n"
     );
+}
+
+#[test]
+fn a_snapshot_interval_out_of_range_is_refused_with_the_range() {
+    for bad in ["0", "100001", "often"] {
+        let o = raftsim(&["check", "--seeds", "1", "--events", "10", "--snapshots", bad]);
+        assert_eq!(o.status.code(), Some(2), "--snapshots {bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!("expected `off` or a number of entries from 1 to 100000, found `{bad}`")),
+            "{err}"
+        );
+    }
+    let o = raftsim(&["check", "--seeds", "2", "--events", "2000", "--snapshots", "3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
 #[test]

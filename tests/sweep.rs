@@ -5,7 +5,7 @@
 
 use raft_playground::raft::{BreakSwitch, BreakSwitches, ProtocolOptions};
 use raft_playground::sim::checker::Property;
-use raft_playground::sim::workload::{check_seed, drawn_options, CheckOptions, CheckReport};
+use raft_playground::sim::workload::{check_seed, drawn_options, drawn_snapshots, CheckOptions, CheckReport};
 use std::thread;
 
 /// The options seed `seed` runs with: drawn, or the paper's Raft when hunting a break.
@@ -27,7 +27,8 @@ fn sweep(first: u64, count: u64, events: u64, breaks: BreakSwitches) -> Vec<Chec
                     .filter(|s| s % cores == k)
                     .map(|seed| {
                         let options = options_for(seed, breaks);
-                        check_seed(&CheckOptions { seed, events, servers: 5, breaks, options })
+                        let snapshot_every = drawn_snapshots(seed, breaks);
+                        check_seed(&CheckOptions { seed, events, servers: 5, breaks, options, snapshot_every })
                     })
                     .collect::<Vec<_>>()
             })
@@ -49,8 +50,14 @@ fn a_thousand_seeds_of_ten_thousand_events_with_every_fault_are_safe_and_live() 
         .filter(|r| !r.ok())
         .map(|r| {
             let breaks = BreakSwitches::default();
-            let opts =
-                CheckOptions { seed: r.seed, events: 10_000, servers: 5, breaks, options: options_for(r.seed, breaks) };
+            let opts = CheckOptions {
+                seed: r.seed,
+                events: 10_000,
+                servers: 5,
+                breaks,
+                options: options_for(r.seed, breaks),
+                snapshot_every: drawn_snapshots(r.seed, breaks),
+            };
             format!("seed {}: {:?}\n  replay: {}", r.seed, r.violations, opts.replay_command())
         })
         .collect();
@@ -72,6 +79,7 @@ fn a_follower_far_behind_after_healing_catches_up_and_applies_the_final_request(
             servers: 5,
             breaks: BreakSwitches::default(),
             options: ProtocolOptions::default(),
+            snapshot_every: None,
         };
         let report = check_seed(&opts);
         assert_eq!(report.violations, vec![], "seed {seed}");
@@ -111,12 +119,41 @@ fn every_break_switch_is_caught_on_half_the_seeds() {
 #[test]
 fn the_same_seed_replays_byte_for_byte() {
     let breaks = BreakSwitches::default();
-    let opts = CheckOptions { seed: 77, events: 5_000, servers: 5, breaks, options: drawn_options(77) };
+    let opts = CheckOptions {
+        seed: 77,
+        events: 5_000,
+        servers: 5,
+        breaks,
+        options: drawn_options(77),
+        snapshot_every: drawn_snapshots(77, breaks),
+    };
     let a = check_seed(&opts);
     let b = check_seed(&opts);
     assert_eq!(a, b);
     let c = check_seed(&CheckOptions { seed: 78, ..opts });
     assert_ne!(a.state_hash, c.state_hash, "different seeds differ");
+}
+
+#[test]
+fn snapshot_uncommitted_is_caught_as_a_state_machine_fault() {
+    caught_on_half_the_seeds(BreakSwitch::SnapshotUncommitted, &[Property::StateMachineSafety]);
+}
+
+/// Half of the seeds compact their logs (§7), with every interval from 2 to 9 applied
+/// entries; a hunt for a broken rule compacts only for `snapshot-uncommitted`.
+#[test]
+fn the_sweep_draws_snapshots_for_half_the_seeds() {
+    let correct = BreakSwitches::default();
+    let drawn: Vec<Option<u64>> = (0..1000).map(|s| drawn_snapshots(s, correct)).collect();
+    let off = drawn.iter().filter(|d| d.is_none()).count();
+    assert!((400..600).contains(&off), "no snapshots for {off} of 1000 seeds");
+    for n in 2..=9 {
+        let k = drawn.iter().filter(|d| **d == Some(n)).count();
+        assert!((30..100).contains(&k), "every {n} entries for {k} of 1000 seeds");
+    }
+    let hunt = BreakSwitches::default().with(BreakSwitch::CommitOldTerms);
+    assert_eq!(drawn_snapshots(7, hunt), None);
+    assert_eq!(drawn_snapshots(7, BreakSwitches::default().with(BreakSwitch::SnapshotUncommitted)), Some(4));
 }
 
 #[test]

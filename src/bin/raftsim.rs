@@ -28,6 +28,7 @@ mod native {
     use clap::{Args, Parser, Subcommand};
     use raft_playground::raft::{BreakSwitch, BreakSwitches, ProtocolOption, ProtocolOptions};
     use raft_playground::scenario::{self, RunOptions};
+    use raft_playground::sim::limits::Setting;
     use raft_playground::sim::workload::{self, CheckOptions, CheckReport};
     use std::process::ExitCode;
     use std::time::Instant;
@@ -108,6 +109,30 @@ mod native {
         /// Every seed runs the paper's Raft: no PreVote, no CheckQuorum.
         #[arg(long, conflicts_with_all = ["prevote", "check_quorum"])]
         paper: bool,
+        /// Log compaction (§7) on every seed: a snapshot after every N applied entries, or
+        /// `off`. Without it each seed draws its own (none when hunting with --break,
+        /// except for snapshot-uncommitted).
+        #[arg(long, value_name = "N|off", value_parser = parse_snapshots)]
+        snapshots: Option<Snapshots>,
+    }
+
+    /// `--snapshots N` or `--snapshots off`.
+    #[derive(Clone, Copy, Debug)]
+    struct Snapshots(Option<u64>);
+
+    /// A `--snapshots` value that is neither `off` nor a number in range.
+    #[derive(Debug, thiserror::Error)]
+    #[error("expected `off` or a number of entries from {min} to {max}, found `{0}`", min = Setting::SnapshotEvery.range().min, max = Setting::SnapshotEvery.range().max)]
+    struct BadSnapshots(String);
+
+    fn parse_snapshots(s: &str) -> Result<Snapshots, BadSnapshots> {
+        if s == "off" {
+            return Ok(Snapshots(None));
+        }
+        match s.parse::<u64>() {
+            Ok(n) if Setting::SnapshotEvery.contains(n) => Ok(Snapshots(Some(n))),
+            _ => Err(BadSnapshots(s.to_string())),
+        }
     }
 
     #[derive(Args)]
@@ -118,6 +143,10 @@ mod native {
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
+        /// Log compaction (§7): a snapshot after every N applied entries (default: off,
+        /// the recorded workload).
+        #[arg(long, value_name = "N|off", value_parser = parse_snapshots)]
+        snapshots: Option<Snapshots>,
     }
 
     /// A `--break NAME` that names no break-switch.
@@ -255,7 +284,11 @@ mod native {
             .map(|k| {
                 let seed = args.first_seed.wrapping_add(k);
                 let options = if draw { workload::drawn_options(seed) } else { chosen };
-                CheckOptions { seed, events, servers: args.servers, breaks, options }
+                let snapshot_every = match args.snapshots {
+                    Some(Snapshots(n)) => n,
+                    None => workload::drawn_snapshots(seed, breaks),
+                };
+                CheckOptions { seed, events, servers: args.servers, breaks, options, snapshot_every }
             })
             .collect();
         let started = Instant::now();
@@ -344,7 +377,9 @@ mod native {
 
     fn bench(args: BenchArgs) -> ExitCode {
         let started = Instant::now();
-        let sim = workload::run_standard_workload(args.servers, raft_playground::raft::Duration::from_ms(600_000));
+        let length = raft_playground::raft::Duration::from_ms(600_000);
+        let snapshot_every = args.snapshots.and_then(|s| s.0);
+        let sim = workload::run_standard_workload_with(args.servers, length, snapshot_every);
         let wall = started.elapsed();
         let report = workload::BenchReport::of(&sim);
         let wall_ms = wall.as_secs_f64() * 1000.0;

@@ -96,6 +96,17 @@ macro_rules! break_switches {
                 cause: CauseChangeBeforeTermCommit,
                 harms: [LeaderCompleteness, StateMachineSafety, LogMatching],
             },
+            /// §7: a server's snapshot covers only committed entries (what its state machine
+            /// has applied); broken, it snapshots its whole log, uncommitted entries included.
+            SnapshotUncommitted {
+                name: "snapshot-uncommitted",
+                section: "§7",
+                show_me: "break-snapshot-uncommitted.scn",
+                label: BreakSnapshotUncommitted,
+                explanation: ExplainSnapshotUncommitted,
+                cause: CauseSnapshotUncommitted,
+                harms: [LeaderCompleteness, StateMachineSafety],
+            },
         }
     };
 }

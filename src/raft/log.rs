@@ -35,13 +35,22 @@ impl fmt::Display for Entry {
     }
 }
 
-/// The log. Indices start at 1.
+/// The log. Indices start at 1. After log compaction (§7) a snapshot replaces a prefix:
+/// the log keeps only the entries after the snapshot's last included index (`offset`),
+/// and remembers that entry's term for the consistency check.
 ///
-/// Invariant: `config_indices` lists, in order, the index of every configuration entry.
+/// Invariants: `entries[k]` is the entry at index `offset + 1 + k`; `config_indices`
+/// lists, in order, the index of every configuration entry still in the log.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RaftLog {
     entries: Vec<Entry>,
     config_indices: Vec<LogIndex>,
+    /// The last index a snapshot replaced (0: nothing compacted).
+    #[serde(default)]
+    offset: LogIndex,
+    /// The term of the entry at `offset` (0 when nothing was compacted).
+    #[serde(default)]
+    offset_term: Term,
 }
 
 impl RaftLog {
@@ -54,35 +63,56 @@ impl RaftLog {
     }
 
     pub fn last_index(&self) -> LogIndex {
-        LogIndex(self.entries.len() as u64)
+        LogIndex(self.offset.0 + self.entries.len() as u64)
     }
 
     pub fn last_term(&self) -> Term {
-        self.entries.last().map_or(Term(0), |e| e.term)
+        self.entries.last().map_or(self.offset_term, |e| e.term)
     }
 
-    /// The term of the entry at `index`; index 0 has term 0; `None` past the end.
+    /// The last index a snapshot replaced: entries up to here are no longer in the log
+    /// (0 when nothing was compacted).
+    pub fn snapshot_index(&self) -> LogIndex {
+        self.offset
+    }
+
+    /// The term of the entry at [`RaftLog::snapshot_index`].
+    pub fn snapshot_term(&self) -> Term {
+        self.offset_term
+    }
+
+    /// The index of [`RaftLog::entries`]' first element.
+    pub fn first_index(&self) -> LogIndex {
+        self.offset.next()
+    }
+
+    /// The position in `entries` of `index`, if it is after the snapshot.
+    fn position(&self, index: LogIndex) -> Option<usize> {
+        index.0.checked_sub(self.offset.0 + 1).map(|k| k as usize)
+    }
+
+    /// The term of the entry at `index`; index 0 has term 0, and the snapshot's last index
+    /// its last term; `None` past the end or inside the snapshot.
     pub fn term_at(&self, index: LogIndex) -> Option<Term> {
-        if index.0 == 0 {
-            return Some(Term(0));
+        if index == self.offset {
+            return Some(self.offset_term);
         }
-        self.entries.get(index.0 as usize - 1).map(|e| e.term)
+        self.entries.get(self.position(index)?).map(|e| e.term)
     }
 
+    /// The entry at `index`; `None` for index 0, past the end or inside the snapshot.
     pub fn entry(&self, index: LogIndex) -> Option<&Entry> {
-        if index.0 == 0 {
-            return None;
-        }
-        self.entries.get(index.0 as usize - 1)
+        self.entries.get(self.position(index)?)
     }
 
+    /// The entries still in the log, from [`RaftLog::first_index`] on.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    /// Entries from `from` (inclusive), at most `max` of them.
+    /// Entries from `from` (inclusive, after the snapshot), at most `max` of them.
     pub fn slice_from(&self, from: LogIndex, max: usize) -> &[Entry] {
-        let start = (from.0.max(1) - 1) as usize;
+        let start = self.position(from.max(self.first_index())).unwrap_or(0);
         if start >= self.entries.len() {
             return &[];
         }
@@ -99,13 +129,42 @@ impl RaftLog {
         index
     }
 
-    /// Removes every entry from `from` on.
+    /// Removes every entry from `from` on (never the snapshot: it holds only committed
+    /// entries).
     pub fn truncate_from(&mut self, from: LogIndex) {
-        let keep = from.0.saturating_sub(1) as usize;
+        let keep = self.position(from.max(self.first_index())).unwrap_or(0);
         self.entries.truncate(keep);
-        while self.config_indices.last().is_some_and(|i| i.0 as usize > keep) {
+        while self.config_indices.last().is_some_and(|i| *i >= from) {
             self.config_indices.pop();
         }
+    }
+
+    /// §7: a snapshot now holds every entry up to `upto` (which is in the log): they
+    /// leave the log.
+    pub fn compact(&mut self, upto: LogIndex) {
+        let Some(term) = self.term_at(upto) else { return };
+        if upto <= self.offset {
+            return;
+        }
+        let drop = self.position(upto).map_or(0, |k| k + 1);
+        self.entries.drain(..drop);
+        self.config_indices.retain(|i| *i > upto);
+        self.offset = upto;
+        self.offset_term = term;
+    }
+
+    /// §7, Figure 13: a snapshot ending at (`last_index`, `last_term`) was installed. If the
+    /// log holds that entry, the entries after it are kept; otherwise the whole log is
+    /// discarded.
+    pub fn install(&mut self, last_index: LogIndex, last_term: Term) {
+        if last_index > self.offset && self.term_at(last_index) == Some(last_term) {
+            self.compact(last_index);
+            return;
+        }
+        self.entries.clear();
+        self.config_indices.clear();
+        self.offset = last_index;
+        self.offset_term = last_term;
     }
 
     /// The index of every configuration entry, in order.

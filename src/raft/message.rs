@@ -1,6 +1,7 @@
 //! The RPCs of Figure 2, as plain data.
 
 use super::log::Entry;
+use super::snapshot::Snapshot;
 use super::types::{LogIndex, ServerId, Term};
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +55,16 @@ pub enum MessageBody {
     },
     /// Dissertation §3.10: the leader tells an up-to-date server to start an election now.
     TimeoutNow,
+    /// §7, Figure 13: the leader sends its snapshot to a follower that needs an entry the
+    /// leader has already compacted away (in one chunk: `offset` 0, `done` true).
+    InstallSnapshot {
+        snapshot: Box<Snapshot>,
+    },
+    /// Figure 13's reply carries only the term; this one also names the snapshot's last
+    /// index, which the follower now holds, so that the leader can advance matchIndex.
+    InstallSnapshotReply {
+        last_index: LogIndex,
+    },
 }
 
 /// The kind of a message, for drawing and counting.
@@ -71,6 +82,8 @@ pub enum MessageKind {
     PreVoteGranted,
     PreVoteRefused,
     TimeoutNow,
+    InstallSnapshot,
+    SnapshotInstalled,
 }
 
 impl MessageKind {
@@ -87,6 +100,8 @@ impl MessageKind {
             MessageKind::PreVoteGranted => "pre-vote granted",
             MessageKind::PreVoteRefused => "pre-vote refused",
             MessageKind::TimeoutNow => "TimeoutNow",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::SnapshotInstalled => "snapshot installed",
         }
     }
     pub fn css_class(self) -> &'static str {
@@ -102,6 +117,8 @@ impl MessageKind {
             MessageKind::PreVoteGranted => "pre-vote-granted",
             MessageKind::PreVoteRefused => "pre-vote-refused",
             MessageKind::TimeoutNow => "timeout-now",
+            MessageKind::InstallSnapshot => "install-snapshot",
+            MessageKind::SnapshotInstalled => "snapshot-installed",
         }
     }
 }
@@ -120,6 +137,8 @@ impl Message {
             MessageBody::PreVoteReply { granted: true } => MessageKind::PreVoteGranted,
             MessageBody::PreVoteReply { granted: false } => MessageKind::PreVoteRefused,
             MessageBody::TimeoutNow => MessageKind::TimeoutNow,
+            MessageBody::InstallSnapshot { .. } => MessageKind::InstallSnapshot,
+            MessageBody::InstallSnapshotReply { .. } => MessageKind::SnapshotInstalled,
         }
     }
 
@@ -148,6 +167,14 @@ impl Message {
                 format!("{head} pre-vote {}", if *granted { "granted" } else { "refused" })
             }
             MessageBody::TimeoutNow => format!("{head} TimeoutNow"),
+            MessageBody::InstallSnapshot { snapshot: s } => format!(
+                "{head} InstallSnapshot last=({},t{}) config={} keys={}",
+                s.last_index,
+                s.last_term,
+                s.config,
+                s.kv.data.len()
+            ),
+            MessageBody::InstallSnapshotReply { last_index } => format!("{head} snapshot installed last={last_index}"),
         }
     }
 }

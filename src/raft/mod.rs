@@ -11,6 +11,7 @@ pub mod options;
 mod output;
 pub mod quorum;
 mod role;
+pub mod snapshot;
 pub mod stable;
 pub mod types;
 
@@ -30,5 +31,6 @@ pub use node::{
 };
 pub use options::{ProtocolOption, ProtocolOptions};
 pub use quorum::{Configuration, JointConfig, MajorityConfig, VoteResult};
+pub use snapshot::Snapshot;
 pub use stable::Stable;
 pub use types::{ClientId, Duration, LogIndex, ServerId, Term, Time};

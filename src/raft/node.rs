@@ -18,6 +18,7 @@ mod check_quorum;
 mod prevote;
 mod replication;
 mod single_server;
+mod snapshot;
 mod transfer;
 
 pub use check_quorum::RecentContacts;
@@ -34,6 +35,7 @@ pub use super::output::{
 };
 use super::quorum::{Configuration, VoteResult};
 pub use super::role::{LeaderState, NodeConfig, PendingChange, Progress, Role, RoleKind};
+use super::snapshot::Snapshot;
 use super::stable::Stable;
 use super::types::{LogIndex, ServerId, Term, Time};
 use crate::sorted::{SortedMap, SortedSet};
@@ -49,6 +51,8 @@ pub struct Node {
     log: RaftLog,
     /// The configuration in force while the log holds no configuration entry.
     bootstrap: Configuration,
+    /// §7: the snapshot that replaced the log's prefix, if any.
+    snapshot: Option<Snapshot>,
 
     // Volatile state on all servers (Figure 2). Invariant: last_applied <= commit_index
     // in correct Raft; commit_index <= log.last_index().
@@ -87,6 +91,7 @@ impl Node {
             voted_for,
             log: RaftLog::from_entries(log),
             bootstrap,
+            snapshot: None,
             commit_index: LogIndex(0),
             last_applied: LogIndex(0),
             role: Role::Follower,
@@ -142,12 +147,22 @@ impl Node {
 
     /// §6: the configuration in force is the latest one in the log, committed or not.
     pub fn configuration(&self) -> &Configuration {
-        self.log.latest_config().map_or(&self.bootstrap, |(_, c)| c)
+        self.log.latest_config().map_or_else(|| self.base_configuration(), |(_, c)| c)
     }
 
     /// The index of the configuration entry in force (0 for the bootstrap one).
     pub fn configuration_index(&self) -> LogIndex {
-        self.log.latest_config().map_or(LogIndex(0), |(i, _)| i)
+        self.log.latest_config().map_or_else(|| self.base_configuration_index(), |(i, _)| i)
+    }
+
+    /// The configuration in force before the log's first configuration entry: the
+    /// snapshot's (§7), or the bootstrap one.
+    fn base_configuration(&self) -> &Configuration {
+        self.snapshot.as_ref().map_or(&self.bootstrap, |s| &s.config)
+    }
+
+    fn base_configuration_index(&self) -> LogIndex {
+        self.snapshot.as_ref().map_or(LogIndex(0), |s| s.config_index)
     }
 
     pub fn leader_state(&self) -> Option<&LeaderState> {
@@ -165,14 +180,16 @@ impl Node {
         self.config.options = options;
     }
 
+    /// Log compaction (§7) after every `every` applied entries from now on, or none.
+    pub fn set_snapshot_every(&mut self, every: Option<u64>) {
+        self.config.snapshot_every = every;
+    }
+
     /// Moves the pending outputs onto the end of `into`, in the order they happened.
     pub fn take_outputs(&mut self, into: &mut Vec<Output>) {
         if self.config.breaks.is_on(BreakSwitch::ReplyBeforePersisting) {
             // Broken: the writes go last, after the messages that depend on them.
-            let (writes, rest): (Vec<Output>, Vec<Output>) = self
-                .outputs
-                .drain(..)
-                .partition(|o| matches!(o, Output::SaveHardState { .. } | Output::SaveLog { .. }));
+            let (writes, rest): (Vec<Output>, Vec<Output>) = self.outputs.drain(..).partition(Output::is_write);
             into.extend(rest);
             into.extend(writes);
             return;
@@ -195,11 +212,13 @@ impl Node {
         self.current_term = stable.term;
         self.voted_for = stable.voted_for;
         self.log = stable.log.clone();
+        self.snapshot = stable.snapshot.clone();
         self.role = Role::Follower;
         self.leader = None;
         self.commit_index = LogIndex(0);
         self.last_applied = LogIndex(0);
         self.kv = KvStore::default();
+        self.restore_snapshot();
         self.last_leader_contact = None;
         self.outputs.clear();
         if self.config.breaks.is_on(BreakSwitch::VolatileVotedFor) {
@@ -208,7 +227,7 @@ impl Node {
     }
 
     /// After a crash the server comes back as a follower and rebuilds its state machine as
-    /// it learns the commit index again.
+    /// it learns the commit index again (from its snapshot on, if it has one).
     pub fn restart(&mut self) {
         self.outputs.push(Output::RoleChanged { role: RoleKind::Follower, term: self.current_term });
         self.outputs.push(Output::ResetElectionTimer);
@@ -235,7 +254,7 @@ impl Node {
                 Some(Payload::Config(c)) => c,
                 _ => return false,
             },
-            None => &self.bootstrap,
+            None => self.base_configuration(),
         };
         previous.contains(self.id)
     }
@@ -390,7 +409,8 @@ impl Node {
         }
         // §5.1: any message with a higher term turns the receiver into a follower.
         if msg.term > self.current_term {
-            let leader = matches!(msg.body, MessageBody::AppendEntries { .. }).then_some(msg.from);
+            let leader = matches!(msg.body, MessageBody::AppendEntries { .. } | MessageBody::InstallSnapshot { .. })
+                .then_some(msg.from);
             self.become_follower(msg.term, leader);
         }
         match msg.body {
@@ -404,6 +424,12 @@ impl Node {
                 self.handle_append_reply(now, msg.from, msg.term, success, match_index)
             }
             MessageBody::TimeoutNow => self.handle_timeout_now(now, msg.term),
+            MessageBody::InstallSnapshot { snapshot } => {
+                self.handle_install_snapshot(now, msg.from, msg.term, *snapshot)
+            }
+            MessageBody::InstallSnapshotReply { last_index } => {
+                self.handle_install_snapshot_reply(now, msg.from, msg.term, last_index)
+            }
             MessageBody::PreVote { .. } | MessageBody::PreVoteReply { .. } => {}
         }
     }

@@ -117,6 +117,18 @@ pub enum Output {
         from: LogIndex,
         last: LogIndex,
     },
+    /// §7: the server saved a snapshot of its own state machine up to `last_index` (whose
+    /// entry has term `last_term`), and compacted its log to the entries after it.
+    SnapshotTaken {
+        last_index: LogIndex,
+        last_term: Term,
+    },
+    /// Figure 13: the server saved a snapshot from the leader, ending at `last_index`, and
+    /// reset its state machine to it; its log is what follows that entry, if it had it.
+    SnapshotInstalled {
+        last_index: LogIndex,
+        last_term: Term,
+    },
     /// Start (or restart) the election timer with a fresh randomized timeout.
     ResetElectionTimer,
     /// Stop the election timer (a leader has none).

@@ -24,6 +24,10 @@ pub struct NodeConfig {
     pub breaks: BreakSwitches,
     #[serde(default)]
     pub options: ProtocolOptions,
+    /// Log compaction (§7): take a snapshot after every this many applied entries.
+    /// `None` (the default, the paper's Figure 2): the log is never compacted.
+    #[serde(default)]
+    pub snapshot_every: Option<u64>,
 }
 
 fn default_election_timeout_max() -> Duration {
@@ -38,6 +42,7 @@ impl Default for NodeConfig {
             max_entries_per_append: 64,
             breaks: BreakSwitches::default(),
             options: ProtocolOptions::default(),
+            snapshot_every: None,
         }
     }
 }

@@ -11,6 +11,8 @@ mod membership;
 mod protocol;
 /// Single-server membership changes (dissertation §4.1).
 mod single_server;
+/// Log compaction and InstallSnapshot (§7).
+mod snapshot;
 mod stable;
 
 fn ids(v: &[u32]) -> SortedSet<ServerId> {

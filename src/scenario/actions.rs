@@ -104,7 +104,7 @@ impl Command {
             Command::Duplication { .. } => Verb::Duplication,
             Command::Latency { .. } => Verb::Latency,
             Command::Break { .. } => Verb::Break,
-            Command::Option { .. } => Verb::Option,
+            Command::Option { .. } | Command::Snapshots { .. } => Verb::Option,
             Command::Transfer { .. } => Verb::Transfer,
         }
     }

@@ -237,6 +237,11 @@ pub enum Command {
         option: ProtocolOption,
         on: bool,
     },
+    /// `option snapshots 50` / `option snapshots off`: log compaction (§7) after every
+    /// this many applied entries, or none.
+    Snapshots {
+        every: Option<u64>,
+    },
     /// `transfer S3`: the leader hands leadership over to S3 (§3.10).
     Transfer {
         to: ServerRef,
@@ -294,6 +299,7 @@ impl Command {
                 Command::Latency { min_ms, max_ms } => Action::SetLatency { min_ms: *min_ms, max_ms: *max_ms },
                 Command::Break { switch, on } => Action::SetBreak { switch: *switch, on: *on },
                 Command::Option { option, on } => Action::SetOption { option: *option, on: *on },
+                Command::Snapshots { every } => Action::SetSnapshots { every: *every },
                 Command::Transfer { to } => Action::TransferLeadership { to: server(to)? },
                 Command::AlignTimers { servers: ServerSet::All }
                 | Command::Isolate { .. }
@@ -430,6 +436,12 @@ pub enum Condition {
     Role {
         server: ServerRef,
         state: RoleState,
+    },
+    /// The last index a server's snapshot replaced (§7), 0 for none, compared so.
+    Snapshot {
+        server: ServerRef,
+        cmp: Cmp,
+        index: u64,
     },
     /// The terms of a server's log, entry by entry.
     Log {

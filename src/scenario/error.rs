@@ -128,7 +128,7 @@ impl Expected {
     pub fn choices_with(&self, separator: &str) -> String {
         let names: Vec<&str> = match self {
             Expected::BreakSwitch => BreakSwitch::ALL.iter().map(|b| b.name()).collect(),
-            Expected::ProtocolOption => ProtocolOption::ALL.iter().map(|o| o.name()).collect(),
+            Expected::ProtocolOption => ProtocolOption::ALL.iter().map(|o| o.name()).chain(["snapshots"]).collect(),
             Expected::Phase => Phase::ALL.iter().map(|p| p.name()).collect(),
             Expected::Property => Property::SAFETY.iter().chain(&[Property::Liveness]).map(|p| p.slug()).collect(),
             Expected::Refusal => Refusal::ALL.iter().map(|r| r.word()).collect(),

@@ -97,6 +97,7 @@ const STORIES: &[LibraryScenario] = library![
     "check-quorum.scn",
     "transfer.scn",
     "random-crashes.scn",
+    "snapshots.scn",
 ];
 
 /// Each break-switch's "Show me" scenario; one that is already a story (`figure-8-broken.scn`)

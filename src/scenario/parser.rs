@@ -281,6 +281,7 @@ impl Parser {
                 }
                 Some(Command::Break { switch, on }) => self.config.breaks.set(switch, on),
                 Some(Command::Option { option, on }) => self.config.options.set(option, on),
+                Some(Command::Snapshots { every }) => self.config.snapshot_every = every,
                 _ => {}
             }
             self.last_config_line = Some(line);

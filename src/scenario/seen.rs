@@ -27,6 +27,11 @@ pub enum Seen {
         other: ServerId,
         other_term: u64,
     },
+    /// The last index a server's snapshot replaced (0: none).
+    Snapshot {
+        server: ServerId,
+        index: u64,
+    },
     /// What a server is now.
     Role {
         server: ServerId,
@@ -119,6 +124,7 @@ impl fmt::Display for Seen {
             Seen::Leaders(l) => write!(f, "leaders {}", ids(l)),
             Seen::Up(up) => write!(f, "{} up ({})", up.len(), ids(up)),
             Seen::Term { server, term } => write!(f, "{} is {term}", whose(server)),
+            Seen::Snapshot { server, index } => write!(f, "{server}'s snapshot ends at {index}"),
             Seen::Terms { server, term, other, other_term } => {
                 write!(f, "{} is {term} and {other}'s term is {other_term}", whose(server))
             }

@@ -7,6 +7,8 @@ mod richer;
 mod run;
 /// Single-server membership changes (dissertation §4.1) and the 2015 bug.
 mod single_server;
+/// `option snapshots N|off` and `expect snapshot` (§7).
+mod snapshots;
 
 use super::ast::*;
 use super::error::{Expected, Invalid};

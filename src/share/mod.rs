@@ -298,6 +298,10 @@ fn write_run(run: &SharedRun) -> String {
     for option in c.options.active() {
         let _ = writeln!(o, "option {option}");
     }
+    // Log compaction (§7): a link without this line never compacts.
+    if let Some(every) = c.snapshot_every {
+        let _ = writeln!(o, "snapshots {every}");
+    }
     if run.initial.is_some() {
         o.push_str("start scenario\n");
     }
@@ -428,6 +432,7 @@ fn read_run(text: &str, version: Version) -> Result<SharedRun, ShareError> {
             }
             "break" => BreakSwitch::from_name(rest).map(|b| c.breaks.set(b, true)),
             "option" => ProtocolOption::from_name(rest).map(|option| c.options.set(option, true)),
+            "snapshots" => number(rest).map(|v| c.snapshot_every = Some(v)),
             "start" => (rest == "scenario").then(|| start_from_scenario = true),
             "action" => {
                 let mut words = rest.splitn(3, ' ');

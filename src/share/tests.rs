@@ -164,8 +164,35 @@ fn the_v1_fixture_still_opens() {
     assert_eq!(run.actions.len(), 4);
     assert!(matches!(run.actions[1].action, Action::Crash { .. }));
     assert_eq!(sim.now(), run.until);
-    // Made before PreVote and CheckQuorum existed: it opens as the paper's Raft.
+    // Made before PreVote, CheckQuorum and snapshots existed: it opens as the paper's Raft.
     assert_eq!(run.config.options, crate::raft::ProtocolOptions::default());
+    assert_eq!(run.config.snapshot_every, None);
+}
+
+/// The snapshot interval travels as a setting (`snapshots N`, only when on), a change
+/// mid-run as an action; the replay reaches the same state, compacted logs included.
+#[test]
+fn snapshots_travel_in_a_link() {
+    let mut sim = Sim::new(SimConfig { seed: 5, snapshot_every: Some(3), ..SimConfig::default() }).unwrap();
+    let leader = sim.run_until_leader(Duration::from_ms(3000)).expect("a leader");
+    for n in 0..8 {
+        sim.act(Action::ClientRequest { via: leader, op: crate::raft::Op::Incr { key: "n".into() } }).unwrap();
+        sim.run_for(Duration::from_ms(30 + n));
+    }
+    sim.act(Action::SetSnapshots { every: Some(5) }).unwrap();
+    sim.run_for(Duration::from_ms(300));
+    let link = encode(&SharedRun::from_sim(&sim, None)).unwrap();
+    let (run, replayed) = open(&link).unwrap();
+    assert_eq!(run.config.snapshot_every, Some(3));
+    assert_eq!(replayed.config().snapshot_every, Some(5));
+    assert!(run_text(&run).unwrap().contains("\nsnapshots 3\n"));
+    let snaps = |s: &Sim| s.servers().iter().map(|x| x.node.log().snapshot_index()).collect::<Vec<_>>();
+    assert!(snaps(&sim).iter().all(|i| i.0 > 0), "{:?}", snaps(&sim));
+    assert_eq!(snaps(&replayed), snaps(&sim));
+    assert_eq!(replayed.state_hash(), sim.state_hash());
+    // Without snapshots the line is not written: links stay as they were.
+    let plain = encode(&SharedRun::from_sim(&sample_sim(), None)).unwrap();
+    assert!(!run_text(&decode(&plain).unwrap()).unwrap().contains("snapshots"));
 }
 
 #[test]

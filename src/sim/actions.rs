@@ -96,6 +96,11 @@ pub enum Action {
         option: ProtocolOption,
         on: bool,
     },
+    /// Log compaction (§7) after every `every` applied entries on every server from now
+    /// on (`None`: no more snapshots; the ones taken stay).
+    SetSnapshots {
+        every: Option<u64>,
+    },
     /// Dissertation §3.10: the leader hands leadership over to `to`.
     TransferLeadership {
         to: ServerId,
@@ -144,6 +149,8 @@ impl fmt::Display for Action {
             Action::SetLatency { min_ms, max_ms } => write!(f, "latency {min_ms}..{max_ms}ms"),
             Action::SetBreak { switch, on } => write!(f, "break {switch} {}", if *on { "on" } else { "off" }),
             Action::SetOption { option, on } => write!(f, "option {option} {}", if *on { "on" } else { "off" }),
+            Action::SetSnapshots { every: Some(n) } => write!(f, "option snapshots {n}"),
+            Action::SetSnapshots { every: None } => f.write_str("option snapshots off"),
             Action::TransferLeadership { to } => write!(f, "transfer {to}"),
         }
     }
@@ -194,7 +201,7 @@ pub enum ActionError {
     /// New servers take the next id: `next`, not `found`.
     #[error("new servers are numbered in order: the next one is {next}, not {found}")]
     NotNext { next: ServerId, found: ServerId },
-    /// A network setting out of range.
+    /// A network setting (or the snapshot interval) out of range.
     #[error(transparent)]
     Network(ConfigError),
     /// The leader refused a leadership transfer.
@@ -233,7 +240,7 @@ impl Sim {
         slot.crash_after_send = false;
         slot.alive = false;
         slot.disarm_timers();
-        self.world.checker.observe_crash(id);
+        self.world.checker.observe_crash(&self.world.servers[i].node);
         self.history.notes.push(Note { time: now, server: id, kind: note });
         self.world.liveness.groups = None;
     }
@@ -385,6 +392,15 @@ impl Sim {
                 let options = self.world.config.options;
                 for s in &mut self.world.servers {
                     s.node.set_options(options);
+                }
+            }
+            Action::SetSnapshots { every } => {
+                if let Some(n) = every {
+                    super::limits::Setting::SnapshotEvery.check(*n).map_err(ActionError::Network)?;
+                }
+                self.world.config.snapshot_every = *every;
+                for s in &mut self.world.servers {
+                    s.node.set_snapshot_every(*every);
                 }
             }
             Action::TransferLeadership { to } => {

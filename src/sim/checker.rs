@@ -9,10 +9,11 @@ mod violation;
 pub use violation::{Property, Violation, ViolationDetail};
 
 use crate::raft::{
-    ClientId, Entry, LogIndex, MessageKind, Node, Output, Payload, RoleKind, ServerId, Stable, Term, Time,
+    ClientId, Entry, KvStore, LogIndex, MessageKind, Node, Output, Payload, RoleKind, ServerId, Stable, Term, Time,
 };
 use crate::sorted::SortedMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 fn entry_hash(prev: u64, index: LogIndex, entry: &Entry) -> u64 {
     let mut h = DefaultHasher::new();
@@ -33,8 +34,8 @@ struct Found {
 
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    /// prefix[s][i-1] = hash of server s's log entries 1..=i.
-    prefix: SortedMap<ServerId, Vec<u64>>,
+    /// The hash of each prefix of each server's log (see [`Prefixes`]).
+    prefix: SortedMap<ServerId, Prefixes>,
     /// (index, term) → the prefix hash first seen for it (Log Matching).
     seen: SortedMap<(LogIndex, Term), (u64, ServerId)>,
     /// The committed prefix: committed[i-1] = prefix hash, and who committed it first.
@@ -50,10 +51,37 @@ pub struct Checker {
     /// Each server's state machine since it last started: the highest request number
     /// applied per client, and how many requests it has carried out
     /// ([`crate::raft::KvStore::applied_commands`]).
-    sessions: SortedMap<ServerId, (SortedMap<ClientId, u64>, u64)>,
+    sessions: SortedMap<ServerId, Sessions>,
     pub violations: Vec<Violation>,
     /// Which properties have been violated (each is reported once).
     reported: Vec<Property>,
+}
+
+/// The hash of each prefix of one server's log: of entries 1..=i for each i. Up to `base`,
+/// the index of the last snapshot it installed (§7), they are the committed prefix's (the
+/// one at `base` is `base_hash`), so that an install costs nothing however long the log.
+#[derive(Clone, Debug, Default)]
+struct Prefixes {
+    base: u64,
+    base_hash: u64,
+    /// hashes[k] = the hash of entries 1..=base + 1 + k.
+    hashes: Vec<u64>,
+}
+
+/// One server's state machine as the checker follows it since the server last started:
+/// the snapshot it started from (§7), if any, shared rather than copied; the highest
+/// request number applied per client since; and how many requests it has carried out.
+#[derive(Clone, Debug, Default)]
+struct Sessions {
+    base: Option<Arc<KvStore>>,
+    last: SortedMap<ClientId, u64>,
+    count: u64,
+}
+
+impl Sessions {
+    fn last_seq(&self, client: ClientId) -> Option<u64> {
+        self.last.get(&client).copied().or_else(|| self.base.as_ref()?.sessions.get(&client).map(|s| s.seq))
+    }
 }
 
 /// The most violations a run keeps.
@@ -64,12 +92,17 @@ impl Checker {
         if index.0 == 0 {
             return Some(0);
         }
-        self.prefix.get(&s)?.get(index.0 as usize - 1).copied()
+        let p = self.prefix.get(&s)?;
+        match index.0.cmp(&p.base) {
+            std::cmp::Ordering::Less => self.committed.get(index.0 as usize - 1).map(|c| c.0),
+            std::cmp::Ordering::Equal => Some(p.base_hash),
+            std::cmp::Ordering::Greater => p.hashes.get((index.0 - p.base - 1) as usize).copied(),
+        }
     }
 
     /// Starts tracking a server whose log may already hold entries (a scenario's set-up).
     pub fn add_server(&mut self, node: &Node) {
-        self.prefix.insert(node.id(), Vec::new());
+        self.prefix.insert(node.id(), Prefixes::default());
         let mut found = Vec::new();
         self.record_hard_state(node.id(), node.term(), node.voted_for(), &mut found);
         self.rehash(node, LogIndex(1), &mut found);
@@ -137,6 +170,16 @@ impl Checker {
                 let _ = hash;
             }
             self.rehash(node, from, &mut found);
+        }
+        // A snapshot replaced a prefix of the log (§7).
+        for o in outputs {
+            match o {
+                Output::SnapshotTaken { last_index, .. } => self.record_snapshot(node, *last_index, None, &mut found),
+                Output::SnapshotInstalled { last_index, last_term } => {
+                    self.record_snapshot(node, *last_index, Some(*last_term), &mut found)
+                }
+                _ => {}
+            }
         }
         // 2. Role changes: Election Safety and Leader Completeness; what was applied.
         let mut requests = Vec::new();
@@ -225,11 +268,54 @@ impl Checker {
         }
     }
 
-    /// A crash does not change the log; the leader bookkeeping goes, and the state
-    /// machine starts again from nothing.
-    pub fn observe_crash(&mut self, id: ServerId) {
-        self.leader_logs.remove(&id);
-        self.sessions.remove(&id);
+    /// A crash does not change the log or the snapshot; the leader bookkeeping goes, and
+    /// the state machine starts again from the snapshot (or from nothing).
+    pub fn observe_crash(&mut self, node: &Node) {
+        self.leader_logs.remove(&node.id());
+        self.restart_sessions(node);
+    }
+
+    /// The server's state machine was reset (a crash, an installed snapshot): its requests
+    /// are now those of its state machine.
+    fn restart_sessions(&mut self, node: &Node) {
+        // Its state machine is the snapshot's (or empty): see `Node::crash` and
+        // `Node::handle_install_snapshot`.
+        let base = node.snapshot().map(|s| s.kv.clone());
+        let count = node.kv().applied_commands;
+        self.sessions.insert(node.id(), Sessions { base, last: SortedMap::new(), count });
+    }
+
+    /// §7: a snapshot replaces only committed entries, so its last included entry, and
+    /// everything before it, must be the committed prefix (State Machine Safety: the
+    /// snapshot is a state machine that applied them). An installed snapshot (`installed`:
+    /// its last term) becomes the server's log prefix: the committed prefix's hashes, found
+    /// by the (index, term) of its last entry (Log Matching).
+    fn record_snapshot(&mut self, node: &Node, last_index: LogIndex, installed: Option<Term>, found: &mut Vec<Found>) {
+        let id = node.id();
+        let hash = match installed {
+            None => self.prefix_hash(id, last_index),
+            Some(term) => self.seen.get(&(last_index, term)).map(|(h, _)| *h),
+        };
+        let c = self.committed.len() as u64;
+        let i = last_index.0 as usize;
+        if i == 0 || last_index.0 > c || hash != Some(self.committed[i - 1].0) {
+            found.push(Found {
+                property: Property::StateMachineSafety,
+                servers: vec![id],
+                terms: vec![node.term()],
+                indices: vec![last_index],
+                detail: ViolationDetail::SnapshotUncommitted { server: id, last_index, committed: c },
+            });
+        }
+        if installed.is_none() {
+            return;
+        }
+        // Below the snapshot's last index the log is the committed prefix (past it only
+        // when a rule is broken on purpose, and then reported above).
+        let hash = hash.unwrap_or(0);
+        self.prefix.insert(id, Prefixes { base: last_index.0, base_hash: hash, hashes: Vec::new() });
+        self.rehash(node, last_index.next(), found);
+        self.restart_sessions(node);
     }
 
     /// A server's current term and (when it voted) its vote in that term: the term may not
@@ -274,23 +360,18 @@ impl Checker {
     /// count may grow by the new ones only.
     fn record_requests(&mut self, node: &Node, requests: &[(ClientId, u64)], carried_out: u64, found: &mut Vec<Found>) {
         let id = node.id();
-        let (last, count) = self.sessions.get_or_insert_with(id, || (SortedMap::new(), 0));
+        let sessions = self.sessions.get_or_insert_with(id, Sessions::default);
         let mut repeated = None;
         for &(client, seq) in requests {
-            match last.get_mut(&client) {
-                Some(s) if *s >= seq => repeated = Some((client, seq)),
-                Some(s) => {
-                    *s = seq;
-                    *count += 1;
-                }
-                None => {
-                    last.insert(client, seq);
-                    *count += 1;
-                }
+            if sessions.last_seq(client).is_some_and(|s| s >= seq) {
+                repeated = Some((client, seq));
+            } else {
+                sessions.last.insert(client, seq);
+                sessions.count += 1;
             }
         }
-        if carried_out > *count {
-            *count = carried_out;
+        if carried_out > sessions.count {
+            sessions.count = carried_out;
             let (client, seq) = repeated.unwrap_or(requests[requests.len() - 1]);
             found.push(Found {
                 property: Property::StateMachineSafety,
@@ -305,14 +386,16 @@ impl Checker {
     fn rehash(&mut self, node: &Node, from: LogIndex, found: &mut Vec<Found>) {
         let id = node.id();
         let log = node.log();
-        let prefix = self.prefix.get_or_insert_with(id, Vec::new);
-        let keep = from.0.saturating_sub(1) as usize;
-        prefix.truncate(keep.min(prefix.len()));
-        let mut prev = prefix.last().copied().unwrap_or(0);
-        let start = prefix.len() as u64 + 1;
+        let p = self.prefix.get_or_insert_with(id, Prefixes::default);
+        let keep = from.0.saturating_sub(1).saturating_sub(p.base) as usize;
+        p.hashes.truncate(keep.min(p.hashes.len()));
+        let mut prev = p.hashes.last().copied().unwrap_or(p.base_hash);
+        let start = p.base + p.hashes.len() as u64 + 1;
+        let prefix = &mut p.hashes;
         for i in start..=log.last_index().0 {
             let index = LogIndex(i);
-            let entry = log.entry(index).expect("index within the log");
+            // Always in the log: a snapshot's prefix hashes are kept or filled in.
+            let Some(entry) = log.entry(index) else { break };
             prev = entry_hash(prev, index, entry);
             prefix.push(prev);
             match self.seen.get(&(index, entry.term)) {

@@ -23,6 +23,10 @@ pub struct SimConfig {
     pub breaks: BreakSwitches,
     /// PreVote and CheckQuorum: off by default, for the paper's Raft.
     pub options: ProtocolOptions,
+    /// Log compaction (§7): every server snapshots its state machine after every this many
+    /// applied entries (1 to [`super::limits::Setting::SnapshotEvery`]'s maximum). `None`,
+    /// the default: the log is never compacted.
+    pub snapshot_every: Option<u64>,
     /// At most this many entries travel in one AppendEntries.
     pub max_entries_per_append: usize,
     /// A client that has no answer after this long retries, in milliseconds.
@@ -44,6 +48,7 @@ impl Default for SimConfig {
             network: NetworkConfig::default(),
             breaks: BreakSwitches::default(),
             options: ProtocolOptions::default(),
+            snapshot_every: None,
             max_entries_per_append: 64,
             client_timeout_ms: 1000,
             checkpoint_every_ms: 1000,
@@ -83,6 +88,7 @@ impl SimConfig {
             max_entries_per_append: self.max_entries_per_append,
             breaks: self.breaks,
             options: self.options,
+            snapshot_every: self.snapshot_every,
         }
     }
 }

@@ -315,6 +315,8 @@ impl Sim {
                 }
                 Output::SaveHardState { .. }
                 | Output::SaveLog { .. }
+                | Output::SnapshotTaken { .. }
+                | Output::SnapshotInstalled { .. }
                 | Output::Committed { .. }
                 | Output::Applied { .. } => {}
             }
@@ -340,7 +342,7 @@ impl Sim {
             slot.crash_after_send = false;
         }
         for output in outputs.iter() {
-            slot.stable.write(output, slot.node.log());
+            slot.stable.write(output, &slot.node);
         }
         cut.is_some()
     }

@@ -42,6 +42,8 @@ pub enum Setting {
     RunEvents,
     /// How many user actions a run (a link) may hold.
     Actions,
+    /// Log compaction (§7): a snapshot after every this many applied entries.
+    SnapshotEvery,
 }
 
 /// A range of accepted values, both ends included, and its unit.
@@ -70,6 +72,7 @@ impl Setting {
         Setting::RunTime,
         Setting::RunEvents,
         Setting::Actions,
+        Setting::SnapshotEvery,
     ];
 
     /// The table: each setting's accepted range.
@@ -86,6 +89,7 @@ impl Setting {
             Setting::RunTime => (0, 3_600_000, Ms),
             Setting::RunEvents => (0, 2_000_000, Count),
             Setting::Actions => (0, 20_000, Count),
+            Setting::SnapshotEvery => (1, 100_000, Count),
         };
         Range { min, max, unit }
     }
@@ -103,6 +107,7 @@ impl Setting {
             Setting::RunTime => "run-time",
             Setting::RunEvents => "run-events",
             Setting::Actions => "actions",
+            Setting::SnapshotEvery => "snapshots",
         }
     }
 
@@ -161,6 +166,9 @@ pub fn check(config: &SimConfig) -> Result<(), ConfigError> {
         (Setting::Checkpoints, config.max_checkpoints as u64),
     ] {
         setting.check(value)?;
+    }
+    if let Some(every) = config.snapshot_every {
+        Setting::SnapshotEvery.check(every)?;
     }
     Ok(())
 }

@@ -35,6 +35,8 @@ mod tests;
 mod tests_disk;
 #[cfg(test)]
 mod tests_removed;
+#[cfg(test)]
+mod tests_snapshot;
 
 /// A default cluster with the given seed, run until it has a leader (for tests).
 #[cfg(test)]

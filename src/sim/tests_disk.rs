@@ -69,9 +69,15 @@ fn after_runs_with_every_fault_each_disk_holds_what_its_server_holds() {
             servers: 5,
             breaks: BreakSwitches::default(),
             options: crate::raft::ProtocolOptions::default(),
+            // Odd seeds with snapshots every 3 entries: taken and installed ones are written too.
+            snapshot_every: (seed % 2 == 1).then_some(3),
         };
         let (report, sim) = check_seed_sim(&opts);
         assert!(report.violations.is_empty(), "seed {seed}: {:?}", report.violations);
+        assert!(sim.events() >= 5_000, "seed {seed} ran {} events", sim.events());
+        if seed % 2 == 1 {
+            assert!(sim.servers().iter().any(|s| s.stable.snapshot.is_some()), "seed {seed}: a snapshot on some disk");
+        }
         for slot in sim.servers().iter().filter(|s| s.alive) {
             assert_eq!(slot.node.stable(), slot.stable, "seed {seed}, {}", slot.node.id());
         }

@@ -32,6 +32,10 @@ pub struct CheckOptions {
     /// PreVote and CheckQuorum (the sweep draws a set per seed: [`drawn_options`]).
     #[serde(default)]
     pub options: ProtocolOptions,
+    /// Log compaction (§7) after every this many applied entries, or none (the sweep
+    /// draws it per seed: [`drawn_snapshots`]).
+    #[serde(default)]
+    pub snapshot_every: Option<u64>,
 }
 
 /// The protocol options seed `seed` runs with in the randomized sweep: every set of
@@ -39,6 +43,19 @@ pub struct CheckOptions {
 pub fn drawn_options(seed: u64) -> ProtocolOptions {
     let mixed = (seed ^ 0x5851_f42d_4c95_7f2d).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     ProtocolOptions::from_bits((mixed >> 56) as u8)
+}
+
+/// Log compaction for seed `seed`: in correct Raft, half of the seeds snapshot after every
+/// 2 to 9 applied entries (small, so that followers that fall behind need InstallSnapshot),
+/// the others never. A hunt for a broken rule runs without snapshots, except the hunt for
+/// `snapshot-uncommitted`, which needs them: every 4 applied entries.
+pub fn drawn_snapshots(seed: u64, breaks: BreakSwitches) -> Option<u64> {
+    if !breaks.is_correct_raft() {
+        return breaks.is_on(BreakSwitch::SnapshotUncommitted).then_some(4);
+    }
+    let mixed = (seed ^ 0x2d35_8dcc_aa6c_78a5).wrapping_mul(0x8bb8_4b93_962e_acc9);
+    let draw = mixed >> 59;
+    (draw & 1 == 0).then_some(2 + (draw >> 1) % 8)
 }
 
 impl CheckOptions {
@@ -56,6 +73,10 @@ impl CheckOptions {
         }
         if self.options == ProtocolOptions::default() {
             cmd.push_str(" --paper");
+        }
+        match self.snapshot_every {
+            Some(n) => cmd.push_str(&format!(" --snapshots {n}")),
+            None => cmd.push_str(" --snapshots off"),
         }
         cmd
     }
@@ -106,6 +127,7 @@ pub fn check_seed_sim(opts: &CheckOptions) -> (CheckReport, Sim) {
         seed: opts.seed,
         breaks: opts.breaks,
         options: opts.options,
+        snapshot_every: opts.snapshot_every,
         // Small batches make the paper's interleavings (Figure 8) reachable.
         max_entries_per_append: 1,
         checkpoint_every_ms: 0,
@@ -462,7 +484,13 @@ impl BenchReport {
 /// Runs the standard workload and returns the simulator at the end; time this call
 /// alone to measure the simulator (the report and dropping the run are not part of it).
 pub fn run_standard_workload(servers: u32, length: Duration) -> Sim {
-    let config = SimConfig { servers, seed: 42, checkpoint_every_ms: 0, ..SimConfig::default() };
+    run_standard_workload_with(servers, length, None)
+}
+
+/// [`run_standard_workload`] with log compaction (§7) after every `snapshot_every`
+/// applied entries, or none.
+pub fn run_standard_workload_with(servers: u32, length: Duration, snapshot_every: Option<u64>) -> Sim {
+    let config = SimConfig { servers, seed: 42, checkpoint_every_ms: 0, snapshot_every, ..SimConfig::default() };
     // Not `expect`: it would bring `ConfigError`'s `Debug` into the page (docs/performance.md).
     let mut sim =
         Sim::new_large(config).unwrap_or_else(|_| panic!("the benchmark runs 1 to 1000 servers, not {servers}"));

@@ -14,7 +14,7 @@ use crate::view::protocol::ContactsView;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-fn input_value(e: &InputEvent) -> String {
+pub(super) fn input_value(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
@@ -158,6 +158,8 @@ pub struct ClusterProps {
     /// The protocol options, and CheckQuorum's count on the leader while it is on.
     pub options: ProtocolOptions,
     pub contacts: Option<ContactsView>,
+    /// Log compaction (§7): a snapshot after every this many applied entries, or none.
+    pub snapshot_every: Option<u64>,
 }
 
 pub fn cluster_controls(props: &ClusterProps) -> Html {
@@ -177,6 +179,7 @@ pub fn cluster_controls(props: &ClusterProps) -> Html {
                 { super::method::add_single_button(props.can_add, props.next_id, d) }
             </div>
             { super::protocol::toggles(props.options, props.contacts.as_ref(), d) }
+            { super::snapshots::toggle(props.snapshot_every, d) }
         </section>
     }
 }

@@ -213,6 +213,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 { row(K::StateCommit, s.commit_index.to_string()) }
                 { row(K::StateApplied, s.last_applied.to_string()) }
                 { row(K::StateConfig, s.configuration.clone()) }
+                { for s.snapshot.iter().map(|d| row(K::InspectorSnapshot, d.clone())) }
                 { row(K::StateElection, time(s.election_deadline_us)) }
                 { row(K::StateHeartbeat, time(s.heartbeat_deadline_us)) }
             </dl>

@@ -88,6 +88,7 @@ pub fn legend() -> Html {
                 { message(MessageKind::AppendFailed, K::LegendAppendFailed) }
                 { message(MessageKind::PreVote, K::LegendPreVote) }
                 { message(MessageKind::TimeoutNow, K::LegendTimeoutNow) }
+                { message(MessageKind::InstallSnapshot, K::LegendInstallSnapshot) }
                 { item(swatch("", html! {
                     <g class="msg msg--heartbeat msg--dropped" opacity="0.6">
                         { message_shape(MessageKind::Heartbeat) }

@@ -191,6 +191,9 @@ fn log_row(props: &LogRowProps) -> Html {
                         <rect class="progress-match" x="1" y={fmt(CELL_H + 1.0)} width={fmt(matched as f64 * CELL_W - 2.0)} height="3" rx="1.5" />
                     }
                 }
+                if let Some(b) = &r.snapshot {
+                    { super::snapshots::block(b, CELL_W, CELL_H) }
+                }
                 { for r.cells.iter().map(|c| html! { <Cell key={c.index} cell={c.clone()} marked={props.marked.contains(&c.index)} /> }) }
                 if let Some((next, _)) = r.progress {
                     <path class="progress-next"

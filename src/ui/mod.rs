@@ -24,11 +24,12 @@ mod logs;
 mod method;
 mod protocol;
 mod ring;
+mod snapshots;
 mod teach;
 mod timeline;
 mod zlib;
 
-use crate::sim::workload::{run_standard_workload, BenchReport};
+use crate::sim::workload::{run_standard_workload_with, BenchReport};
 use crate::view::format::parse_query;
 use crate::view::i18n::{t, K};
 use app::{App, AppProps};
@@ -50,7 +51,7 @@ pub fn start() {
         let search = gloo::utils::window().location().search().unwrap_or_default();
         let params = parse_query(&search);
         if params.bench.as_deref() == Some("sim") {
-            run_bench(params.servers.unwrap_or(5));
+            run_bench(params.servers.unwrap_or(5), params.snapshots);
             return;
         }
         yew::Renderer::<App>::with_props(AppProps { params }).render();
@@ -146,9 +147,10 @@ pub fn wasm_memory_bytes_for_test() -> f64 {
     memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
 }
 
-/// `?bench=sim`: runs the standard workload and writes
+/// `?bench=sim`: runs the standard workload (`&snapshots=N`: with a snapshot after every N
+/// applied entries) and writes
 /// `{servers, events, sim_seconds, wall_ms, events_per_sec, messages}` into `#bench`.
-fn run_bench(servers: u32) {
+fn run_bench(servers: u32, snapshot_every: Option<u64>) {
     let document = gloo::utils::document();
     let Some(body) = document.body() else { return };
     let Ok(pre) = document.create_element("pre") else { return };
@@ -160,7 +162,7 @@ fn run_bench(servers: u32) {
     gloo::timers::callback::Timeout::new(50, move || {
         let performance = gloo::utils::window().performance().expect("performance is available");
         let started = performance.now();
-        let sim = run_standard_workload(servers, crate::raft::Duration::from_ms(600_000));
+        let sim = run_standard_workload_with(servers, crate::raft::Duration::from_ms(600_000), snapshot_every);
         let wall_ms = performance.now() - started;
         let report = BenchReport::of(&sim);
         // Numbers and a hex string only: written by hand, so the page needs no JSON library.

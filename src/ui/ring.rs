@@ -301,6 +301,15 @@ pub fn message_shape(kind: MessageKind) -> Html {
         }
         // TimeoutNow: a bolt.
         MessageKind::TimeoutNow => html! { <path class="msg__body" d="M2 -8L-5 1H0L-2 8L5 -1H0Z" /> },
+        // InstallSnapshot: a stack of pages (the state machine, not entries); its reply a
+        // page with a tick.
+        MessageKind::InstallSnapshot => html! {
+            <><rect class="msg__body" x="-5" y="-9" width="13" height="15" rx="2" />
+            <rect class="msg__body" x="-8" y="-6" width="13" height="15" rx="2" /></>
+        },
+        MessageKind::SnapshotInstalled => {
+            html! { <><rect class="msg__body" x="-6" y="-7" width="12" height="14" rx="2" />{ tick }</> }
+        }
     }
 }
 

@@ -78,6 +78,9 @@ pub struct PageParams {
     pub speed: Option<f64>,
     /// `bench=sim`: run the standard workload headless and print the result.
     pub bench: Option<String>,
+    /// `snapshots=50`: with `bench=sim`, the workload snapshots after every 50 applied
+    /// entries (§7).
+    pub snapshots: Option<u64>,
     /// `embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
     pub embed: bool,
     /// `scenario=split-vote.scn` (or `split-vote`): load this library scenario first.
@@ -94,6 +97,7 @@ pub enum ParamProblem {
     Seed(String),
     Servers(String),
     Speed(String),
+    Snapshots(String),
 }
 
 /// In the reader's language, as [`param_problem`] says it.
@@ -111,6 +115,10 @@ pub fn param_problem(p: &ParamProblem) -> String {
         ParamProblem::Seed(v) => tf(K::ParamSeed, &[v]),
         ParamProblem::Servers(v) => tf(K::ParamServers, &[v, &MAX_SERVERS]),
         ParamProblem::Speed(v) => tf(K::ParamSpeed, &[v]),
+        ParamProblem::Snapshots(v) => {
+            let r = crate::sim::limits::Setting::SnapshotEvery.range();
+            tf(K::ParamSnapshots, &[v, &r.min, &r.max])
+        }
     }
 }
 
@@ -136,6 +144,10 @@ pub fn parse_query(query: &str) -> PageParams {
                 _ => params.problems.push(ParamProblem::Speed(value.to_string())),
             },
             "bench" => params.bench = Some(value.to_string()),
+            "snapshots" => match value.parse::<u64>() {
+                Ok(n) if crate::sim::limits::Setting::SnapshotEvery.contains(n) => params.snapshots = Some(n),
+                _ => params.problems.push(ParamProblem::Snapshots(value.to_string())),
+            },
             "embed" => params.embed = value != "0",
             "autoplay" => params.autoplay = value != "0",
             "scenario" if !value.is_empty() => {
@@ -305,6 +317,13 @@ mod tests {
         assert_eq!((p.seed, p.servers, p.speed), (None, None, None));
         assert_eq!(p.problems.len(), 3, "{:?}", p.problems);
         assert_eq!(p.bench.as_deref(), Some("sim"));
+        let p = parse_query("bench=sim&snapshots=50");
+        assert_eq!((p.snapshots, p.problems), (Some(50), vec![]));
+        for bad in ["0", "100001", "x"] {
+            let p = parse_query(&format!("snapshots={bad}"));
+            assert_eq!((p.snapshots, p.problems.clone()), (None, vec![ParamProblem::Snapshots(bad.into())]));
+            assert!(param_problem(&p.problems[0]).contains("100000"));
+        }
         assert_eq!(parse_query(""), PageParams::default());
         assert_eq!(parse_query("?speed=1000").speed, Some(SPEED_MAX));
     }

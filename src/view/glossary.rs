@@ -39,6 +39,7 @@ pub const GLOSSARY: &[GlossaryEntry] = &[
     entry(K::GlossChangeBeforeTermCommit, &[], &[]),
     entry(K::GlossSingleServerChange, &["single-node change", "one-server change"], &["单节点变更", "单成员变更"]),
     entry(K::GlossLearner, &["non-voter"], &["学习器", "观察者"]),
+    entry(K::GlossSnapshotUncommitted, &[], &["快照未提交条目"]),
 ];
 
 #[cfg(test)]
@@ -105,6 +106,7 @@ mod tests {
             BreakSwitch::VolatileVotedFor => (K::BreakVolatileVotedFor, K::GlossVolatileVotedFor),
             BreakSwitch::ReplyBeforePersisting => (K::BreakReplyBeforePersisting, K::GlossReplyBeforePersisting),
             BreakSwitch::ChangeBeforeTermCommit => (K::BreakChangeBeforeTermCommit, K::GlossChangeBeforeTermCommit),
+            BreakSwitch::SnapshotUncommitted => (K::BreakSnapshotUncommitted, K::GlossSnapshotUncommitted),
         };
         // Catalogue strings that name a term.
         let named: &[(K, K)] = &[

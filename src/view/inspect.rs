@@ -193,6 +193,8 @@ pub struct ServerDetail {
     pub log_tail: Vec<String>,
     /// As leader: (peer, nextIndex, matchIndex).
     pub progress: Vec<(ServerId, u64, u64)>,
+    /// The snapshot that replaced the log's prefix (§7), described.
+    pub snapshot: Option<String>,
 }
 
 /// How many of the newest log entries the inspector lists.
@@ -213,7 +215,13 @@ pub fn server_detail(sim: &Sim, id: ServerId) -> Option<ServerDetail> {
         election_deadline_us: slot.election_deadline.filter(|_| slot.alive).map(|t| t.0),
         heartbeat_deadline_us: slot.heartbeat_deadline.filter(|_| slot.alive).map(|t| t.0),
         log_len: entries.len() as u64,
-        log_tail: entries.iter().enumerate().skip(skip).map(|(i, e)| format!("{}: {e}", i + 1)).collect(),
+        log_tail: entries
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .map(|(i, e)| format!("{}: {e}", node.log().first_index().0 + i as u64))
+            .collect(),
+        snapshot: super::snapshot::SnapshotBlock::of(node).map(|b| b.description()),
         progress: node
             .leader_state()
             .map(|l| l.progress.iter().map(|(p, g)| (*p, g.next_index.0, g.match_index.0)).collect())
@@ -276,6 +284,16 @@ pub fn message_fields(m: &MessageRecord, now: Time) -> Vec<(K, String)> {
         MessageBody::AppendEntriesReply { success, match_index } => {
             f.push((K::FieldSuccess, success.to_string()));
             f.push((K::FieldMatchIndex, match_index.to_string()));
+        }
+        MessageBody::InstallSnapshot { snapshot } => {
+            f.push((K::FieldLastIncludedIndex, snapshot.last_index.to_string()));
+            f.push((K::FieldLastIncludedTerm, snapshot.last_term.to_string()));
+            f.push((K::FieldSnapshotConfig, snapshot.config.to_string()));
+            let data: Vec<String> = snapshot.kv.data.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            f.push((K::FieldSnapshotData, format!("{{{}}}", data.join(", "))));
+        }
+        MessageBody::InstallSnapshotReply { last_index } => {
+            f.push((K::FieldLastIncludedIndex, last_index.to_string()));
         }
     }
     f
@@ -381,7 +399,7 @@ mod tests {
     fn each_show_me_violation_is_explained_by_the_rule_it_broke() {
         use crate::view::i18n::{t, K};
         // (switch, its catalogue name, the sections its explanation must cite, sections it must not)
-        let table: [(BreakSwitch, K, &[&str], &[&str]); 7] = [
+        let table: [(BreakSwitch, K, &[&str], &[&str]); 8] = [
             (BreakSwitch::EqualTimeouts, K::BreakEqualTimeouts, &["§5.2"], &["§5.4", "§6"]),
             (BreakSwitch::NoElectionRestriction, K::BreakNoElectionRestriction, &["§5.4.1"], &["§5.4.2", "§6"]),
             (BreakSwitch::CommitOldTerms, K::BreakCommitOldTerms, &["§5.4.2", "Figure 8"], &["§5.4.1", "§6"]),
@@ -389,6 +407,7 @@ mod tests {
             (BreakSwitch::VolatileVotedFor, K::BreakVolatileVotedFor, &["Figure 2"], &["§5.4", "§6"]),
             (BreakSwitch::ReplyBeforePersisting, K::BreakReplyBeforePersisting, &["Figure 2"], &["§5.4", "§6"]),
             (BreakSwitch::ChangeBeforeTermCommit, K::BreakChangeBeforeTermCommit, &["§4.1"], &["§5.4", "§6"]),
+            (BreakSwitch::SnapshotUncommitted, K::BreakSnapshotUncommitted, &["§7"], &["§5.4", "§6"]),
         ];
         for (switch, name, cites, not) in table {
             let file = switch.show_me();

@@ -20,6 +20,7 @@ pub mod math;
 pub mod model;
 pub mod pace;
 pub mod protocol;
+pub mod snapshot;
 pub mod timeline;
 pub mod trace;
 

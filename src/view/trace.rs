@@ -19,7 +19,7 @@ pub fn trace_json(sim: &Sim) -> String {
         o,
         "{{\"format\":\"raft-playground-trace\",\"version\":1,\"now_us\":{},\"config\":{{\"servers\":{},\"seed\":{},\
          \"election_timeout_ms\":[{},{}],\"heartbeat_ms\":{},\"latency_ms\":[{},{}],\"loss\":{},\"duplication\":{},\
-         \"max_entries_per_append\":{},\"client_timeout_ms\":{},\"breaks\":[{}],\"options\":[{}]}},\"actions\":[",
+         \"max_entries_per_append\":{},\"client_timeout_ms\":{},\"breaks\":[{}],\"options\":[{}],\"snapshot_every\":{}}},\"actions\":[",
         now.0,
         c.servers,
         c.seed,
@@ -33,7 +33,8 @@ pub fn trace_json(sim: &Sim) -> String {
         c.max_entries_per_append,
         c.client_timeout_ms,
         breaks.join(","),
-        options.join(",")
+        options.join(","),
+        c.snapshot_every.map_or("null".to_string(), |n| n.to_string())
     );
     for (i, a) in sim.applied_actions().iter().enumerate() {
         let sep = if i > 0 { "," } else { "" };
@@ -181,6 +182,13 @@ mod tests {
     }
 
     #[test]
+    fn a_trace_carries_the_snapshot_interval() {
+        let sim = Sim::new(SimConfig { seed: 3, snapshot_every: Some(4), ..SimConfig::default() }).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&trace_json(&sim)).unwrap();
+        assert_eq!(v["config"]["snapshot_every"], serde_json::json!(4));
+    }
+
+    #[test]
     fn a_trace_carries_the_options_pre_votes_and_a_transfer() {
         use crate::raft::{ProtocolOption, ProtocolOptions};
         let options = ProtocolOptions::default().with(ProtocolOption::PreVote);
@@ -191,6 +199,7 @@ mod tests {
         sim.run_for(crate::raft::Duration::from_ms(300));
         let v: serde_json::Value = serde_json::from_str(&trace_json(&sim)).unwrap();
         assert_eq!(v["config"]["options"], serde_json::json!(["prevote"]));
+        assert_eq!(v["config"]["snapshot_every"], serde_json::Value::Null);
         let kinds: Vec<&str> = v["messages"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
         assert!(kinds.contains(&"PreVote") && kinds.contains(&"pre-vote granted") && kinds.contains(&"TimeoutNow"));
         let notes = v["notes"].as_array().unwrap();

@@ -32,14 +32,22 @@ impl Node {
             self.send(leader, MessageBody::AppendEntriesReply { success: false, match_index: hint });
             return;
         }
-        // term == current_term. §5.2: a candidate steps down when a leader of its term
-        // appears. (Two leaders in one term only happen with a rule broken on purpose.)
-        if !matches!(self.role, Role::Follower) {
-            self.become_follower(term, Some(leader));
+        self.follow(now, leader, term);
+        let (mut prev_log_index, mut prev_log_term, mut entries) = (prev_log_index, prev_log_term, entries);
+        let snapshot_index = self.log.snapshot_index();
+        if prev_log_index < snapshot_index {
+            // §7: the entries up to the snapshot are committed, so they match the leader's:
+            // check from the snapshot's last entry on.
+            let covered = (snapshot_index.0 - prev_log_index.0).min(entries.len() as u64);
+            entries.drain(..covered as usize);
+            prev_log_index = LogIndex(prev_log_index.0 + covered);
+            if prev_log_index < snapshot_index {
+                // Everything sent is inside the snapshot: nothing left to check.
+                self.send(leader, MessageBody::AppendEntriesReply { success: true, match_index: prev_log_index });
+                return;
+            }
+            prev_log_term = self.log.snapshot_term();
         }
-        self.leader = Some(leader);
-        self.last_leader_contact = Some(now);
-        self.outputs.push(Output::ResetElectionTimer);
 
         if self.log.term_at(prev_log_index) != Some(prev_log_term) {
             // §5.3: reply false if the log has no entry at prevLogIndex whose term matches.
@@ -80,6 +88,17 @@ impl Node {
             }
         }
         self.send(leader, MessageBody::AppendEntriesReply { success: true, match_index: last_new });
+    }
+
+    /// term == current_term. §5.2: a candidate steps down when a leader of its term
+    /// appears. (Two leaders in one term only happen with a rule broken on purpose.)
+    pub(super) fn follow(&mut self, now: Time, leader: ServerId, term: Term) {
+        if !matches!(self.role, Role::Follower) {
+            self.become_follower(term, Some(leader));
+        }
+        self.leader = Some(leader);
+        self.last_leader_contact = Some(now);
+        self.outputs.push(Output::ResetElectionTimer);
     }
 
     /// §5.3: on success, advance matchIndex and nextIndex; on failure, back nextIndex off
@@ -166,6 +185,10 @@ impl Node {
     pub(super) fn send_append(&mut self, peer: ServerId) {
         let Role::Leader(leader) = &self.role else { return };
         let Some(progress) = leader.progress.get(&peer) else { return };
+        if progress.next_index <= self.log.snapshot_index() {
+            // §7: the entries the follower needs next are compacted away.
+            return self.send_snapshot(peer);
+        }
         let prev_log_index = progress.next_index.prev();
         let prev_log_term = self.log.term_at(prev_log_index).unwrap_or(Term(0));
         let entries = self.log.slice_from(progress.next_index, self.config.max_entries_per_append).to_vec();
@@ -310,6 +333,9 @@ impl Node {
 
     /// Figure 2: apply entries up to commitIndex to the state machine, in order.
     pub(super) fn apply_committed(&mut self) {
+        if self.commit_index > self.last_applied {
+            self.maybe_snapshot();
+        }
         let first = self.last_applied.next();
         while self.last_applied < self.commit_index {
             let index = self.last_applied.next();

@@ -12,7 +12,7 @@ fn drive(node: &mut Node, disk: &mut Stable, inputs: Vec<Message>) {
         let mut out = Vec::new();
         node.take_outputs(&mut out);
         for o in &out {
-            disk.write(o, node.log());
+            disk.write(o, node);
         }
         assert_eq!(*disk, node.stable(), "after {out:?}");
     }
@@ -50,7 +50,7 @@ fn the_writes_a_node_asks_for_hold_all_its_persistent_state() {
         .unwrap();
     l.take_outputs(&mut out);
     for o in &out {
-        disk.write(o, l.log());
+        disk.write(o, &l);
     }
     assert!(l.is_leader());
     assert_eq!(disk, l.stable());
@@ -71,7 +71,7 @@ fn a_crash_keeps_what_was_written_and_nothing_else() {
     // It did write: it keeps term 1 and its vote.
     let mut disk = before.clone();
     for o in &out {
-        disk.write(o, n.log());
+        disk.write(o, &n);
     }
     n.crash(&disk);
     assert_eq!((n.term(), n.voted_for()), (Term(1), Some(ServerId(1))));
@@ -79,7 +79,7 @@ fn a_crash_keeps_what_was_written_and_nothing_else() {
 
 #[test]
 fn correct_raft_writes_before_it_sends_and_the_switch_sends_first() {
-    let is_write = |o: &Output| matches!(o, Output::SaveHardState { .. } | Output::SaveLog { .. });
+    let is_write = |o: &Output| o.is_write();
     for broken in [false, true] {
         let mut n = node(3, 3);
         if broken {

@@ -100,6 +100,10 @@ impl Parser {
                 let switch = c.break_switch()?;
                 Command::Break { switch, on: c.on_off()? }
             }
+            Verb::Option if c.peek_is("snapshots") => {
+                c.advance();
+                Command::Snapshots { every: c.snapshot_every()? }
+            }
             Verb::Option => {
                 let option = c.protocol_option()?;
                 Command::Option { option, on: c.on_off()? }

@@ -79,19 +79,7 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
                 Some(t) if c.is_server_ref(t) => Some(c.server_ref()?),
                 _ => None,
             };
-            let cmp = if c.eat("=") || c.eat("==") {
-                Cmp::Eq
-            } else if c.eat(">=") {
-                Cmp::Ge
-            } else if c.eat("<=") {
-                Cmp::Le
-            } else if c.eat(">") {
-                Cmp::Gt
-            } else if c.eat("<") {
-                Cmp::Lt
-            } else {
-                Cmp::Eq
-            };
+            let cmp = cmp(c);
             let term = if c.eat("term") {
                 TermOperand::TermOf(c.server_ref()?)
             } else {
@@ -106,6 +94,11 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             c.expect_word("in")?;
             c.expect_word("term")?;
             Condition::Voted { voter, candidate, term: c.u64(Expected::Term)? }
+        }
+        "snapshot" => {
+            let server = c.server_ref()?;
+            let cmp = cmp(c);
+            Condition::Snapshot { server, cmp, index: c.u64(Expected::LogIndex)? }
         }
         "role" => {
             let server = c.server_ref()?;
@@ -197,5 +190,22 @@ fn property(c: &mut Cursor<'_>) -> Result<Property> {
             Ok(p)
         }
         None => Err(c.expected(Expected::Property)),
+    }
+}
+
+/// A comparison, `=` when none is written: `=`, `==`, `>=`, `<=`, `>` or `<`.
+fn cmp(c: &mut Cursor<'_>) -> Cmp {
+    if c.eat("=") || c.eat("==") {
+        Cmp::Eq
+    } else if c.eat(">=") {
+        Cmp::Ge
+    } else if c.eat("<=") {
+        Cmp::Le
+    } else if c.eat(">") {
+        Cmp::Gt
+    } else if c.eat("<") {
+        Cmp::Lt
+    } else {
+        Cmp::Eq
     }
 }

@@ -378,6 +378,21 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// `off`, or after how many applied entries a server takes a snapshot (§7), within
+    /// the range of [`Setting::SnapshotEvery`].
+    pub(super) fn snapshot_every(&mut self) -> Result<Option<u64>> {
+        if self.eat("off") {
+            return Ok(None);
+        }
+        let col = self.col();
+        let n = self.u64(Expected::EntryCount)?;
+        let setting = crate::sim::limits::Setting::SnapshotEvery;
+        if !setting.contains(n) {
+            return Err(self.invalid(col, Invalid::Config(crate::sim::ConfigError::OutOfRange { setting, found: n })));
+        }
+        Ok(Some(n))
+    }
+
     /// `on` or `off`; `on` when absent.
     pub(super) fn on_off(&mut self) -> Result<bool> {
         if self.eat("on") {

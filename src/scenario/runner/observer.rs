@@ -126,6 +126,11 @@ impl Observer<'_> {
                 };
                 (held, Seen::Role { server: id, now })
             }
+            Condition::Snapshot { server, cmp, index } => {
+                let id = self.resolve(server)?;
+                let found = self.slot(id)?.node.log().snapshot_index().0;
+                (cmp.holds(found, *index), Seen::Snapshot { server: id, index: found })
+            }
             Condition::Log { server, terms } => {
                 let id = self.resolve(server)?;
                 let found = self.log_terms(id)?;

@@ -344,6 +344,7 @@ fn the_lessons_are_in_chinese_too() {
         "membership-single.scn",
         "break-change-before-term-commit.scn",
         "client-retry.scn",
+        "snapshots.scn",
     ];
     for entry in library() {
         let s = parse(entry.text).unwrap();
@@ -391,6 +392,8 @@ const RANDOM_STATEMENTS: &[&str] = &[
     "transfer S{s}",
     "option prevote on",
     "option check-quorum on",
+    "option snapshots {s}",
+    "option snapshots off",
     "loss 20%",
     "duplication 10%",
     "latency 5ms..40ms",

@@ -47,7 +47,7 @@ fn a_second_vote_in_one_term_is_caught_across_a_crash() {
     saved(&mut c, &node(3, 4, Some(1)), 2);
     // The same vote again, and a new vote in a later term, are fine.
     saved(&mut c, &node(3, 4, Some(1)), 3);
-    c.observe_crash(ServerId(3));
+    c.observe_crash(&node(3, 4, None));
     // A crash that forgets the vote is not a second vote yet.
     saved(&mut c, &node(3, 4, None), 4);
     assert!(c.violations.is_empty());
@@ -78,7 +78,7 @@ fn a_request_carried_out_twice_is_caught() {
     c.record_requests(&n, &[(b, 1), (a, 2)], 3, &mut found);
     assert!(found.is_empty());
     // After a crash the state machine starts again: the same requests are new.
-    c.observe_crash(n.id());
+    c.observe_crash(&n);
     c.record_requests(&n, &[(a, 1)], 1, &mut found);
     assert!(found.is_empty());
     // A state machine that carried out a retry again.

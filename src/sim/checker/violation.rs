@@ -151,6 +151,9 @@ pub enum ViolationDetail {
     /// State Machine Safety: `server`'s state machine carried out request `seq` of
     /// `client` twice (a retry must be answered from the session, not applied again, §8).
     AppliedTwice { server: ServerId, client: ClientId, seq: u64 },
+    /// State Machine Safety (§7): a snapshot holds entries up to `last_index`, but only
+    /// `committed` entries were committed (or the committed ones differ).
+    SnapshotUncommitted { server: ServerId, last_index: LogIndex, committed: u64 },
     /// Liveness (the simulator's watch): a connected quorum stayed without a leader.
     NoLeader { servers: SortedSet<ServerId>, waited: Duration, timeouts: u64 },
     /// Liveness (the seed check): no leader after every fault was healed.
@@ -203,6 +206,10 @@ impl fmt::Display for ViolationDetail {
             AppliedTwice { server, client, seq } => {
                 write!(f, "{server} carried out request {seq} of {client} twice")
             }
+            SnapshotUncommitted { server, last_index, committed } => write!(
+                f,
+                "{server} took a snapshot up to index {last_index}, but only {committed} entries were committed"
+            ),
             NoLeader { servers, waited, timeouts } => write!(
                 f,
                 "no leader among {} for {waited} ({timeouts} maximum election timeouts) although they are up, connected and a quorum",

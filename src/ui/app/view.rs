@@ -162,7 +162,7 @@ impl App {
                         { self.teach_panel(&sim) }
                     </div>
                     <aside class="controls">
-                        { controls::cluster_controls(&controls::ClusterProps { can_add: active < MAX_SERVERS, next_id, dispatch: dispatch.clone(), options: sim.options(), contacts: crate::view::protocol::contacts(&sim) }) }
+                        { controls::cluster_controls(&controls::ClusterProps { can_add: active < MAX_SERVERS, next_id, dispatch: dispatch.clone(), options: sim.options(), contacts: crate::view::protocol::contacts(&sim), snapshot_every: sim.config().snapshot_every }) }
                         { controls::request_box(&controls::RequestBoxProps { text: self.request_text.clone(), error: self.request_error.clone(), clients, dispatch: dispatch.clone() }) }
                         { controls::network_controls(&controls::NetworkProps { partition_text: self.partition_text.clone(), partition_placeholder: self.suggested_partition(), partition_now: model::partition_in_force(&sim).map(|g| format::format_partition(&g)), partition_error: self.partition_error.clone(), partitioned: sim.topology().is_partitioned(), loss_percent: (network.loss * 100.0).round() as u32, latency_text: self.latency_text.clone(), latency_error: self.latency_error.clone(), dispatch: dispatch.clone() }) }
                         <Legend />

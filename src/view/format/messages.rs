@@ -265,6 +265,8 @@ pub fn message_kind(kind: MessageKind) -> &'static str {
         MessageKind::TimeoutNow => "TimeoutNow",
         MessageKind::PreVoteGranted => t(K::KindPreVoteGranted),
         MessageKind::PreVoteRefused => t(K::KindPreVoteRefused),
+        MessageKind::InstallSnapshot => "InstallSnapshot",
+        MessageKind::SnapshotInstalled => t(K::KindSnapshotInstalled),
     }
 }
 
@@ -286,6 +288,10 @@ pub fn message_summary(m: &Message) -> String {
             format!("{head} prev=({prev_log_index},t{prev_log_term}) entries={} commit={leader_commit}", entries.len())
         }
         MessageBody::AppendEntriesReply { match_index, .. } => format!("{head} match={match_index}"),
+        MessageBody::InstallSnapshot { snapshot } => {
+            format!("{head} last=({},t{}) config={}", snapshot.last_index, snapshot.last_term, snapshot.config)
+        }
+        MessageBody::InstallSnapshotReply { last_index } => format!("{head} last={last_index}"),
     }
 }
 
@@ -310,6 +316,9 @@ pub fn violation_detail(d: &crate::sim::checker::ViolationDetail) -> String {
         TermDecreased { server, from, to } => tf(K::VioTermDecreased, &[server, from, to]),
         VotedTwice { voter, term, first, second } => tf(K::VioVotedTwice, &[voter, term, first, second]),
         AppliedTwice { server, client, seq } => tf(K::VioAppliedTwice, &[server, client, seq]),
+        SnapshotUncommitted { server, last_index, committed } => {
+            tf(K::VioSnapshotUncommitted, &[server, last_index, committed])
+        }
         NoLeader { servers, waited, timeouts } => {
             let servers = crate::raft::Configuration::Simple { voters: servers.clone() };
             tf(K::VioNoLeader, &[&servers, waited, timeouts])

@@ -36,7 +36,10 @@ pub struct LogRowView {
     pub removed: bool,
     pub last_index: u64,
     pub commit_index: u64,
+    /// The cells of the window after the snapshot, if any: the entries still in the log.
     pub cells: Vec<CellView>,
+    /// The prefix a snapshot replaced (§7), drawn as one block.
+    pub snapshot: Option<crate::view::snapshot::SnapshotBlock>,
     /// When this server is a follower of the current leader: (nextIndex, matchIndex).
     pub progress: Option<(u64, u64)>,
     /// The applied key-value state, `key=value` in key order.
@@ -58,6 +61,7 @@ pub fn logs_signature(sim: &Sim) -> u64 {
         let node = &slot.node;
         put(node.log().last_index().0);
         put(node.log().last_term().0);
+        put(node.log().snapshot_index().0);
         put(node.commit_index().0);
         put(node.last_applied().0);
         put(node.role_kind() as u64 | (slot.alive as u64) << 8 | (slot.retired as u64) << 9);
@@ -83,15 +87,17 @@ pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
             let node = &slot.node;
             let log = node.log();
             let commit = node.commit_index().0;
-            let entries = log.entries();
-            let end = (first + count).min(entries.len());
+            // Cell k shows index k + 1; the log holds the entries after its snapshot.
+            let (offset, entries) = (log.snapshot_index().0 as usize, log.entries());
+            let start = first.max(offset);
+            let end = (first + count).min(offset + entries.len());
             let cells = entries
-                .get(first.min(end)..end)
+                .get(start.min(end) - offset..end.max(start) - offset)
                 .unwrap_or(&[])
                 .iter()
                 .enumerate()
                 .map(|(k, entry)| {
-                    let index = (first + k + 1) as u64;
+                    let index = (start + k + 1) as u64;
                     let kind = match &entry.payload {
                         Payload::Noop => EntryKind::Noop,
                         Payload::Command(_) => EntryKind::Command,
@@ -120,6 +126,7 @@ pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
                 last_index: log.last_index().0,
                 commit_index: commit,
                 cells,
+                snapshot: crate::view::snapshot::SnapshotBlock::of(node),
                 progress,
                 kv: node.kv().data.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             }

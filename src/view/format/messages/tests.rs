@@ -467,6 +467,7 @@ fn violation_details() -> Vec<(crate::sim::checker::ViolationDetail, Vec<K>)> {
             FinalRequestNotApplied { missing: vec![], within: Duration::from_ms(6000), client: "None".into() },
             vec![K::VioFinalRequestNotApplied, K::VioOnTheLeader],
         ),
+        (SnapshotUncommitted { server: s(1), last_index: LogIndex(6), committed: 4 }, vec![K::VioSnapshotUncommitted]),
     ]
 }
 
@@ -494,10 +495,11 @@ fn what_the_checker_found_is_said_in_chinese() {
             NoLeaderAfterChange { .. } => 13,
             FinalRequestNotSent => 14,
             FinalRequestNotApplied { .. } => 15,
+            SnapshotUncommitted { .. } => 16,
         })
         .collect();
     kinds.dedup();
-    assert_eq!(kinds, (0..16).collect::<Vec<_>>(), "one of each kind");
+    assert_eq!(kinds, (0..17).collect::<Vec<_>>(), "one of each kind");
     for (d, keys) in &details {
         assert_said_in_chinese(&format!("{d:?}"), || violation_detail(d), keys, "");
         // In English the page says what the command line says.
