@@ -55,13 +55,14 @@ pub(super) enum Work {
     Scenario { source: ScenarioSource, loading: Loading, then: Opening, ticket: u32 },
     /// The run on show travelling to `to` (`Sim::seek_begin`), from `from`. It ends
     /// early if anything else moves the run meanwhile (Play, an action, another run):
-    /// `at` is where it left the run, (time, events, actions).
-    Seek { from: Time, to: Time, at: (Time, u64, usize) },
+    /// `at` is where it left the run ([`position`]).
+    Seek { from: Time, to: Time, at: (Time, u64, usize, Time) },
 }
 
-/// Where a run is, to tell whether anything but the seek has moved it.
-fn position(sim: &Sim) -> (Time, u64, usize) {
-    (sim.now(), sim.events(), sim.actions().len())
+/// Where a run is, to tell whether anything but the seek has moved it: its time, events,
+/// actions and horizon (an action in the past may leave as many actions as before).
+fn position(sim: &Sim) -> (Time, u64, usize, Time) {
+    (sim.now(), sim.events(), sim.actions().len(), sim.horizon())
 }
 
 impl Work {
