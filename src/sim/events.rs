@@ -108,6 +108,12 @@ impl Sim {
         while let Some(e) = self.step_until(t) {
             observe(&e);
         }
+        self.arrive_at(t);
+    }
+
+    /// Once no event is left at or before `t`: sets the clock to `t` and applies the
+    /// actions due by then.
+    pub(super) fn arrive_at(&mut self, t: Time) {
         if t > self.world.now {
             self.world.now = t;
         }

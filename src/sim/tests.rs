@@ -145,6 +145,53 @@ fn seeking_back_restores_the_exact_state_and_forward_replays_the_recorded_future
     assert!(s.server(leader).unwrap().alive);
 }
 
+#[test]
+fn a_seek_in_slices_lands_exactly_where_one_seek_does() {
+    // A run played by hand: a request, a crash, a revival, each recorded as an action.
+    let mut s = Sim::new(SimConfig { seed: 5, checkpoint_every_ms: 700, ..SimConfig::default() }).unwrap();
+    s.run_for(Duration::from_ms(1500));
+    let leader = s.leader().expect("a leader");
+    s.act(Action::ClientRequest { via: leader, op: set("a", "1") }).unwrap();
+    s.run_for(Duration::from_ms(1000));
+    s.act(Action::Crash { server: leader }).unwrap();
+    let crash = s.now();
+    s.run_for(Duration::from_ms(2000));
+    s.act(Action::Restart { server: leader }).unwrap();
+    s.run_for(Duration::from_ms(3000));
+    let end = s.now();
+    s.seek(Time::ZERO);
+    // Forward from the start: to the end, to the moment of the crash (an action at exactly
+    // the target), between two events; and back from the end (checkpoint, then forward).
+    let from_end = {
+        let mut e = s.clone();
+        e.seek(end);
+        e
+    };
+    let cases = [(&s, end), (&s, crash), (&s, Time(end.0 / 3 + 17)), (&from_end, Time(end.0 / 2 + 3))];
+    for (start, target) in cases {
+        let mut whole = start.clone();
+        whole.seek(target);
+        for slice in [1, 7, 500, u64::MAX] {
+            let mut sliced = start.clone();
+            let t = sliced.seek_begin(target).expect("a seek within the run");
+            let mut calls = 0;
+            while !sliced.seek_advance(t, slice) {
+                calls += 1;
+            }
+            let at = (target, slice);
+            assert_eq!(sliced.state_hash(), whole.state_hash(), "{at:?}");
+            assert_eq!((sliced.now(), sliced.events()), (whole.now(), whole.events()), "{at:?}");
+            assert_eq!(sliced.horizon(), whole.horizon(), "{at:?}");
+            assert_eq!(sliced.applied_actions().len(), whole.applied_actions().len(), "{at:?}");
+            assert_eq!(sliced.history().messages.len(), whole.history().messages.len(), "{at:?}");
+            if slice == 1 && target > start.now() {
+                assert_eq!(calls, whole.events() - start.events(), "one event a call: {at:?}");
+            }
+        }
+    }
+    assert_eq!(from_end.now(), end);
+}
+
 /// The same run twice: with a memory budget of `budget` bytes, and with the default budget,
 /// which these tests never reach (everything kept).
 fn bounded_and_unbounded(seed: u64, budget: usize) -> (Sim, Sim) {

@@ -35,11 +35,30 @@ impl Sim {
     /// at or before `t` and replays; recorded actions ahead are kept and replay too.
     /// Not before [`Sim::reach`]: a time earlier than that goes there.
     pub fn seek(&mut self, t: Time) {
-        let t = t.max(self.history.reach());
-        if t < self.world.now && !self.restore_checkpoint(|w| w.now <= t) {
-            return;
+        if let Some(t) = self.seek_begin(t) {
+            self.run_until(t);
         }
-        self.run_until(t);
+    }
+
+    /// A seek to `t` in slices, for the page: does the part that is bounded (going back
+    /// to the checkpoint) and returns the time still to run forward to, which
+    /// [`Sim::seek_advance`] reaches a slice at a time; `None` if the seek does nothing.
+    /// Begin, then advance until it returns true: exactly [`Sim::seek`].
+    pub fn seek_begin(&mut self, t: Time) -> Option<Time> {
+        let t = t.max(self.history.reach());
+        (t >= self.world.now || self.restore_checkpoint(|w| w.now <= t)).then_some(t)
+    }
+
+    /// Runs at most `events` more events towards `t` (from [`Sim::seek_begin`]); true once
+    /// the run is at `t`, as [`Sim::run_until`] leaves it.
+    pub fn seek_advance(&mut self, t: Time, events: u64) -> bool {
+        for _ in 0..events {
+            if self.step_until(t).is_none() {
+                self.arrive_at(t);
+                return true;
+            }
+        }
+        false
     }
 
     /// Travels back to just after event number `n` (or forward to it).

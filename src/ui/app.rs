@@ -144,7 +144,7 @@ pub struct App {
     /// What the page does once the link it opened with has been read (see
     /// `teach_glue::link_settled`).
     page_start: Option<PageStart>,
-    /// The link being opened or the scenario being loaded, a slice at a time (`busy`).
+    /// The link being opened, the scenario being loaded or a long seek, a slice at a time (`busy`).
     busy: Option<Box<busy::Busy>>,
     dispatch: Callback<Msg>,
     _listeners: Vec<EventListener>,
@@ -389,8 +389,15 @@ impl Component for App {
             }
             Msg::Seek(us) => {
                 self.pause();
-                self.sim.borrow_mut().seek(crate::raft::Time(us));
-                self.seen_violations = self.sim.borrow().violations().len();
+                // A long way forward runs in slices (`busy`); the first may finish it. While
+                // a link or a scenario opens, its run replaces this one: no seek.
+                if self.busy.as_ref().is_none_or(|b| b.seeking()) {
+                    let work = busy::Work::seek(&mut self.sim.borrow_mut(), crate::raft::Time(us));
+                    match work {
+                        Some(work) => self.start_busy(ctx, work),
+                        None => self.busy = None,
+                    }
+                }
             }
             Msg::StepBack => {
                 self.pause();

@@ -35,7 +35,7 @@ pub fn time_bar(props: &TimeBarProps) -> Html {
     let now = format_sim_time(props.now_us);
     let end = format_sim_time(props.horizon_us);
     html! {
-        <div class="timebar" data-horizon-us={props.horizon_us.to_string()} data-reach-us={props.reach_us.to_string()}>
+        <div class="timebar" data-now-us={props.now_us.to_string()} data-horizon-us={props.horizon_us.to_string()} data-reach-us={props.reach_us.to_string()}>
             <button class="btn btn--icon" aria-label={t(K::StepBack)} title={t(K::StepBackTitle)}
                 onclick={d.reform(|_| Msg::StepBack)}>
                 <svg class="btn__icon" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M10.5 1.5L4 6L10.5 10.5Z" /><rect x="1.3" y="1.5" width="2.2" height="9" rx="0.6" /></svg>

@@ -470,6 +470,8 @@ catalogue! {
     BudgetCancelled => "Stopped opening the link. The cluster you had stays.",
     BudgetLoading => "Loading the scenario: running it…",
     BudgetLoadCancelled => "Stopped loading the scenario. The cluster you had stays.",
+    BudgetSeeking => "Going to the chosen time: replaying the run…",
+    BudgetSeekCancelled => "Stopped at {0}, short of the chosen time. The rest of the run is kept.",
     ScenarioOverBudget => "The scenario runs longer than the page runs by itself: at line {0} it reaches the limit ({1}). The cluster you had stays.",
     LimitRunEvents => "{0} events",
     LimitRunTime => "{0} of simulated time",

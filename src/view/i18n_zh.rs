@@ -376,6 +376,8 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         BudgetCancelled => "已停止打开链接。你之前的集群保持不变。",
         BudgetLoading => "正在加载场景：运行中…",
         BudgetLoadCancelled => "已停止加载场景。你之前的集群保持不变。",
+        BudgetSeeking => "正在前往所选时刻：重放运行…",
+        BudgetSeekCancelled => "已停在 {0}，未到所选时刻。运行的其余部分被保留。",
         ScenarioOverBudget => "场景的运行比页面自行运行的上限更长：在第 {0} 行达到上限（{1}）。你之前的集群保持不变。",
         LimitRunEvents => "{0} 个事件",
         LimitRunTime => "模拟时间 {0}",

@@ -193,6 +193,48 @@ test('a pasted scenario that runs past the event budget stops, naming the limit;
     assert.deepEqual(errors, []);
   }, { name: 'scenario-over-budget', path: '?seed=7&speed=1' }));
 
+/** Moves the time bar to `ms` as a drag would (an `input` event). */
+const scrubTo = (page, ms) => page.locator('.timebar__range').evaluate((el, v) => {
+  el.value = String(v);
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}, ms);
+const timeBar = (page) => page.locator('.timebar').evaluate((el) => {
+  const range = el.querySelector('input');
+  return { min: Number(range.min), max: Number(range.max), nowMs: Math.floor(Number(el.dataset.nowUs) / 1000) };
+});
+/** Waits until the run is at `ms`, with no work under way. */
+const arrivedAt = (page, ms) => page.waitForFunction((ms) => !document.querySelector('[data-opening]')
+  && Math.floor(Number(document.querySelector('.timebar').dataset.nowUs) / 1000) === ms, ms, { timeout: 60_000 });
+
+test('a long seek forward shows its progress and can be cancelled; finished, it lands on the same state', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.locator(LEADER).first().waitFor({ timeout: 30_000 });
+    await button(page, 'Pause').click();
+    // A long, busy run (within the budget); a run played on by hand is the same to a seek.
+    await loadText(page, 'servers 9\nheartbeat 5ms\nelection-timeout 10ms..20ms\nlatency 0ms\nrun 400s\n');
+    await page.locator('[data-opening="scenario"]').waitFor({ state: 'detached', timeout: 120_000 });
+    assert.equal(await page.locator('[data-server]').count(), 9);
+    const { min, max } = await timeBar(page);
+    await scrubTo(page, max);
+    await arrivedAt(page, max);
+    const atEnd = await stateHash(page);
+    await scrubTo(page, min);
+    await arrivedAt(page, min);
+    // Forward to the end: in slices, and the page takes the click on Cancel between them.
+    await scrubTo(page, max);
+    await cancelOnceItMoves(page, 'seek');
+    const { nowMs, max: kept } = await timeBar(page);
+    assert.ok(nowMs > min && nowMs < max, `it stays where it stopped (${min} < ${nowMs} < ${max})`);
+    assert.notEqual(await stateHash(page), atEnd);
+    assert.equal(kept, max, 'the rest of the run is kept');
+    // Again, to the end: the very state reached before.
+    await scrubTo(page, max);
+    await arrivedAt(page, max);
+    assert.equal(await stateHash(page), atEnd);
+    assert.equal(await page.locator('#panic-banner').count(), 0);
+    assert.deepEqual(errors, []);
+  }, { name: 'seek-forward', path: '?seed=5&speed=1' }));
+
 test('hostile links and parameters each open to a message and a working default cluster', async () => {
   const { launchBrowser, openPlayground } = await import('./helpers.mjs');
   const browser = await launchBrowser();

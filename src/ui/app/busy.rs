@@ -1,14 +1,17 @@
-//! Long work the page starts by itself (opening a link, loading a scenario), run a slice at
-//! a time so that the tab keeps answering, under one progress line with one Cancel button.
-//! Each is bounded by the budget of docs/limits.md; past it, or on Cancel, the cluster on
-//! show stays as it was: the work builds its own and swaps it in only once it is done.
+//! Long work the page starts by itself (opening a link, loading a scenario, a seek forward
+//! through a long run), run a slice at a time so that the tab keeps answering, under one
+//! progress line with one Cancel button. Opening and loading are bounded by the budget of
+//! docs/limits.md; past it, or on Cancel, the cluster on show stays as it was: the work
+//! builds its own and swaps it in only once it is done. A seek moves the run on show: on
+//! Cancel it stays where the seek had got to, its recorded future kept.
 
 use super::{App, Msg};
+use crate::raft::Time;
 use crate::scenario::{self, Loading, Report, Scenario};
 use crate::share::{self, ScenarioSource, SharedRun};
 use crate::sim::Sim;
 use crate::ui::teach::{self, Opening, PageError, TeachMsg};
-use crate::view::i18n::{t, K};
+use crate::view::i18n::{t, tf, K};
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
@@ -22,6 +25,13 @@ pub(super) struct Busy {
     work: Work,
     progress: f64,
     _next: Option<Timeout>,
+}
+
+impl Busy {
+    /// Whether the work is a seek (which a new seek replaces).
+    pub(super) fn seeking(&self) -> bool {
+        matches!(self.work, Work::Seek { .. })
+    }
 }
 
 /// What the page is busy with. (One at a time, boxed in `App::busy`: the size of its
@@ -43,6 +53,16 @@ pub(super) enum Work {
     /// A scenario being run to its end, then shown as `then` says, unless another opening
     /// (a later `Teach::ticket`) has replaced it meanwhile.
     Scenario { source: ScenarioSource, loading: Loading, then: Opening, ticket: u32 },
+    /// The run on show travelling to `to` (`Sim::seek_begin`), from `from`. It ends
+    /// early if anything else moves the run meanwhile (Play, an action, another run):
+    /// `at` is where it left the run ([`position`]).
+    Seek { from: Time, to: Time, at: (Time, u64, usize, Time) },
+}
+
+/// Where a run is, to tell whether anything but the seek has moved it: its time, events,
+/// actions and horizon (an action in the past may leave as many actions as before).
+fn position(sim: &Sim) -> (Time, u64, usize, Time) {
+    (sim.now(), sim.events(), sim.actions().len(), sim.horizon())
 }
 
 impl Work {
@@ -52,9 +72,20 @@ impl Work {
         Work::Link { run, hash, opening, scenario, ran: None, reached: None }
     }
 
+    /// A seek of the run on show to `t`: the part that is bounded (going back) done now.
+    pub(super) fn seek(sim: &mut Sim, t: Time) -> Option<Work> {
+        let to = sim.seek_begin(t)?;
+        Some(Work::Seek { from: sim.now(), to, at: position(sim) })
+    }
+
     /// Runs at most `events` more events; `Ok(true)` once done.
-    fn advance(&mut self, events: u64) -> Result<bool, PageError> {
+    fn advance(&mut self, sim: &mut Sim, events: u64) -> Result<bool, PageError> {
         match self {
+            Work::Seek { to, at, .. } => {
+                let done = *at != position(sim) || sim.seek_advance(*to, events);
+                *at = position(sim);
+                Ok(done)
+            }
             Work::Scenario { loading, .. } => loading.advance(events).map_err(|e| teach::load_error(&e)),
             Work::Link { run, opening, scenario, ran, reached, .. } => {
                 if let Some(loading) = scenario {
@@ -82,8 +113,11 @@ impl Work {
         }
     }
 
-    fn progress(&self) -> f64 {
+    fn progress(&self, sim: &Sim) -> f64 {
         match self {
+            Work::Seek { from, to, .. } => {
+                (sim.now().0.saturating_sub(from.0)) as f64 / (to.0.saturating_sub(from.0)).max(1) as f64
+            }
             Work::Scenario { loading, .. } => loading.progress(),
             // The scenario's run, then the link's: half each.
             Work::Link { scenario: Some(loading), .. } => loading.progress() / 2.0,
@@ -108,10 +142,11 @@ impl App {
             self.busy = None;
         }
         let Some(b) = self.busy.as_mut() else { return };
+        let mut sim = self.sim.borrow_mut();
         let performance = gloo::utils::window().performance();
         let started = performance.as_ref().map_or(0.0, |p| p.now());
         let result = loop {
-            match b.work.advance(EVENTS_PER_LOOK) {
+            match b.work.advance(&mut sim, EVENTS_PER_LOOK) {
                 Ok(false) if performance.as_ref().is_some_and(|p| p.now() - started < SLICE_MS) => {}
                 Ok(false) => break None,
                 Ok(true) => break Some(Ok(())),
@@ -119,13 +154,15 @@ impl App {
             }
         };
         let Some(result) = result else {
-            b.progress = b.work.progress();
+            b.progress = b.work.progress(&sim);
             let link = ctx.link().clone();
             b._next = Some(Timeout::new(0, move || link.send_message(Msg::Teach(TeachMsg::OpenSlice))));
             return;
         };
+        drop(sim);
         let Some(b) = self.busy.take() else { return };
         match (b.work, result) {
+            (Work::Seek { .. }, _) => self.seen_violations = self.sim.borrow().violations().len(),
             (Work::Link { run, hash, opening, ran, reached, .. }, Ok(())) => {
                 match reached.map_or_else(|| opening.finish(&run), Ok) {
                     Ok(sim) => self.link_opened(ctx, run, &hash, ran, sim),
@@ -149,6 +186,11 @@ impl App {
                 self.link_settled(ctx, false);
             }
             Work::Scenario { .. } => self.toast(ctx, t(K::BudgetLoadCancelled).to_string()),
+            Work::Seek { .. } => {
+                self.seen_violations = self.sim.borrow().violations().len();
+                let now = crate::view::format::format_sim_time(self.sim.borrow().now().0);
+                self.toast(ctx, tf(K::BudgetSeekCancelled, &[&now]));
+            }
         }
     }
 
@@ -158,6 +200,7 @@ impl App {
         let (what, text) = match b.work {
             Work::Link { .. } => ("link", K::BudgetRunning),
             Work::Scenario { .. } => ("scenario", K::BudgetLoading),
+            Work::Seek { .. } => ("seek", K::BudgetSeeking),
         };
         let cancel = self.dispatch.reform(|_| Msg::Teach(TeachMsg::CancelOpening));
         html! {
