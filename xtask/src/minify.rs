@@ -128,7 +128,10 @@ fn put_name(out: &mut Vec<u8>, name: &[u8]) {
 
 /// Rewrites the import section (2) and the export section (7); every other section is
 /// copied byte for byte.
-fn rename_in_module(module: &[u8], known: impl Fn(&str) -> bool) -> Result<(Vec<u8>, Vec<(String, String)>)> {
+/// Old name, new name.
+type Renames = Vec<(String, String)>;
+
+fn rename_in_module(module: &[u8], known: impl Fn(&str) -> bool) -> Result<(Vec<u8>, Renames)> {
     if module.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
         bail!("not a wasm module");
     }
@@ -153,12 +156,7 @@ fn rename_in_module(module: &[u8], known: impl Fn(&str) -> bool) -> Result<(Vec<
     Ok((out, renames))
 }
 
-fn rename(
-    old: &[u8],
-    prefix: &str,
-    known: &impl Fn(&str) -> bool,
-    renames: &mut Vec<(String, String)>,
-) -> Result<Vec<u8>> {
+fn rename(old: &[u8], prefix: &str, known: &impl Fn(&str) -> bool, renames: &mut Renames) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(old).context("a wasm name that is not UTF-8")?;
     if old.len() < LONG_NAME || !known(text) {
         return Ok(old.to_vec());
