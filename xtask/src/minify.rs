@@ -81,6 +81,13 @@ fn replace_word(text: &str, old: &str, new: &str) -> String {
     out
 }
 
+/// A name wasm-bindgen made up for its glue. The page's own `#[wasm_bindgen]` exports
+/// (`wasmMemoryBytesForTest`, …) keep their names: the loader exports them under the same
+/// name to the page and its tests.
+fn generated(name: &str) -> bool {
+    name.starts_with("__wbg") || name.starts_with("__wbindgen") || name.starts_with("wasm_bindgen")
+}
+
 /// Only names at least this long are worth a rename (`memory` and the like stay).
 const LONG_NAME: usize = 12;
 /// The import module of the functions the loader defines.
@@ -158,7 +165,7 @@ fn rename_in_module(module: &[u8], known: impl Fn(&str) -> bool) -> Result<(Vec<
 
 fn rename(old: &[u8], prefix: &str, known: &impl Fn(&str) -> bool, renames: &mut Renames) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(old).context("a wasm name that is not UTF-8")?;
-    if old.len() < LONG_NAME || !known(text) {
+    if old.len() < LONG_NAME || !generated(text) || !known(text) {
         return Ok(old.to_vec());
     }
     let old = text.to_string();
@@ -285,5 +292,7 @@ mod tests {
         // A name the loader does not spell stays.
         let (kept, none) = rename_in_module(&m, |_| false).unwrap();
         assert_eq!((kept, none.len()), (m, 0));
+        // The page's own exports keep their names: the loader exports them as they are.
+        assert!(!generated("wasmMemoryBytesForTest") && generated("__wbg_x") && generated("__wbindgen_malloc"));
     }
 }
