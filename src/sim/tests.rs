@@ -192,6 +192,40 @@ fn a_seek_in_slices_lands_exactly_where_one_seek_does() {
     assert_eq!(from_end.now(), end);
 }
 
+#[test]
+fn one_event_back_in_slices_lands_where_stepping_from_the_start_does() {
+    // Checkpoints far apart: one event back from the end replays a long stretch.
+    let mut s = Sim::new(SimConfig { seed: 9, checkpoint_every_ms: 3000, ..SimConfig::default() }).unwrap();
+    s.run_for(Duration::from_ms(1500));
+    let leader = s.leader().expect("a leader");
+    s.act(Action::ClientRequest { via: leader, op: set("b", "2") }).unwrap();
+    s.run_for(Duration::from_ms(4000));
+    let end = s.events();
+    for n in [end - 1, end / 2, 1] {
+        // The reference: the recorded run replayed from its start, one event at a time.
+        let mut reference = s.clone();
+        reference.seek_event(0);
+        while reference.events() < n {
+            reference.step().expect("the recorded run goes on");
+        }
+        for slice in [1, 7, u64::MAX] {
+            let mut sliced = s.clone();
+            let target = sliced.seek_event_begin(n).expect("a checkpoint before it");
+            assert!(sliced.events() <= n, "back at a checkpoint first");
+            let start = sliced.events();
+            let mut calls = 0;
+            while !sliced.seek_event_advance(target, slice) {
+                calls += 1;
+            }
+            assert_eq!((sliced.events(), sliced.now()), (reference.events(), reference.now()), "{n} by {slice}");
+            assert_eq!(sliced.state_hash(), reference.state_hash(), "{n} by {slice}");
+            if slice == 1 && n > start {
+                assert_eq!(calls + 1, n - start, "{n}: one event a call");
+            }
+        }
+    }
+}
+
 /// The same run twice: with a memory budget of `budget` bytes, and with the default budget,
 /// which these tests never reach (everything kept).
 fn bounded_and_unbounded(seed: u64, budget: usize) -> (Sim, Sim) {

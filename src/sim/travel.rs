@@ -64,19 +64,32 @@ impl Sim {
     /// Travels back to just after event number `n` (or forward to it).
     /// Not before [`Sim::reach`] either.
     pub fn seek_event(&mut self, n: u64) {
+        if let Some(n) = self.seek_event_begin(n) {
+            self.seek_event_advance(n, u64::MAX);
+        }
+    }
+
+    /// The bounded part of [`Sim::seek_event`]: back to the last checkpoint at or before
+    /// event `n` if `n` is behind. Returns the event count still to run forward to, or
+    /// `None` (nothing changed) if no checkpoint reaches back that far.
+    pub fn seek_event_begin(&mut self, n: u64) -> Option<u64> {
         let n = if self.history.reach() > Time::ZERO {
             n.max(self.checkpoints.first().map_or(0, |c| c.world.events))
         } else {
             n
         };
-        if n < self.world.events && !self.restore_checkpoint(|w| w.events <= n) {
-            return;
-        }
-        while self.world.events < n {
-            if self.step().is_none() {
-                break;
+        (n >= self.world.events || self.restore_checkpoint(|w| w.events <= n)).then_some(n)
+    }
+
+    /// Runs at most `events` more events towards event `n` (from
+    /// [`Sim::seek_event_begin`]); true once there (or once nothing is left to run).
+    pub fn seek_event_advance(&mut self, n: u64, events: u64) -> bool {
+        for _ in 0..events {
+            if self.world.events >= n || self.step().is_none() {
+                return true;
             }
         }
+        self.world.events >= n
     }
 
     /// The one way back in time: restores the latest checkpoint whose world `reached`

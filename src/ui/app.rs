@@ -401,9 +401,16 @@ impl Component for App {
             }
             Msg::StepBack => {
                 self.pause();
-                let events = self.sim.borrow().events();
-                self.sim.borrow_mut().seek_event(events.saturating_sub(1));
-                self.seen_violations = self.sim.borrow().violations().len();
+                // One event back replays from the last checkpoint: in slices (`busy`), like
+                // a seek; the first slice usually finishes it.
+                if self.busy.as_ref().is_none_or(|b| b.seeking()) {
+                    let events = self.sim.borrow().events();
+                    let work = busy::Work::seek_event(&mut self.sim.borrow_mut(), events.saturating_sub(1));
+                    match work {
+                        Some(work) => self.start_busy(ctx, work),
+                        None => self.busy = None,
+                    }
+                }
             }
             Msg::HoverMessage(id) => self.hot_message = id,
             Msg::PickMessage(id) => self.picked_message = id,

@@ -56,7 +56,14 @@ pub(super) enum Work {
     /// The run on show travelling to `to` (`Sim::seek_begin`), from `from`. It ends
     /// early if anything else moves the run meanwhile (Play, an action, another run):
     /// `at` is where it left the run ([`position`]).
-    Seek { from: Time, to: Time, at: (Time, u64, usize, Time) },
+    Seek { from: (Time, u64), to: SeekTo, at: (Time, u64, usize, Time) },
+}
+
+/// Where a seek goes: a time (the scrubber), or just after an event (one event back).
+#[derive(Clone, Copy)]
+pub(super) enum SeekTo {
+    Time(Time),
+    Event(u64),
 }
 
 /// Where a run is, to tell whether anything but the seek has moved it: its time, events,
@@ -74,15 +81,27 @@ impl Work {
 
     /// A seek of the run on show to `t`: the part that is bounded (going back) done now.
     pub(super) fn seek(sim: &mut Sim, t: Time) -> Option<Work> {
-        let to = sim.seek_begin(t)?;
-        Some(Work::Seek { from: sim.now(), to, at: position(sim) })
+        let to = SeekTo::Time(sim.seek_begin(t)?);
+        Some(Work::Seek { from: (sim.now(), sim.events()), to, at: position(sim) })
+    }
+
+    /// A seek of the run on show to just after event `n` (`Sim::seek_event_begin`): one
+    /// event back replays from the last checkpoint, which can be far once checkpoints are
+    /// thinned.
+    pub(super) fn seek_event(sim: &mut Sim, n: u64) -> Option<Work> {
+        let to = SeekTo::Event(sim.seek_event_begin(n)?);
+        Some(Work::Seek { from: (sim.now(), sim.events()), to, at: position(sim) })
     }
 
     /// Runs at most `events` more events; `Ok(true)` once done.
     fn advance(&mut self, sim: &mut Sim, events: u64) -> Result<bool, PageError> {
         match self {
             Work::Seek { to, at, .. } => {
-                let done = *at != position(sim) || sim.seek_advance(*to, events);
+                let done = *at != position(sim)
+                    || match *to {
+                        SeekTo::Time(t) => sim.seek_advance(t, events),
+                        SeekTo::Event(n) => sim.seek_event_advance(n, events),
+                    };
                 *at = position(sim);
                 Ok(done)
             }
@@ -116,7 +135,11 @@ impl Work {
     fn progress(&self, sim: &Sim) -> f64 {
         match self {
             Work::Seek { from, to, .. } => {
-                (sim.now().0.saturating_sub(from.0)) as f64 / (to.0.saturating_sub(from.0)).max(1) as f64
+                let (done, whole) = match *to {
+                    SeekTo::Time(t) => (sim.now().0.saturating_sub(from.0 .0), t.0.saturating_sub(from.0 .0)),
+                    SeekTo::Event(n) => (sim.events().saturating_sub(from.1), n.saturating_sub(from.1)),
+                };
+                done as f64 / whole.max(1) as f64
             }
             Work::Scenario { loading, .. } => loading.progress(),
             // The scenario's run, then the link's: half each.
