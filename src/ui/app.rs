@@ -387,31 +387,12 @@ impl Component for App {
                     self.picked_message = None;
                 }
             }
-            Msg::Seek(us) => {
-                self.pause();
-                // A long way forward runs in slices (`busy`); the first may finish it. While
-                // a link or a scenario opens, its run replaces this one: no seek.
-                if self.busy.as_ref().is_none_or(|b| b.seeking()) {
-                    let work = busy::Work::seek(&mut self.sim.borrow_mut(), crate::raft::Time(us));
-                    match work {
-                        Some(work) => self.start_busy(ctx, work),
-                        None => self.busy = None,
-                    }
-                }
-            }
-            Msg::StepBack => {
-                self.pause();
-                // One event back replays from the last checkpoint: in slices (`busy`), like
-                // a seek; the first slice usually finishes it.
-                if self.busy.as_ref().is_none_or(|b| b.seeking()) {
-                    let events = self.sim.borrow().events();
-                    let work = busy::Work::seek_event(&mut self.sim.borrow_mut(), events.saturating_sub(1));
-                    match work {
-                        Some(work) => self.start_busy(ctx, work),
-                        None => self.busy = None,
-                    }
-                }
-            }
+            Msg::Seek(us) => self.start_seek(ctx, |sim| busy::Work::seek(sim, crate::raft::Time(us))),
+            // One event back replays from the last checkpoint, which can be far back.
+            Msg::StepBack => self.start_seek(ctx, |sim| {
+                let back = sim.events().saturating_sub(1);
+                busy::Work::seek_event(sim, back)
+            }),
             Msg::HoverMessage(id) => self.hot_message = id,
             Msg::PickMessage(id) => self.picked_message = id,
             Msg::ShowMe(switch) => self.show_me(ctx, switch),

@@ -6,31 +6,37 @@
 //! `link` and Trunk's default for it), so rewriting it breaks nothing.
 
 use anyhow::{bail, Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Minifies every `playground-*.js` of `dist` in place, as an ES module (its exports stay).
-pub fn minify_loader(dist: &Path, node_modules: &Path) -> Result<()> {
-    let terser = node_modules.join(".bin/terser");
+/// wasm-bindgen's loader in `dist`: the one `playground-*.js`.
+fn loader(dist: &Path) -> Result<PathBuf> {
     for entry in std::fs::read_dir(dist)? {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if !(name.starts_with("playground-") && name.ends_with(".js")) {
-            continue;
+        if name.starts_with("playground-") && name.ends_with(".js") {
+            return Ok(path);
         }
-        let before = std::fs::metadata(&path)?.len();
-        let status = Command::new(&terser)
-            .arg(&path)
-            .args(["--module", "--compress", "--mangle", "--output"])
-            .arg(&path)
-            .status()
-            .with_context(|| format!("running {}", terser.display()))?;
-        if !status.success() {
-            bail!("terser failed on {}", path.display());
-        }
-        let after = std::fs::metadata(&path)?.len();
-        println!("minified {name}: {before} -> {after} bytes");
     }
+    bail!("no playground-*.js in {}", dist.display())
+}
+
+/// Minifies the loader in place, as an ES module (its exports stay).
+pub fn minify_loader(dist: &Path, node_modules: &Path) -> Result<()> {
+    let terser = node_modules.join(".bin/terser");
+    let path = loader(dist)?;
+    let before = std::fs::metadata(&path)?.len();
+    let status = Command::new(&terser)
+        .arg(&path)
+        .args(["--module", "--compress", "--mangle", "--output"])
+        .arg(&path)
+        .status()
+        .with_context(|| format!("running {}", terser.display()))?;
+    if !status.success() {
+        bail!("terser failed on {}", path.display());
+    }
+    let after = std::fs::metadata(&path)?.len();
+    println!("minified {}: {before} -> {after} bytes", path.display());
     Ok(())
 }
 
@@ -40,23 +46,19 @@ pub fn minify_loader(dist: &Path, node_modules: &Path) -> Result<()> {
 /// name (`i0`, `i1`, … for imports, `e0`, … for exports) in the `.wasm` and in the loader,
 /// where each stands as a whole word: 4 to 5 KB gzipped (docs/performance.md).
 pub fn shorten_names(dist: &Path) -> Result<()> {
-    let files: Vec<_> = std::fs::read_dir(dist)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    let wasm_path = files.iter().find(|p| p.extension().is_some_and(|e| e == "wasm")).context("no .wasm in dist/")?;
-    let js_path = files
-        .iter()
-        .find(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.starts_with("playground-") && name.ends_with(".js")
-        })
-        .context("no playground-*.js in dist/")?;
-    let mut js = std::fs::read_to_string(js_path)?;
+    let wasm_path = std::fs::read_dir(dist)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .context("no .wasm in dist/")?;
+    let js_path = loader(dist)?;
+    let mut js = std::fs::read_to_string(&js_path)?;
     // A name the loader never spells (an export only the runtime uses) keeps its name.
-    let (wasm, renames) = rename_in_module(&std::fs::read(wasm_path)?, |name| js.contains(name))?;
+    let (wasm, renames) = rename_in_module(&std::fs::read(&wasm_path)?, |name| js.contains(name))?;
     for (old, new) in &renames {
         js = replace_word(&js, old, new);
     }
-    std::fs::write(wasm_path, wasm)?;
-    std::fs::write(js_path, js)?;
+    std::fs::write(&wasm_path, wasm)?;
+    std::fs::write(&js_path, js)?;
     println!("shortened {} import and export names", renames.len());
     Ok(())
 }

@@ -151,6 +151,20 @@ impl Work {
 }
 
 impl App {
+    /// Pauses and starts a seek that `begin` sets up on the run on show (its bounded part
+    /// done at once), in slices; the first may finish it. While a link or a scenario opens,
+    /// its run replaces this one: no seek.
+    pub(super) fn start_seek(&mut self, ctx: &Context<Self>, begin: impl FnOnce(&mut Sim) -> Option<Work>) {
+        self.pause();
+        if self.busy.as_ref().is_none_or(|b| b.seeking()) {
+            let work = begin(&mut self.sim.borrow_mut());
+            match work {
+                Some(work) => self.start_busy(ctx, work),
+                None => self.busy = None,
+            }
+        }
+    }
+
     /// Starts `work`, in place of any work under way.
     pub(super) fn start_busy(&mut self, ctx: &Context<Self>, work: Work) {
         self.busy = Some(Box::new(Busy { work, progress: 0.0, _next: None }));
