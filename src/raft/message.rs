@@ -67,6 +67,15 @@ pub enum MessageBody {
     },
 }
 
+impl MessageBody {
+    /// A pre-vote or its reply (dissertation §9.6): it only asks about a term, so it
+    /// changes no term, neither the sender's nor the receiver's. `Node::step` hands these to
+    /// the pre-vote rules, and the checker does not count their terms as terms taken.
+    pub fn is_pre_vote(&self) -> bool {
+        matches!(self, MessageBody::PreVote { .. } | MessageBody::PreVoteReply { .. })
+    }
+}
+
 /// The kind of a message, for drawing and counting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -393,7 +393,7 @@ impl Node {
     // ---- Messages ----------------------------------------------------------------------
 
     pub fn step(&mut self, now: Time, msg: Message) {
-        if matches!(msg.body, MessageBody::PreVote { .. } | MessageBody::PreVoteReply { .. }) {
+        if msg.body.is_pre_vote() {
             // Pre-votes never change a term by themselves (dissertation §9.6).
             return self.step_pre_vote(now, msg);
         }

@@ -145,7 +145,7 @@ impl Checker {
         for o in outputs {
             match o {
                 Output::SaveHardState { term, voted_for } => self.record_hard_state(id, *term, *voted_for, &mut found),
-                Output::Send(msg) if !is_pre_vote(msg.kind()) => {
+                Output::Send(msg) if !msg.body.is_pre_vote() => {
                     let vote = (msg.kind() == MessageKind::VoteGranted).then_some(msg.to);
                     self.record_hard_state(id, msg.term, vote, &mut found);
                 }
@@ -496,10 +496,6 @@ impl Checker {
             self.applied.push((hash, id));
         }
     }
-}
-
-fn is_pre_vote(kind: MessageKind) -> bool {
-    matches!(kind, MessageKind::PreVote | MessageKind::PreVoteGranted | MessageKind::PreVoteRefused)
 }
 
 #[cfg(test)]

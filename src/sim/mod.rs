@@ -59,7 +59,7 @@ pub use liveness::{LIVENESS_MAX_LOSS, LIVENESS_TIMEOUTS};
 pub use membership::MembershipStatus;
 pub use network::{NetworkConfig, Topology};
 use travel::Checkpoint;
-pub use travel::ReplayError;
+pub use travel::{ReplayError, SeekTo};
 
 use crate::raft::{
     BreakSwitches, Configuration, Entry, LogIndex, Node, Output, ProtocolOptions, RoleKind, ServerId, Stable, Term,

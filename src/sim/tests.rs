@@ -172,12 +172,7 @@ fn a_seek_in_slices_lands_exactly_where_one_seek_does() {
         let mut whole = start.clone();
         whole.seek(target);
         for slice in [1, 7, 500, u64::MAX] {
-            let mut sliced = start.clone();
-            let t = sliced.seek_begin(target).expect("a seek within the run");
-            let mut calls = 0;
-            while !sliced.seek_advance(t, slice) {
-                calls += 1;
-            }
+            let (sliced, _, calls) = seek_in_slices(start, SeekTo::Time(target), slice);
             let at = (target, slice);
             assert_eq!(sliced.state_hash(), whole.state_hash(), "{at:?}");
             assert_eq!((sliced.now(), sliced.events()), (whole.now(), whole.events()), "{at:?}");
@@ -190,6 +185,19 @@ fn a_seek_in_slices_lands_exactly_where_one_seek_does() {
         }
     }
     assert_eq!(from_end.now(), end);
+}
+
+/// A seek of a copy of `start` to `to`, `slice` events a call: the copy, its event count
+/// once [`Sim::seek_begin`] has gone back, and how many calls did not finish it.
+fn seek_in_slices(start: &Sim, to: SeekTo, slice: u64) -> (Sim, u64, u64) {
+    let mut sim = start.clone();
+    let to = sim.seek_begin(to).expect("a seek within the run");
+    let begun = sim.events();
+    let mut calls = 0;
+    while !sim.seek_advance(to, slice) {
+        calls += 1;
+    }
+    (sim, begun, calls)
 }
 
 #[test]
@@ -209,14 +217,8 @@ fn one_event_back_in_slices_lands_where_stepping_from_the_start_does() {
             reference.step().expect("the recorded run goes on");
         }
         for slice in [1, 7, u64::MAX] {
-            let mut sliced = s.clone();
-            let target = sliced.seek_event_begin(n).expect("a checkpoint before it");
-            assert!(sliced.events() <= n, "back at a checkpoint first");
-            let start = sliced.events();
-            let mut calls = 0;
-            while !sliced.seek_event_advance(target, slice) {
-                calls += 1;
-            }
+            let (sliced, start, calls) = seek_in_slices(&s, SeekTo::Event(n), slice);
+            assert!(start <= n, "back at a checkpoint first");
             assert_eq!((sliced.events(), sliced.now()), (reference.events(), reference.now()), "{n} by {slice}");
             assert_eq!(sliced.state_hash(), reference.state_hash(), "{n} by {slice}");
             if slice == 1 && n > start {

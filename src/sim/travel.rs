@@ -23,6 +23,24 @@ pub enum ReplayError {
     AfterEnd { action: usize },
 }
 
+/// Where a seek goes: a time (the scrubber, a lesson's step), or just after an event
+/// (one event back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeekTo {
+    Time(Time),
+    Event(u64),
+}
+
+impl SeekTo {
+    /// Whether the seek can run forward from `world`: `world` is at or before where it goes.
+    fn reachable_from(self, world: &World) -> bool {
+        match self {
+            SeekTo::Time(t) => world.now <= t,
+            SeekTo::Event(n) => world.events <= n,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(super) struct Checkpoint {
     pub(super) world: World,
@@ -35,61 +53,59 @@ impl Sim {
     /// at or before `t` and replays; recorded actions ahead are kept and replay too.
     /// Not before [`Sim::reach`]: a time earlier than that goes there.
     pub fn seek(&mut self, t: Time) {
-        if let Some(t) = self.seek_begin(t) {
-            self.run_until(t);
-        }
-    }
-
-    /// A seek to `t` in slices, for the page: does the part that is bounded (going back
-    /// to the checkpoint) and returns the time still to run forward to, which
-    /// [`Sim::seek_advance`] reaches a slice at a time; `None` if the seek does nothing.
-    /// Begin, then advance until it returns true: exactly [`Sim::seek`].
-    pub fn seek_begin(&mut self, t: Time) -> Option<Time> {
-        let t = t.max(self.history.reach());
-        (t >= self.world.now || self.restore_checkpoint(|w| w.now <= t)).then_some(t)
-    }
-
-    /// Runs at most `events` more events towards `t` (from [`Sim::seek_begin`]); true once
-    /// the run is at `t`, as [`Sim::run_until`] leaves it.
-    pub fn seek_advance(&mut self, t: Time, events: u64) -> bool {
-        for _ in 0..events {
-            if self.step_until(t).is_none() {
-                self.arrive_at(t);
-                return true;
-            }
-        }
-        false
+        self.seek_whole(SeekTo::Time(t));
     }
 
     /// Travels back to just after event number `n` (or forward to it).
     /// Not before [`Sim::reach`] either.
     pub fn seek_event(&mut self, n: u64) {
-        if let Some(n) = self.seek_event_begin(n) {
-            self.seek_event_advance(n, u64::MAX);
+        self.seek_whole(SeekTo::Event(n));
+    }
+
+    /// A seek done at once: [`Sim::seek_begin`], then [`Sim::seek_advance`] to the end.
+    fn seek_whole(&mut self, to: SeekTo) {
+        if let Some(to) = self.seek_begin(to) {
+            while !self.seek_advance(to, u64::MAX) {}
         }
     }
 
-    /// The bounded part of [`Sim::seek_event`]: back to the last checkpoint at or before
-    /// event `n` if `n` is behind. Returns the event count still to run forward to, or
-    /// `None` (nothing changed) if no checkpoint reaches back that far.
-    pub fn seek_event_begin(&mut self, n: u64) -> Option<u64> {
-        let n = if self.history.reach() > Time::ZERO {
-            n.max(self.checkpoints.first().map_or(0, |c| c.world.events))
-        } else {
-            n
+    /// A seek in slices, for the page: does the part that is bounded (going back to the
+    /// latest checkpoint that `to` is not behind) and returns where the run is still to go
+    /// forward to, not before [`Sim::reach`], which [`Sim::seek_advance`] reaches a slice
+    /// at a time; `None` if the seek does nothing (no checkpoint reaches back that far).
+    /// Begin, then advance until it returns true: exactly [`Sim::seek`] or
+    /// [`Sim::seek_event`].
+    pub fn seek_begin(&mut self, to: SeekTo) -> Option<SeekTo> {
+        let to = match to {
+            SeekTo::Time(t) => SeekTo::Time(t.max(self.history.reach())),
+            SeekTo::Event(n) if self.history.reach() > Time::ZERO => {
+                SeekTo::Event(n.max(self.checkpoints.first().map_or(0, |c| c.world.events)))
+            }
+            SeekTo::Event(n) => SeekTo::Event(n),
         };
-        (n >= self.world.events || self.restore_checkpoint(|w| w.events <= n)).then_some(n)
+        (to.reachable_from(&self.world) || self.restore_checkpoint(|w| to.reachable_from(w))).then_some(to)
     }
 
-    /// Runs at most `events` more events towards event `n` (from
-    /// [`Sim::seek_event_begin`]); true once there (or once nothing is left to run).
-    pub fn seek_event_advance(&mut self, n: u64, events: u64) -> bool {
+    /// Runs at most `events` more events towards `to` (from [`Sim::seek_begin`]); true
+    /// once there: at a time, as [`Sim::run_until`] leaves the run; after an event, once
+    /// that many events have run (or nothing is left to run).
+    pub fn seek_advance(&mut self, to: SeekTo, events: u64) -> bool {
         for _ in 0..events {
-            if self.world.events >= n || self.step().is_none() {
-                return true;
+            match to {
+                SeekTo::Time(t) => {
+                    if self.step_until(t).is_none() {
+                        self.arrive_at(t);
+                        return true;
+                    }
+                }
+                SeekTo::Event(n) => {
+                    if self.world.events >= n || self.step().is_none() {
+                        return true;
+                    }
+                }
             }
         }
-        self.world.events >= n
+        matches!(to, SeekTo::Event(n) if self.world.events >= n)
     }
 
     /// The one way back in time: restores the latest checkpoint whose world `reached`

@@ -87,3 +87,27 @@ fn a_request_carried_out_twice_is_caught() {
     assert_eq!(found[0].property, Property::StateMachineSafety);
     assert_eq!(found[0].detail, ViolationDetail::AppliedTwice { server: ServerId(1), client: a, seq: 1 });
 }
+
+/// A pre-vote asks about the next term without taking it (dissertation §9.6): the
+/// sender's term stays where it was, so sending one is not a term that later goes down.
+/// A RequestVote carries a term the sender has taken: one lower afterwards is caught.
+#[test]
+fn a_pre_vote_term_is_only_asked_about() {
+    use crate::raft::{Message, MessageBody};
+    let ask = |body: MessageBody| {
+        let n = node(1, 3, None);
+        let msg = Message { from: ServerId(1), to: ServerId(2), term: Term(4), body };
+        let mut c = Checker::default();
+        c.observe(&n, &n.stable(), None, &[Output::Send(msg)], Time(1), 1, &|| "event 1".into());
+        saved(&mut c, &n, 2);
+        c.violations.iter().map(|v| (v.property, v.detail.clone())).collect::<Vec<_>>()
+    };
+    let last = (LogIndex(0), Term(0));
+    assert_eq!(ask(MessageBody::PreVote { last_log_index: last.0, last_log_term: last.1 }), vec![]);
+    assert_eq!(ask(MessageBody::PreVoteReply { granted: true }), vec![]);
+    let decreased = ViolationDetail::TermDecreased { server: ServerId(1), from: Term(4), to: Term(3) };
+    assert_eq!(
+        ask(MessageBody::RequestVote { last_log_index: last.0, last_log_term: last.1, transfer: false }),
+        vec![(Property::ElectionSafety, decreased)]
+    );
+}

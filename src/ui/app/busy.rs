@@ -9,7 +9,7 @@ use super::{App, Msg};
 use crate::raft::Time;
 use crate::scenario::{self, Loading, Report, Scenario};
 use crate::share::{self, ScenarioSource, SharedRun};
-use crate::sim::Sim;
+use crate::sim::{SeekTo, Sim};
 use crate::ui::teach::{self, Opening, PageError, TeachMsg};
 use crate::view::i18n::{t, tf, K};
 use gloo::timers::callback::Timeout;
@@ -59,13 +59,6 @@ pub(super) enum Work {
     Seek { from: (Time, u64), to: SeekTo, at: (Time, u64, usize, Time) },
 }
 
-/// Where a seek goes: a time (the scrubber), or just after an event (one event back).
-#[derive(Clone, Copy)]
-pub(super) enum SeekTo {
-    Time(Time),
-    Event(u64),
-}
-
 /// Where a run is, to tell whether anything but the seek has moved it: its time, events,
 /// actions and horizon (an action in the past may leave as many actions as before).
 fn position(sim: &Sim) -> (Time, u64, usize, Time) {
@@ -81,15 +74,15 @@ impl Work {
 
     /// A seek of the run on show to `t`: the part that is bounded (going back) done now.
     pub(super) fn seek(sim: &mut Sim, t: Time) -> Option<Work> {
-        let to = SeekTo::Time(sim.seek_begin(t)?);
+        let to = sim.seek_begin(SeekTo::Time(t))?;
         Some(Work::Seek { from: (sim.now(), sim.events()), to, at: position(sim) })
     }
 
-    /// A seek of the run on show to just after event `n` (`Sim::seek_event_begin`): one
+    /// A seek of the run on show to just after event `n` (`Sim::seek_begin`): one
     /// event back replays from the last checkpoint, which can be far once checkpoints are
     /// thinned.
     pub(super) fn seek_event(sim: &mut Sim, n: u64) -> Option<Work> {
-        let to = SeekTo::Event(sim.seek_event_begin(n)?);
+        let to = sim.seek_begin(SeekTo::Event(n))?;
         Some(Work::Seek { from: (sim.now(), sim.events()), to, at: position(sim) })
     }
 
@@ -97,11 +90,7 @@ impl Work {
     fn advance(&mut self, sim: &mut Sim, events: u64) -> Result<bool, PageError> {
         match self {
             Work::Seek { to, at, .. } => {
-                let done = *at != position(sim)
-                    || match *to {
-                        SeekTo::Time(t) => sim.seek_advance(t, events),
-                        SeekTo::Event(n) => sim.seek_event_advance(n, events),
-                    };
+                let done = *at != position(sim) || sim.seek_advance(*to, events);
                 *at = position(sim);
                 Ok(done)
             }
