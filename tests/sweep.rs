@@ -159,7 +159,7 @@ fn the_sweep_draws_snapshots_for_half_the_seeds() {
 #[test]
 fn the_sweep_draws_every_set_of_options() {
     let drawn: Vec<ProtocolOptions> = (0..1000).map(drawn_options).collect();
-    for bits in 0..4u8 {
+    for bits in 0..4u32 {
         let set = ProtocolOptions::from_bits(bits);
         let n = drawn.iter().filter(|o| **o == set).count();
         assert!((150..350).contains(&n), "{set:?} drawn for {n} of 1000 seeds");

@@ -13,11 +13,16 @@ use serde::{Deserialize, Serialize};
 ///
 /// Everything else reads this table: `break_switches!(some_macro)` calls `some_macro!`
 /// with the rows, each as `[#[doc] Variant "name" "section" "show-me.scn" LabelKey
-/// ExplanationKey CauseKey [Property, …]]` (see [`break_switch_rows`]). [`BreakSwitch`] and its methods are made from it here, the catalogue's
-/// keys in `view::i18n::break_switch_text`, the library's "Show me" scenarios in
-/// `scenario::library()`, and the table in `docs/scenarios.md` (checked by a test). The
-/// order of the rows is the order of [`BreakSwitch::ALL`]: the page's list and
-/// `--list-breaks`.
+/// ExplanationKey CauseKey [Property, …]]` (see [`break_switch_rows`]). [`BreakSwitch`]
+/// and its methods are made from it here; the catalogue's keys in
+/// `view::i18n::break_switch_text` and `view::inspect::break_switch_cause`; the library's
+/// "Show me" scenarios in `scenario::library()`; the checker's `Property::harmed_by`.
+/// Through those, the page's list, monitor and picker group (`view::guide::group`), the
+/// glossary's terms (`view::glossary::glossary`), `raftsim check --list-breaks`, and the
+/// tests that a switch is complete. The order of the rows is the order of
+/// [`BreakSwitch::ALL`]: the page's list and `--list-breaks`. A new row goes last: it
+/// takes the next bit of [`BreakSwitches`] (at most 32, `flags::MAX_FLAGS`; share links
+/// write switches by name, so a new one changes no old link).
 macro_rules! break_switches {
     ($then:ident) => {
         $crate::raft::breaks::break_switch_rows! { $then;

@@ -5,10 +5,11 @@
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 
-/// One kind of choice: every member in order, and each one's bit.
+/// One kind of choice: every member in order, and each one's bit (its place in `ALL`; at
+/// most [`MAX_FLAGS`] members, checked where [`named_flag!`] implements it).
 pub trait Flag: Copy + PartialEq + 'static {
     const ALL: &'static [Self];
-    fn bit(self) -> u8;
+    fn bit(self) -> u32;
     /// The stable name scenarios, links and the command line use.
     fn name(self) -> &'static str;
     /// The member called `name`.
@@ -17,10 +18,15 @@ pub trait Flag: Copy + PartialEq + 'static {
     }
 }
 
+/// How many members a kind of choice can have: the bits of [`Flags`]. Nothing outside
+/// the process stores the bits (share links and scenarios write each member's name), so
+/// widening them changes no link.
+pub const MAX_FLAGS: usize = u32::BITS as usize;
+
 /// The members of `F` that are on. Serialized as `{ "bits": n }`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Flags<F> {
-    bits: u8,
+    bits: u32,
     #[serde(skip)]
     kind: PhantomData<F>,
 }
@@ -49,8 +55,8 @@ impl<F: Flag> Flags<F> {
     }
     /// The members whose bits are set in `bits` (one bit per [`Flag::ALL`] entry, in
     /// order): how the randomized sweep draws a set of options.
-    pub fn from_bits(bits: u8) -> Self {
-        Flags { bits: bits & ((1u16 << F::ALL.len()) - 1) as u8, kind: PhantomData }
+    pub fn from_bits(bits: u32) -> Self {
+        Flags { bits: bits & ((1u64 << F::ALL.len()) - 1) as u32, kind: PhantomData }
     }
     /// Nothing is on.
     pub fn is_empty(self) -> bool {
@@ -75,10 +81,12 @@ macro_rules! named_flag {
             }
         }
 
+        const _: () = assert!($t::ALL.len() <= $crate::raft::flags::MAX_FLAGS, "one bit each in Flags");
+
         impl $crate::raft::flags::Flag for $t {
             const ALL: &'static [$t] = &$t::ALL;
-            fn bit(self) -> u8 {
-                self as u8
+            fn bit(self) -> u32 {
+                self as u32
             }
             fn name(self) -> &'static str {
                 $t::name(self)
@@ -99,6 +107,40 @@ mod tests {
             assert_eq!(f.to_string(), f.name(), "Display is the name");
         }
         assert_eq!(F::from_name("no-such-name"), None);
+    }
+
+    /// A kind with more members than a byte has bits (the break-switch table filled the
+    /// byte at eight): each member is its own bit, up to the last one.
+    #[test]
+    fn a_kind_past_eight_members_keeps_one_bit_each() {
+        use super::Flags;
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        struct Twelfth(u32);
+        const ALL: [Twelfth; 12] = {
+            let mut all = [Twelfth(0); 12];
+            let mut i = 0;
+            while i < 12 {
+                all[i] = Twelfth(i as u32);
+                i += 1;
+            }
+            all
+        };
+        impl Flag for Twelfth {
+            const ALL: &'static [Twelfth] = &ALL;
+            fn bit(self) -> u32 {
+                self.0
+            }
+            fn name(self) -> &'static str {
+                "twelfth"
+            }
+        }
+        for f in ALL {
+            let one = Flags::default().with(f);
+            assert_eq!(one.active().collect::<Vec<_>>(), vec![f], "{f:?}");
+        }
+        let all = ALL.iter().fold(Flags::default(), |s, f| s.with(*f));
+        assert_eq!(all.active().count(), 12);
+        assert_eq!(all, Flags::from_bits(u32::MAX), "from_bits keeps the members' bits only");
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub struct CheckOptions {
 /// options, each for about as many seeds, mixed by a hash of the seed.
 pub fn drawn_options(seed: u64) -> ProtocolOptions {
     let mixed = (seed ^ 0x5851_f42d_4c95_7f2d).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    ProtocolOptions::from_bits((mixed >> 56) as u8)
+    ProtocolOptions::from_bits((mixed >> 56) as u32)
 }
 
 /// Log compaction for seed `seed`: in correct Raft, half of the seeds snapshot after every

@@ -1,11 +1,15 @@
-//! One glossary of Raft terms in both languages. Each term is a catalogue key
-//! (`K::Gloss*`), so its English and 简体中文 are the catalogue's; beside it, the other
-//! ways the term has been written, which nothing may use. A student matches a "Show me"
-//! card to its picker entry, a button to its lesson, only if each is named one way.
+//! One glossary of Raft terms in both languages. Each term is a catalogue key, so its
+//! English and 简体中文 are the catalogue's: the terms below (`K::Gloss*`), and each
+//! break-switch's name, from the break-switch table (`src/raft/breaks.rs`); beside each,
+//! the other ways the term has been written, which nothing may use. A student matches a
+//! "Show me" card to its picker entry, a button to its lesson, only if each is named one
+//! way.
 
-use super::i18n::K;
+use super::i18n::{break_switch_text, K};
+use crate::raft::BreakSwitch;
 
 /// A term, and the spellings of it that are not ours.
+#[derive(Clone, Copy)]
 pub struct GlossaryEntry {
     pub term: K,
     pub not_en: &'static [&'static str],
@@ -16,7 +20,8 @@ const fn entry(term: K, not_en: &'static [&'static str], not_zh: &'static [&'sta
     GlossaryEntry { term, not_en, not_zh }
 }
 
-pub const GLOSSARY: &[GlossaryEntry] = &[
+/// The terms that are not a break-switch's name.
+pub const TERMS: &[GlossaryEntry] = &[
     entry(K::GlossLeader, &[], &["领袖", "主节点"]),
     entry(K::GlossFollower, &[], &["追随者", "从节点"]),
     entry(K::GlossCandidate, &[], &["候选者"]),
@@ -30,17 +35,31 @@ pub const GLOSSARY: &[GlossaryEntry] = &[
     entry(K::GlossNoop, &["noop entry"], &["空条目"]),
     entry(K::GlossHeartbeat, &["heart beat"], &[]),
     entry(K::GlossCommitted, &[], &[]),
-    entry(K::GlossEqualTimeouts, &["identical election timeouts"], &["选举超时相同"]),
-    entry(K::GlossNoElectionRestriction, &["without the election restriction"], &["取消选举限制"]),
-    entry(K::GlossCommitOldTerms, &[], &[]),
-    entry(K::GlossSingleStepMembership, &["one-step membership"], &["一步完成的成员变更"]),
-    entry(K::GlossVolatileVotedFor, &["votedFor forgotten"], &["崩溃时丢失 votedFor"]),
-    entry(K::GlossReplyBeforePersisting, &["persist after replying"], &["先回复后持久化"]),
-    entry(K::GlossChangeBeforeTermCommit, &[], &[]),
     entry(K::GlossSingleServerChange, &["single-node change", "one-server change"], &["单节点变更", "单成员变更"]),
     entry(K::GlossLearner, &["non-voter"], &["学习器", "观察者"]),
-    entry(K::GlossSnapshotUncommitted, &[], &["快照未提交条目"]),
 ];
+
+/// Spellings of a break-switch's name that are not ours. A switch without a row has none
+/// yet; its name is a term all the same ([`glossary`]).
+const NOT_SWITCH_NAMES: &[(BreakSwitch, &[&str], &[&str])] = &[
+    (BreakSwitch::EqualTimeouts, &["identical election timeouts"], &["选举超时相同"]),
+    (BreakSwitch::NoElectionRestriction, &["without the election restriction"], &["取消选举限制"]),
+    (BreakSwitch::SingleStepMembership, &["one-step membership"], &["一步完成的成员变更"]),
+    (BreakSwitch::VolatileVotedFor, &["votedFor forgotten"], &["崩溃时丢失 votedFor"]),
+    (BreakSwitch::ReplyBeforePersisting, &["persist after replying"], &["先回复后持久化"]),
+    (BreakSwitch::SnapshotUncommitted, &[], &["快照未提交条目"]),
+];
+
+/// Every term: [`TERMS`], then each break-switch's name (its card's label), in the order
+/// of the break-switch table.
+pub fn glossary() -> impl Iterator<Item = GlossaryEntry> {
+    let switches = BreakSwitch::ALL.into_iter().map(|s| {
+        let (not_en, not_zh) =
+            NOT_SWITCH_NAMES.iter().find(|(n, ..)| *n == s).map_or((&[][..], &[][..]), |(_, en, zh)| (*en, *zh));
+        entry(break_switch_text(s).0, not_en, not_zh)
+    });
+    TERMS.iter().copied().chain(switches)
+}
 
 #[cfg(test)]
 mod tests {
@@ -82,7 +101,7 @@ mod tests {
     fn each_glossary_term_is_written_one_way_everywhere() {
         for lang in Lang::ALL {
             let corpus = corpus(lang);
-            for e in GLOSSARY {
+            for e in glossary() {
                 let others = if lang == Lang::Chinese { e.not_zh } else { e.not_en };
                 for other in others {
                     let other = other.to_lowercase();
@@ -94,20 +113,11 @@ mod tests {
         }
     }
 
-    /// The names that must use a glossary term: each break-switch's card, its "Show me"
-    /// scenario in the picker, and the buttons and lessons that name a term.
+    /// The names that must use a glossary term: each break-switch's "Show me" scenario in
+    /// the picker names the switch as its card does, and the buttons and lessons that name
+    /// a term.
     #[test]
     fn cards_buttons_and_lessons_name_a_term_by_the_glossary() {
-        let switch_term = |s: BreakSwitch| match s {
-            BreakSwitch::EqualTimeouts => (K::BreakEqualTimeouts, K::GlossEqualTimeouts),
-            BreakSwitch::NoElectionRestriction => (K::BreakNoElectionRestriction, K::GlossNoElectionRestriction),
-            BreakSwitch::CommitOldTerms => (K::BreakCommitOldTerms, K::GlossCommitOldTerms),
-            BreakSwitch::SingleStepMembership => (K::BreakSingleStepMembership, K::GlossSingleStepMembership),
-            BreakSwitch::VolatileVotedFor => (K::BreakVolatileVotedFor, K::GlossVolatileVotedFor),
-            BreakSwitch::ReplyBeforePersisting => (K::BreakReplyBeforePersisting, K::GlossReplyBeforePersisting),
-            BreakSwitch::ChangeBeforeTermCommit => (K::BreakChangeBeforeTermCommit, K::GlossChangeBeforeTermCommit),
-            BreakSwitch::SnapshotUncommitted => (K::BreakSnapshotUncommitted, K::GlossSnapshotUncommitted),
-        };
         // Catalogue strings that name a term.
         let named: &[(K, K)] = &[
             (K::SplitVote, K::GlossSplitVote),
@@ -127,15 +137,14 @@ mod tests {
         let titled: &[(&str, K)] = &[("split-vote.scn", K::GlossSplitVote)];
         for lang in Lang::ALL {
             for s in BreakSwitch::ALL {
-                let (name, gloss) = switch_term(s);
-                assert_eq!(term(name, lang), term(gloss, lang), "the {s} card ({lang:?})");
+                let name = break_switch_text(s).0;
                 let scenario = crate::scenario::library_scenario(s.show_me()).unwrap().unwrap();
                 let (title, description) = match lang {
                     Lang::English => (scenario.title, scenario.description),
                     Lang::Chinese => (scenario.title_zh, scenario.description_zh),
                 };
                 let shown = format!("{} {}", title.unwrap_or_default(), description.unwrap_or_default()).to_lowercase();
-                assert!(shown.contains(&term(gloss, lang)), "{s}'s Show me ({lang:?}) says “{shown}”");
+                assert!(shown.contains(&term(name, lang)), "{s}'s Show me ({lang:?}) says “{shown}”");
             }
             for (key, gloss) in named {
                 assert!(term(*key, lang).contains(&term(*gloss, lang)), "{key:?} ({lang:?})");

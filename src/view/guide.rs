@@ -2,7 +2,7 @@
 //! the tour (a chain of lessons from an election to a membership change), and the mark
 //! that remembers where a reader stopped in it.
 
-use crate::raft::Time;
+use crate::raft::{BreakSwitch, Time};
 use crate::scenario::Narration;
 
 /// The picker's groups, in the order it lists them.
@@ -15,7 +15,8 @@ pub enum Group {
     Scenarios,
     /// A goal the reader reaches by acting on the cluster; the page checks it.
     Exercises,
-    /// Raft with one rule switched off, and the violation that follows.
+    /// Raft with one rule switched off, and the violation that follows: each break-switch's
+    /// "Show me" scenario, from the break-switch table.
     BrokenRules,
 }
 
@@ -33,7 +34,7 @@ pub fn group(file: &str) -> Group {
         Group::Lessons
     } else if file.starts_with("exercise-") {
         Group::Exercises
-    } else if file.starts_with("break-") || file.ends_with("-broken.scn") {
+    } else if BreakSwitch::ALL.iter().any(|s| s.show_me() == file) {
         Group::BrokenRules
     } else {
         Group::Scenarios
@@ -92,15 +93,25 @@ mod tests {
             assert!(report.narration.len() >= 2, "{file} is a narrated lesson");
             assert!(parsed.goal.is_none(), "{file} is not an exercise");
         }
-        let count = |g: Group| files.iter().filter(|f| group(f) == g).count();
-        assert_eq!(
-            Group::ALL.map(count),
-            [5, 11, 5, 8],
-            "lessons, scenarios, exercises, broken rules: {:?}",
-            files.iter().map(|f| (f, group(f))).collect::<Vec<_>>()
-        );
-        for file in files.iter().filter(|f| group(f) == Group::Exercises) {
-            assert!(scenario::library_scenario(file).unwrap().unwrap().goal.is_some(), "{file} has a goal");
+        // Each group holds what it says, read from the files and the tables, not counted
+        // by hand: the tour's lessons, the scenarios with a goal, each break-switch's "Show
+        // me", and the rest; none is empty.
+        let in_group = |g: Group| files.iter().copied().filter(|f| group(f) == g).collect::<Vec<_>>();
+        assert_eq!(in_group(Group::Lessons), TOUR.to_vec());
+        let has_goal = |f: &str| scenario::library_scenario(f).unwrap().unwrap().goal.is_some();
+        let goals: Vec<&str> = files.iter().copied().filter(|f| has_goal(f)).collect();
+        assert_eq!(in_group(Group::Exercises), goals);
+        let mut show_me: Vec<&str> = BreakSwitch::ALL.iter().map(|s| s.show_me()).collect();
+        let mut broken = in_group(Group::BrokenRules);
+        show_me.sort_unstable();
+        broken.sort_unstable();
+        assert_eq!(broken, show_me, "one Show me each, each in the library");
+        for file in in_group(Group::Scenarios) {
+            let parsed = scenario::library_scenario(file).unwrap().unwrap();
+            assert!(parsed.config.breaks.is_correct_raft(), "{file} breaks a rule: is it a switch's Show me?");
+        }
+        for g in Group::ALL {
+            assert!(!in_group(g).is_empty(), "{g:?} is empty");
         }
     }
 
