@@ -56,27 +56,15 @@ impl Sim {
             AttemptOutcome::ServerDown
         } else {
             let result = self.drive(target.0 as usize - 1, |node| node.propose(now, request));
-            let outcome = match result {
+            match result {
                 Err(ProposeError::NotLeader { leader_hint }) => AttemptOutcome::Redirected { leader: leader_hint },
                 // §3.10: a leader handing over sends the client on to its successor.
                 Err(ProposeError::Transferring { to }) => AttemptOutcome::Redirected { leader: Some(to) },
                 Ok(Proposed::Appended(index)) => AttemptOutcome::Appended { index },
                 Ok(Proposed::AlreadyApplied(_)) => AttemptOutcome::AlreadyApplied,
-            };
-            self.world.clients[index].attempts.push(ClientAttempt {
-                at: now,
-                server: target,
-                outcome: outcome.clone(),
-            });
-            outcome
+            }
         };
-        if outcome == AttemptOutcome::ServerDown {
-            self.world.clients[index].attempts.push(ClientAttempt {
-                at: now,
-                server: target,
-                outcome: outcome.clone(),
-            });
-        }
+        self.world.clients[index].attempts.push(ClientAttempt { at: now, server: target, outcome: outcome.clone() });
         let client = &mut self.world.clients[index];
         if client.status != ClientStatus::Pending {
             return;

@@ -109,13 +109,20 @@ fn seeking_back_restores_the_state_exactly_and_acting_there_forks_the_run() {
     assert_eq!(replay.state_hash(), forked, "seeking in the forked run gives the forked past");
 }
 
-#[test]
-fn seeking_back_restores_the_exact_state_and_forward_replays_the_recorded_future() {
-    let mut s = Sim::new(SimConfig { seed: 21, checkpoint_every_ms: 500, ..SimConfig::default() }).unwrap();
-    s.run_for(Duration::from_ms(1200));
+/// A run of `seed` with a checkpoint every `checkpoint_every_ms`: `elected_ms` to elect a
+/// leader, a request through it, and `then_ms` more. Returns the run and the leader.
+fn a_request_run(seed: u64, checkpoint_every_ms: u64, elected_ms: u64, then_ms: u64) -> (Sim, ServerId) {
+    let mut s = Sim::new(SimConfig { seed, checkpoint_every_ms, ..SimConfig::default() }).unwrap();
+    s.run_for(Duration::from_ms(elected_ms));
     let leader = s.leader().expect("a leader");
     s.act(Action::ClientRequest { via: leader, op: set("a", "1") }).unwrap();
-    s.run_for(Duration::from_ms(900));
+    s.run_for(Duration::from_ms(then_ms));
+    (s, leader)
+}
+
+#[test]
+fn seeking_back_restores_the_exact_state_and_forward_replays_the_recorded_future() {
+    let (mut s, leader) = a_request_run(21, 500, 1200, 900);
     let t1 = s.now();
     let at_t1 = s.state_hash();
     let messages_at_t1 = s.history().messages.len();
@@ -203,11 +210,7 @@ fn seek_in_slices(start: &Sim, to: SeekTo, slice: u64) -> (Sim, u64, u64) {
 #[test]
 fn one_event_back_in_slices_lands_where_stepping_from_the_start_does() {
     // Checkpoints far apart: one event back from the end replays a long stretch.
-    let mut s = Sim::new(SimConfig { seed: 9, checkpoint_every_ms: 3000, ..SimConfig::default() }).unwrap();
-    s.run_for(Duration::from_ms(1500));
-    let leader = s.leader().expect("a leader");
-    s.act(Action::ClientRequest { via: leader, op: set("b", "2") }).unwrap();
-    s.run_for(Duration::from_ms(4000));
+    let (s, _) = a_request_run(9, 3000, 1500, 4000);
     let end = s.events();
     for n in [end - 1, end / 2, 1] {
         // The reference: the recorded run replayed from its start, one event at a time.

@@ -364,6 +364,14 @@ fn inject_protocol_fault(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut 
     }
 }
 
+/// Restarts every server of the cluster that is down, in the order of their ids.
+fn restart_every_down_server(sim: &mut Sim) {
+    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
+    for server in down {
+        let _ = sim.act(Action::Restart { server });
+    }
+}
+
 /// Heals every fault, restarts every server and checks that the cluster elects a leader
 /// and applies a new request on every live server. Returns a liveness violation if not.
 fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
@@ -371,10 +379,7 @@ fn heal_and_check_progress(sim: &mut Sim) -> Option<Violation> {
     let _ = sim.act(Action::SetLoss { loss: 0.0 });
     let _ = sim.act(Action::SetDuplication { duplication: 0.0 });
     let _ = sim.act(Action::SetLatency { min_ms: 10, max_ms: 20 });
-    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
-    for server in down {
-        let _ = sim.act(Action::Restart { server });
-    }
+    restart_every_down_server(sim);
     let max_timeout = Duration::from_ms(sim.config().election_timeout_max_ms);
     let limit = Duration(max_timeout.0 * super::LIVENESS_TIMEOUTS);
     let start = sim.now();

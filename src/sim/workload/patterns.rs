@@ -4,7 +4,7 @@
 //! partition) with whatever servers the run has, and lets the checker watch.
 
 use super::super::{Action, Sim, MAX_SERVERS};
-use super::pick;
+use super::{pick, restart_every_down_server};
 use crate::raft::{ChangeMethod, Duration, Op, ServerId};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -64,10 +64,7 @@ pub(super) fn calm(sim: &mut Sim) -> Option<(ServerId, Vec<ServerId>)> {
     let _ = sim.act(Action::Heal);
     let _ = sim.act(Action::SetLoss { loss: 0.0 });
     let _ = sim.act(Action::SetDuplication { duplication: 0.0 });
-    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
-    for server in down {
-        let _ = sim.act(Action::Restart { server });
-    }
+    restart_every_down_server(sim);
     let leader = sim.run_until_leader(Duration::from_ms(sim.config().election_timeout_max_ms * 6))?;
     let config = sim.server(leader)?.node.configuration().clone();
     if config.is_joint() {
@@ -138,10 +135,7 @@ pub(super) fn figure_8(sim: &mut Sim, rng: &mut ChaCha8Rng, key_counter: &mut u3
     campaign(sim, l2);
     sim.run_for(Duration::from_ms(500));
     let _ = sim.act(Action::Heal);
-    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
-    for server in down {
-        let _ = sim.act(Action::Restart { server });
-    }
+    restart_every_down_server(sim);
 }
 
 /// Every server loses power at once and comes back at once, and nothing else happens
@@ -153,10 +147,7 @@ pub(super) fn cluster_restart(sim: &mut Sim) {
         let _ = sim.act(Action::Crash { server: *server });
     }
     let _ = sim.act(Action::Heal);
-    let down: Vec<ServerId> = sim.active_servers().filter(|s| !s.alive).map(|s| s.node.id()).collect();
-    for server in down {
-        let _ = sim.act(Action::Restart { server });
-    }
+    restart_every_down_server(sim);
     let max_timeout = sim.config().election_timeout_max_ms;
     sim.run_for(Duration::from_ms(max_timeout * (super::super::LIVENESS_TIMEOUTS + 2)));
 }
