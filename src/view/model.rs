@@ -6,7 +6,7 @@ use super::counting::{self, Count, EntryCount};
 use super::geometry::timer_remaining;
 use crate::raft::{ChangeMethod, MembershipEvent, MessageKind, Role, RoleKind, ServerId};
 use crate::sim::checker::Property;
-use crate::sim::{ClientStatus, Sim};
+use crate::sim::{ChangeLost, ClientStatus, Sim};
 
 mod logs;
 pub use logs::{log_rows, logs_signature, longest_log, CellView, EntryKind, LogRowView};
@@ -31,7 +31,9 @@ pub struct ServerView {
     pub retired: bool,
     /// Left out of a committed C_new and not shut down: out of the cluster, still running.
     pub removed: bool,
-    /// A voter in its own current configuration (a new server catching up is not yet).
+    /// Counted by the configuration in force: the leader's when there is a live leader
+    /// (a new server counts once the leader's log holds a configuration with it, before
+    /// the entry reaches the server), else the server's own.
     pub voter: bool,
     /// For a candidate: every voter of its configuration, with the vote received (`None`:
     /// no answer yet).
@@ -55,6 +57,60 @@ pub struct ServerView {
 impl ServerView {
     pub fn granted_votes(&self) -> usize {
         self.votes.iter().filter(|(_, v)| *v == Some(true)).count()
+    }
+
+    pub fn standing(&self) -> Standing {
+        Standing::of(self.retired, self.removed, self.learner, self.voter)
+    }
+}
+
+/// Where a server stands towards the cluster, as its label says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Counted by the configuration in force.
+    Member,
+    /// Added by the change in progress and not counted yet: a learner, catching up.
+    Learner,
+    /// In no configuration in force and not being added: left behind by a change that
+    /// was abandoned or lost.
+    Outside,
+    /// Left out of a committed C_new, still there (§6).
+    Removed,
+    /// Shut down for good after its removal.
+    Retired,
+}
+
+/// The catalogue key of a server's role as the page labels it.
+pub fn role_key(role: RoleKind, alive: bool, standing: Standing) -> crate::view::i18n::K {
+    use crate::view::i18n::K;
+    match standing {
+        Standing::Retired => K::RoleRemoved,
+        // Out of the cluster but running (§6): its role still matters (it may campaign).
+        Standing::Removed if alive => match role {
+            RoleKind::Candidate | RoleKind::PreCandidate => K::RoleRemovedCampaigning,
+            _ => K::RoleRemovedRunning,
+        },
+        _ if !alive => K::RoleDown,
+        _ => match role {
+            RoleKind::Leader => K::RoleLeader,
+            RoleKind::Candidate => K::RoleCandidate,
+            RoleKind::PreCandidate => K::RolePreCandidate,
+            RoleKind::Follower if standing == Standing::Learner => K::RoleCatchingUp,
+            RoleKind::Follower if standing == Standing::Outside => K::RoleNotMember,
+            RoleKind::Follower => K::RoleFollower,
+        },
+    }
+}
+
+impl Standing {
+    pub fn of(retired: bool, removed: bool, learner: bool, voter: bool) -> Standing {
+        match () {
+            _ if retired => Standing::Retired,
+            _ if removed => Standing::Removed,
+            _ if learner => Standing::Learner,
+            _ if voter => Standing::Member,
+            _ => Standing::Outside,
+        }
     }
 }
 
@@ -109,6 +165,8 @@ pub struct MembershipView {
     /// §4.2.1: the servers that did not catch up in time, when the leader abandoned the
     /// change for them (it ended before C_old,new).
     pub abandoned: Option<Vec<ServerId>>,
+    /// The change ended without a leader reporting it: nothing in the cluster carries it on.
+    pub lost: Option<ChangeLost>,
 }
 
 impl MembershipView {
@@ -141,6 +199,7 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
     let partitioned = topology.is_partitioned();
     let learners = counting::learners(sim);
     let meters = counting::ring_meters(sim);
+    let in_force = sim.leader().and_then(|l| sim.server(l)).map(|slot| slot.node.configuration());
     sim.servers()
         .iter()
         .enumerate()
@@ -168,7 +227,7 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
                 alive: slot.alive,
                 retired: slot.retired,
                 removed: slot.removed && !slot.retired,
-                voter: config.contains(node.id()),
+                voter: in_force.unwrap_or(config).contains(node.id()),
                 votes,
                 tally: counting::tally(sim, node.id()),
                 learner: learners.contains(&node.id()),
@@ -277,6 +336,7 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
         finished: status.finished,
         leader_stepped_down,
         abandoned,
+        lost: status.lost.clone(),
     })
 }
 
