@@ -289,10 +289,7 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
             <ol class="phases">
                 { for m.method.steps().iter().map(|p| {
                     let reached = m.reached.iter().find(|(q, _)| q == p);
-                    // §4.2.1: an abandoned change stopped while catching up; that step failed.
-                    let failed = *p == Phase::CatchingUp && m.abandoned.is_some()
-                        // A lost change never reached the step after its last.
-                        || m.lost.is_some() && m.method.steps().iter().find(|q| !m.reached.iter().any(|(r, _)| r == *q)) == Some(p);
+                    let failed = m.failed_step() == Some(*p);
                     let state = match (reached, current) {
                         _ if failed => "phase--failed",
                         (Some(_), Some(c)) if c == *p && !m.finished => "phase--current",

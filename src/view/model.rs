@@ -80,6 +80,33 @@ pub enum Standing {
     Retired,
 }
 
+/// What the ring and the logs need to say where each server stands: the configuration in
+/// force (the live leader's) and the learners of the change in progress.
+pub(crate) struct Standings {
+    in_force: Option<crate::raft::Configuration>,
+    learners: Vec<ServerId>,
+}
+
+impl Standings {
+    pub(crate) fn of(sim: &Sim) -> Self {
+        let in_force = sim.leader().and_then(|l| sim.server(l)).map(|slot| slot.node.configuration().clone());
+        Standings { in_force, learners: counting::learners(sim) }
+    }
+
+    /// Counted by the configuration in force: the leader's, else the server's own.
+    fn voter(&self, slot: &crate::sim::ServerSlot) -> bool {
+        self.in_force.as_ref().unwrap_or(slot.node.configuration()).contains(slot.node.id())
+    }
+
+    fn learner(&self, slot: &crate::sim::ServerSlot) -> bool {
+        self.learners.contains(&slot.node.id())
+    }
+
+    pub(crate) fn standing(&self, slot: &crate::sim::ServerSlot) -> Standing {
+        Standing::of(slot.retired, slot.removed, self.learner(slot), self.voter(slot))
+    }
+}
+
 /// The catalogue key of a server's role as the page labels it.
 pub fn role_key(role: RoleKind, alive: bool, standing: Standing) -> crate::view::i18n::K {
     use crate::view::i18n::K;
@@ -174,6 +201,20 @@ impl MembershipView {
     pub fn current(&self) -> Option<Phase> {
         self.reached.iter().map(|(p, _)| *p).max()
     }
+
+    /// The step the change failed at, marked as failed: catching up, for a change
+    /// abandoned there (§4.2.1) or lost with the leader that was catching up; for a change
+    /// whose configuration entry was overwritten, the step after the furthest it reached
+    /// (the entry's commit).
+    pub fn failed_step(&self) -> Option<Phase> {
+        match (&self.lost, &self.abandoned) {
+            (Some(ChangeLost::LeaderGone { .. }), _) | (None, Some(_)) => Some(Phase::CatchingUp),
+            (Some(ChangeLost::Overwritten { .. }), _) => {
+                self.method.steps().iter().copied().find(|p| self.current().is_some_and(|c| *p > c))
+            }
+            (None, None) => None,
+        }
+    }
 }
 
 /// One client request, for the requests list.
@@ -197,9 +238,8 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
     let now = sim.now().0;
     let topology = sim.topology();
     let partitioned = topology.is_partitioned();
-    let learners = counting::learners(sim);
+    let standings = Standings::of(sim);
     let meters = counting::ring_meters(sim);
-    let in_force = sim.leader().and_then(|l| sim.server(l)).map(|slot| slot.node.configuration());
     sim.servers()
         .iter()
         .enumerate()
@@ -227,10 +267,10 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
                 alive: slot.alive,
                 retired: slot.retired,
                 removed: slot.removed && !slot.retired,
-                voter: in_force.unwrap_or(config).contains(node.id()),
+                voter: standings.voter(slot),
                 votes,
                 tally: counting::tally(sim, node.id()),
-                learner: learners.contains(&node.id()),
+                learner: standings.learner(slot),
                 meters: meters.as_ref().filter(|m| m.leader == node.id()).cloned(),
                 timer,
                 group: partitioned.then(|| topology.group_of(node.id())),

@@ -129,7 +129,9 @@ test('a change whose leader dies while S6 catches up is lost: the panel says so,
     await page.locator('[data-note="change-lost"]').waitFor();
     assert.equal(await panel.getAttribute('data-finished'), 'true');
     assert.equal(await panel.locator('.phase--current').count(), 0, 'no step in progress');
-    assert.equal(await panel.locator('[data-phase-step="joint-appended"].phase--failed').count(), 1);
+    // The catch-up never finished: that step failed; nothing after it was reached.
+    assert.equal(await panel.locator('[data-phase-step="catching-up"].phase--failed').count(), 1);
+    assert.equal(await panel.locator('.phase--done').count(), 0);
     assert.equal(await s6.locator('.server__note--learner').count(), 0, 'nobody catches S6 up');
     assert.equal(await s6.getAttribute('data-voter'), 'false');
     await screenshot(page, 'counting-change-lost');

@@ -234,4 +234,27 @@ fn a_lost_change_is_reported_as_lost_and_finished() {
         (true, Some(ChangeLost::LeaderGone { leader }), Some(Phase::CatchingUp))
     );
     assert!(servers(&sim).iter().all(|s| !s.learner), "nobody catches S6 up any more");
+    assert_eq!(m.failed_step(), Some(Phase::CatchingUp), "the catch-up never finished");
+    assert_eq!(label(&sim, ServerId(6)).0, Standing::Outside);
+    let rows: Vec<Standing> = log_rows(&sim, 0, 10).iter().map(|r| r.standing).collect();
+    assert_eq!(rows, servers(&sim).iter().map(|s| s.standing()).collect::<Vec<_>>(), "the logs say what the ring says");
+}
+
+/// An overwritten C_old,new was appended (that step happened) and never committed: the
+/// commit is the step that failed.
+#[test]
+fn an_overwritten_change_failed_at_its_commit() {
+    let mut sim = elected(34);
+    let leader = sim.leader().unwrap();
+    let others: Vec<ServerId> = (1..=5).map(ServerId).filter(|x| *x != leader).collect();
+    sim.act(Action::Partition { groups: vec![vec![leader], others.clone()] }).unwrap();
+    sim.act(Action::ChangeMembership { add: vec![], remove: vec![others[0]], method: ChangeMethod::Joint }).unwrap();
+    sim.run_until(sim.now() + Duration::from_ms(1_500));
+    sim.act(Action::Heal).unwrap();
+    while membership(&sim).unwrap().lost.is_none() {
+        sim.step().unwrap();
+    }
+    let m = membership(&sim).unwrap();
+    assert!(matches!(m.lost, Some(ChangeLost::Overwritten { .. })), "{m:?}");
+    assert_eq!((m.current(), m.failed_step()), (Some(Phase::JointAppended), Some(Phase::JointCommitted)));
 }
