@@ -9,7 +9,7 @@ use crate::sim::MAX_SERVERS;
 use crate::view::format::{self, format_sim_time, format_speed};
 use crate::view::i18n::{t, tf, K};
 use crate::view::intent::{Intent, ServerAction};
-use crate::view::model::{ClientState, ClientView, MembershipView, Phase, StatusView};
+use crate::view::model::{ClientState, ClientView, MembershipView, StatusView};
 use crate::view::protocol::ContactsView;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
