@@ -483,6 +483,10 @@ pub enum Condition {
     Membership {
         phase: Phase,
     },
+    /// The current membership change was lost: nothing in the cluster carries it on (the
+    /// leader catching up its new servers stopped leading, or its uncommitted
+    /// configuration entry was overwritten everywhere).
+    MembershipLost,
     /// No safety property has been violated.
     Safe,
     /// At least one of these properties has been violated.

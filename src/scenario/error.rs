@@ -129,7 +129,7 @@ impl Expected {
         let names: Vec<&str> = match self {
             Expected::BreakSwitch => BreakSwitch::ALL.iter().map(|b| b.name()).collect(),
             Expected::ProtocolOption => ProtocolOption::ALL.iter().map(|o| o.name()).chain(["snapshots"]).collect(),
-            Expected::Phase => Phase::ALL.iter().map(|p| p.name()).collect(),
+            Expected::Phase => Phase::ALL.iter().map(|p| p.name()).chain(["lost"]).collect(),
             Expected::Property => Property::SAFETY.iter().chain(&[Property::Liveness]).map(|p| p.slug()).collect(),
             Expected::Refusal => Refusal::ALL.iter().map(|r| r.word()).collect(),
             _ => Vec::new(),

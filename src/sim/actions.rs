@@ -243,6 +243,7 @@ impl Sim {
         self.world.checker.observe_crash(&self.world.servers[i].node);
         self.history.notes.push(Note { time: now, server: id, kind: note });
         self.world.liveness.groups = None;
+        self.check_change_lost(i);
     }
 
     pub(super) fn apply_action(&mut self, action: &Action) -> Result<(), ActionError> {

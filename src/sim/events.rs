@@ -334,6 +334,7 @@ impl Sim {
         if let Some(keep) = retire {
             self.remove_all_but(&keep);
         }
+        self.check_change_lost(i);
     }
 
     /// Carries out, on server `i`'s disk, the writes among `outputs`, in order. When the

@@ -3,7 +3,9 @@
 
 use super::history::{Note, NoteKind};
 use super::{ActionError, ServerSlot, Sim, MAX_SERVERS};
-use crate::raft::{ChangeMethod, Configuration, Entry, MembershipEvent, Node, Payload, Phase, ServerId, Time};
+use crate::raft::{
+    ChangeMethod, Configuration, Entry, LogIndex, MembershipEvent, Node, Payload, Phase, ServerId, Term, Time,
+};
 use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +20,52 @@ pub struct MembershipStatus {
     /// Every phase seen so far, with when and which leader reported it.
     pub phases: Vec<(Time, ServerId, MembershipEvent)>,
     pub finished: bool,
+    /// The leader asked for the change, and its term then: while new servers catch up, the
+    /// change lives only in this leader's memory.
+    #[serde(default)]
+    pub leader: Option<(ServerId, Term)>,
+    /// The change's first configuration entry (C_old,new, or C_new for a single-server
+    /// change) once appended: until it commits, the change lives in the logs holding it.
+    #[serde(default)]
+    pub entry: Option<(LogIndex, Term)>,
+    /// The change ended without the core saying so: see [`ChangeLost`].
+    #[serde(default)]
+    pub lost: Option<ChangeLost>,
+}
+
+/// How a change can end without any leader reporting it: nothing left in the cluster
+/// carries it on, so the configuration before it stays in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "lost", rename_all = "kebab-case")]
+pub enum ChangeLost {
+    /// The leader catching the new servers up stopped leading (or crashed) before the
+    /// change's first configuration entry: the catch-up was only in its memory, and no
+    /// other server knows of the change.
+    LeaderGone { leader: ServerId },
+    /// The change's first configuration entry, not yet committed, is in no server's log any
+    /// more: a leader that never had it overwrote it (§5.3).
+    Overwritten { index: LogIndex },
+}
+
+impl MembershipStatus {
+    fn new(target: SortedSet<ServerId>, method: ChangeMethod, now: Time, leader: Option<(ServerId, Term)>) -> Self {
+        MembershipStatus {
+            target,
+            method,
+            started_at: now,
+            phases: Vec::new(),
+            finished: false,
+            leader,
+            entry: None,
+            lost: None,
+        }
+    }
+
+    /// Whether the change's first configuration entry has committed (after which no
+    /// correct cluster loses it).
+    fn entry_committed(&self) -> bool {
+        self.phases.iter().any(|(_, _, e)| matches!(e.phase(), Phase::JointCommitted | Phase::NewCommitted))
+    }
 }
 
 impl Sim {
@@ -65,18 +113,50 @@ impl Sim {
             _ => None,
         };
         self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Membership { event: event.clone() } });
-        let status = self.world.membership.get_or_insert_with(|| MembershipStatus {
-            target: SortedSet::new(),
-            method: ChangeMethod::Joint,
-            started_at: now,
-            phases: Vec::new(),
-            finished: false,
-        });
+        let term = self.world.servers[i].node.term();
+        let status = self
+            .world
+            .membership
+            .get_or_insert_with(|| MembershipStatus::new(SortedSet::new(), ChangeMethod::Joint, now, Some((id, term))));
         if matches!(event.phase(), Phase::NewCommitted | Phase::CatchUpAborted) {
             status.finished = true;
         }
+        if let (None, MembershipEvent::JointAppended { index } | MembershipEvent::NewAppended { index }) =
+            (status.entry, &event)
+        {
+            status.entry = self.world.servers[i].node.log().term_at(*index).map(|t| (*index, t));
+        }
         status.phases.push((now, id, event));
         keep
+    }
+
+    /// Ends the change in progress as lost when nothing in the cluster carries it on any
+    /// more: called after server `i` acted or crashed, the only moments that can happen.
+    /// Before its first configuration entry, the change is the asked leader's alone; after
+    /// it and until that entry commits, it is in the logs that hold the entry.
+    pub(super) fn check_change_lost(&mut self, i: usize) {
+        let Some(status) = &self.world.membership else { return };
+        if status.finished {
+            return;
+        }
+        let lost = match (status.entry, status.leader) {
+            (None, Some((leader, term))) if leader.0 as usize == i + 1 => {
+                let slot = &self.world.servers[i];
+                let leads = slot.alive && slot.node.is_leader() && slot.node.term() == term;
+                (!leads).then_some(ChangeLost::LeaderGone { leader })
+            }
+            (Some((index, term)), _) if !status.entry_committed() => {
+                let held = self.world.servers.iter().any(|s| {
+                    !s.retired && (s.node.log().term_at(index) == Some(term) || index <= s.node.log().snapshot_index())
+                });
+                (!held).then_some(ChangeLost::Overwritten { index })
+            }
+            _ => None,
+        };
+        if let (Some(lost), Some(status)) = (lost, &mut self.world.membership) {
+            status.lost = Some(lost);
+            status.finished = true;
+        }
     }
 
     pub(super) fn change_membership(
@@ -137,13 +217,8 @@ impl Sim {
             self.history.notes.push(Note { time: now, server: *id, kind: NoteKind::Added });
             self.drive(i, Node::start);
         }
-        self.world.membership = Some(MembershipStatus {
-            target: target.clone(),
-            method,
-            started_at: now,
-            phases: Vec::new(),
-            finished: false,
-        });
+        let term = self.world.servers[li].node.term();
+        self.world.membership = Some(MembershipStatus::new(target.clone(), method, now, Some((leader, term))));
         self.drive(li, |node| node.propose_change(now, target, method)).map_err(ActionError::Membership)?;
         self.world.liveness.groups = None;
         Ok(())

@@ -34,6 +34,8 @@ mod tests;
 #[cfg(test)]
 mod tests_disk;
 #[cfg(test)]
+mod tests_lost;
+#[cfg(test)]
 mod tests_removed;
 #[cfg(test)]
 mod tests_snapshot;
@@ -56,7 +58,7 @@ pub use history::{
 };
 use liveness::LivenessWatch;
 pub use liveness::{LIVENESS_MAX_LOSS, LIVENESS_TIMEOUTS};
-pub use membership::MembershipStatus;
+pub use membership::{ChangeLost, MembershipStatus};
 pub use network::{NetworkConfig, Topology};
 use travel::Checkpoint;
 pub use travel::{ReplayError, SeekTo};

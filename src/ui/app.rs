@@ -17,6 +17,7 @@ use crate::view::explain;
 use crate::view::format::{self, PageParams};
 use crate::view::i18n::{t, tf, K};
 use crate::view::intent::{Intent, ServerAction};
+use crate::view::model::Standing;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::AnimationFrame;
 use gloo::timers::callback::Timeout;
@@ -440,24 +441,6 @@ fn prefers_reduced_motion() -> bool {
 }
 
 /// The role as the page names it, for labels.
-pub fn role_name(role: RoleKind, alive: bool, retired: bool, removed: bool, voter: bool) -> &'static str {
-    if retired {
-        t(K::RoleRemoved)
-    } else if removed && alive {
-        // Out of the cluster but running (§6): its role still matters (it may campaign).
-        match role {
-            RoleKind::Candidate | RoleKind::PreCandidate => t(K::RoleRemovedCampaigning),
-            _ => t(K::RoleRemovedRunning),
-        }
-    } else if !alive {
-        t(K::RoleDown)
-    } else {
-        match role {
-            RoleKind::Leader => t(K::RoleLeader),
-            RoleKind::Candidate => t(K::RoleCandidate),
-            RoleKind::PreCandidate => t(K::RolePreCandidate),
-            RoleKind::Follower if !voter => t(K::RoleCatchingUp),
-            RoleKind::Follower => t(K::RoleFollower),
-        }
-    }
+pub fn role_name(role: RoleKind, alive: bool, standing: Standing) -> &'static str {
+    t(crate::view::model::role_key(role, alive, standing))
 }

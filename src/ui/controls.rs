@@ -9,7 +9,7 @@ use crate::sim::MAX_SERVERS;
 use crate::view::format::{self, format_sim_time, format_speed};
 use crate::view::i18n::{t, tf, K};
 use crate::view::intent::{Intent, ServerAction};
-use crate::view::model::{ClientState, ClientView, MembershipView, Phase, StatusView};
+use crate::view::model::{ClientState, ClientView, MembershipView, StatusView};
 use crate::view::protocol::ContactsView;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -197,6 +197,7 @@ pub struct ServerPanelInfo {
     pub retired: bool,
     pub removed: bool,
     pub voter: bool,
+    pub standing: crate::view::model::Standing,
     /// A leader handing leadership over: to whom (§3.10).
     pub transferring_to: Option<ServerId>,
 }
@@ -213,7 +214,7 @@ pub fn server_panel(props: &ServerPanelProps) -> Html {
     let id = s.id;
     let d = &props.dispatch;
     let name = id.to_string();
-    let role = role_name(s.role, s.alive, s.retired, s.removed, s.voter);
+    let role = role_name(s.role, s.alive, s.standing);
     let is_leader = s.alive && s.role == RoleKind::Leader;
     let menu = |a: ServerAction| d.reform(move |_| Msg::Intent(Intent::Server(ServerRef::Id(id), a.clone())));
     // Placed where the server is through the CSSOM, not a `style` attribute: the strict
@@ -288,8 +289,7 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
             <ol class="phases">
                 { for m.method.steps().iter().map(|p| {
                     let reached = m.reached.iter().find(|(q, _)| q == p);
-                    // §4.2.1: an abandoned change stopped while catching up; that step failed.
-                    let failed = *p == Phase::CatchingUp && m.abandoned.is_some();
+                    let failed = m.failed_step() == Some(*p);
                     let state = match (reached, current) {
                         _ if failed => "phase--failed",
                         (Some(_), Some(c)) if c == *p && !m.finished => "phase--current",
@@ -309,6 +309,9 @@ pub fn membership_progress(props: &MembershipProps) -> Html {
             </ol>
             if m.leader_stepped_down {
                 <p class="membership__note">{ t(K::LeaderSteppedDown) }</p>
+            }
+            if let Some(lost) = &m.lost {
+                <p class="membership__note" data-note="change-lost">{ format::change_lost(lost) }</p>
             }
             if let Some(servers) = &m.abandoned {
                 <p class="membership__note" data-note="catch-up-aborted">

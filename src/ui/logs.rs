@@ -173,7 +173,7 @@ struct LogRowProps {
 fn log_row(props: &LogRowProps) -> Html {
     let r = &props.row;
     let role = if r.alive { r.role.name() } else { "down" };
-    let role_text = role_name(r.role, r.alive, r.retired, r.removed, true);
+    let role_text = role_name(r.role, r.alive, r.standing);
     html! {
         <div class={classes!("log-row", format!("log-row--{role}"), r.retired.then_some("log-row--retired"))}
             data-log={r.id.to_string()}>

@@ -134,7 +134,7 @@ fn server_node(props: &ServerNodeProps) -> Html {
     let id = s.id;
     let role = role_slug(s.role);
     let name = id.to_string();
-    let role_label = role_name(s.role, s.alive, s.retired, s.removed, s.voter);
+    let role_label = role_name(s.role, s.alive, s.standing());
     let mut label = tf(K::ServerLabel, &[&name, &role_label, &s.term]);
     let candidate = matches!(s.role, RoleKind::Candidate | RoleKind::PreCandidate) && s.alive;
     if candidate && !s.tally.is_empty() {

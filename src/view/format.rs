@@ -5,8 +5,8 @@
 mod messages;
 
 pub use messages::{
-    action_error, catch_up_aborted, config_error, drop_reason, message_kind, message_summary, op_error, replay_error,
-    scenario_error, server_list, step_kind, violation_detail,
+    action_error, catch_up_aborted, change_lost, config_error, drop_reason, message_kind, message_summary, op_error,
+    replay_error, scenario_error, server_list, step_kind, violation_detail,
 };
 
 use super::i18n::{tf, K};

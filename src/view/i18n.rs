@@ -150,6 +150,7 @@ catalogue! {
     ShutDownServer => "Shut down {0}",
     ShutDownTitle => "A committed C_new left this server out; it runs on until shut down (§6).",
     RoleCatchingUp => "catching up",
+    RoleNotMember => "not a member",
     NotCounted => "not counted",
     TermShort => "T{0}",
     ServerLabel => "{0} T{2} {1}, term {2}",
@@ -194,6 +195,8 @@ catalogue! {
     PhaseSingleCommitted => "C_new committed",
     MethodJoint => "Joint consensus: C_old,new, then C_new (§6)",
     MethodSingle => "One server at a time: C_new at once, no C_old,new (dissertation §4.1)",
+    ChangeLostLeader => "{0} stopped leading before the change's configuration entry was in its log: the catch-up lived only in its memory, so no server carries the change on and the configuration stays as it was. Start the change again with the new leader.",
+    ChangeLostOverwritten => "The change's configuration entry (index {0}) never committed and is now in no server's log: a leader that did not have it overwrote it (§5.3). The configuration from before the change is in force; start the change again.",
     CatchUpAborted => "{0} did not catch up within {1} election timeouts, so the leader abandoned the change before C_old,new: the configuration stays as it was (§4.2.1).",
     // Logs and state
     LogsHeading => "Logs",

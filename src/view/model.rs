@@ -6,7 +6,7 @@ use super::counting::{self, Count, EntryCount};
 use super::geometry::timer_remaining;
 use crate::raft::{ChangeMethod, MembershipEvent, MessageKind, Role, RoleKind, ServerId};
 use crate::sim::checker::Property;
-use crate::sim::{ClientStatus, Sim};
+use crate::sim::{ChangeLost, ClientStatus, Sim};
 
 mod logs;
 pub use logs::{log_rows, logs_signature, longest_log, CellView, EntryKind, LogRowView};
@@ -31,7 +31,9 @@ pub struct ServerView {
     pub retired: bool,
     /// Left out of a committed C_new and not shut down: out of the cluster, still running.
     pub removed: bool,
-    /// A voter in its own current configuration (a new server catching up is not yet).
+    /// Counted by the configuration in force: the leader's when there is a live leader
+    /// (a new server counts once the leader's log holds a configuration with it, before
+    /// the entry reaches the server), else the server's own.
     pub voter: bool,
     /// For a candidate: every voter of its configuration, with the vote received (`None`:
     /// no answer yet).
@@ -55,6 +57,87 @@ pub struct ServerView {
 impl ServerView {
     pub fn granted_votes(&self) -> usize {
         self.votes.iter().filter(|(_, v)| *v == Some(true)).count()
+    }
+
+    pub fn standing(&self) -> Standing {
+        Standing::of(self.retired, self.removed, self.learner, self.voter)
+    }
+}
+
+/// Where a server stands towards the cluster, as its label says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Counted by the configuration in force.
+    Member,
+    /// Added by the change in progress and not counted yet: a learner, catching up.
+    Learner,
+    /// In no configuration in force and not being added: left behind by a change that
+    /// was abandoned or lost.
+    Outside,
+    /// Left out of a committed C_new, still there (§6).
+    Removed,
+    /// Shut down for good after its removal.
+    Retired,
+}
+
+/// What the ring and the logs need to say where each server stands: the configuration in
+/// force (the live leader's) and the learners of the change in progress.
+pub(crate) struct Standings {
+    in_force: Option<crate::raft::Configuration>,
+    learners: Vec<ServerId>,
+}
+
+impl Standings {
+    pub(crate) fn of(sim: &Sim) -> Self {
+        let in_force = sim.leader().and_then(|l| sim.server(l)).map(|slot| slot.node.configuration().clone());
+        Standings { in_force, learners: counting::learners(sim) }
+    }
+
+    /// Counted by the configuration in force: the leader's, else the server's own.
+    fn voter(&self, slot: &crate::sim::ServerSlot) -> bool {
+        self.in_force.as_ref().unwrap_or(slot.node.configuration()).contains(slot.node.id())
+    }
+
+    fn learner(&self, slot: &crate::sim::ServerSlot) -> bool {
+        self.learners.contains(&slot.node.id())
+    }
+
+    pub(crate) fn standing(&self, slot: &crate::sim::ServerSlot) -> Standing {
+        Standing::of(slot.retired, slot.removed, self.learner(slot), self.voter(slot))
+    }
+}
+
+/// The catalogue key of a server's role as the page labels it.
+pub fn role_key(role: RoleKind, alive: bool, standing: Standing) -> crate::view::i18n::K {
+    use crate::view::i18n::K;
+    match standing {
+        Standing::Retired => K::RoleRemoved,
+        // Out of the cluster but running (§6): its role still matters (it may campaign).
+        Standing::Removed if alive => match role {
+            RoleKind::Candidate | RoleKind::PreCandidate => K::RoleRemovedCampaigning,
+            _ => K::RoleRemovedRunning,
+        },
+        _ if !alive => K::RoleDown,
+        _ => match role {
+            RoleKind::Leader => K::RoleLeader,
+            RoleKind::Candidate => K::RoleCandidate,
+            RoleKind::PreCandidate => K::RolePreCandidate,
+            RoleKind::Follower if standing == Standing::Learner => K::RoleCatchingUp,
+            RoleKind::Follower if standing == Standing::Outside => K::RoleNotMember,
+            RoleKind::Follower => K::RoleFollower,
+        },
+    }
+}
+
+impl Standing {
+    pub fn of(retired: bool, removed: bool, learner: bool, voter: bool) -> Standing {
+        match () {
+            _ if retired => Standing::Retired,
+            _ if removed => Standing::Removed,
+            _ if learner => Standing::Learner,
+            _ if voter => Standing::Member,
+            _ => Standing::Outside,
+        }
     }
 }
 
@@ -109,12 +192,28 @@ pub struct MembershipView {
     /// §4.2.1: the servers that did not catch up in time, when the leader abandoned the
     /// change for them (it ended before C_old,new).
     pub abandoned: Option<Vec<ServerId>>,
+    /// The change ended without a leader reporting it: nothing in the cluster carries it on.
+    pub lost: Option<ChangeLost>,
 }
 
 impl MembershipView {
     /// The furthest phase reached.
     pub fn current(&self) -> Option<Phase> {
         self.reached.iter().map(|(p, _)| *p).max()
+    }
+
+    /// The step the change failed at, marked as failed: catching up, for a change
+    /// abandoned there (§4.2.1) or lost with the leader that was catching up; for a change
+    /// whose configuration entry was overwritten, the step after the furthest it reached
+    /// (the entry's commit).
+    pub fn failed_step(&self) -> Option<Phase> {
+        match (&self.lost, &self.abandoned) {
+            (Some(ChangeLost::LeaderGone { .. }), _) | (None, Some(_)) => Some(Phase::CatchingUp),
+            (Some(ChangeLost::Overwritten { .. }), _) => {
+                self.method.steps().iter().copied().find(|p| self.current().is_some_and(|c| *p > c))
+            }
+            (None, None) => None,
+        }
     }
 }
 
@@ -139,7 +238,7 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
     let now = sim.now().0;
     let topology = sim.topology();
     let partitioned = topology.is_partitioned();
-    let learners = counting::learners(sim);
+    let standings = Standings::of(sim);
     let meters = counting::ring_meters(sim);
     sim.servers()
         .iter()
@@ -168,10 +267,10 @@ pub fn servers(sim: &Sim) -> Vec<ServerView> {
                 alive: slot.alive,
                 retired: slot.retired,
                 removed: slot.removed && !slot.retired,
-                voter: config.contains(node.id()),
+                voter: standings.voter(slot),
                 votes,
                 tally: counting::tally(sim, node.id()),
-                learner: learners.contains(&node.id()),
+                learner: standings.learner(slot),
                 meters: meters.as_ref().filter(|m| m.leader == node.id()).cloned(),
                 timer,
                 group: partitioned.then(|| topology.group_of(node.id())),
@@ -277,6 +376,7 @@ pub fn membership(sim: &Sim) -> Option<MembershipView> {
         finished: status.finished,
         leader_stepped_down,
         abandoned,
+        lost: status.lost.clone(),
     })
 }
 

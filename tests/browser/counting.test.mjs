@@ -92,6 +92,9 @@ test('during "Add server" the leader shows C_old alone while the learner catches
     }
     assert.ok(both, 'C_old,new came into force');
     assert.equal(await s6.locator('.server__note--learner').count(), 0, 'S6 counts in C_new now');
+    // The leader counts S6 as soon as C_old,new is in the leader's log, before it reaches S6:
+    // S6 is a voter then, not "catching up".
+    assert.equal(await s6.getAttribute('data-voter'), 'true');
     // The meters sit beside the leader: nearer to it than to any other server.
     const near = await page.evaluate(() => {
       const centre = (el) => { const b = el.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; };
@@ -109,6 +112,31 @@ test('during "Add server" the leader shows C_old alone while the learner catches
     await screenshot(page, 'counting-joint');
     assert.deepEqual(errors, []);
   }, { name: 'counting-meters', path: '?seed=3&speed=1' }));
+
+test('a change whose leader dies while S6 catches up is lost: the panel says so, and S6 is not a member', () =>
+  withPlayground(async ({ page, errors }) => {
+    await waitForLeader(page);
+    await pause(page);
+    await key(page, 'a');
+    const panel = page.locator('.membership');
+    await panel.waitFor();
+    assert.equal(await panel.getAttribute('data-phase'), 'catching-up');
+    assert.equal(await panel.getAttribute('data-finished'), 'false');
+    const s6 = page.locator('[data-server="S6"]');
+    assert.equal(await s6.locator('.server__note--learner').count(), 1, 'S6 catches up, not counted');
+    await key(page, 'l');
+    // Before the fix the panel said "catching up" for ever: the next leader knows nothing of it.
+    await page.locator('[data-note="change-lost"]').waitFor();
+    assert.equal(await panel.getAttribute('data-finished'), 'true');
+    assert.equal(await panel.locator('.phase--current').count(), 0, 'no step in progress');
+    // The catch-up never finished: that step failed; nothing after it was reached.
+    assert.equal(await panel.locator('[data-phase-step="catching-up"].phase--failed').count(), 1);
+    assert.equal(await panel.locator('.phase--done').count(), 0);
+    assert.equal(await s6.locator('.server__note--learner').count(), 0, 'nobody catches S6 up');
+    assert.equal(await s6.getAttribute('data-voter'), 'false');
+    await screenshot(page, 'counting-change-lost');
+    assert.deepEqual(errors, []);
+  }, { name: 'counting-change-lost', path: '?seed=3&speed=1' }));
 
 test('the header shows the newest term\'s leader and marks the old one as stale', () =>
   withPlayground(async ({ page, errors }) => {

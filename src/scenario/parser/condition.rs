@@ -155,6 +155,10 @@ fn condition(c: &mut Cursor<'_>) -> Result<Condition> {
             let (old, new) = if c.eat("->") { (Some(first), c.server_ids()?) } else { (None, first) };
             Condition::Config { old, new, on: c.on_set()? }
         }
+        "membership" if c.peek().is_some_and(|t| t.text.eq_ignore_ascii_case("lost")) => {
+            c.advance();
+            Condition::MembershipLost
+        }
         "membership" => {
             let phase = c
                 .peek()

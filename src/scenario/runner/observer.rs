@@ -207,6 +207,11 @@ impl Observer<'_> {
                 let seen: Vec<Phase> = m.phases.iter().map(|(_, _, e)| e.phase()).collect();
                 (seen.contains(phase), Seen::Phases(Some(seen)))
             }
+            Condition::MembershipLost => {
+                let Some(m) = sim.membership() else { return Ok((false, Seen::Phases(None))) };
+                let seen: Vec<Phase> = m.phases.iter().map(|(_, _, e)| e.phase()).collect();
+                (m.lost.is_some(), Seen::Phases(Some(seen)))
+            }
             Condition::Safe => {
                 let found: Vec<_> = sim.safety_violations().cloned().collect();
                 (found.is_empty(), Seen::Violations { safety_only: true, found })

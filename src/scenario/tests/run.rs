@@ -53,6 +53,27 @@ fn a_change_whose_new_server_is_down_is_abandoned_and_the_next_one_goes_through(
     assert_eq!(lines, vec![3, 7, 8, 9, 11, 12], "every run-until and expect ran, and passed");
 }
 
+/// A change lost with the leader that was catching its new server up ends: the status says
+/// lost, and the next leader takes a new change.
+#[test]
+fn a_change_lost_with_its_leader_ends_and_the_next_one_goes_through() {
+    let r = run_text(
+        "servers 3\nseed 4\nrun until leader within 2s\nlet l = leader\n\
+         membership add S4\ncrash S4\nrun 100ms\n\
+         expect not membership lost\n\
+         crash l\n\
+         expect membership lost\n\
+         run until leader within 3s\n\
+         restart S4\n\
+         membership add S4\n\
+         expect not membership lost\n\
+         run until membership new-committed within 3s\n",
+    );
+    assert!(r.passed(), "{:#?}", r.failures().collect::<Vec<_>>());
+    let lines: Vec<usize> = r.results.iter().map(|f| f.line).collect();
+    assert_eq!(lines, vec![3, 8, 10, 11, 14, 15]);
+}
+
 #[test]
 fn a_failed_expectation_says_what_was_expected_and_found() {
     let r = run_text(

@@ -78,6 +78,7 @@ impl App {
             retired: s.retired,
             removed: s.removed,
             voter: s.voter,
+            standing: s.standing(),
             transferring_to: sim.server(s.id).and_then(|slot| slot.node.transfer_target()),
         });
         let quick_lesson = self.teach.quick_lesson();

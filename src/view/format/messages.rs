@@ -9,7 +9,7 @@ use crate::raft::{
 use crate::scenario::error::{Expected, Invalid};
 use crate::scenario::ScenarioError;
 use crate::sim::network::MAX_LATENCY_MS;
-use crate::sim::{ActionError, ConfigError, DropReason, ReplayError, StepKind, MAX_SERVERS};
+use crate::sim::{ActionError, ChangeLost, ConfigError, DropReason, ReplayError, StepKind, MAX_SERVERS};
 use crate::view::i18n::{t, tf, K};
 
 #[cfg(test)]
@@ -205,6 +205,14 @@ pub fn server_list<'a>(servers: impl IntoIterator<Item = &'a ServerId>) -> Strin
 }
 
 /// §4.2.1: why a membership change ended before C_old,new.
+/// Why a change ended without any leader reporting its end.
+pub fn change_lost(lost: &ChangeLost) -> String {
+    match lost {
+        ChangeLost::LeaderGone { leader } => tf(K::ChangeLostLeader, &[leader]),
+        ChangeLost::Overwritten { index } => tf(K::ChangeLostOverwritten, &[index]),
+    }
+}
+
 pub fn catch_up_aborted(servers: &[ServerId]) -> String {
     tf(K::CatchUpAborted, &[&server_list(servers), &CATCH_UP_TIMEOUTS])
 }

@@ -34,6 +34,8 @@ pub struct LogRowView {
     pub retired: bool,
     /// Out of the cluster, still running (see [`super::ServerView::removed`]).
     pub removed: bool,
+    /// Where it stands towards the cluster, for its label (as on the ring).
+    pub standing: super::Standing,
     pub last_index: u64,
     pub commit_index: u64,
     /// The cells of the window after the snapshot, if any: the entries still in the log.
@@ -55,9 +57,11 @@ pub fn longest_log(sim: &Sim) -> u64 {
 /// term, commit and applied indices, role and liveness, and the leader's nextIndex and
 /// matchIndex. The panel is redrawn only when it changes, not on every heartbeat.
 pub fn logs_signature(sim: &Sim) -> u64 {
-    let mut bytes: Vec<u8> = Vec::with_capacity(sim.servers().len() * 40 + 64);
+    let mut bytes: Vec<u8> = Vec::with_capacity(sim.servers().len() * 48 + 64);
     let mut put = |v: u64| bytes.extend_from_slice(&v.to_le_bytes());
+    let standings = super::Standings::of(sim);
     for slot in sim.servers() {
+        put(standings.standing(slot) as u64);
         let node = &slot.node;
         put(node.log().last_index().0);
         put(node.log().last_term().0);
@@ -81,6 +85,7 @@ pub fn logs_signature(sim: &Sim) -> u64 {
 /// indices 1-based) for `count` cells.
 pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
     let leader_progress = sim.leader().and_then(|l| sim.server(l)).and_then(|s| s.node.leader_state().cloned());
+    let standings = super::Standings::of(sim);
     sim.servers()
         .iter()
         .map(|slot| {
@@ -123,6 +128,7 @@ pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
                 alive: slot.alive,
                 retired: slot.retired,
                 removed: slot.removed && !slot.retired,
+                standing: standings.standing(slot),
                 last_index: log.last_index().0,
                 commit_index: commit,
                 cells,

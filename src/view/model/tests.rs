@@ -170,3 +170,91 @@ fn the_partition_in_force_is_read_from_the_network() {
     sim.act(Action::Heal).unwrap();
     assert_eq!(partition_in_force(&sim), None);
 }
+
+fn label(sim: &Sim, id: ServerId) -> (Standing, K) {
+    let s = servers(sim).into_iter().find(|s| s.id == id).unwrap();
+    (s.standing(), role_key(s.role, s.alive, s.standing()))
+}
+
+use crate::view::i18n::K;
+
+/// A new server is "catching up" only while no configuration in force counts it: once the
+/// leader's log holds C_old,new the leader counts it, before the entry reaches it.
+#[test]
+fn a_new_server_is_labelled_by_what_the_leader_counts() {
+    let mut sim = elected(31);
+    let leader = sim.leader().unwrap();
+    sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint }).unwrap();
+    assert_eq!(label(&sim, ServerId(6)), (Standing::Learner, K::RoleCatchingUp));
+    while !matches!(sim.server(leader).unwrap().node.configuration(), crate::raft::Configuration::Joint { .. }) {
+        sim.step().unwrap();
+        if !sim.server(leader).unwrap().node.configuration().contains(ServerId(6)) {
+            assert_eq!(label(&sim, ServerId(6)), (Standing::Learner, K::RoleCatchingUp));
+        }
+    }
+    assert!(!sim.server(ServerId(6)).unwrap().node.configuration().contains(ServerId(6)), "not in its own log yet");
+    assert_eq!(label(&sim, ServerId(6)), (Standing::Member, K::RoleFollower));
+    assert!(!servers(&sim).iter().any(|s| s.learner));
+}
+
+/// A server left behind by an abandoned change is in no configuration and nobody catches
+/// it up: not "catching up" but "not a member".
+#[test]
+fn a_server_left_behind_by_an_abandoned_change_is_not_a_member() {
+    let mut sim = elected(32);
+    let leader = sim.leader().unwrap();
+    sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint }).unwrap();
+    let rest: Vec<ServerId> = (1..=5).map(ServerId).collect();
+    sim.act(Action::Partition { groups: vec![rest, vec![ServerId(6)]] }).unwrap();
+    assert_eq!(label(&sim, ServerId(6)), (Standing::Learner, K::RoleCatchingUp));
+    while membership(&sim).unwrap().abandoned.is_none() {
+        sim.step().unwrap();
+    }
+    assert_eq!(sim.leader(), Some(leader));
+    let s6 = sim.server(ServerId(6)).unwrap();
+    assert!(s6.alive && !s6.node.is_leader());
+    // It times out and campaigns alone; as a follower it is labelled "not a member".
+    let (standing, key) = label(&sim, ServerId(6));
+    assert_eq!(standing, Standing::Outside);
+    let role = servers(&sim).into_iter().find(|s| s.id == ServerId(6)).unwrap().role;
+    assert_eq!(key, if role == RoleKind::Follower { K::RoleNotMember } else { K::RoleCandidate });
+}
+
+/// The membership view reports a lost change with its reason, and ends it.
+#[test]
+fn a_lost_change_is_reported_as_lost_and_finished() {
+    let mut sim = elected(33);
+    let leader = sim.leader().unwrap();
+    sim.act(Action::ChangeMembership { add: vec![ServerId(6)], remove: vec![], method: ChangeMethod::Joint }).unwrap();
+    sim.act(Action::Crash { server: ServerId(6) }).unwrap();
+    sim.act(Action::Crash { server: leader }).unwrap();
+    let m = membership(&sim).unwrap();
+    assert_eq!(
+        (m.finished, m.lost.clone(), m.current()),
+        (true, Some(ChangeLost::LeaderGone { leader }), Some(Phase::CatchingUp))
+    );
+    assert!(servers(&sim).iter().all(|s| !s.learner), "nobody catches S6 up any more");
+    assert_eq!(m.failed_step(), Some(Phase::CatchingUp), "the catch-up never finished");
+    assert_eq!(label(&sim, ServerId(6)).0, Standing::Outside);
+    let rows: Vec<Standing> = log_rows(&sim, 0, 10).iter().map(|r| r.standing).collect();
+    assert_eq!(rows, servers(&sim).iter().map(|s| s.standing()).collect::<Vec<_>>(), "the logs say what the ring says");
+}
+
+/// An overwritten C_old,new was appended (that step happened) and never committed: the
+/// commit is the step that failed.
+#[test]
+fn an_overwritten_change_failed_at_its_commit() {
+    let mut sim = elected(34);
+    let leader = sim.leader().unwrap();
+    let others: Vec<ServerId> = (1..=5).map(ServerId).filter(|x| *x != leader).collect();
+    sim.act(Action::Partition { groups: vec![vec![leader], others.clone()] }).unwrap();
+    sim.act(Action::ChangeMembership { add: vec![], remove: vec![others[0]], method: ChangeMethod::Joint }).unwrap();
+    sim.run_until(sim.now() + Duration::from_ms(1_500));
+    sim.act(Action::Heal).unwrap();
+    while membership(&sim).unwrap().lost.is_none() {
+        sim.step().unwrap();
+    }
+    let m = membership(&sim).unwrap();
+    assert!(matches!(m.lost, Some(ChangeLost::Overwritten { .. })), "{m:?}");
+    assert_eq!((m.current(), m.failed_step()), (Some(Phase::JointAppended), Some(Phase::JointCommitted)));
+}

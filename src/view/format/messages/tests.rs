@@ -562,3 +562,29 @@ fn the_liveness_watch_is_said_in_chinese() {
     let zh = assert_said_in_chinese("liveness", || violation_detail(&detail), &[K::VioNoLeader], "");
     assert!(zh.starts_with("{S1,S2,S3,S4,S5} 已经 "), "{zh}");
 }
+
+/// A lost membership change is explained by how it was lost, in both languages.
+#[test]
+fn a_lost_change_says_how_it_was_lost() {
+    use crate::raft::LogIndex;
+    let gone = ChangeLost::LeaderGone { leader: ServerId(2) };
+    let overwritten = ChangeLost::Overwritten { index: LogIndex(7) };
+    set_lang(Lang::Chinese);
+    assert_eq!(
+        change_lost(&gone),
+        "S2 在变更的配置条目写入自己的日志之前就不再是领导者：追赶只存在于它的内存中，没有服务器会继续这次变更，配置保持原样。请向新的领导者重新发起变更。"
+    );
+    assert_eq!(
+        change_lost(&overwritten),
+        "变更的配置条目（索引 7）从未提交，现在已不在任何服务器的日志中：一个没有该条目的领导者覆盖了它（§5.3）。变更之前的配置仍然有效；请重新发起变更。"
+    );
+    set_lang(Lang::English);
+    assert_eq!(
+        change_lost(&gone),
+        "S2 stopped leading before the change's configuration entry was in its log: the catch-up lived only in its memory, so no server carries the change on and the configuration stays as it was. Start the change again with the new leader."
+    );
+    assert_eq!(
+        change_lost(&overwritten),
+        "The change's configuration entry (index 7) never committed and is now in no server's log: a leader that did not have it overwrote it (§5.3). The configuration from before the change is in force; start the change again."
+    );
+}
