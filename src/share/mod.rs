@@ -131,7 +131,7 @@ pub enum ShareError {
     #[error("the link is damaged: it was cut short (its length does not fit base64url)")]
     Truncated,
     #[error("the link is damaged: its data is truncated or corrupt ({0})")]
-    Corrupt(&'static str),
+    Corrupt(Damage),
     #[error("the link is too long to open (over {0} bytes)")]
     TooLarge(usize),
     #[error("line {line} of the link's data is not part of a run: `{text}`")]
@@ -358,7 +358,7 @@ pub fn unwrap(fragment: &str) -> Result<Packed, ShareError> {
 
 /// Reads a link's decompressed data (at most [`MAX_PAYLOAD_BYTES`] of it).
 pub fn read(version: Version, payload: Vec<u8>) -> Result<SharedRun, ShareError> {
-    let text = String::from_utf8(payload).map_err(|_| ShareError::Corrupt("it is not text"))?;
+    let text = String::from_utf8(payload).map_err(|_| ShareError::Corrupt(Damage::NotText))?;
     read_run(&text, version)
 }
 
@@ -372,16 +372,26 @@ pub fn decode(fragment: &str) -> Result<SharedRun, ShareError> {
             use miniz_oxide::inflate::TINFLStatus;
             match e.status {
                 TINFLStatus::HasMoreOutput => ShareError::TooLarge(MAX_PAYLOAD_BYTES),
-                TINFLStatus::FailedCannotMakeProgress => ShareError::Corrupt("it ends early"),
-                TINFLStatus::Adler32Mismatch => ShareError::Corrupt("checksum mismatch"),
-                _ => ShareError::Corrupt(NOT_ZLIB),
+                TINFLStatus::FailedCannotMakeProgress => ShareError::Corrupt(Damage::EndsEarly),
+                TINFLStatus::Adler32Mismatch => ShareError::Corrupt(Damage::Checksum),
+                _ => ShareError::Corrupt(Damage::NotZlib),
             }
         })?;
     read(packed.version, payload)
 }
 
-/// What a stream that does not decompress is called.
-pub const NOT_ZLIB: &str = "it does not decompress";
+/// How a link's compressed data is damaged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+pub enum Damage {
+    #[error("it does not decompress")]
+    NotZlib,
+    #[error("it ends early")]
+    EndsEarly,
+    #[error("checksum mismatch")]
+    Checksum,
+    #[error("it is not text")]
+    NotText,
+}
 
 /// Reads the text [`write_run`] writes. Every line must be understood; a setting may
 /// appear once, and actions must come in the order they happened.

@@ -365,7 +365,7 @@ impl App {
                     started => started.map_err(failed),
                 }
             }
-            Err(ZlibError::Failed) => Err(failed(share::ShareError::Corrupt(share::NOT_ZLIB))),
+            Err(ZlibError::Failed) => Err(failed(share::ShareError::Corrupt(share::Damage::NotZlib))),
             Err(ZlibError::TooLarge) => Err(failed(share::ShareError::TooLarge(share::MAX_PAYLOAD_BYTES))),
             Err(ZlibError::Unsupported) => Err(tf(K::LinkFailed, &[&t(K::ShareNoZlib)]).into()),
         };
