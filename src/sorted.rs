@@ -17,6 +17,9 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::marker::PhantomData;
 
+mod shared;
+pub use shared::SharedMap;
+
 /// A set of ordered values, iterated in order.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SortedSet<T>(Vec<T>);

@@ -2,7 +2,7 @@
 //! (the Raft lecture's client protocol, and §8 of the paper).
 
 use super::types::ClientId;
-use crate::sorted::SortedMap;
+use crate::sorted::{SharedMap, SortedMap};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -137,7 +137,9 @@ pub struct Session {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KvStore {
     pub data: SortedMap<String, String>,
-    pub sessions: SortedMap<ClientId, Session>,
+    /// Shared by the snapshots taken of it: a snapshot copies no session (see
+    /// [`SharedMap`]).
+    pub sessions: SharedMap<ClientId, Session>,
     /// How many commands really changed or read the map (duplicates excluded).
     pub applied_commands: u64,
 }

@@ -5,6 +5,7 @@ use super::quorum::Configuration;
 use super::types::{LogIndex, Term};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// What an entry carries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -13,7 +14,10 @@ pub enum Payload {
     /// The blank entry a new leader appends at the start of its term (§8), so that it can
     /// commit entries of earlier terms indirectly (§5.4.2).
     Noop,
-    Command(ClientRequest),
+    /// Shared: the copies of an entry in the logs, on the disks and in the messages that
+    /// carry it are one request (cloning an entry allocates nothing; docs/performance.md,
+    /// "Snapshots in the browser"). It serializes, compares and hashes as the request.
+    Command(Arc<ClientRequest>),
     /// A configuration entry (§6). It takes effect as soon as a server appends it.
     Config(Configuration),
 }

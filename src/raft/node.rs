@@ -305,7 +305,7 @@ impl Node {
             self.outputs.push(Output::ClientReply { client: req.client, seq: req.seq, result: result.clone() });
             return Ok(Proposed::AlreadyApplied(result));
         }
-        let index = self.append_as_leader(Payload::Command(req));
+        let index = self.append_as_leader(Payload::Command(req.into()));
         self.broadcast_append();
         self.maybe_commit(now);
         Ok(Proposed::Appended(index))

@@ -397,32 +397,42 @@ impl Sim {
     }
 
     fn send(&mut self, message: Message) {
-        let now = self.world.now;
-        let copies = if self.chance(self.world.config.network.duplication) { 2 } else { 1 };
-        for copy in 0..copies {
-            let latency = self.draw_latency();
-            let deliver_at = now + latency;
-            let halfway = Time(now.0 + latency.0 / 2);
-            let dropped = if !self.world.topology.can_send(message.from, message.to) {
-                Some((halfway, DropReason::Partition))
-            } else if self.chance(self.world.config.network.loss) {
-                Some((halfway, DropReason::Loss))
-            } else {
-                None
-            };
-            let id = MessageId(self.history.messages.len() as u64);
-            if dropped.is_none() {
-                self.schedule(deliver_at, EventKind::Deliver(id));
-            }
-            self.history.messages.push(MessageRecord {
-                id,
-                message: message.clone(),
-                sent_at: now,
-                deliver_at,
-                dropped,
-                delivered: false,
-                duplicate: copy == 1,
-            });
+        // The last copy is the message itself: no clone of its entries in the usual case
+        // of one copy (docs/performance.md, "Snapshots in the browser").
+        if self.chance(self.world.config.network.duplication) {
+            self.send_copy(message.clone(), false);
+            self.send_copy(message, true);
+        } else {
+            self.send_copy(message, false);
         }
+    }
+
+    /// Puts one copy of `message` on the wire: its record in the history and, unless the
+    /// network drops it, its delivery. `duplicate`: the second copy of a duplicated send.
+    fn send_copy(&mut self, message: Message, duplicate: bool) {
+        let now = self.world.now;
+        let latency = self.draw_latency();
+        let deliver_at = now + latency;
+        let halfway = Time(now.0 + latency.0 / 2);
+        let dropped = if !self.world.topology.can_send(message.from, message.to) {
+            Some((halfway, DropReason::Partition))
+        } else if self.chance(self.world.config.network.loss) {
+            Some((halfway, DropReason::Loss))
+        } else {
+            None
+        };
+        let id = MessageId(self.history.messages.len() as u64);
+        if dropped.is_none() {
+            self.schedule(deliver_at, EventKind::Deliver(id));
+        }
+        self.history.messages.push(MessageRecord {
+            id,
+            message,
+            sent_at: now,
+            deliver_at,
+            dropped,
+            delivered: false,
+            duplicate,
+        });
     }
 }

@@ -75,10 +75,11 @@ impl Sim {
         }
         let groups = self.world.liveness.groups.as_ref().expect("just computed");
         for q in groups {
-            let members: SortedSet<ServerId> = q.iter().copied().collect();
             if q.iter().any(|s| self.slot(*s).is_some_and(|s| s.node.is_leader())) {
                 continue;
             }
+            // Only now: with a leader (after almost every event) nothing is allocated.
+            let members: SortedSet<ServerId> = q.iter().copied().collect();
             let best = q
                 .iter()
                 .filter_map(|s| self.slot(*s))

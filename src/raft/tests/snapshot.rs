@@ -8,7 +8,7 @@ fn set(seq: u64, key: &str, value: &str) -> ClientRequest {
 }
 
 fn cmd(term: u64, seq: u64, key: &str, value: &str) -> Entry {
-    Entry { term: Term(term), payload: Payload::Command(set(seq, key, value)) }
+    Entry { term: Term(term), payload: Payload::Command(set(seq, key, value).into()) }
 }
 
 fn snapshot_of(last_index: u64, last_term: u64, n: u32, data: &[(&str, &str)]) -> Snapshot {

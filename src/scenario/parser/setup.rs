@@ -189,7 +189,7 @@ fn log_entries(c: &mut Cursor<'_>) -> Result<Vec<Entry>> {
                         }
                         let op = Op::parse(&words.join(" ")).map_err(|e| c.invalid(first_col, Invalid::Op(e)))?;
                         let client = ClientId(SETUP_CLIENT_BASE.saturating_add(index as u32));
-                        Payload::Command(ClientRequest { client, seq: 1, op })
+                        Payload::Command(ClientRequest { client, seq: 1, op }.into())
                     }
                 }
             }
