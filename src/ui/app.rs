@@ -387,7 +387,7 @@ impl Component for App {
                     self.picked_message = None;
                 }
             }
-            Msg::Seek(us) => self.start_seek(ctx, |sim| busy::Work::seek(sim, crate::raft::Time(us))),
+            Msg::Seek(us) => self.start_seek(ctx, |sim| busy::Work::seek(sim, crate::raft::Time(us), None)),
             // One event back replays from the last checkpoint, which can be far back.
             Msg::StepBack => self.start_seek(ctx, |sim| {
                 let back = sim.events().saturating_sub(1);

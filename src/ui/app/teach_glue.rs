@@ -81,12 +81,10 @@ impl App {
                 self.teach.text = text.clone();
                 self.load_scenario(ctx, share::ScenarioSource::Text(text), Opening::Text);
             }
+            // In slices, as a seek (`busy`): the lesson arrives once the run is there.
             TeachMsg::LessonGo(stop) => {
                 if let Some(time) = self.teach.lesson_time(stop) {
-                    self.pause();
-                    self.sim.borrow_mut().seek(time);
-                    self.teach.arrive(stop);
-                    self.seen_violations = self.sim.borrow().violations().len();
+                    self.start_seek(ctx, |sim| Work::seek(sim, time, Some(stop)));
                 }
             }
             TeachMsg::LessonWatch => {
@@ -128,9 +126,28 @@ impl App {
         true
     }
 
+    /// A lesson's move to `stop` has ended: at the step's own point in the run it arrives
+    /// there; short of it (something else moved the run) or elsewhere (the step is older
+    /// than the history kept: the seek went only as far back as that) the lesson shows
+    /// the step the run is in.
+    pub(super) fn lesson_moved(&mut self, ctx: &Context<Self>, stop: usize, reached: bool) {
+        let now = self.sim.borrow().now();
+        if reached && self.teach.lesson_time(stop) == Some(now) {
+            self.teach.arrive(stop);
+            return;
+        }
+        self.teach.settle(now);
+        let reach = self.sim.borrow().reach();
+        if reached && reach == now {
+            self.toast(ctx, tf(K::LessonHistoryDropped, &[&format::format_sim_time(reach.0), &(self.teach.step + 1)]));
+        }
+    }
+
     /// Loads the picked library scenario (or, for "Free play", a fresh cluster); then
     /// plays or pauses as `play` says, if it says.
     pub(super) fn load_picked(&mut self, ctx: &Context<Self>, play: Option<bool>) {
+        // The reader has chosen what to see: the welcome's question is answered for now.
+        self.teach.welcome = false;
         if self.teach.picked.is_empty() {
             self.teach.ticket();
             self.reset(ctx);
@@ -264,6 +281,7 @@ impl App {
     fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource, then: Opening) {
         if matches!(source, share::ScenarioSource::Text(_)) {
             self.teach.ticket();
+            self.teach.welcome = false;
         }
         match teach::start_loading(&source) {
             Ok(loading) => {
