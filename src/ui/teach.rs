@@ -84,18 +84,14 @@ pub enum TeachMsg {
     Fetched {
         ticket: u32,
         file: String,
-        then: Opening,
+        then: AfterLoad,
         text: Result<String, super::fetch::FetchError>,
     },
-    /// Run the next slice of the link being opened or the scenario being loaded.
-    OpenSlice,
-    /// Stop opening the link or loading the scenario; keep the cluster on show.
-    CancelOpening,
 }
 
 /// What to do with a library scenario once its text is here (see `App::open_library`),
 /// and with a scenario once it has run to its end.
-pub enum Opening {
+pub enum AfterLoad {
     /// Load it from its start (the picker, `?scenario=`); then play or pause as `play` says,
     /// if it says.
     Load { file: String, play: Option<bool> },

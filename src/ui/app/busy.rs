@@ -12,7 +12,7 @@ use crate::raft::Time;
 use crate::scenario::{self, Loading, Report, Scenario};
 use crate::share::{self, ScenarioSource, SharedRun};
 use crate::sim::Sim;
-use crate::ui::teach::{self, Opening, PageError, TeachMsg};
+use crate::ui::teach::{self, AfterLoad, PageError};
 use crate::view::i18n::{t, tf, K};
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
@@ -54,7 +54,7 @@ pub(super) enum Work {
     },
     /// A scenario being run to its end, then shown as `then` says, unless another opening
     /// (a later `Teach::ticket`) has replaced it meanwhile.
-    Scenario { source: ScenarioSource, loading: Loading, then: Opening, ticket: u32 },
+    Scenario { source: ScenarioSource, loading: Loading, then: AfterLoad, ticket: u32 },
     /// The run on show travelling to `to` (`Sim::seek_begin`), from `from`. It ends
     /// early if anything else moves the run meanwhile (Play, an action, another run):
     /// `at` is where it left the run ([`position`]); `reached` once it is at `to`. A
@@ -200,7 +200,7 @@ impl App {
         let Some(result) = result else {
             b.progress = b.work.progress(&sim);
             let link = ctx.link().clone();
-            b._next = Some(Timeout::new(0, move || link.send_message(Msg::Teach(TeachMsg::OpenSlice))));
+            b._next = Some(Timeout::new(0, move || link.send_message(Msg::WorkSlice)));
             return;
         };
         drop(sim);
@@ -257,7 +257,7 @@ impl App {
             Work::Seek { lesson: Some(_), .. } => ("lesson", K::BudgetLessonSeeking),
             Work::Seek { .. } => ("seek", K::BudgetSeeking),
         };
-        let cancel = self.dispatch.reform(|_| Msg::Teach(TeachMsg::CancelOpening));
+        let cancel = self.dispatch.reform(|_| Msg::CancelWork);
         html! {
             <div class="busy" role="status" data-opening={what}>
                 <span>{ t(text) }</span>
