@@ -170,7 +170,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                         <p class="lesson__hint">{ t(K::LessonAnswerAfterRun) }</p>
                     }
                     <div class="teach__row">
-                        <button class="btn" disabled={lesson.back.is_none()}
+                        <button class="btn" disabled={lesson.back.is_none()} data-lesson-back="true"
                             onclick={let b = lesson.back.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(b))}>{ t(K::LessonBack) }</button>
                         { watch_next(lesson.quick, d) }
                     </div>
