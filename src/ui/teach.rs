@@ -429,8 +429,6 @@ impl Teach {
         let step = guide::step_index_at(narration, now).unwrap_or(0);
         if step != self.step || self.ended {
             self.start_lesson(step);
-        } else {
-            self.playing_to = None;
         }
     }
 }

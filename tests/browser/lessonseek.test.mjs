@@ -104,6 +104,12 @@ test('a lesson\'s Next through a long run goes in slices with Cancel, and arrive
     await page.locator('.lesson [data-lesson-back]').click();
     await arrivedAt(page, 0);
     assert.deepEqual(await clock(page), start);
+    // Watch, then Skip (a move in slices): the step's own state, and the Watch is over.
+    await page.locator('.lesson [data-lesson-watch]').click();
+    await page.locator('.lesson[data-playing-to="1"] [data-lesson-skip]').click();
+    await arrivedAt(page, 1);
+    assert.equal(await page.locator('.lesson').getAttribute('data-playing-to'), null);
+    assert.equal(await stateHash(page), one);
     console.log(`longest main-thread task (ms): loading ${loadMs}, Next ${nextMs}, Next after Cancel ${againMs}`);
     assert.equal(await page.locator('#panic-banner').count(), 0);
     assert.deepEqual(errors, []);

@@ -237,7 +237,7 @@ impl App {
             Work::Scenario { .. } => self.toast(ctx, t(K::BudgetLoadCancelled).to_string()),
             Work::Seek { lesson: Some(_), .. } => {
                 self.seen_violations = self.sim.borrow().violations().len();
-                self.teach.settle(self.sim.borrow().now());
+                self.lesson_settle();
                 self.toast(ctx, tf(K::BudgetLessonCancelled, &[&(self.teach.step + 1)]));
             }
             Work::Seek { .. } => {

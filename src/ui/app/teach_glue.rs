@@ -134,10 +134,20 @@ impl App {
             self.teach.arrive(stop);
             return;
         }
-        self.teach.settle(now);
+        self.lesson_settle();
         let reach = self.sim.borrow().reach();
         if reached && reach == now {
             self.toast(ctx, tf(K::LessonHistoryDropped, &[&format::format_sim_time(reach.0), &(self.teach.step + 1)]));
+        }
+    }
+
+    /// A lesson's move ended short of its step, or elsewhere: the lesson shows the step
+    /// the run is in ([`teach::Teach::settle`]). A Watch that was playing when the move
+    /// began (Skip) is over, unless the reader has pressed Watch or Play since.
+    pub(super) fn lesson_settle(&mut self) {
+        self.teach.settle(self.sim.borrow().now());
+        if !self.playing {
+            self.teach.playing_to = None;
         }
     }
 

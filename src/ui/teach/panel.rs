@@ -198,7 +198,7 @@ pub fn watch_next(l: QuickLesson, d: &Callback<TeachMsg>) -> Html {
     html! {
         <>
             if let Some(to) = l.playing_to {
-                <button class="btn" title={t(K::LessonSkipTitle)}
+                <button class="btn" title={t(K::LessonSkipTitle)} data-lesson-skip="true"
                     onclick={d.reform(move |_| TeachMsg::LessonGo(to))}>{ t(K::LessonSkip) }</button>
             } else {
                 <button class="btn" disabled={l.next.is_none()} title={t(K::LessonWatchTitle)} data-lesson-watch="true"
