@@ -163,6 +163,9 @@ impl App {
     /// its run replaces this one: no seek.
     pub(super) fn start_seek(&mut self, ctx: &Context<Self>, begin: impl FnOnce(&mut Sim) -> Option<Work>) {
         self.pause();
+        // The moment the explain mode paused at is behind: its line would speak of a cluster
+        // no longer on show.
+        self.explained = None;
         if self.busy.as_ref().is_none_or(|b| b.seeking()) {
             let work = begin(&mut self.sim.borrow_mut());
             match work {
