@@ -103,6 +103,7 @@ test('the tour explains as it plays, and the last step can be watched to the end
 
 test('the exercises are one click from the welcome; the picker is grouped', () =>
   withPlayground(async ({ page, errors }) => {
+    await page.locator('[data-welcome]').waitFor();
     const groups = await page.locator('select.teach__picker optgroup').evaluateAll((gs) =>
       gs.map((g) => [...g.querySelectorAll('option')].length));
     assert.deepEqual(groups, [5, 11, 5, 8]);
