@@ -71,6 +71,10 @@ pub enum Msg {
     ShowMe(crate::raft::BreakSwitch),
     /// Share links, language, scenarios, exercises and lessons (`teach_glue`).
     Teach(TeachMsg),
+    /// Run the next slice of the work under way (`busy`: a link, a scenario, a seek).
+    WorkSlice,
+    /// Stop the work under way (`busy::App::cancel_busy` says what stays).
+    CancelWork,
 }
 
 /// A key press, as far as the shortcuts care.
@@ -388,7 +392,7 @@ impl Component for App {
                     self.picked_message = None;
                 }
             }
-            Msg::Seek(us) => self.start_seek(ctx, |sim| busy::Work::seek(sim, crate::raft::Time(us))),
+            Msg::Seek(us) => self.start_seek(ctx, |sim| busy::Work::seek(sim, crate::raft::Time(us), None)),
             // One event back replays from the last checkpoint, which can be far back.
             Msg::StepBack => self.start_seek(ctx, |sim| {
                 let back = sim.events().saturating_sub(1);
@@ -398,6 +402,8 @@ impl Component for App {
             Msg::PickMessage(id) => self.picked_message = id,
             Msg::ShowMe(switch) => self.show_me(ctx, switch),
             Msg::Teach(m) => return self.teach_update(ctx, m),
+            Msg::WorkSlice => self.busy_slice(ctx),
+            Msg::CancelWork => self.cancel_busy(ctx),
         }
         true
     }

@@ -84,18 +84,14 @@ pub enum TeachMsg {
     Fetched {
         ticket: u32,
         file: String,
-        then: Opening,
+        then: AfterLoad,
         text: Result<String, super::fetch::FetchError>,
     },
-    /// Run the next slice of the link being opened or the scenario being loaded.
-    OpenSlice,
-    /// Stop opening the link or loading the scenario; keep the cluster on show.
-    CancelOpening,
 }
 
 /// What to do with a library scenario once its text is here (see `App::open_library`),
 /// and with a scenario once it has run to its end.
-pub enum Opening {
+pub enum AfterLoad {
     /// Load it from its start (the picker, `?scenario=`); then play or pause as `play` says,
     /// if it says.
     Load { file: String, play: Option<bool> },
@@ -279,11 +275,16 @@ impl Teach {
         if let Some(goal) = &mut self.goal {
             goal.observe(&sim);
         } else if let Some(first) = report.narration.first() {
+            // Back from the end: from the last checkpoint before, at most one interval.
             sim.seek(first.time);
         } else {
             sim.seek(Time::ZERO);
         }
-        self.start_lesson(0);
+        // The first step, unless its history was dropped (a run past the memory budget):
+        // then the step the oldest history kept is in.
+        self.start_lesson(
+            guide::step_index_at(&report.narration, sim.now()).filter(|_| self.goal.is_none()).unwrap_or(0),
+        );
         self.error = None;
         self.loaded = Some(Loaded { source, scenario: parsed, narration: report.narration, end: report.end_time });
         sim
@@ -321,7 +322,7 @@ impl Teach {
         if let Some(goal) = &mut self.goal {
             goal.observe(sim);
         }
-        self.start_lesson(narration.iter().rposition(|n| n.time <= sim.now()).unwrap_or(0));
+        self.start_lesson(guide::step_index_at(&narration, sim.now()).unwrap_or(0));
         self.loaded = Some(Loaded { source, scenario: parsed, narration, end });
     }
 
@@ -417,6 +418,18 @@ impl Teach {
         self.answered = (stop == from + 1 && asked).then_some((from, prediction));
         self.ended = stop > last;
         self.step = stop.min(last);
+    }
+
+    /// A move to another step ended short of it (Cancel, or the run moved by something
+    /// else), or could not reach back to it (its history was dropped): the lesson shows the
+    /// step the run is in, which is the step it was on for a move forward. Nothing is
+    /// answered: the run to the next step has not happened.
+    pub fn settle(&mut self, now: Time) {
+        let Some(narration) = self.narration() else { return };
+        let step = guide::step_index_at(narration, now).unwrap_or(0);
+        if step != self.step || self.ended {
+            self.start_lesson(step);
+        }
     }
 }
 

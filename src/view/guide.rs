@@ -55,7 +55,14 @@ pub fn tour_place(file: &str) -> Option<(usize, usize)> {
 /// The narration step a run at `now` is in: the last one that has begun (an embed's
 /// caption follows the run with it).
 pub fn step_at(narration: &[Narration], now: Time) -> Option<&Narration> {
-    narration.iter().rev().find(|n| n.time <= now)
+    step_index_at(narration, now).map(|i| &narration[i])
+}
+
+/// The number of the narration step a run at `now` is in ([`step_at`]): where a lesson
+/// stands when its run is not at a step's own point (a link, a move to a step cancelled on
+/// the way, a step older than the history kept).
+pub fn step_index_at(narration: &[Narration], now: Time) -> Option<usize> {
+    narration.iter().rposition(|n| n.time <= now)
 }
 
 /// Where a reader stopped in the tour: a lesson and its step. Stored as `file step`.
@@ -126,7 +133,7 @@ mod tests {
     }
 
     #[test]
-    fn an_embed_caption_follows_the_run_through_the_lesson_steps() {
+    fn an_embed_caption_and_a_lesson_follow_the_run_through_the_lesson_steps() {
         let parsed = scenario::library_scenario("leader-crash.scn").unwrap().unwrap();
         let (_, report) = scenario::run_to_end(&parsed).unwrap();
         let n = &report.narration;
@@ -139,6 +146,11 @@ mod tests {
             assert_eq!(at(Time(0)), None, "nothing before the first step");
         }
         assert_eq!(step_at(&[], Time(5)), None);
+        let steps: Vec<Option<usize>> = [n[0].time, Time(n[1].time.0 - 1), n[1].time, report.end_time]
+            .into_iter()
+            .map(|t| step_index_at(n, t))
+            .collect();
+        assert_eq!(steps, [Some(0), Some(0), Some(1), Some(n.len() - 1)]);
     }
 
     #[test]

@@ -468,6 +468,8 @@ catalogue! {
     BudgetLoadCancelled => "Stopped loading the scenario. The cluster you had stays.",
     BudgetSeeking => "Going to the chosen time: replaying the run…",
     BudgetSeekCancelled => "Stopped at {0}, short of the chosen time. The rest of the run is kept.",
+    BudgetLessonSeeking => "Going to the lesson's step: replaying the run…",
+    BudgetLessonCancelled => "Stopped on the way. The lesson stays at step {0}, where the run is.",
     ScenarioOverBudget => "The scenario runs longer than the page runs by itself: at line {0} it reaches the limit ({1}). The cluster you had stays.",
     LimitRunEvents => "{0} events",
     LimitRunTime => "{0} of simulated time",
@@ -632,6 +634,7 @@ catalogue! {
     LessonSkipTitle => "Stop watching and go straight to where the run stops",
     LessonNextTitle => "Go straight to the next step's state",
     LessonToEnd => "To the end",
+    LessonHistoryDropped => "The run before {0} was dropped to keep it within its memory limit: the lesson is at step {1}, as far back as the history reaches.",
     // What the safety checker and the liveness watch found (`view::format::violation_detail`)
     VioLeaderRewroteLog => "leader {0} of term {1} rewrote its log from index {2}",
     VioLeaderLostEntries => "leader {0} of term {1} lost or changed entries up to index {2}",

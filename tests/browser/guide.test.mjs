@@ -103,6 +103,7 @@ test('the tour explains as it plays, and the last step can be watched to the end
 
 test('the exercises are one click from the welcome; the picker is grouped', () =>
   withPlayground(async ({ page, errors }) => {
+    await page.locator('[data-welcome]').waitFor();
     // Four groups, none empty, holding every entry of the picker; the broken rules are one
     // "Show me" for each break-switch the page lists (counts from the page, not by hand).
     const groups = await page.locator('select.teach__picker optgroup').evaluateAll((gs) =>

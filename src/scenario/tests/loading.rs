@@ -102,3 +102,36 @@ fn progress_grows_to_one() {
     }
     assert_eq!(loading.progress(), 1.0);
 }
+
+#[test]
+fn each_lesson_step_reached_in_slices_from_the_step_before_or_after_is_the_same_state() {
+    // The page's Next and Back (and the tour's stored step) travel the loaded run to a
+    // step's time in slices (`Sim::seek_begin`, `Sim::seek_advance`), from wherever the
+    // lesson is: a step's state must not depend on the way there. The reference: the run
+    // at its end, taken back to the step at once (as the page shows a lesson's first step).
+    let mut lessons = 0;
+    for entry in library() {
+        let scenario = parse(entry.text).expect("parses");
+        let (mut sim, report) = run_to_end(&scenario).expect("runs");
+        let n = report.narration.len();
+        lessons += usize::from(n > 0);
+        let at = |s: &Sim| (s.now(), s.events(), s.state_hash());
+        let reference: Vec<_> = report
+            .narration
+            .iter()
+            .map(|step| {
+                let mut end = sim.clone();
+                end.seek(step.time);
+                at(&end)
+            })
+            .collect();
+        // Every step forward from the first, then every step back.
+        for k in (0..n).chain((0..n).rev()) {
+            let to =
+                sim.seek_begin(crate::sim::SeekTo::Time(report.narration[k].time)).expect("a checkpoint before it");
+            while !sim.seek_advance(to, 7) {}
+            assert_eq!(at(&sim), reference[k], "{}: step {k}", entry.file);
+        }
+    }
+    assert!(lessons >= 5, "{lessons} lessons");
+}

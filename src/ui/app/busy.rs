@@ -3,14 +3,16 @@
 //! progress line with one Cancel button. Opening and loading are bounded by the budget of
 //! docs/limits.md; past it, or on Cancel, the cluster on show stays as it was: the work
 //! builds its own and swaps it in only once it is done. A seek moves the run on show: on
-//! Cancel it stays where the seek had got to, its recorded future kept.
+//! Cancel it stays where the seek had got to, its recorded future kept; a lesson's move to
+//! a step arrives at the step only once the run is there, and on Cancel shows the step the
+//! run is in (the one it was on, going forward).
 
 use super::{App, Msg};
 use crate::raft::Time;
 use crate::scenario::{self, Loading, Report, Scenario};
 use crate::share::{self, ScenarioSource, SharedRun};
 use crate::sim::{SeekTo, Sim};
-use crate::ui::teach::{self, Opening, PageError, TeachMsg};
+use crate::ui::teach::{self, AfterLoad, PageError};
 use crate::view::i18n::{t, tf, K};
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
@@ -52,11 +54,13 @@ pub(super) enum Work {
     },
     /// A scenario being run to its end, then shown as `then` says, unless another opening
     /// (a later `Teach::ticket`) has replaced it meanwhile.
-    Scenario { source: ScenarioSource, loading: Loading, then: Opening, ticket: u32 },
+    Scenario { source: ScenarioSource, loading: Loading, then: AfterLoad, ticket: u32 },
     /// The run on show travelling to `to` (`Sim::seek_begin`), from `from`. It ends
     /// early if anything else moves the run meanwhile (Play, an action, another run):
-    /// `at` is where it left the run ([`position`]).
-    Seek { from: (Time, u64), to: SeekTo, at: (Time, u64, usize, Time) },
+    /// `at` is where it left the run ([`position`]); `reached` once it is at `to`. A
+    /// lesson's move to step `lesson` (Next, Back, Skip, the tour's stored step) arrives
+    /// there only once the run has (`App::lesson_moved`).
+    Seek { from: (Time, u64), to: SeekTo, at: (Time, u64, usize, Time), reached: bool, lesson: Option<usize> },
 }
 
 /// Where a run is, to tell whether anything but the seek has moved it: its time, events,
@@ -72,10 +76,11 @@ impl Work {
         Work::Link { run, hash, opening, scenario, ran: None, reached: None }
     }
 
-    /// A seek of the run on show to `t`: the part that is bounded (going back) done now.
-    pub(super) fn seek(sim: &mut Sim, t: Time) -> Option<Work> {
+    /// A seek of the run on show to `t` (for a lesson's move to step `lesson`): the part
+    /// that is bounded (going back) done now.
+    pub(super) fn seek(sim: &mut Sim, t: Time, lesson: Option<usize>) -> Option<Work> {
         let to = sim.seek_begin(SeekTo::Time(t))?;
-        Some(Work::Seek { from: (sim.now(), sim.events()), to, at: position(sim) })
+        Some(Work::Seek { from: (sim.now(), sim.events()), to, at: position(sim), reached: false, lesson })
     }
 
     /// A seek of the run on show to just after event `n` (`Sim::seek_begin`): one
@@ -83,16 +88,19 @@ impl Work {
     /// thinned.
     pub(super) fn seek_event(sim: &mut Sim, n: u64) -> Option<Work> {
         let to = sim.seek_begin(SeekTo::Event(n))?;
-        Some(Work::Seek { from: (sim.now(), sim.events()), to, at: position(sim) })
+        Some(Work::Seek { from: (sim.now(), sim.events()), to, at: position(sim), reached: false, lesson: None })
     }
 
     /// Runs at most `events` more events; `Ok(true)` once done.
     fn advance(&mut self, sim: &mut Sim, events: u64) -> Result<bool, PageError> {
         match self {
-            Work::Seek { to, at, .. } => {
-                let done = *at != position(sim) || sim.seek_advance(*to, events);
+            Work::Seek { to, at, reached, .. } => {
+                if *at != position(sim) {
+                    return Ok(true);
+                }
+                *reached = sim.seek_advance(*to, events);
                 *at = position(sim);
-                Ok(done)
+                Ok(*reached)
             }
             Work::Scenario { loading, .. } => loading.advance(events).map_err(|e| teach::load_error(&e)),
             Work::Link { run, opening, scenario, ran, reached, .. } => {
@@ -145,6 +153,9 @@ impl App {
     /// its run replaces this one: no seek.
     pub(super) fn start_seek(&mut self, ctx: &Context<Self>, begin: impl FnOnce(&mut Sim) -> Option<Work>) {
         self.pause();
+        // The moment the explain mode paused at is behind: its line would speak of a cluster
+        // no longer on show.
+        self.explained = None;
         if self.busy.as_ref().is_none_or(|b| b.seeking()) {
             let work = begin(&mut self.sim.borrow_mut());
             match work {
@@ -182,13 +193,18 @@ impl App {
         let Some(result) = result else {
             b.progress = b.work.progress(&sim);
             let link = ctx.link().clone();
-            b._next = Some(Timeout::new(0, move || link.send_message(Msg::Teach(TeachMsg::OpenSlice))));
+            b._next = Some(Timeout::new(0, move || link.send_message(Msg::WorkSlice)));
             return;
         };
         drop(sim);
         let Some(b) = self.busy.take() else { return };
         match (b.work, result) {
-            (Work::Seek { .. }, _) => self.seen_violations = self.sim.borrow().violations().len(),
+            (Work::Seek { reached, lesson, .. }, _) => {
+                self.seen_violations = self.sim.borrow().violations().len();
+                if let Some(stop) = lesson {
+                    self.lesson_moved(ctx, stop, reached);
+                }
+            }
             (Work::Link { run, hash, opening, ran, reached, .. }, Ok(())) => {
                 match reached.map_or_else(|| opening.finish(&run), Ok) {
                     Ok(sim) => self.link_opened(ctx, run, &hash, ran, sim),
@@ -212,6 +228,11 @@ impl App {
                 self.link_settled(ctx, false);
             }
             Work::Scenario { .. } => self.toast(ctx, t(K::BudgetLoadCancelled).to_string()),
+            Work::Seek { lesson: Some(_), .. } => {
+                self.seen_violations = self.sim.borrow().violations().len();
+                self.lesson_settle();
+                self.toast(ctx, tf(K::BudgetLessonCancelled, &[&(self.teach.step + 1)]));
+            }
             Work::Seek { .. } => {
                 self.seen_violations = self.sim.borrow().violations().len();
                 let now = crate::view::format::format_sim_time(self.sim.borrow().now().0);
@@ -226,9 +247,10 @@ impl App {
         let (what, text) = match b.work {
             Work::Link { .. } => ("link", K::BudgetRunning),
             Work::Scenario { .. } => ("scenario", K::BudgetLoading),
+            Work::Seek { lesson: Some(_), .. } => ("lesson", K::BudgetLessonSeeking),
             Work::Seek { .. } => ("seek", K::BudgetSeeking),
         };
-        let cancel = self.dispatch.reform(|_| Msg::Teach(TeachMsg::CancelOpening));
+        let cancel = self.dispatch.reform(|_| Msg::CancelWork);
         html! {
             <div class="busy" role="status" data-opening={what}>
                 <span>{ t(text) }</span>

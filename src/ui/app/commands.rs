@@ -65,7 +65,7 @@ impl App {
     /// first violation (Play goes on from there; the timeline reaches the end).
     pub(super) fn show_me(&mut self, ctx: &Context<Self>, switch: crate::raft::BreakSwitch) {
         let file = inside::show_me_file(switch).to_string();
-        self.open_library(ctx, file, crate::ui::teach::Opening::ShowMe(switch));
+        self.open_library(ctx, file, crate::ui::teach::AfterLoad::ShowMe(switch));
     }
 
     /// [`Self::show_me`], once the scenario has run to its end.

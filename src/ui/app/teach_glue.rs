@@ -7,7 +7,7 @@ use crate::scenario::{Loaded, Report, Scenario};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
 use crate::ui::fetch::{self, FetchError};
-use crate::ui::teach::{self, GoalView, LessonView, Opening, PageError, Start, TeachMsg, TeachPanelProps};
+use crate::ui::teach::{self, AfterLoad, GoalView, LessonView, PageError, Start, TeachMsg, TeachPanelProps};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
 use crate::view::guide::{self, Group, TourMark};
@@ -75,18 +75,16 @@ impl App {
             TeachMsg::Text(text) => self.teach.text = text,
             TeachMsg::LoadText => {
                 let source = share::ScenarioSource::Text(self.teach.text.clone());
-                self.load_scenario(ctx, source, Opening::Text);
+                self.load_scenario(ctx, source, AfterLoad::Text);
             }
             TeachMsg::LoadFile(text) => {
                 self.teach.text = text.clone();
-                self.load_scenario(ctx, share::ScenarioSource::Text(text), Opening::Text);
+                self.load_scenario(ctx, share::ScenarioSource::Text(text), AfterLoad::Text);
             }
+            // In slices, as a seek (`busy`): the lesson arrives once the run is there.
             TeachMsg::LessonGo(stop) => {
                 if let Some(time) = self.teach.lesson_time(stop) {
-                    self.pause();
-                    self.sim.borrow_mut().seek(time);
-                    self.teach.arrive(stop);
-                    self.seen_violations = self.sim.borrow().violations().len();
+                    self.start_seek(ctx, |sim| Work::seek(sim, time, Some(stop)));
                 }
             }
             TeachMsg::LessonWatch => {
@@ -102,8 +100,6 @@ impl App {
             TeachMsg::HashChanged => self.open_fragment(ctx),
             TeachMsg::Refresh => {}
             TeachMsg::Fetched { ticket, file, then, text } => self.fetched(ctx, ticket, &file, then, text),
-            TeachMsg::OpenSlice => self.busy_slice(ctx),
-            TeachMsg::CancelOpening => self.cancel_busy(ctx),
             TeachMsg::ShowWelcome => self.teach.welcome = !self.teach.welcome,
             TeachMsg::Start(start) => {
                 self.teach.welcome = false;
@@ -128,9 +124,38 @@ impl App {
         true
     }
 
+    /// A lesson's move to `stop` has ended: at the step's own point in the run it arrives
+    /// there; short of it (something else moved the run) or elsewhere (the step is older
+    /// than the history kept: the seek went only as far back as that) the lesson shows
+    /// the step the run is in.
+    pub(super) fn lesson_moved(&mut self, ctx: &Context<Self>, stop: usize, reached: bool) {
+        let now = self.sim.borrow().now();
+        if reached && self.teach.lesson_time(stop) == Some(now) {
+            self.teach.arrive(stop);
+            return;
+        }
+        self.lesson_settle();
+        let reach = self.sim.borrow().reach();
+        if reached && reach == now {
+            self.toast(ctx, tf(K::LessonHistoryDropped, &[&format::format_sim_time(reach.0), &(self.teach.step + 1)]));
+        }
+    }
+
+    /// A lesson's move ended short of its step, or elsewhere: the lesson shows the step
+    /// the run is in ([`teach::Teach::settle`]). A Watch that was playing when the move
+    /// began (Skip) is over, unless the reader has pressed Watch or Play since.
+    pub(super) fn lesson_settle(&mut self) {
+        self.teach.settle(self.sim.borrow().now());
+        if !self.playing {
+            self.teach.playing_to = None;
+        }
+    }
+
     /// Loads the picked library scenario (or, for "Free play", a fresh cluster); then
     /// plays or pauses as `play` says, if it says.
     pub(super) fn load_picked(&mut self, ctx: &Context<Self>, play: Option<bool>) {
+        // The reader has chosen what to see: the welcome's question is answered for now.
+        self.teach.welcome = false;
         if self.teach.picked.is_empty() {
             self.teach.ticket();
             self.reset(ctx);
@@ -139,7 +164,7 @@ impl App {
             self.teach.tour = false;
         } else {
             let file = self.teach.picked.clone();
-            self.open_library(ctx, file.clone(), Opening::Load { file, play });
+            self.open_library(ctx, file.clone(), AfterLoad::Load { file, play });
         }
     }
 
@@ -147,7 +172,7 @@ impl App {
     /// natively), else once fetched from `scenarios/<file>`. Meanwhile the run on show stays
     /// and the page says what it is loading. A file the library does not list is not fetched:
     /// opening it says the playground has no such scenario.
-    pub(super) fn open_library(&mut self, ctx: &Context<Self>, file: String, then: Opening) {
+    pub(super) fn open_library(&mut self, ctx: &Context<Self>, file: String, then: AfterLoad) {
         let ticket = self.teach.ticket();
         let listed = crate::scenario::library().iter().find(|s| s.file == file).map(|s| s.file);
         let Some(listed) = listed.filter(|_| crate::scenario::library_text(&file).is_none()) else {
@@ -169,7 +194,7 @@ impl App {
         ctx: &Context<Self>,
         ticket: u32,
         file: &str,
-        then: Opening,
+        then: AfterLoad,
         text: Result<String, FetchError>,
     ) {
         if self.teach.fetching.is_none_or(|(t, _)| t != ticket) {
@@ -188,21 +213,21 @@ impl App {
         let message = tf(K::ScenarioFetchFailed, &[&fetch::library_url(file), &why]);
         self.teach.error = Some(message.clone().into());
         self.toast(ctx, message);
-        if matches!(then, Opening::Link { .. }) {
+        if matches!(then, AfterLoad::Link { .. }) {
             self.link_settled(ctx, false);
         }
     }
 
     /// A library scenario's text is here: open it as `then` says.
-    fn opened(&mut self, ctx: &Context<Self>, then: Opening) {
+    fn opened(&mut self, ctx: &Context<Self>, then: AfterLoad) {
         let file = match &then {
-            Opening::Load { file, .. } => file.clone(),
-            Opening::ShowMe(switch) => crate::ui::inside::show_me_file(*switch).to_string(),
-            Opening::Tour(mark) => mark.file.to_string(),
-            Opening::Link { hash, version, payload } => {
+            AfterLoad::Load { file, .. } => file.clone(),
+            AfterLoad::ShowMe(switch) => crate::ui::inside::show_me_file(*switch).to_string(),
+            AfterLoad::Tour(mark) => mark.file.to_string(),
+            AfterLoad::Link { hash, version, payload } => {
                 return self.link_read(ctx, hash.clone(), *version, Ok(payload.clone()));
             }
-            Opening::Text => return,
+            AfterLoad::Text => return,
         };
         self.load_scenario(ctx, share::ScenarioSource::Library(file), then);
     }
@@ -213,19 +238,19 @@ impl App {
         ctx: &Context<Self>,
         source: share::ScenarioSource,
         loaded: Loaded,
-        then: Opening,
+        then: AfterLoad,
     ) {
-        if let Opening::ShowMe(switch) = then {
+        if let AfterLoad::ShowMe(switch) = then {
             return self.show_me_loaded(ctx, switch, loaded);
         }
         self.show_scenario(ctx, source, loaded);
         match then {
-            Opening::Load { play, .. } => {
+            AfterLoad::Load { play, .. } => {
                 if play.is_some_and(|p| p != self.playing) {
                     Component::update(self, ctx, Msg::TogglePlay);
                 }
             }
-            Opening::Tour(mark) => {
+            AfterLoad::Tour(mark) => {
                 self.teach.picked = mark.file.to_string();
                 if self.teach.library_file() != Some(mark.file) {
                     return;
@@ -236,14 +261,14 @@ impl App {
                     self.teach_update(ctx, TeachMsg::LessonGo(mark.step));
                 }
             }
-            Opening::ShowMe(_) | Opening::Link { .. } | Opening::Text => {}
+            AfterLoad::ShowMe(_) | AfterLoad::Link { .. } | AfterLoad::Text => {}
         }
     }
 
     fn open_tour_lesson(&mut self, ctx: &Context<Self>, mark: TourMark) {
         // The ring first: on a phone the welcome and the done card are below it.
         gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
-        self.open_library(ctx, mark.file.to_string(), Opening::Tour(mark));
+        self.open_library(ctx, mark.file.to_string(), AfterLoad::Tour(mark));
     }
 
     /// After every render: store where the reader is in the tour, when that changed. Off
@@ -261,9 +286,10 @@ impl App {
 
     /// Starts loading a scenario: it runs to its end a slice at a time (`busy`), and the
     /// run on show stays until then; `then` says what to do with it once loaded.
-    fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource, then: Opening) {
+    fn load_scenario(&mut self, ctx: &Context<Self>, source: share::ScenarioSource, then: AfterLoad) {
         if matches!(source, share::ScenarioSource::Text(_)) {
             self.teach.ticket();
+            self.teach.welcome = false;
         }
         match teach::start_loading(&source) {
             Ok(loading) => {
@@ -360,7 +386,7 @@ impl App {
                     // The run starts from a library scenario not fetched yet: read the link
                     // again once it is here.
                     Err(share::ShareError::UnknownScenario(file)) if not_fetched(&file) => {
-                        return self.open_library(ctx, file, Opening::Link { hash, version, payload });
+                        return self.open_library(ctx, file, AfterLoad::Link { hash, version, payload });
                     }
                     started => started.map_err(failed),
                 }

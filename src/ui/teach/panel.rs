@@ -170,7 +170,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                         <p class="lesson__hint">{ t(K::LessonAnswerAfterRun) }</p>
                     }
                     <div class="teach__row">
-                        <button class="btn" disabled={lesson.back.is_none()}
+                        <button class="btn" disabled={lesson.back.is_none()} data-lesson-back="true"
                             onclick={let b = lesson.back.unwrap_or(0); d.reform(move |_| TeachMsg::LessonGo(b))}>{ t(K::LessonBack) }</button>
                         { watch_next(lesson.quick, d) }
                     </div>
@@ -198,7 +198,7 @@ pub fn watch_next(l: QuickLesson, d: &Callback<TeachMsg>) -> Html {
     html! {
         <>
             if let Some(to) = l.playing_to {
-                <button class="btn" title={t(K::LessonSkipTitle)}
+                <button class="btn" title={t(K::LessonSkipTitle)} data-lesson-skip="true"
                     onclick={d.reform(move |_| TeachMsg::LessonGo(to))}>{ t(K::LessonSkip) }</button>
             } else {
                 <button class="btn" disabled={l.next.is_none()} title={t(K::LessonWatchTitle)} data-lesson-watch="true"
