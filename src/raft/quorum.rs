@@ -75,27 +75,30 @@ impl MajorityConfig<'_> {
     /// The largest index that a majority has: `matched(id)` is what each voter is known to
     /// hold (`None` counts as 0, for a voter that is not counted, such as a leader that is
     /// not itself a member). An empty configuration returns `u64::MAX`, so that `min` over
-    /// a joint configuration ignores it. Allocation-free for up to 16 voters: it runs on
-    /// every AppendEntries reply.
+    /// a joint configuration ignores it. For up to 16 voters it neither allocates nor
+    /// sorts (it runs on every AppendEntries reply; docs/performance.md, "Snapshots in the
+    /// browser"): the answer is the largest index that at least a quorum of voters reach.
     pub fn committed_index(&self, matched: impl Fn(ServerId) -> Option<LogIndex>) -> LogIndex {
         let voters = self.0;
         if voters.is_empty() {
             return LogIndex(u64::MAX);
         }
         let q = self.quorum_size();
+        let index_of = |id: &ServerId| matched(*id).map_or(0, |i| i.0);
         let mut small = [0u64; 16];
-        let mut large = Vec::new();
-        let indices: &mut [u64] = if voters.len() <= small.len() {
-            for (slot, id) in small.iter_mut().zip(voters) {
-                *slot = matched(*id).map_or(0, |i| i.0);
+        if voters.len() <= small.len() {
+            let indices = &mut small[..voters.len()];
+            for (slot, id) in indices.iter_mut().zip(voters) {
+                *slot = index_of(id);
             }
-            &mut small[..voters.len()]
-        } else {
-            large.extend(voters.iter().map(|id| matched(*id).map_or(0, |i| i.0)));
-            &mut large
-        };
-        sort_descending(indices);
-        LogIndex(indices[q - 1])
+            let indices = &*indices;
+            let reached_by_quorum = |v: &u64| indices.iter().filter(|w| *w >= v).count() >= q;
+            // Never empty: the smallest index is reached by every voter.
+            return LogIndex(indices.iter().copied().filter(reached_by_quorum).max().unwrap_or(0));
+        }
+        let mut large: Vec<u64> = voters.iter().map(index_of).collect();
+        sort_descending(&mut large);
+        LogIndex(large[q - 1])
     }
 }
 

@@ -381,4 +381,18 @@ proptest::proptest! {
         sort_descending(&mut v);
         proptest::prop_assert_eq!(v, want);
     }
+
+    /// Up to 16 voters the commit index is found without sorting: it is still the
+    /// quorum-th largest match index (`None`, a voter not counted, as 0), ties included.
+    #[test]
+    fn the_unsorted_commit_index_is_the_quorum_th_largest(
+        matches in proptest::collection::vec(proptest::option::of(0u64..6), 1..=16),
+    ) {
+        let voters: SortedSet<ServerId> = (1..=matches.len() as u32).map(ServerId).collect();
+        let c = MajorityConfig(&voters);
+        let mut want: Vec<u64> = matches.iter().map(|m| m.unwrap_or(0)).collect();
+        want.sort_unstable_by(|a, b| b.cmp(a));
+        let got = c.committed_index(|id| matches[id.0 as usize - 1].map(LogIndex));
+        proptest::prop_assert_eq!(got, LogIndex(want[c.quorum_size() - 1]));
+    }
 }
