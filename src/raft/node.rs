@@ -392,12 +392,15 @@ impl Node {
 
     // ---- Messages ----------------------------------------------------------------------
 
-    pub fn step(&mut self, now: Time, msg: Message) {
+    /// Handles a message. It is borrowed: the simulator keeps every message in its history
+    /// and hands the node the record's copy (the node clones only the entries it appends;
+    /// docs/performance.md, "Snapshots in the browser").
+    pub fn step(&mut self, now: Time, msg: &Message) {
         if msg.body.is_pre_vote() {
             // Pre-votes never change a term by themselves (dissertation §9.6).
             return self.step_pre_vote(now, msg);
         }
-        self.note_contact(now, &msg);
+        self.note_contact(now, msg);
         if let MessageBody::RequestVote { transfer: false, .. } = msg.body {
             // §6: a server that heard from a current leader within the minimum election
             // timeout ignores RequestVote: it neither updates its term nor grants the vote.
@@ -413,22 +416,30 @@ impl Node {
                 .then_some(msg.from);
             self.become_follower(msg.term, leader);
         }
-        match msg.body {
+        match &msg.body {
             MessageBody::RequestVote { last_log_index, last_log_term, .. } => {
-                self.handle_request_vote(msg.from, msg.term, last_log_index, last_log_term)
+                self.handle_request_vote(msg.from, msg.term, *last_log_index, *last_log_term)
             }
-            MessageBody::RequestVoteReply { granted } => self.handle_vote_reply(now, msg.from, msg.term, granted),
+            MessageBody::RequestVoteReply { granted } => self.handle_vote_reply(now, msg.from, msg.term, *granted),
             MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => self
-                .handle_append_entries(now, msg.from, msg.term, prev_log_index, prev_log_term, entries, leader_commit),
+                .handle_append_entries(
+                    now,
+                    msg.from,
+                    msg.term,
+                    *prev_log_index,
+                    *prev_log_term,
+                    entries,
+                    *leader_commit,
+                ),
             MessageBody::AppendEntriesReply { success, match_index } => {
-                self.handle_append_reply(now, msg.from, msg.term, success, match_index)
+                self.handle_append_reply(now, msg.from, msg.term, *success, *match_index)
             }
             MessageBody::TimeoutNow => self.handle_timeout_now(now, msg.term),
             MessageBody::InstallSnapshot { snapshot } => {
-                self.handle_install_snapshot(now, msg.from, msg.term, *snapshot)
+                self.handle_install_snapshot(now, msg.from, msg.term, snapshot)
             }
             MessageBody::InstallSnapshotReply { last_index } => {
-                self.handle_install_snapshot_reply(now, msg.from, msg.term, last_index)
+                self.handle_install_snapshot_reply(now, msg.from, msg.term, *last_index)
             }
             MessageBody::PreVote { .. } | MessageBody::PreVoteReply { .. } => {}
         }

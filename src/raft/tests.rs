@@ -78,7 +78,7 @@ fn leader_of(t: &mut Transcript, n: u32) -> Node {
     l.handle_election_timeout(T0);
     t.take("S1: election timeout", &mut l);
     for peer in 2..=n {
-        l.step(T0, grant(peer, 1, 1));
+        l.step(T0, &grant(peer, 1, 1));
         t.take(&format!("S1: S{peer} grants its vote in t1"), &mut l);
     }
     assert!(l.is_leader());
@@ -117,7 +117,7 @@ fn a_majority_of_votes_makes_a_leader_that_appends_a_noop_and_replicates_it() {
     let mut n = node(1, 3);
     n.handle_election_timeout(T0);
     t.take("S1: election timeout", &mut n);
-    n.step(T0, grant(2, 1, 1));
+    n.step(T0, &grant(2, 1, 1));
     let out = t.take("S1: S2 grants its vote in t1", &mut n);
     assert!(n.is_leader());
     assert_eq!(out[0], Output::RoleChanged { role: RoleKind::Leader, term: Term(1) });
@@ -138,7 +138,7 @@ fn a_majority_of_votes_makes_a_leader_that_appends_a_noop_and_replicates_it() {
 fn one_vote_per_term_and_the_vote_is_persisted_before_the_reply() {
     let mut t = Transcript::new("one_vote_per_term");
     let mut n = node(3, 3);
-    n.step(T0, vote_req(1, 3, 1, 0, 0));
+    n.step(T0, &vote_req(1, 3, 1, 0, 0));
     let out = t.take("S3: RequestVote from S1 in t1", &mut n);
     assert_eq!(
         out,
@@ -150,11 +150,11 @@ fn one_vote_per_term_and_the_vote_is_persisted_before_the_reply() {
         ]
     );
     // A second candidate in the same term is refused.
-    n.step(T0, vote_req(2, 3, 1, 0, 0));
+    n.step(T0, &vote_req(2, 3, 1, 0, 0));
     let out = t.take("S3: RequestVote from S2 in t1", &mut n);
     assert_eq!(sent(&out), vec![msg(3, 2, 1, MessageBody::RequestVoteReply { granted: false })]);
     // The first candidate asking again (a retransmission) gets the vote again.
-    n.step(T0, vote_req(1, 3, 1, 0, 0));
+    n.step(T0, &vote_req(1, 3, 1, 0, 0));
     let out = t.take("S3: RequestVote from S1 in t1 again", &mut n);
     assert_eq!(sent(&out), vec![grant(3, 1, 1)]);
     t.check();
@@ -165,13 +165,13 @@ fn election_restriction_compares_last_term_then_length() {
     let mut t = Transcript::new("election_restriction");
     // The voter's log ends with term 3 at index 2.
     let mut n = node_with_log(3, 3, 3, &[1, 3]);
-    n.step(T0, vote_req(1, 3, 4, 5, 2)); // longer, but an older last term
+    n.step(T0, &vote_req(1, 3, 4, 5, 2)); // longer, but an older last term
     let out = t.take("S3 (log t1 t3): RequestVote from S1 t4, last (5, t2)", &mut n);
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: false });
-    n.step(T0, vote_req(2, 3, 5, 1, 3)); // same last term, shorter
+    n.step(T0, &vote_req(2, 3, 5, 1, 3)); // same last term, shorter
     let out = t.take("S3: RequestVote from S2 t5, last (1, t3)", &mut n);
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: false });
-    n.step(T0, vote_req(2, 3, 6, 2, 3)); // as up to date
+    n.step(T0, &vote_req(2, 3, 6, 2, 3)); // as up to date
     let out = t.take("S3: RequestVote from S2 t6, last (2, t3)", &mut n);
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true });
     t.check();
@@ -182,7 +182,7 @@ fn the_no_election_restriction_switch_grants_stale_candidates() {
     let mut t = Transcript::new("no_election_restriction");
     let mut n = node_with_log(3, 3, 3, &[1, 3]);
     n.set_breaks(BreakSwitches::default().with(BreakSwitch::NoElectionRestriction));
-    n.step(T0, vote_req(1, 3, 4, 0, 0));
+    n.step(T0, &vote_req(1, 3, 4, 0, 0));
     let out = t.take("S3 (log t1 t3, restriction off): RequestVote from S1 t4, empty log", &mut n);
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true });
     t.check();
@@ -192,7 +192,7 @@ fn the_no_election_restriction_switch_grants_stale_candidates() {
 fn a_higher_term_turns_a_leader_into_a_follower() {
     let mut t = Transcript::new("higher_term_demotes_a_leader");
     let mut l = leader_of(&mut t, 3);
-    l.step(T0, ack(2, 7, false, 0));
+    l.step(T0, &ack(2, 7, false, 0));
     let out = t.take("S1: a refusal from S2 in t7", &mut l);
     assert_eq!(l.role_kind(), RoleKind::Follower);
     assert_eq!(l.term(), Term(7));
@@ -209,7 +209,7 @@ fn a_candidate_steps_down_for_a_leader_of_its_term() {
     c.handle_election_timeout(T0);
     t.take("S2: election timeout", &mut c);
     let ae = append(0, 0, vec![], 0);
-    c.step(T0, msg(1, 2, 1, ae));
+    c.step(T0, &msg(1, 2, 1, ae));
     t.take("S2: heartbeat from S1 in t1", &mut c);
     assert_eq!(c.role_kind(), RoleKind::Follower);
     assert_eq!(c.leader(), Some(ServerId(1)));
@@ -222,12 +222,12 @@ fn consistency_check_fails_where_logs_differ_and_conflicts_are_truncated() {
     let mut f = node_with_log(2, 3, 3, &[1, 1, 2, 2]);
     // prevLogIndex 3 with term 3: the follower has term 2 there.
     let bad = append(3, 3, vec![], 0);
-    f.step(T0, msg(1, 2, 3, bad));
+    f.step(T0, &msg(1, 2, 3, bad));
     let out = t.take("S2 (log t1 t1 t2 t2): AppendEntries from S1 t3, prev (3, t3)", &mut f);
     assert_eq!(sent(&out)[0].body, MessageBody::AppendEntriesReply { success: false, match_index: LogIndex(2) });
     // Matching at 2; the new entry of term 3 at index 3 replaces the two of term 2.
     let good = append(2, 1, vec![Entry { term: Term(3), payload: Payload::Noop }], 3);
-    f.step(T0, msg(1, 2, 3, good));
+    f.step(T0, &msg(1, 2, 3, good));
     let out = t.take("S2: AppendEntries from S1 t3, prev (2, t1), [t3 noop], commit 3", &mut f);
     assert!(out.contains(&Output::SaveLog { from: LogIndex(3), last: LogIndex(3) }));
     assert_eq!(f.log().entries().iter().map(|e| e.term.0).collect::<Vec<_>>(), vec![1, 1, 3]);
@@ -245,7 +245,7 @@ fn a_reordered_old_append_does_not_truncate_newer_entries() {
     let mut t = Transcript::new("reordered_old_append");
     let mut f = node_with_log(2, 3, 1, &[1, 1, 1]);
     let old = append(0, 0, vec![Entry { term: Term(1), payload: Payload::Noop }], 0);
-    f.step(T0, msg(1, 2, 1, old));
+    f.step(T0, &msg(1, 2, 1, old));
     t.take("S2 (log t1 t1 t1): an old AppendEntries from S1 t1, prev (0, t0), [t1 noop]", &mut f);
     assert_eq!(f.log().last_index(), LogIndex(3));
     t.check();
@@ -256,11 +256,11 @@ fn next_index_backs_off_and_match_index_advances() {
     let mut t = Transcript::new("next_index_backs_off");
     let mut l = leader_of(&mut t, 3);
     // The leader's log is [noop]; follower 2 refuses, hinting it has nothing.
-    l.step(T0, ack(2, 1, false, 0));
+    l.step(T0, &ack(2, 1, false, 0));
     let out = t.take("S1: S2 refuses, match hint 0", &mut l);
     // nextIndex was already 1: nothing lower to try, no resend.
     assert!(sent(&out).is_empty());
-    l.step(T0, ack(2, 1, true, 1));
+    l.step(T0, &ack(2, 1, true, 1));
     t.take("S1: S2 acknowledges index 1", &mut l);
     let p = l.leader_state().unwrap().progress[&ServerId(2)];
     assert_eq!((p.match_index, p.next_index), (LogIndex(1), LogIndex(2)));
@@ -286,25 +286,25 @@ fn a_duplicated_refusal_does_not_back_next_index_off_twice() {
     l.handle_election_timeout(T0);
     t.take("S1 (t1, log of 4 t1 entries): election timeout", &mut l);
     for p in 2..=3 {
-        l.step(T0, grant(p, 1, 2));
+        l.step(T0, &grant(p, 1, 2));
         t.take(&format!("S1: S{p} grants its vote in t2"), &mut l);
     }
     let next = |l: &Node| l.leader_state().unwrap().progress[&ServerId(2)].next_index;
     // The leader's log is 4 entries of t1 and its no-op at 5; it probed S2 with prev = 4.
     assert_eq!(next(&l), LogIndex(5));
-    l.step(T0, ack(2, 2, false, 3));
+    l.step(T0, &ack(2, 2, false, 3));
     let out = t.take("S1: S2 refuses prev 4 (hint 3)", &mut l);
     assert_eq!(next(&l), LogIndex(4));
     assert_eq!(sent(&out).len(), 1, "one probe, with prev = 3");
-    l.step(T0, ack(2, 2, false, 3));
+    l.step(T0, &ack(2, 2, false, 3));
     let out = t.take("S1: a copy of the same refusal", &mut l);
     assert_eq!(next(&l), LogIndex(4), "unchanged by the copy");
     assert_eq!(out, vec![]);
-    l.step(T0, ack(2, 2, false, 2));
+    l.step(T0, &ack(2, 2, false, 2));
     let out = t.take("S1: S2 refuses prev 3 (hint 2)", &mut l);
     assert_eq!(next(&l), LogIndex(3));
     assert_eq!(sent(&out).len(), 1, "one probe, with prev = 2");
-    l.step(T0, ack(2, 2, false, 0));
+    l.step(T0, &ack(2, 2, false, 0));
     t.take("S1: S2 refuses prev 2, its log is empty (hint 0)", &mut l);
     assert_eq!(next(&l), LogIndex(1), "straight past the end of S2's empty log");
     t.check();
@@ -323,13 +323,13 @@ fn figure_8_old_term_entries_are_not_committed_by_counting() {
         l.handle_election_timeout(T0);
         t.take("S1 (t3, log t1 t2): election timeout", &mut l);
         for p in 2..=3 {
-            l.step(T0, grant(p, 1, 4));
+            l.step(T0, &grant(p, 1, 4));
             t.take(&format!("S1: S{p} grants its vote in t4"), &mut l);
         }
         assert!(l.is_leader());
         // S2 and S3 acknowledge index 2 only (not the leader's no-op at index 3).
         for p in 2..=3 {
-            l.step(T0, ack(p, 4, true, 2));
+            l.step(T0, &ack(p, 4, true, 2));
             t.take(&format!("S1: S{p} acknowledges index 2"), &mut l);
         }
         t.check();
@@ -347,12 +347,12 @@ fn figure_8_old_term_entries_are_not_committed_by_counting() {
 fn a_crash_keeps_term_vote_and_log_and_loses_everything_else() {
     let mut t = Transcript::new("crash");
     let mut l = leader_of(&mut t, 3);
-    l.step(T0, ack(2, 1, true, 1));
+    l.step(T0, &ack(2, 1, true, 1));
     t.take("S1: S2 acknowledges index 1", &mut l);
     l.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Set { key: "x".into(), value: "1".into() } })
         .unwrap();
     t.take("S1: client 1 proposes set x 1", &mut l);
-    l.step(T0, ack(2, 1, true, 2));
+    l.step(T0, &ack(2, 1, true, 2));
     t.take("S1: S2 acknowledges index 2", &mut l);
     assert_eq!(l.kv().data.get("x").map(String::as_str), Some("1"));
     let disk = l.stable();
@@ -377,13 +377,13 @@ fn volatile_voted_for_switch_forgets_the_vote_in_a_crash() {
     let mut t = Transcript::new("volatile_voted_for");
     let mut n = node(3, 3);
     n.set_breaks(BreakSwitches::default().with(BreakSwitch::VolatileVotedFor));
-    n.step(T0, vote_req(1, 3, 1, 0, 0));
+    n.step(T0, &vote_req(1, 3, 1, 0, 0));
     t.take("S3 (votedFor volatile): RequestVote from S1 in t1", &mut n);
     let disk = n.stable();
     n.crash(&disk);
     t.take("S3: crash", &mut n);
     assert_eq!(n.voted_for(), None);
-    n.step(T0, vote_req(2, 3, 1, 0, 0));
+    n.step(T0, &vote_req(2, 3, 1, 0, 0));
     let out = t.take("S3: RequestVote from S2 in t1", &mut n);
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true }, "votes twice in term 1");
     t.check();
@@ -399,7 +399,7 @@ fn followers_redirect_clients_to_the_leader_they_know() {
     );
     t.take("S2: client 1 proposes get x", &mut f);
     let hb = append(0, 0, vec![], 0);
-    f.step(T0, msg(1, 2, 1, hb));
+    f.step(T0, &msg(1, 2, 1, hb));
     t.take("S2: heartbeat from S1 in t1", &mut f);
     assert_eq!(
         f.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Get { key: "x".into() } }),
@@ -416,7 +416,7 @@ fn a_retry_of_an_applied_request_is_answered_without_appending() {
     let req = ClientRequest { client: ClientId(9), seq: 1, op: Op::Incr { key: "n".into() } };
     l.propose(T0, req.clone()).unwrap();
     t.take("S1: client 9 proposes incr n", &mut l);
-    l.step(T0, ack(2, 1, true, 2));
+    l.step(T0, &ack(2, 1, true, 2));
     let out = t.take("S1: S2 acknowledges index 2", &mut l);
     assert!(out.contains(&Output::ClientReply {
         client: ClientId(9),
@@ -436,15 +436,15 @@ fn requests_are_ignored_within_the_minimum_election_timeout_of_a_leader() {
     let mut t = Transcript::new("leader_lease");
     let mut f = node(2, 3);
     let hb = append(0, 0, vec![], 0);
-    f.step(Time::from_ms(1000), msg(1, 2, 1, hb));
+    f.step(Time::from_ms(1000), &msg(1, 2, 1, hb));
     t.take("S2 at 1000ms: heartbeat from S1 in t1", &mut f);
     // 100 ms later a removed server asks for votes in a higher term: ignored.
-    f.step(Time::from_ms(1100), vote_req(3, 2, 5, 0, 0));
+    f.step(Time::from_ms(1100), &vote_req(3, 2, 5, 0, 0));
     let out = t.take("S2 at 1100ms: RequestVote from S3 in t5", &mut f);
     assert_eq!(f.term(), Term(1));
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: false });
     // After the minimum election timeout it is heard.
-    f.step(Time::from_ms(1200), vote_req(3, 2, 5, 0, 0));
+    f.step(Time::from_ms(1200), &vote_req(3, 2, 5, 0, 0));
     let out = t.take("S2 at 1200ms: RequestVote from S3 in t5", &mut f);
     assert_eq!(f.term(), Term(5));
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true });

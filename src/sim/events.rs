@@ -1,7 +1,7 @@
 //! The event loop: the queue of timed events (deliveries, timer firings, client
 //! retries), stepping and running the clock, and acting on what a server asks for.
 
-use super::history::{DropReason, MessageId, MessageRecord, Note, NoteKind};
+use super::history::{DropReason, History, MessageId, MessageRecord, Note, NoteKind};
 use super::liveness::LIVENESS_CHECK_US;
 use super::{describe_step, ClientStatus, ServerSlot, Sim};
 use crate::raft::{BreakSwitch, ClientId, Duration, Message, Node, Output, ServerId, Term, Time};
@@ -203,10 +203,12 @@ impl Sim {
                     return Some(StepKind::Dropped { id, reason });
                 }
                 record.delivered = true;
-                let msg = record.message.clone();
                 let kind = StepKind::Delivered { id };
                 self.world.current_event = Some(kind.clone());
-                self.drive(to.0 as usize - 1, |node| node.step(q.time, msg));
+                // The node reads the history's record: no copy of the message.
+                self.drive_reading(to.0 as usize - 1, |node, history| {
+                    node.step(q.time, &history.messages[id.0 as usize].message)
+                });
                 Some(kind)
             }
             EventKind::Timeout(server, timer, gen) => {
@@ -258,9 +260,14 @@ impl Sim {
     /// Gives server `i` an input and acts on what it asks for: the one way the simulator
     /// drives a node. The checker learns whether it was a leader before the input.
     pub(super) fn drive<R>(&mut self, i: usize, input: impl FnOnce(&mut Node) -> R) -> R {
+        self.drive_reading(i, |node, _| input(node))
+    }
+
+    /// [`Self::drive`], with the history to read from while the node takes its input.
+    fn drive_reading<R>(&mut self, i: usize, input: impl FnOnce(&mut Node, &History) -> R) -> R {
         let node = &mut self.world.servers[i].node;
         let was_leader = node.is_leader().then(|| node.term());
-        let result = input(node);
+        let result = input(node, &self.history);
         self.process_outputs(i, was_leader);
         result
     }

@@ -31,7 +31,7 @@ impl Node {
 
     /// Pre-votes and their replies. Neither moves this server's term forward, except a
     /// refusal from a server in a later term, which is news like any later term (§5.1).
-    pub(super) fn step_pre_vote(&mut self, now: Time, msg: Message) {
+    pub(super) fn step_pre_vote(&mut self, now: Time, msg: &Message) {
         match msg.body {
             MessageBody::PreVote { last_log_index, last_log_term } => {
                 // §6's lease: a server that heard from a current leader recently refuses.

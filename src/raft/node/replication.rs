@@ -23,7 +23,7 @@ impl Node {
         term: Term,
         prev_log_index: LogIndex,
         prev_log_term: Term,
-        entries: Vec<Entry>,
+        entries: &[Entry],
         leader_commit: LogIndex,
     ) {
         if term < self.current_term {
@@ -39,7 +39,7 @@ impl Node {
             // §7: the entries up to the snapshot are committed, so they match the leader's:
             // check from the snapshot's last entry on.
             let covered = (snapshot_index.0 - prev_log_index.0).min(entries.len() as u64);
-            entries.drain(..covered as usize);
+            entries = &entries[covered as usize..];
             prev_log_index = LogIndex(prev_log_index.0 + covered);
             if prev_log_index < snapshot_index {
                 // Everything sent is inside the snapshot: nothing left to check.
@@ -57,7 +57,7 @@ impl Node {
         }
         let last_new = LogIndex(prev_log_index.0 + entries.len() as u64);
         let mut first_written: Option<LogIndex> = None;
-        for (offset, entry) in entries.into_iter().enumerate() {
+        for (offset, entry) in entries.iter().enumerate() {
             let index = LogIndex(prev_log_index.0 + 1 + offset as u64);
             match self.log.term_at(index) {
                 Some(t) if t == entry.term => continue,
@@ -65,10 +65,10 @@ impl Node {
                     // §5.3: an existing entry conflicts with a new one: delete it and all
                     // that follow it.
                     self.log.truncate_from(index);
-                    self.log.push(entry);
+                    self.log.push(entry.clone());
                 }
                 None => {
-                    self.log.push(entry);
+                    self.log.push(entry.clone());
                 }
             }
             first_written.get_or_insert(index);

@@ -76,7 +76,7 @@ impl Node {
     /// Figure 13, receiver: reply at once if the term is stale; otherwise save the
     /// snapshot, keep the log entries after it if the log holds its last entry (rule 6) or
     /// discard the log (rule 7), and reset the state machine to it (rule 8).
-    pub(super) fn handle_install_snapshot(&mut self, now: Time, leader: ServerId, term: Term, snapshot: Snapshot) {
+    pub(super) fn handle_install_snapshot(&mut self, now: Time, leader: ServerId, term: Term, snapshot: &Snapshot) {
         if term < self.current_term {
             let last_index = self.log.last_index();
             self.send(leader, MessageBody::InstallSnapshotReply { last_index });
@@ -91,7 +91,7 @@ impl Node {
         }
         self.log.install(last_index, last_term);
         self.kv = KvStore::clone(&snapshot.kv);
-        self.snapshot = Some(snapshot);
+        self.snapshot = Some(snapshot.clone());
         self.commit_index = last_index;
         self.last_applied = last_index;
         self.outputs.push(Output::SnapshotInstalled { last_index, last_term });

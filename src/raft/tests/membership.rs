@@ -38,19 +38,19 @@ fn a_new_server_that_never_catches_up_is_abandoned_after_ten_election_timeouts()
 fn a_slow_catch_up_round_is_followed_by_another() {
     let mut t = Transcript::new("catch_up_rounds");
     let mut l = leader_of(&mut t, 3);
-    l.step(T0, ack(2, 1, true, 1));
+    l.step(T0, &ack(2, 1, true, 1));
     t.take("S1: S2 acknowledges index 1", &mut l);
     l.propose_membership(T0, ids(&[1, 2, 3, 4])).unwrap();
     t.take("S1: change to {S1..S4}: round 1 to index 1", &mut l);
     let request = ClientRequest { client: ClientId(1), seq: 1, op: Op::Get { key: "x".into() } };
     l.propose(Time::from_ms(100), request).unwrap();
     t.take("S1: a client request at 100ms (index 2)", &mut l);
-    l.step(Time::from_ms(200), ack(4, 1, true, 1));
+    l.step(Time::from_ms(200), &ack(4, 1, true, 1));
     t.take("S1: S4 acknowledges index 1 at 200ms: round 1 took longer than 150ms", &mut l);
     let change = l.leader_state().unwrap().change.clone().expect("still catching up");
     assert_eq!((change.round, change.catch_up_index, change.round_started_at), (2, LogIndex(2), Time::from_ms(200)));
     assert!(!l.configuration().is_joint());
-    l.step(Time::from_ms(240), ack(4, 1, true, 2));
+    l.step(Time::from_ms(240), &ack(4, 1, true, 2));
     let out = t.take("S1: S4 acknowledges index 2 at 240ms: round 2 took 40ms", &mut l);
     assert!(out.contains(&Output::Membership(MembershipEvent::JointAppended { index: LogIndex(3) })));
     t.check();
@@ -60,7 +60,7 @@ fn a_slow_catch_up_round_is_followed_by_another() {
 fn joint_consensus_catches_up_then_appends_joint_then_new() {
     let mut t = Transcript::new("joint_consensus");
     let mut l = leader_of(&mut t, 3);
-    l.step(T0, ack(2, 1, true, 1));
+    l.step(T0, &ack(2, 1, true, 1));
     t.take("S1: S2 acknowledges index 1", &mut l);
     l.propose_membership(T0, ids(&[1, 2, 3, 4, 5])).unwrap();
     let out = t.take("S1: change to {S1..S5}", &mut l);
@@ -74,7 +74,7 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
         ChangeError::ChangeInProgress { reason: InProgress::CatchingUp(vec![ServerId(4), ServerId(5)]) }
     );
     for p in [4, 5] {
-        l.step(T0, ack(p, 1, true, 1));
+        l.step(T0, &ack(p, 1, true, 1));
         t.take(&format!("S1: S{p} acknowledges index 1"), &mut l);
     }
     assert_eq!(l.configuration(), &Configuration::Joint { old: ids(&[1, 2, 3]), new: ids(&[1, 2, 3, 4, 5]) });
@@ -82,12 +82,12 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
     t.take("S1: change to {S1,S2}, refused", &mut l);
     assert_eq!(refused, ChangeError::ChangeInProgress { reason: InProgress::Joint(l.configuration().clone()) });
     // C_old,new needs a majority of C_old (1,2) AND of C_new (1,2,4): 2 and 4 are not enough…
-    l.step(T0, ack(4, 1, true, 2));
+    l.step(T0, &ack(4, 1, true, 2));
     t.take("S1: S4 acknowledges index 2", &mut l);
-    l.step(T0, ack(5, 1, true, 2));
+    l.step(T0, &ack(5, 1, true, 2));
     t.take("S1: S5 acknowledges index 2", &mut l);
     assert_eq!(l.commit_index(), LogIndex(1), "a majority of C_new alone does not commit");
-    l.step(T0, ack(2, 1, true, 2));
+    l.step(T0, &ack(2, 1, true, 2));
     let out = t.take("S1: S2 acknowledges index 2", &mut l);
     assert_eq!(l.commit_index(), LogIndex(2));
     assert!(out.contains(&Output::Membership(MembershipEvent::JointCommitted { index: LogIndex(2) })));
@@ -104,23 +104,23 @@ fn joint_consensus_catches_up_then_appends_joint_then_new() {
 fn a_leader_outside_c_new_keeps_leading_then_steps_down() {
     let mut t = Transcript::new("leader_outside_c_new");
     let mut l = leader_of(&mut t, 3);
-    l.step(T0, ack(2, 1, true, 1));
+    l.step(T0, &ack(2, 1, true, 1));
     t.take("S1: S2 acknowledges index 1", &mut l);
     l.propose_membership(T0, ids(&[2, 3])).unwrap();
     t.take("S1: change to {S2,S3}", &mut l);
     assert!(l.configuration().is_joint());
     // Joint: old {1,2,3} needs two of three (1 counts itself), new {2,3} needs both.
     for p in [2, 3] {
-        l.step(T0, ack(p, 1, true, 2));
+        l.step(T0, &ack(p, 1, true, 2));
         t.take(&format!("S1: S{p} acknowledges index 2"), &mut l);
     }
     assert_eq!(l.commit_index(), LogIndex(2));
     assert_eq!(l.configuration(), &Configuration::simple([2, 3].map(ServerId)));
     assert!(l.is_leader(), "it leads C_new without counting itself");
-    l.step(T0, ack(2, 1, true, 3));
+    l.step(T0, &ack(2, 1, true, 3));
     t.take("S1: S2 acknowledges index 3", &mut l);
     assert!(l.is_leader(), "one of C_new {{2,3}} is not a majority");
-    l.step(T0, ack(3, 1, true, 3));
+    l.step(T0, &ack(3, 1, true, 3));
     let out = t.take("S1: S3 acknowledges index 3", &mut l);
     assert_eq!(l.commit_index(), LogIndex(3));
     assert!(out.contains(&Output::Membership(MembershipEvent::LeaderSteppedDown)));
@@ -133,7 +133,7 @@ fn a_leader_outside_c_new_keeps_leading_then_steps_down() {
 fn single_step_switch_skips_the_joint_configuration() {
     let mut t = Transcript::new("single_step_membership");
     let mut l = leader_of(&mut t, 3);
-    l.step(T0, ack(2, 1, true, 1));
+    l.step(T0, &ack(2, 1, true, 1));
     t.take("S1: S2 acknowledges index 1", &mut l);
     l.set_breaks(BreakSwitches::default().with(BreakSwitch::SingleStepMembership));
     l.propose_membership(T0, ids(&[1, 2, 3, 4, 5])).unwrap();

@@ -64,11 +64,11 @@ fn prevote_asks_for_the_next_term_without_raising_its_own() {
 fn a_voter_grants_a_pre_vote_without_changing_anything() {
     let mut t = Transcript::new("prevote_granted");
     let mut v = node_with_log(2, 3, 2, &[1, 2]);
-    v.step(T0, pre_vote(1, 2, 3, 2, 2));
+    v.step(T0, &pre_vote(1, 2, 3, 2, 2));
     assert_eq!(t.take("S2 (t2): PreVote from S1 for t3", &mut v), vec![Output::Send(pre_vote_reply(2, 1, 3, true))]);
     assert_eq!((v.term(), v.voted_for(), v.role_kind()), (Term(2), None, RoleKind::Follower));
     // A pre-vote does not count as a vote: a real candidate of term 3 still gets it.
-    v.step(T0, vote_req(3, 2, 3, 2, 2));
+    v.step(T0, &vote_req(3, 2, 3, 2, 2));
     assert_eq!(sent(&t.take("S2: RequestVote from S3 in t3", &mut v)), vec![grant(2, 3, 3)]);
     t.check();
 }
@@ -79,17 +79,17 @@ fn a_voter_refuses_a_stale_log_a_stale_term_and_within_a_leader_lease() {
     let refused = vec![Output::Send(pre_vote_reply(2, 1, 2, false))];
     // Its log ends in term 2; the pre-candidate's in term 1: §5.4.1.
     let mut v = node_with_log(2, 3, 2, &[1, 2]);
-    v.step(T0, pre_vote(1, 2, 3, 5, 1));
+    v.step(T0, &pre_vote(1, 2, 3, 5, 1));
     assert_eq!(t.take("S2 (t2, log ends in t2): PreVote from S1, log ends (5,t1)", &mut v), refused);
     // Asking for a term it is already in: the refusal carries that term.
-    v.step(T0, pre_vote(1, 2, 2, 2, 2));
+    v.step(T0, &pre_vote(1, 2, 2, 2, 2));
     assert_eq!(t.take("S2: PreVote from S1 for t2", &mut v), refused);
     // It heard from leader S3 100ms ago (§6 lease), then not for 150ms.
-    v.step(T0, msg(3, 2, 2, append(2, 2, vec![], 0)));
+    v.step(T0, &msg(3, 2, 2, append(2, 2, vec![], 0)));
     t.take("S2: heartbeat from leader S3 at 0ms", &mut v);
-    v.step(at_ms(100), pre_vote(1, 2, 3, 2, 2));
+    v.step(at_ms(100), &pre_vote(1, 2, 3, 2, 2));
     assert_eq!(t.take("S2: PreVote from S1 for t3 at 100ms", &mut v), refused);
-    v.step(at_ms(150), pre_vote(1, 2, 3, 2, 2));
+    v.step(at_ms(150), &pre_vote(1, 2, 3, 2, 2));
     assert_eq!(
         t.take("S2: PreVote from S1 for t3 at 150ms", &mut v),
         vec![Output::Send(pre_vote_reply(2, 1, 3, true))]
@@ -105,9 +105,9 @@ fn a_quorum_of_pre_votes_starts_the_real_election() {
     n.handle_election_timeout(T0);
     t.take("S1 (PreVote): election timeout", &mut n);
     // A grant for another term is from an earlier round and does not count.
-    n.step(T0, pre_vote_reply(3, 1, 7, true));
+    n.step(T0, &pre_vote_reply(3, 1, 7, true));
     assert_eq!(t.take("S1: S3 grants a pre-vote for t7", &mut n), vec![]);
-    n.step(T0, pre_vote_reply(2, 1, 1, true));
+    n.step(T0, &pre_vote_reply(2, 1, 1, true));
     assert_eq!(
         t.take("S1: S2 grants a pre-vote for t1", &mut n),
         s1_campaigns_in_term_1_of_3(),
@@ -123,9 +123,9 @@ fn refusals_send_the_pre_candidate_back_to_following() {
     let mut n = with(node(1, 3), ProtocolOption::PreVote);
     n.handle_election_timeout(T0);
     t.take("S1 (PreVote): election timeout", &mut n);
-    n.step(T0, pre_vote_reply(2, 1, 0, false));
+    n.step(T0, &pre_vote_reply(2, 1, 0, false));
     assert_eq!(t.take("S1: S2 refuses in t0", &mut n), vec![]);
-    n.step(T0, pre_vote_reply(3, 1, 0, false));
+    n.step(T0, &pre_vote_reply(3, 1, 0, false));
     assert_eq!(
         t.take("S1: S3 refuses in t0", &mut n),
         vec![Output::RoleChanged { role: RoleKind::Follower, term: Term(0) }, Output::ResetElectionTimer]
@@ -134,7 +134,7 @@ fn refusals_send_the_pre_candidate_back_to_following() {
     let mut n = with(node(1, 3), ProtocolOption::PreVote);
     n.handle_election_timeout(T0);
     t.take("another S1 (PreVote): election timeout", &mut n);
-    n.step(T0, pre_vote_reply(2, 1, 4, false));
+    n.step(T0, &pre_vote_reply(2, 1, 4, false));
     assert_eq!(
         t.take("S1: S2 refuses in t4", &mut n),
         vec![
@@ -152,7 +152,7 @@ fn a_pre_candidate_follows_a_leader_of_its_term() {
     let mut n = with(node(2, 3), ProtocolOption::PreVote);
     n.handle_election_timeout(T0);
     t.take("S2 (PreVote): election timeout", &mut n);
-    n.step(T0, msg(1, 2, 0, append(0, 0, vec![], 0)));
+    n.step(T0, &msg(1, 2, 0, append(0, 0, vec![], 0)));
     assert_eq!(
         t.take("S2: heartbeat from S1 in t0", &mut n),
         vec![
@@ -172,7 +172,7 @@ fn a_pre_candidate_follows_a_leader_of_its_term() {
 fn quorum_leader(t: &mut Transcript, n: u32) -> Node {
     let mut l = with(leader_of(t, n), ProtocolOption::CheckQuorum);
     for p in 2..=n {
-        l.step(T0, ok(p, 1, 1));
+        l.step(T0, &ok(p, 1, 1));
         t.take(&format!("S1 (CheckQuorum): S{p} acknowledges the no-op"), &mut l);
     }
     l
@@ -182,7 +182,7 @@ fn quorum_leader(t: &mut Transcript, n: u32) -> Node {
 fn a_leader_that_hears_from_a_quorum_stays() {
     let mut t = Transcript::new("check_quorum_stays");
     let mut l = quorum_leader(&mut t, 3);
-    l.step(at_ms(250), ok(2, 1, 1));
+    l.step(at_ms(250), &ok(2, 1, 1));
     t.take("S1: S2 acknowledges at 250ms", &mut l);
     l.handle_heartbeat_timeout(at_ms(400));
     assert_eq!(
@@ -199,7 +199,7 @@ fn a_leader_that_hears_from_a_quorum_stays() {
 fn a_leader_that_hears_from_no_quorum_for_an_election_timeout_steps_down() {
     let mut t = Transcript::new("check_quorum_steps_down");
     let mut l = quorum_leader(&mut t, 5);
-    l.step(at_ms(250), ok(2, 1, 1));
+    l.step(at_ms(250), &ok(2, 1, 1));
     t.take("S1: S2 acknowledges at 250ms", &mut l);
     // 299ms after its election nothing is decided yet: a leader gets one election timeout.
     l.handle_heartbeat_timeout(at_ms(299));
@@ -229,13 +229,13 @@ fn check_quorum_needs_both_halves_of_a_joint_configuration() {
     l.propose_membership(T0, ids(&[1, 4, 5])).unwrap();
     t.take("S1: change to {S1, S4, S5}", &mut l);
     for p in [4, 5] {
-        l.step(T0, ok(p, 1, 1));
+        l.step(T0, &ok(p, 1, 1));
         t.take(&format!("S1: S{p} has caught up"), &mut l);
     }
     assert!(l.configuration().is_joint());
     // S2 and S3 answer (all of C_old), S4 and S5 do not (only S1 of C_new).
     for p in [2, 3] {
-        l.step(at_ms(200), ok(p, 1, 2));
+        l.step(at_ms(200), &ok(p, 1, 2));
         t.take(&format!("S1: S{p} acknowledges C_old,new at 200ms"), &mut l);
     }
     let recent = l.recent_contacts(at_ms(300)).unwrap();
@@ -255,7 +255,7 @@ fn check_quorum_needs_both_halves_of_a_joint_configuration() {
 fn transfer_to_an_up_to_date_follower_sends_timeout_now_at_once() {
     let mut t = Transcript::new("transfer_up_to_date");
     let mut l = leader_of(&mut t, 3);
-    l.step(T0, ok(3, 1, 1));
+    l.step(T0, &ok(3, 1, 1));
     t.take("S1: S3 acknowledges the no-op", &mut l);
     l.transfer_leadership(T0, ServerId(3)).unwrap();
     assert_eq!(
@@ -285,7 +285,7 @@ fn transfer_to_a_lagging_follower_catches_it_up_first() {
             Output::Send(msg(1, 2, 1, append(0, 0, vec![Entry { term: Term(1), payload: Payload::Noop }], 0))),
         ]
     );
-    l.step(T0, ok(2, 1, 1));
+    l.step(T0, &ok(2, 1, 1));
     assert_eq!(
         t.take("S1: S2 acknowledges the no-op", &mut l),
         vec![
@@ -302,9 +302,9 @@ fn transfer_to_a_lagging_follower_catches_it_up_first() {
 fn timeout_now_starts_an_election_at_once_that_ignores_the_lease_and_prevote() {
     let mut t = Transcript::new("timeout_now");
     let mut s3 = with(node_with_log(3, 3, 1, &[1]), ProtocolOption::PreVote);
-    s3.step(T0, msg(1, 3, 1, append(1, 1, vec![], 1)));
+    s3.step(T0, &msg(1, 3, 1, append(1, 1, vec![], 1)));
     t.take("S3 (PreVote, t1): heartbeat from S1", &mut s3);
-    s3.step(at_ms(10), msg(1, 3, 1, MessageBody::TimeoutNow));
+    s3.step(at_ms(10), &msg(1, 3, 1, MessageBody::TimeoutNow));
     let transfer_vote = |to| {
         msg(3, to, 2, MessageBody::RequestVote { last_log_index: LogIndex(1), last_log_term: Term(1), transfer: true })
     };
@@ -320,14 +320,14 @@ fn timeout_now_starts_an_election_at_once_that_ignores_the_lease_and_prevote() {
     );
     // A voter that heard from the leader 10ms ago grants it, and would refuse a plain one.
     let mut v = node_with_log(2, 3, 1, &[1]);
-    v.step(T0, msg(1, 2, 1, append(1, 1, vec![], 1)));
+    v.step(T0, &msg(1, 2, 1, append(1, 1, vec![], 1)));
     t.take("S2 (t1): heartbeat from S1", &mut v);
-    v.step(at_ms(10), vote_req(4, 2, 2, 1, 1));
+    v.step(at_ms(10), &vote_req(4, 2, 2, 1, 1));
     assert_eq!(
         sent(&t.take("S2: RequestVote from S4 in t2 at 10ms", &mut v)),
         vec![msg(2, 4, 1, MessageBody::RequestVoteReply { granted: false })]
     );
-    v.step(at_ms(10), transfer_vote(2));
+    v.step(at_ms(10), &transfer_vote(2));
     assert_eq!(
         t.take("S2: transfer RequestVote from S3 in t2 at 10ms", &mut v),
         vec![
@@ -339,7 +339,7 @@ fn timeout_now_starts_an_election_at_once_that_ignores_the_lease_and_prevote() {
     );
     // A TimeoutNow of an earlier term is stale.
     let mut stale = node_with_log(2, 3, 5, &[1]);
-    stale.step(T0, msg(1, 2, 1, MessageBody::TimeoutNow));
+    stale.step(T0, &msg(1, 2, 1, MessageBody::TimeoutNow));
     assert_eq!(sent(&t.take("S2 (t5): TimeoutNow from S1 in t1", &mut stale)), vec![]);
     assert_eq!(stale.role_kind(), RoleKind::Follower);
     t.check();
@@ -350,7 +350,7 @@ fn a_transfer_whose_target_does_not_win_is_aborted_after_an_election_timeout() {
     let mut t = Transcript::new("transfer_aborted");
     let mut l = leader_of(&mut t, 3);
     for p in [2, 3] {
-        l.step(T0, ok(p, 1, 1));
+        l.step(T0, &ok(p, 1, 1));
         t.take(&format!("S1: S{p} acknowledges the no-op"), &mut l);
     }
     l.transfer_leadership(at_ms(10), ServerId(2)).unwrap();
@@ -392,7 +392,7 @@ fn transfer_is_refused_to_itself_to_a_non_voter_and_by_a_follower() {
 fn a_leader_being_removed_can_hand_over_to_a_member_of_c_new() {
     let mut t = Transcript::new("transfer_from_a_removed_leader");
     let mut l = leader_of(&mut t, 3);
-    l.step(T0, ok(2, 1, 1));
+    l.step(T0, &ok(2, 1, 1));
     t.take("S1: S2 acknowledges the no-op", &mut l);
     l.propose_membership(T0, ids(&[2, 3])).unwrap();
     t.take("S1: change to {S2, S3}", &mut l);
@@ -422,7 +422,7 @@ fn a_leader_being_removed_can_hand_over_to_a_member_of_c_new() {
             )),
         ]
     );
-    l.step(T0, ok(3, 1, 2));
+    l.step(T0, &ok(3, 1, 2));
     let out = t.take("S1: S3 acknowledges both entries", &mut l);
     assert_eq!(
         out[..2],
@@ -433,7 +433,7 @@ fn a_leader_being_removed_can_hand_over_to_a_member_of_c_new() {
     );
     // C_old,new commits while the transfer is on: the leader holds C_new back, so S3 stays
     // as up to date as any voter and its election can win.
-    l.step(T0, ok(2, 1, 2));
+    l.step(T0, &ok(2, 1, 2));
     let out = t.take("S1: S2 acknowledges both entries: C_old,new committed", &mut l);
     assert!(out.contains(&Output::Membership(MembershipEvent::JointCommitted { index: LogIndex(2) })));
     assert!(!out.iter().any(|o| matches!(o, Output::Membership(MembershipEvent::NewAppended { .. }))), "{out:?}");

@@ -21,7 +21,7 @@ fn single(l: &mut Node, voters: &[u32]) -> Result<(), ChangeError> {
 fn leader_with_its_noop_committed(t: &mut Transcript) -> Node {
     let mut l = leader_of(t, 3);
     for p in [2, 3] {
-        l.step(T0, ack(p, 1, true, 1));
+        l.step(T0, &ack(p, 1, true, 1));
         t.take(&format!("S1: S{p} acknowledges index 1"), &mut l);
     }
     assert_eq!(l.commit_index(), LogIndex(1));
@@ -52,9 +52,9 @@ fn adding_one_server_catches_it_up_then_puts_c_new_in_force_at_once() {
     );
     t.take("S1: add S5 too, refused", &mut l);
     // S4 has nothing: it refuses, and the leader backs off to the start of the log.
-    l.step(T0, ack(4, 1, false, 0));
+    l.step(T0, &ack(4, 1, false, 0));
     t.take("S1: S4 refuses (empty log)", &mut l);
-    l.step(T0, ack(4, 1, true, 1));
+    l.step(T0, &ack(4, 1, true, 1));
     let out = t.take("S1: S4 acknowledges index 1", &mut l);
     // Caught up: C_new goes straight into the log, with no C_old,new, and is in force.
     let c_new = config_entry(1, &[1, 2, 3, 4]);
@@ -70,10 +70,10 @@ fn adding_one_server_catches_it_up_then_puts_c_new_in_force_at_once() {
     );
     assert_eq!(l.configuration(), &Configuration::simple([1, 2, 3, 4].map(ServerId)));
     // C_new counts at once: three of four, where C_old would have needed two of three.
-    l.step(T0, ack(2, 1, true, 2));
+    l.step(T0, &ack(2, 1, true, 2));
     t.take("S1: S2 acknowledges index 2", &mut l);
     assert_eq!(l.commit_index(), LogIndex(1), "two of C_new's four are not a majority");
-    l.step(T0, ack(4, 1, true, 2));
+    l.step(T0, &ack(4, 1, true, 2));
     let out = t.take("S1: S4 acknowledges index 2", &mut l);
     assert_eq!(
         out,
@@ -94,7 +94,7 @@ fn adding_one_server_catches_it_up_then_puts_c_new_in_force_at_once() {
 fn a_follower_uses_c_new_as_soon_as_it_is_in_its_log() {
     let mut t = Transcript::new("single_server_follower");
     let mut f = node(3, 3);
-    f.step(T0, msg(1, 3, 1, append(0, 0, vec![noop(1), config_entry(1, &[1, 2, 3, 4])], 0)));
+    f.step(T0, &msg(1, 3, 1, append(0, 0, vec![noop(1), config_entry(1, &[1, 2, 3, 4])], 0)));
     t.take("S3: AppendEntries from S1 with C_new {S1..S4} at index 2, nothing committed", &mut f);
     assert_eq!(f.commit_index(), LogIndex(0));
     assert_eq!(f.configuration(), &Configuration::simple([1, 2, 3, 4].map(ServerId)), "uncommitted, in force");
@@ -102,10 +102,10 @@ fn a_follower_uses_c_new_as_soon_as_it_is_in_its_log() {
     f.handle_election_timeout(T0);
     let out = t.take("S3: election timeout", &mut f);
     assert_eq!(sent(&out).iter().map(|m| m.to).collect::<Vec<_>>(), vec![ServerId(1), ServerId(2), ServerId(4)]);
-    f.step(T0, grant(2, 3, 2));
+    f.step(T0, &grant(2, 3, 2));
     t.take("S3: S2 grants its vote in t2", &mut f);
     assert_eq!(f.role_kind(), RoleKind::Candidate, "two of four are not a majority of C_new");
-    f.step(T0, grant(4, 3, 2));
+    f.step(T0, &grant(4, 3, 2));
     t.take("S3: S4 grants its vote in t2", &mut f);
     assert!(f.is_leader());
     t.check();
@@ -120,10 +120,10 @@ fn a_leader_that_removes_itself_steps_down_once_c_new_commits() {
     assert_eq!(out[1], Output::Membership(MembershipEvent::NewAppended { index: LogIndex(2) }));
     assert_eq!(l.configuration(), &Configuration::simple([2, 3].map(ServerId)));
     assert!(l.is_leader(), "it leads C_new without counting itself");
-    l.step(T0, ack(2, 1, true, 2));
+    l.step(T0, &ack(2, 1, true, 2));
     t.take("S1: S2 acknowledges index 2", &mut l);
     assert!(l.is_leader(), "one of C_new {{2,3}} is not a majority");
-    l.step(T0, ack(3, 1, true, 2));
+    l.step(T0, &ack(3, 1, true, 2));
     let out = t.take("S1: S3 acknowledges index 2", &mut l);
     assert!(out.contains(&Output::Membership(MembershipEvent::NewCommitted { index: LogIndex(2) })));
     assert!(out.contains(&Output::Membership(MembershipEvent::LeaderSteppedDown)));
@@ -141,7 +141,7 @@ fn single_server_refusals_are_typed() {
     t.take("S1: add S4 before its no-op commits, refused", &mut l);
     // Joint consensus has no such rule: only the single-server method waits for it.
     assert!(l.clone().propose_membership(T0, ids(&[1, 2, 3, 4])).is_ok());
-    l.step(T0, ack(2, 1, true, 1));
+    l.step(T0, &ack(2, 1, true, 1));
     t.take("S1: S2 acknowledges index 1", &mut l);
     // Two servers at once, one way or both ways, is not a single-server change.
     assert_eq!(

@@ -48,7 +48,7 @@ fn leader_with_a_snapshot(t: &mut Transcript) -> Node {
         let seq = seq as u64 + 1;
         l.propose(T0, set(seq, k, v)).unwrap();
         t.take(&format!("S1: client 1 proposes set {k} {v}"), &mut l);
-        l.step(T0, ack(2, 1, true, seq + 1));
+        l.step(T0, &ack(2, 1, true, seq + 1));
         t.take(&format!("S1: S2 acknowledges index {}", seq + 1), &mut l);
     }
     l
@@ -81,7 +81,7 @@ fn a_leader_snapshots_applied_entries_and_sends_install_snapshot_to_a_follower_t
         ]
     );
     // S3 installed it: the leader sends the rest of its log.
-    l.step(T0, msg(3, 1, 1, MessageBody::InstallSnapshotReply { last_index: LogIndex(4) }));
+    l.step(T0, &msg(3, 1, 1, MessageBody::InstallSnapshotReply { last_index: LogIndex(4) }));
     let out = t.take("S1: S3 installed the snapshot up to 4", &mut l);
     assert_eq!(out, vec![Output::Send(msg(1, 3, 1, append(4, 1, vec![cmd(1, 4, "w", "4")], 5)))]);
     let progress = &l.leader_state().unwrap().progress[&ServerId(3)];
@@ -94,7 +94,7 @@ fn a_follower_installs_a_snapshot_discarding_a_conflicting_log() {
     let mut t = Transcript::new("snapshot_discards_log");
     // S2's log: two entries of term 1, the second never committed anywhere.
     let mut f = node_with_log(2, 3, 1, &[1, 1]);
-    f.step(T0, install(1, 2, 2, snapshot_of(3, 2, 3, &[("x", "1")])));
+    f.step(T0, &install(1, 2, 2, snapshot_of(3, 2, 3, &[("x", "1")])));
     let out = t.take("S2: S1 sends its snapshot up to (3, t2)", &mut f);
     assert_eq!(
         out,
@@ -113,7 +113,7 @@ fn a_follower_installs_a_snapshot_discarding_a_conflicting_log() {
     assert_eq!(f.kv().data.get("x").map(String::as_str), Some("1"));
     assert_eq!(f.leader(), Some(ServerId(1)));
     // The next AppendEntries is checked against the snapshot's last entry.
-    f.step(T0, msg(1, 2, 2, append(3, 2, vec![cmd(2, 2, "y", "2")], 4)));
+    f.step(T0, &msg(1, 2, 2, append(3, 2, vec![cmd(2, 2, "y", "2")], 4)));
     let out = t.take("S2: S1 appends entry 4 after (3, t2), commit 4", &mut f);
     assert_eq!(
         out,
@@ -133,14 +133,14 @@ fn a_follower_installs_a_snapshot_discarding_a_conflicting_log() {
 fn a_follower_keeps_the_entries_after_a_snapshot_it_already_holds() {
     let mut t = Transcript::new("snapshot_keeps_suffix");
     let mut f = follower_with_xyz(None);
-    f.step(T0, install(1, 2, 1, snapshot_of(2, 1, 3, &[("x", "1"), ("y", "2")])));
+    f.step(T0, &install(1, 2, 1, snapshot_of(2, 1, 3, &[("x", "1"), ("y", "2")])));
     t.take("S2: S1 sends its snapshot up to (2, t1)", &mut f);
     // Figure 13 rule 6: entry 2 of term 1 is in the log, so entry 3 stays.
     assert_eq!(f.log().entries(), &[cmd(1, 3, "z", "3")]);
     assert_eq!(f.log().first_index(), LogIndex(3));
     assert_eq!(f.commit_index(), LogIndex(2));
     // A stale copy of the same snapshot changes nothing and is acknowledged.
-    f.step(T0, install(1, 2, 1, snapshot_of(2, 1, 3, &[("x", "1"), ("y", "2")])));
+    f.step(T0, &install(1, 2, 1, snapshot_of(2, 1, 3, &[("x", "1"), ("y", "2")])));
     let out = t.take("S2: the same snapshot again", &mut f);
     assert_eq!(
         out,
@@ -150,7 +150,7 @@ fn a_follower_keeps_the_entries_after_a_snapshot_it_already_holds() {
         ]
     );
     // An AppendEntries that starts inside the snapshot is checked from its last entry on.
-    f.step(T0, msg(1, 2, 1, append(1, 1, vec![cmd(1, 2, "y", "2"), cmd(1, 3, "z", "3")], 3)));
+    f.step(T0, &msg(1, 2, 1, append(1, 1, vec![cmd(1, 2, "y", "2"), cmd(1, 3, "z", "3")], 3)));
     let out = t.take("S2: S1 resends entries 2 and 3 after (1, t1), commit 3", &mut f);
     assert_eq!(
         out.last(),
@@ -158,7 +158,7 @@ fn a_follower_keeps_the_entries_after_a_snapshot_it_already_holds() {
     );
     assert_eq!(f.kv().data.get("z").map(String::as_str), Some("3"));
     // A stale leader's snapshot is refused: the reply carries the current term.
-    f.step(T0, install(3, 2, 0, snapshot_of(1, 1, 3, &[])));
+    f.step(T0, &install(3, 2, 0, snapshot_of(1, 1, 3, &[])));
     let out = t.take("S2: a snapshot from term 0", &mut f);
     assert_eq!(out, vec![Output::Send(msg(2, 3, 1, MessageBody::InstallSnapshotReply { last_index: LogIndex(3) }))]);
     t.check();
@@ -179,7 +179,7 @@ fn a_restart_restores_the_state_machine_from_the_snapshot() {
     l.restart();
     t.take("S1: restart", &mut l);
     // A leader of term 2 says entry 5 is committed: only entry 5 is applied again.
-    l.step(T0, msg(2, 1, 2, append(5, 1, vec![], 5)));
+    l.step(T0, &msg(2, 1, 2, append(5, 1, vec![], 5)));
     let out = t.take("S1: S2, leader of t2, heartbeat with commit 5", &mut l);
     assert!(out.contains(&Output::Applied { first: LogIndex(5), last: LogIndex(5) }), "{out:?}");
     assert_eq!(l.kv().data.get("w").map(String::as_str), Some("4"));
@@ -199,9 +199,9 @@ fn the_snapshot_carries_the_latest_configuration_of_the_prefix() {
         None,
         log,
     );
-    f.step(T0, msg(1, 2, 1, append(2, 1, vec![], 1)));
+    f.step(T0, &msg(1, 2, 1, append(2, 1, vec![], 1)));
     t.take("S2: commit 1", &mut f);
-    f.step(T0, msg(1, 2, 1, append(2, 1, vec![], 2)));
+    f.step(T0, &msg(1, 2, 1, append(2, 1, vec![], 2)));
     let out = t.take("S2: commit 2", &mut f);
     assert!(out.contains(&Output::SnapshotTaken { last_index: LogIndex(1), last_term: Term(1) }), "{out:?}");
     // The configuration entry is compacted away; the snapshot holds it.
@@ -213,7 +213,7 @@ fn the_snapshot_carries_the_latest_configuration_of_the_prefix() {
     let mut g = node(4, 3);
     let mut snap = snapshot_of(5, 1, 5, &[]);
     snap.config_index = LogIndex(1);
-    g.step(T0, install(1, 4, 1, snap));
+    g.step(T0, &install(1, 4, 1, snap));
     t.take("S4: S1 sends a snapshot whose configuration is S1..S5", &mut g);
     assert_eq!(g.configuration(), &five);
     assert!(g.can_campaign());
@@ -225,9 +225,9 @@ fn the_snapshot_uncommitted_switch_snapshots_the_whole_log() {
     let mut t = Transcript::new("snapshot_uncommitted");
     let mut f = follower_with_xyz(Some(1));
     f.set_breaks(BreakSwitches::default().with(BreakSwitch::SnapshotUncommitted));
-    f.step(T0, msg(1, 2, 1, append(3, 1, vec![], 1)));
+    f.step(T0, &msg(1, 2, 1, append(3, 1, vec![], 1)));
     t.take("S2: commit 1", &mut f);
-    f.step(T0, msg(1, 2, 1, append(3, 1, vec![], 2)));
+    f.step(T0, &msg(1, 2, 1, append(3, 1, vec![], 2)));
     let out = t.take("S2: commit 2", &mut f);
     // Entry 3 is not committed, yet the snapshot (and the state machine) hold it.
     assert!(out.contains(&Output::SnapshotTaken { last_index: LogIndex(3), last_term: Term(1) }), "{out:?}");

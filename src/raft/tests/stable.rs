@@ -8,7 +8,7 @@ use super::*;
 /// checks after every step that the disk holds the node's persistent state.
 fn drive(node: &mut Node, disk: &mut Stable, inputs: Vec<Message>) {
     for m in inputs {
-        node.step(T0, m);
+        node.step(T0, &m);
         let mut out = Vec::new();
         node.take_outputs(&mut out);
         for o in &out {
@@ -45,7 +45,7 @@ fn the_writes_a_node_asks_for_hold_all_its_persistent_state() {
     let mut disk = l.stable();
     let mut out = Vec::new();
     l.handle_election_timeout(T0);
-    l.step(T0, grant(2, 1, 1));
+    l.step(T0, &grant(2, 1, 1));
     l.propose(T0, ClientRequest { client: ClientId(1), seq: 1, op: Op::Set { key: "x".into(), value: "1".into() } })
         .unwrap();
     l.take_outputs(&mut out);
@@ -61,7 +61,7 @@ fn the_writes_a_node_asks_for_hold_all_its_persistent_state() {
 fn a_crash_keeps_what_was_written_and_nothing_else() {
     let mut n = node(3, 3);
     let before = n.stable();
-    n.step(T0, vote_req(1, 3, 1, 0, 0));
+    n.step(T0, &vote_req(1, 3, 1, 0, 0));
     let mut out = Vec::new();
     n.take_outputs(&mut out);
     assert_eq!(n.voted_for(), Some(ServerId(1)));
@@ -85,7 +85,7 @@ fn correct_raft_writes_before_it_sends_and_the_switch_sends_first() {
         if broken {
             n.set_breaks(BreakSwitches::default().with(BreakSwitch::ReplyBeforePersisting));
         }
-        n.step(T0, vote_req(1, 3, 1, 0, 0));
+        n.step(T0, &vote_req(1, 3, 1, 0, 0));
         let mut out = Vec::new();
         n.take_outputs(&mut out);
         let write = Output::SaveHardState { term: Term(1), voted_for: Some(ServerId(1)) };
