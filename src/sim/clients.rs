@@ -90,7 +90,8 @@ impl Sim {
     }
 
     /// Where a client sends its next attempt: the leader it was told of, else the next
-    /// server in turn.
+    /// server in turn (the last one tried again when no server is in the cluster, which a
+    /// membership rule broken on purpose can bring about).
     pub(super) fn next_client_target(&self, index: usize) -> ServerId {
         let c = &self.world.clients[index];
         if let Some(ClientAttempt { outcome: AttemptOutcome::Redirected { leader: Some(l) }, .. }) = c.attempts.last() {
@@ -99,7 +100,7 @@ impl Sim {
         let active: Vec<ServerId> = self.active_servers().map(|s| s.node.id()).collect();
         let last = c.attempts.last().map(|a| a.server).unwrap_or(ServerId(1));
         let pos = active.iter().position(|s| *s == last).unwrap_or(0);
-        active[(pos + 1) % active.len().max(1)]
+        active.get((pos + 1) % active.len().max(1)).copied().unwrap_or(last)
     }
 
     pub(super) fn client_reply(&mut self, from: ServerId, client: ClientId, seq: u64, result: OpResult) {
