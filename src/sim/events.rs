@@ -219,6 +219,13 @@ impl Sim {
                 }
                 let kind = match timer {
                     Timer::Election => {
+                        if let Some(deadline) = slot.election_deadline.filter(|d| *d > q.time) {
+                            // Reset since this firing was queued: it queues itself again.
+                            slot.election_queued = Some(deadline);
+                            self.schedule(deadline, EventKind::Timeout(server, timer, gen));
+                            return None;
+                        }
+                        slot.election_queued = None;
                         slot.election_deadline = None;
                         slot.pinned_deadline = None;
                         StepKind::ElectionTimeout { server }
@@ -377,9 +384,13 @@ impl Sim {
         let slot = &mut self.world.servers[i];
         match timer {
             Timer::Election => {
-                slot.election_gen = slot.election_gen.wrapping_add(1);
                 slot.election_deadline = Some(at);
                 slot.election_started = now;
+                if slot.election_queued.is_some_and(|queued| queued <= at) {
+                    return;
+                }
+                slot.election_gen = slot.election_gen.wrapping_add(1);
+                slot.election_queued = Some(at);
             }
             Timer::Heartbeat => {
                 slot.heartbeat_gen = slot.heartbeat_gen.wrapping_add(1);

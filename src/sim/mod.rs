@@ -102,6 +102,10 @@ pub struct ServerSlot {
     /// Set by [`Action::AlignTimers`]: the election timer fires at this instant even if
     /// it is reset before (by a heartbeat still in flight, say).
     pub pinned_deadline: Option<Time>,
+    /// When the queued firing of the current election generation is due: a reset to a
+    /// later deadline leaves it queued, and it queues itself again at the deadline when
+    /// it comes (a follower resets the timer at every heartbeat: no heap push for each).
+    election_queued: Option<Time>,
     election_gen: u32,
     heartbeat_gen: u32,
 }
@@ -436,6 +440,7 @@ impl ServerSlot {
             Timer::Election => {
                 self.election_gen = self.election_gen.wrapping_add(1);
                 self.election_deadline = None;
+                self.election_queued = None;
             }
             Timer::Heartbeat => {
                 self.heartbeat_gen = self.heartbeat_gen.wrapping_add(1);
@@ -464,6 +469,7 @@ impl ServerSlot {
             election_started: Time::ZERO,
             heartbeat_deadline: None,
             pinned_deadline: None,
+            election_queued: None,
             election_gen: 0,
             heartbeat_gen: 0,
         }
