@@ -432,3 +432,46 @@ fn errors_are_std_errors_with_their_messages() {
     assert!(!error(ChangeError::NotLeader { leader_hint: None }).is_empty());
     assert!(error(OpParseError::OneKey("get".into())).contains("`get`"));
 }
+
+/// Every heartbeat resets a follower's election timer to a later deadline; the firing
+/// queued for it stays queued and queues itself again when it comes (no push per
+/// heartbeat). So each follower has one live election firing queued, and once the leader is
+/// gone the first election timeout comes exactly at the deadline the last heartbeat set.
+#[test]
+fn a_reset_election_timer_stays_one_queued_firing_and_fires_at_its_last_deadline() {
+    use events::{EventKind, Timer};
+    let mut s = sim(7);
+    let leader = s.run_until_leader(Duration::from_ms(2000)).unwrap();
+    s.run_for(Duration::from_ms(3000)); // 60 rounds of heartbeats
+    for slot in s.servers().iter().filter(|x| x.node.id() != leader) {
+        let id = slot.node.id();
+        let firings: Vec<(Time, u32)> = s
+            .world
+            .queue
+            .iter()
+            .filter_map(|q| match q.0.kind {
+                EventKind::Timeout(i, Timer::Election, gen) if i == id => Some((q.0.time, gen)),
+                _ => None,
+            })
+            .collect();
+        // A reset to an earlier deadline leaves the older firing stale: at most one more.
+        assert!(firings.len() <= 2, "{id}: {firings:?} queued, one per heartbeat");
+        let current: Vec<Time> =
+            firings.iter().filter(|(_, gen)| *gen == slot.timer_gen(Timer::Election)).map(|(t, _)| *t).collect();
+        let deadline = slot.election_deadline.expect("a follower's timer runs");
+        assert!(current.len() == 1 && current[0] <= deadline, "{id}: {current:?} for the deadline {deadline}");
+    }
+    s.act(Action::Crash { server: leader }).unwrap();
+    s.run_for(Duration::from_ms(30)); // the heartbeats in flight arrive
+    let deadlines: Vec<(ServerId, Time)> =
+        s.servers().iter().filter_map(|x| Some((x.node.id(), x.election_deadline?))).collect();
+    assert_eq!(deadlines.len(), 4, "every follower's timer runs");
+    let first = loop {
+        let e = s.step().expect("the run goes on");
+        if let StepKind::ElectionTimeout { server } = e.kind {
+            break (server, e.time);
+        }
+    };
+    let earliest = deadlines.iter().min_by_key(|(_, t)| *t).copied().unwrap();
+    assert_eq!(first, earliest, "the first timeout is the earliest deadline, at its time");
+}
