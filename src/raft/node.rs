@@ -211,7 +211,12 @@ impl Node {
     pub fn crash(&mut self, stable: &Stable) {
         self.current_term = stable.term;
         self.voted_for = stable.voted_for;
-        self.log = stable.log.clone();
+        // What was in memory is lost; the disk's log is what remains. It is usually the
+        // same as the log in memory (unless a crash tore writes off, or a broken rule
+        // skipped them): comparing is much cheaper than copying a long log.
+        if self.log != stable.log {
+            self.log = stable.log.clone();
+        }
         self.snapshot = stable.snapshot.clone();
         self.role = Role::Follower;
         self.leader = None;
