@@ -163,7 +163,8 @@ impl Checker {
         let mut found = Vec::new();
         // 0. Terms only grow, and one vote per term: as written to disk, and as told to
         // others (every message carries the sender's term; a granted vote names its
-        // candidate). A pre-vote's term is only asked about.
+        // candidate). A pre-vote's term is only asked about. (And the entries written,
+        // counted for [`CheckerWork`].)
         for o in outputs {
             match o {
                 Output::SaveHardState { term, voted_for } => self.record_hard_state(id, *term, *voted_for, &mut found),
@@ -171,18 +172,11 @@ impl Checker {
                     let vote = (msg.kind() == MessageKind::VoteGranted).then_some(msg.to);
                     self.record_hard_state(id, msg.term, vote, &mut found);
                 }
+                Output::SaveLog { from, last } => self.work.entries += (last.0 + 1).saturating_sub(from.0),
                 _ => {}
             }
         }
         self.record_hard_state(id, stable.term, stable.voted_for, &mut found);
-        for o in outputs {
-            match o {
-                Output::SaveLog { from, last } | Output::Applied { first: from, last } => {
-                    self.work.entries += (last.0 + 1).saturating_sub(from.0);
-                }
-                _ => {}
-            }
-        }
         // 1. The log changed: recompute prefix hashes from the first written index.
         let first_written =
             outputs.iter().filter_map(|o| if let Output::SaveLog { from, .. } = o { Some(*from) } else { None }).min();
@@ -233,6 +227,7 @@ impl Checker {
                 }
                 Output::Committed { index } => self.record_commit(node, *index, &mut found),
                 Output::Applied { first, last } => {
+                    self.work.entries += (last.0 + 1).saturating_sub(first.0);
                     for i in first.0..=last.0 {
                         self.record_apply(node, LogIndex(i), &mut found);
                     }

@@ -303,7 +303,7 @@ impl Sim {
         self.live_leaders().iter().copied().collect()
     }
     /// The live leaders, in id order.
-    pub(super) fn live_leaders(&self) -> &SortedSet<ServerId> {
+    fn live_leaders(&self) -> &SortedSet<ServerId> {
         debug_assert!(
             self.world.leaders.iter().copied().eq(self
                 .world

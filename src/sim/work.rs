@@ -10,8 +10,8 @@ use super::Sim;
 pub struct Work {
     /// Events processed ([`Sim::events`]).
     pub events: u64,
-    /// Groups of servers the liveness watch judged (each check judges every group that
-    /// could hold an election).
+    /// Groups of servers the liveness watch judged: each check takes the groups that
+    /// could hold an election in turn, until one lacks a leader it could elect.
     pub liveness_groups: u64,
     /// Servers the liveness watch looked at one by one: the live leaders for each group
     /// it judges, and every server of a group that has no leader.
