@@ -31,6 +31,8 @@ const TOAST_MS: u32 = 4_500;
 /// Everything a component can ask the owner to do.
 pub enum Msg {
     Frame(f64),
+    /// The wait between two drawn frames is over: ask for an animation frame.
+    Wake,
     Visibility(bool),
     TogglePlay,
     Step,
@@ -106,6 +108,8 @@ pub struct App {
     /// redrawn at most every [`DIAGRAM_REFRESH_MS`], the costliest view on the page.
     diagram_clock: std::cell::Cell<(u64, u64, f64)>,
     raf: Option<AnimationFrame>,
+    /// The wait before asking for the next animation frame, while playing (`play`).
+    wait: Option<Timeout>,
     last_wall_ms: Option<f64>,
     /// Fractions of a simulated microsecond not yet run.
     carry_us: f64,
@@ -200,6 +204,7 @@ impl Component for App {
             diagram_clock: std::cell::Cell::new((0, 0, f64::NEG_INFINITY)),
             hidden: document.hidden(),
             raf: None,
+            wait: None,
             last_wall_ms: None,
             carry_us: 0.0,
             frames: 0,
@@ -253,11 +258,17 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(wall_ms) => return self.frame(ctx, wall_ms),
+            Msg::Wake => {
+                self.wait = None;
+                self.schedule_frame(ctx);
+                return false;
+            }
             Msg::Visibility(hidden) => {
                 self.hidden = hidden;
                 self.last_wall_ms = None;
                 if hidden {
                     self.raf = None;
+                    self.wait = None;
                 } else {
                     self.schedule_frame(ctx);
                 }
@@ -272,6 +283,7 @@ impl Component for App {
                     self.schedule_frame(ctx);
                 } else {
                     self.raf = None;
+                    self.wait = None;
                     self.fast_forward = false;
                     // Pausing a lesson's Watch ends it: Play later plays on freely.
                     self.teach.playing_to = None;
