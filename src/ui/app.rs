@@ -108,8 +108,10 @@ pub struct App {
     /// redrawn at most every [`DIAGRAM_REFRESH_MS`], the costliest view on the page.
     diagram_clock: std::cell::Cell<(u64, u64, f64)>,
     raf: Option<AnimationFrame>,
-    /// The wait before asking for the next animation frame, while playing (`play`).
+    /// The wait before asking for the next animation frame, while playing (`play`), and
+    /// whether the frame asked for came after it.
     wait: Option<Timeout>,
+    waited: bool,
     last_wall_ms: Option<f64>,
     /// Fractions of a simulated microsecond not yet run.
     carry_us: f64,
@@ -205,6 +207,7 @@ impl Component for App {
             hidden: document.hidden(),
             raf: None,
             wait: None,
+            waited: false,
             last_wall_ms: None,
             carry_us: 0.0,
             frames: 0,
@@ -260,6 +263,7 @@ impl Component for App {
             Msg::Frame(wall_ms) => return self.frame(ctx, wall_ms),
             Msg::Wake => {
                 self.wait = None;
+                self.waited = true;
                 self.schedule_frame(ctx);
                 return false;
             }

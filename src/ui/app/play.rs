@@ -14,14 +14,17 @@ use yew::prelude::*;
 /// background (or a slow frame) does not jump the cluster forward.
 const MAX_FRAME_MS: f64 = 100.0;
 /// While playing, the page draws at most about 30 times a second (fewer while nothing is on
-/// the wire: `view::pace::frame_gap_ms`): a frame that comes sooner after the last one drawn
-/// is skipped (its wall time counts in the next). Drawing at 60 Hz cost twice the
-/// main-thread time for motion that reads the same (docs/performance.md).
-const MIN_FRAME_MS: f64 = pace::MOVING_FRAME_MS - 4.0;
+/// the wire: `view::pace::frame_gap_ms`). Drawing at 60 Hz cost twice the main-thread time
+/// for motion that reads the same (docs/performance.md).
+///
 /// After a drawn frame the page waits (a timer, not animation frames it would skip) until
-/// this long before the next one is due, then asks for an animation frame: each skipped
-/// wake-up at 60 Hz cost about 0.3 ms of main-thread time (a trace), half of them wasted.
+/// [`FRAME_LEAD_MS`] before the next one is due, then asks for an animation frame: each
+/// skipped wake-up at 60 Hz cost about 0.3 ms of main-thread time (a trace).
 const FRAME_LEAD_MS: f64 = 8.0;
+/// An animation frame sooner than this after the last one drawn is skipped (its wall time
+/// counts in the next), unless it was asked for after the wait: Chromium stamps a frame
+/// with the time it began, which can be before the page asked for it.
+const MIN_FRAME_MS: f64 = pace::MOVING_FRAME_MS - 4.0;
 
 impl App {
     /// One animation frame: advance simulated time by the wall time since the last frame
@@ -35,7 +38,8 @@ impl App {
             self.last_wall_ms = None;
             return false;
         }
-        if self.last_wall_ms.is_some_and(|last| wall_ms - last < MIN_FRAME_MS) {
+        let waited = std::mem::take(&mut self.waited);
+        if !waited && self.last_wall_ms.is_some_and(|last| wall_ms - last < MIN_FRAME_MS) {
             self.schedule_frame(ctx);
             return false;
         }
