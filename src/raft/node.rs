@@ -211,7 +211,12 @@ impl Node {
     pub fn crash(&mut self, stable: &Stable) {
         self.current_term = stable.term;
         self.voted_for = stable.voted_for;
-        self.log = stable.log.clone();
+        // What was in memory is lost; the disk's log is what remains. It is usually the
+        // same as the log in memory (unless a crash tore writes off, or a broken rule
+        // skipped them): comparing is much cheaper than copying a long log.
+        if self.log != stable.log {
+            self.log = stable.log.clone();
+        }
         self.snapshot = stable.snapshot.clone();
         self.role = Role::Follower;
         self.leader = None;
@@ -318,20 +323,10 @@ impl Node {
         self.propose_change(now, target, ChangeMethod::Joint)
     }
 
-    /// Asks the leader to move to the configuration whose voters are `target` by `method`:
-    /// joint consensus (§6, [`Node::propose_membership`]) or one server at a time
-    /// (dissertation §4.1: new servers catch up, then C_new is appended and in force at
-    /// once). Either way one change is in flight at a time.
-    pub fn propose_change(
-        &mut self,
-        now: Time,
-        target: SortedSet<ServerId>,
-        method: ChangeMethod,
-    ) -> Result<(), ChangeError> {
-        let last_index = self.log.last_index();
-        let commit_index = self.commit_index;
-        let (config_index, config) = (self.configuration_index(), self.configuration().clone());
-        let single_step = self.config.breaks.is_on(BreakSwitch::SingleStepMembership) && method == ChangeMethod::Joint;
+    /// Whether the leader would accept a change to `target` by `method` now
+    /// ([`Node::propose_change`] refuses with this error, and changes nothing).
+    pub fn check_change(&self, target: &SortedSet<ServerId>, method: ChangeMethod) -> Result<(), ChangeError> {
+        let (config_index, config) = (self.configuration_index(), self.configuration());
         let Role::Leader(leader) = &self.role else {
             return Err(ChangeError::NotLeader { leader_hint: self.leader });
         };
@@ -343,17 +338,33 @@ impl Node {
             return Err(ChangeError::ChangeInProgress { reason: InProgress::CatchingUp(waiting) });
         }
         if config.is_joint() {
-            return Err(ChangeError::ChangeInProgress { reason: InProgress::Joint(config) });
+            return Err(ChangeError::ChangeInProgress { reason: InProgress::Joint(config.clone()) });
         }
-        if config_index > commit_index {
+        if config_index > self.commit_index {
             return Err(ChangeError::ChangeInProgress { reason: InProgress::Uncommitted(config_index) });
         }
-        if config.target() == &target {
+        if config.target() == target {
             return Err(ChangeError::NoChange);
         }
         if method == ChangeMethod::Single {
-            self.check_single_server_change(&config, &target)?;
+            self.check_single_server_change(config, target)?;
         }
+        Ok(())
+    }
+
+    /// Asks the leader to move to the configuration whose voters are `target` by `method`:
+    /// joint consensus (§6, [`Node::propose_membership`]) or one server at a time
+    /// (dissertation §4.1: new servers catch up, then C_new is appended and in force at
+    /// once). Either way one change is in flight at a time.
+    pub fn propose_change(
+        &mut self,
+        now: Time,
+        target: SortedSet<ServerId>,
+        method: ChangeMethod,
+    ) -> Result<(), ChangeError> {
+        self.check_change(&target, method)?;
+        let last_index = self.log.last_index();
+        let single_step = self.config.breaks.is_on(BreakSwitch::SingleStepMembership) && method == ChangeMethod::Joint;
         if single_step {
             // Broken on purpose: C_old → C_new directly.
             let index = self.append_as_leader(Payload::Config(Configuration::Simple { voters: target }));
@@ -362,7 +373,7 @@ impl Node {
             self.maybe_commit(now);
             return Ok(());
         }
-        let new_servers: SortedSet<ServerId> = target.difference(&config.members()).copied().collect();
+        let new_servers: SortedSet<ServerId> = target.difference(&self.configuration().members()).copied().collect();
         if let Role::Leader(leader) = &mut self.role {
             for id in &new_servers {
                 leader

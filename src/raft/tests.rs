@@ -450,3 +450,55 @@ fn requests_are_ignored_within_the_minimum_election_timeout_of_a_leader() {
     assert_eq!(sent(&out)[0].body, MessageBody::RequestVoteReply { granted: true });
     t.check();
 }
+
+fn outputs(n: &mut Node) -> Vec<Output> {
+    let mut out = Vec::new();
+    n.take_outputs(&mut out);
+    out
+}
+
+/// Only the leader that took a request answers it. A new leader applying entries of an
+/// earlier term (after a restart it re-applies its whole log) sends no reply: the clients
+/// of those entries waited on an earlier leader (§6.3). An entry of its own term is
+/// answered when it applies.
+#[test]
+fn a_leader_answers_only_the_requests_of_its_own_term() {
+    let incr = |client: u32| ClientRequest { client: ClientId(client), seq: 1, op: Op::Incr { key: "n".into() } };
+    let old = vec![
+        Entry { term: Term(1), payload: Payload::Noop },
+        Entry { term: Term(1), payload: Payload::Command(incr(9).into()) },
+    ];
+    let mut l = Node::with_state(
+        ServerId(1),
+        Configuration::simple(ids(&[1, 2, 3])),
+        NodeConfig::default(),
+        Term(1),
+        None,
+        old,
+    );
+    l.handle_election_timeout(T0);
+    l.step(T0, &grant(2, 1, 2));
+    assert!(l.is_leader());
+    outputs(&mut l);
+    // S2 holds the whole log, the new no-op included: index 3 commits, and with it 1 and 2.
+    l.step(T0, &ack(2, 2, true, 3));
+    let out: Vec<Output> = outputs(&mut l).into_iter().filter(|o| !matches!(o, Output::Send(_))).collect();
+    assert_eq!(
+        out,
+        vec![Output::Committed { index: LogIndex(3) }, Output::Applied { first: LogIndex(1), last: LogIndex(3) }],
+        "no reply for client 9's entry of term 1"
+    );
+    assert_eq!(l.kv().data["n"], "1", "applied all the same");
+    l.propose(T0, incr(10)).unwrap();
+    l.step(T0, &ack(2, 2, true, 4));
+    let out: Vec<Output> = outputs(&mut l).into_iter().filter(|o| !matches!(o, Output::Send(_))).collect();
+    assert_eq!(
+        out,
+        vec![
+            Output::SaveLog { from: LogIndex(4), last: LogIndex(4) },
+            Output::Committed { index: LogIndex(4) },
+            Output::ClientReply { client: ClientId(10), seq: 1, result: OpResult::Value(Some("2".into())) },
+            Output::Applied { first: LogIndex(4), last: LogIndex(4) }
+        ]
+    );
+}

@@ -240,6 +240,7 @@ impl Sim {
         slot.crash_after_send = false;
         slot.alive = false;
         slot.disarm_timers();
+        self.world.leaders.remove(&id);
         self.world.checker.observe_crash(&self.world.servers[i].node);
         self.history.notes.push(Note { time: now, server: id, kind: note });
         self.world.liveness.groups = None;

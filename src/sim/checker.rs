@@ -55,6 +55,23 @@ pub struct Checker {
     pub violations: Vec<Violation>,
     /// Which properties have been violated (each is reported once).
     reported: Vec<Property>,
+    work: CheckerWork,
+}
+
+/// What the checker has done against what the servers have done, since the run started.
+/// Its bookkeeping is a constant amount per entry a server writes or applies (a prefix
+/// hash, a comparison with the committed or applied prefix, a client session), never a
+/// scan of a log or of the run's history, so a long run costs no more per event than a
+/// short one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckerWork {
+    /// Entries the servers wrote (each `SaveLog` range) and applied (each `Applied` range).
+    pub entries: u64,
+    /// Entries the checker looked at: prefix hashes computed, committed and applied
+    /// entries recorded or compared, applied requests matched to their client's session
+    /// (and not the search for where a log departs from the committed prefix, made once
+    /// such a violation is found).
+    pub steps: u64,
 }
 
 /// The hash of each prefix of one server's log: of entries 1..=i for each i. Up to `base`,
@@ -108,6 +125,11 @@ impl Checker {
         self.rehash(node, LogIndex(1), &mut found);
     }
 
+    /// What the checker has done so far (see [`CheckerWork`]).
+    pub fn work(&self) -> CheckerWork {
+        self.work
+    }
+
     pub fn violated(&self, p: Property) -> bool {
         self.reported.contains(&p)
     }
@@ -141,7 +163,8 @@ impl Checker {
         let mut found = Vec::new();
         // 0. Terms only grow, and one vote per term: as written to disk, and as told to
         // others (every message carries the sender's term; a granted vote names its
-        // candidate). A pre-vote's term is only asked about.
+        // candidate). A pre-vote's term is only asked about. (And the entries written,
+        // counted for [`CheckerWork`].)
         for o in outputs {
             match o {
                 Output::SaveHardState { term, voted_for } => self.record_hard_state(id, *term, *voted_for, &mut found),
@@ -149,6 +172,7 @@ impl Checker {
                     let vote = (msg.kind() == MessageKind::VoteGranted).then_some(msg.to);
                     self.record_hard_state(id, msg.term, vote, &mut found);
                 }
+                Output::SaveLog { from, last } => self.work.entries += (last.0 + 1).saturating_sub(from.0),
                 _ => {}
             }
         }
@@ -203,6 +227,7 @@ impl Checker {
                 }
                 Output::Committed { index } => self.record_commit(node, *index, &mut found),
                 Output::Applied { first, last } => {
+                    self.work.entries += (last.0 + 1).saturating_sub(first.0);
                     for i in first.0..=last.0 {
                         self.record_apply(node, LogIndex(i), &mut found);
                     }
@@ -362,6 +387,7 @@ impl Checker {
         let id = node.id();
         let sessions = self.sessions.get_or_insert_with(id, Sessions::default);
         let mut repeated = None;
+        self.work.steps += requests.len() as u64;
         for &(client, seq) in requests {
             if sessions.last_seq(client).is_some_and(|s| s >= seq) {
                 repeated = Some((client, seq));
@@ -396,6 +422,7 @@ impl Checker {
             let index = LogIndex(i);
             // Always in the log: a snapshot's prefix hashes are kept or filled in.
             let Some(entry) = log.entry(index) else { break };
+            self.work.steps += 1;
             prev = entry_hash(prev, index, entry);
             prefix.push(prev);
             match self.seen.get(&(index, entry.term)) {
@@ -470,6 +497,7 @@ impl Checker {
             });
             return;
         }
+        self.work.steps += (index.0 + 1).saturating_sub(c + 1);
         for i in c + 1..=index.0 {
             let h = self.prefix_hash(id, LogIndex(i)).unwrap_or(hash);
             self.committed.push((h, id, node.term()));
@@ -477,6 +505,7 @@ impl Checker {
     }
 
     fn record_apply(&mut self, node: &Node, index: LogIndex, found: &mut Vec<Found>) {
+        self.work.steps += 1;
         let id = node.id();
         let Some(hash) = self.prefix_hash(id, index) else { return };
         let i = index.0 as usize;

@@ -4,7 +4,7 @@
 use super::history::{DropReason, History, MessageId, MessageRecord, Note, NoteKind};
 use super::liveness::LIVENESS_CHECK_US;
 use super::{describe_step, ClientStatus, ServerSlot, Sim};
-use crate::raft::{BreakSwitch, ClientId, Duration, Message, Node, Output, ServerId, Term, Time};
+use crate::raft::{BreakSwitch, ClientId, Duration, Message, Node, Output, RoleKind, ServerId, Term, Time};
 use crate::sorted::SortedSet;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -322,6 +322,11 @@ impl Sim {
                     self.arm_timer(i, Timer::Heartbeat, at);
                 }
                 Output::RoleChanged { role, term } => {
+                    if role == RoleKind::Leader {
+                        self.world.leaders.insert(id);
+                    } else {
+                        self.world.leaders.remove(&id);
+                    }
                     self.history.notes.push(Note { time: now, server: id, kind: NoteKind::Role { role, term } });
                 }
                 Output::ClientReply { client, seq, result } => self.client_reply(id, client, seq, result),

@@ -15,6 +15,10 @@ pub(super) struct LivenessWatch {
     /// The quorum candidates (sets of live, pairwise connected servers that no outsider
     /// can reach); recomputed when servers or links change.
     pub(super) groups: Option<Vec<Vec<ServerId>>>,
+    /// How many groups the watch has judged, and how many servers it has looked at one
+    /// by one to do so, since the run started: its work, which [`super::Work`] reports.
+    pub(super) judged: u64,
+    pub(super) visited: u64,
 }
 
 /// How often liveness is checked, in simulated microseconds.
@@ -74,12 +78,21 @@ impl Sim {
             self.world.liveness.groups = Some(self.isolated_groups());
         }
         let groups = self.world.liveness.groups.as_ref().expect("just computed");
+        let leaders = self.live_leaders();
+        let (mut judged, mut visited) = (0, 0);
+        let mut found = None;
         for q in groups {
-            if q.iter().any(|s| self.slot(*s).is_some_and(|s| s.node.is_leader())) {
+            // A group lists its servers in order (see `isolated_groups`): membership is a
+            // binary search. A group with a leader is passed over without looking at its
+            // other servers: a long sweep keeps hundreds of removed servers running.
+            debug_assert!(q.is_sorted());
+            let member = |id: ServerId| Some(q.binary_search(&id).is_ok());
+            judged += 1;
+            visited += leaders.len() as u64;
+            if leaders.iter().any(|l| q.binary_search(l).is_ok()) {
                 continue;
             }
-            // Only now: with a leader (after almost every event) nothing is allocated.
-            let members: SortedSet<ServerId> = q.iter().copied().collect();
+            visited += q.len() as u64;
             let best = q
                 .iter()
                 .filter_map(|s| self.slot(*s))
@@ -89,17 +102,20 @@ impl Sim {
                 let n = &s.node;
                 Some((n.log().last_term(), n.log().last_index())) == best
                     && n.can_campaign()
-                    && n.configuration().vote_result(|id| Some(members.contains(&id))) == crate::raft::VoteResult::Won
+                    && n.configuration().vote_result(member) == crate::raft::VoteResult::Won
             });
             if electable {
-                return Some(q.clone());
+                found = Some(q.clone());
+                break;
             }
         }
-        None
+        self.world.liveness.judged += judged;
+        self.world.liveness.visited += visited;
+        found
     }
 
     /// Sets of live servers, pairwise connected both ways, that no other live server can
-    /// send to.
+    /// send to; each in the order of the servers' numbers.
     fn isolated_groups(&self) -> Vec<Vec<ServerId>> {
         let live: Vec<ServerId> = self.world.servers.iter().filter(|s| s.alive).map(|s| s.node.id()).collect();
         let t = &self.world.topology;

@@ -198,10 +198,9 @@ impl Sim {
         if active_after > MAX_SERVERS as usize {
             return Err(ActionError::TooManyServers(active_after));
         }
-        // Ask the leader first, against a copy, so a refusal changes nothing.
+        // Ask the leader first, so a refusal changes nothing (no new server is created).
         let now = self.world.now;
-        let mut probe = self.world.servers[li].node.clone();
-        probe.propose_change(now, target.clone(), method).map_err(ActionError::Membership)?;
+        self.world.servers[li].node.check_change(&target, method).map_err(ActionError::Membership)?;
         for id in add {
             if let Some(slot) = self.world.servers.get_mut(id.0 as usize - 1) {
                 slot.removed = false;

@@ -27,6 +27,7 @@ mod membership;
 pub mod network;
 pub mod replay;
 mod travel;
+mod work;
 pub mod workload;
 
 #[cfg(test)]
@@ -62,11 +63,13 @@ pub use membership::{ChangeLost, MembershipStatus};
 pub use network::{NetworkConfig, Topology};
 use travel::Checkpoint;
 pub use travel::{ReplayError, SeekTo};
+pub use work::Work;
 
 use crate::raft::{
     BreakSwitches, Configuration, Entry, LogIndex, Node, Output, ProtocolOptions, RoleKind, ServerId, Stable, Term,
     Time,
 };
+use crate::sorted::SortedSet;
 use checker::{Checker, Property, Violation};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -126,6 +129,10 @@ struct World {
     checker: Checker,
     liveness: LivenessWatch,
     current_event: Option<StepKind>,
+    /// The live servers that are leaders, kept from their `RoleChanged` outputs and their
+    /// crashes, so that finding the leader does not scan every server ever run (a long
+    /// sweep keeps hundreds of removed servers running).
+    leaders: SortedSet<ServerId>,
 }
 
 impl World {
@@ -230,6 +237,7 @@ impl Sim {
             checker,
             liveness: LivenessWatch::default(),
             current_event: None,
+            leaders: SortedSet::new(),
         };
         let mut sim = Sim {
             world,
@@ -294,16 +302,24 @@ impl Sim {
     }
     /// The live leader with the highest term, if any.
     pub fn leader(&self) -> Option<ServerId> {
-        self.world
-            .servers
-            .iter()
-            .filter(|s| s.alive && s.node.is_leader())
-            .max_by_key(|s| s.node.term())
-            .map(|s| s.node.id())
+        self.live_leaders().iter().filter_map(|id| self.server(*id)).max_by_key(|s| s.node.term()).map(|s| s.node.id())
     }
     /// Every live leader (more than one during a partition, or with a broken rule).
     pub fn leaders(&self) -> Vec<ServerId> {
-        self.world.servers.iter().filter(|s| s.alive && s.node.is_leader()).map(|s| s.node.id()).collect()
+        self.live_leaders().iter().copied().collect()
+    }
+    /// The live leaders, in id order.
+    fn live_leaders(&self) -> &SortedSet<ServerId> {
+        debug_assert!(
+            self.world.leaders.iter().copied().eq(self
+                .world
+                .servers
+                .iter()
+                .filter(|s| s.alive && s.node.is_leader())
+                .map(|s| s.node.id())),
+            "the set of leaders follows every role change"
+        );
+        &self.world.leaders
     }
     /// The highest term of any server.
     pub fn max_term(&self) -> Term {

@@ -32,6 +32,8 @@ const TOAST_MS: u32 = 4_500;
 /// Everything a component can ask the owner to do.
 pub enum Msg {
     Frame(f64),
+    /// The wait between two drawn frames is over: ask for an animation frame.
+    Wake,
     Visibility(bool),
     TogglePlay,
     Step,
@@ -111,6 +113,10 @@ pub struct App {
     /// redrawn at most every [`DIAGRAM_REFRESH_MS`], the costliest view on the page.
     diagram_clock: std::cell::Cell<(u64, u64, f64)>,
     raf: Option<AnimationFrame>,
+    /// The wait before asking for the next animation frame, while playing (`play`), and
+    /// whether the frame asked for came after it.
+    wait: Option<Timeout>,
+    waited: bool,
     last_wall_ms: Option<f64>,
     /// Fractions of a simulated microsecond not yet run.
     carry_us: f64,
@@ -205,6 +211,8 @@ impl Component for App {
             diagram_clock: std::cell::Cell::new((0, 0, f64::NEG_INFINITY)),
             hidden: document.hidden(),
             raf: None,
+            wait: None,
+            waited: false,
             last_wall_ms: None,
             carry_us: 0.0,
             frames: 0,
@@ -258,11 +266,18 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(wall_ms) => return self.frame(ctx, wall_ms),
+            Msg::Wake => {
+                self.wait = None;
+                self.waited = true;
+                self.schedule_frame(ctx);
+                return false;
+            }
             Msg::Visibility(hidden) => {
                 self.hidden = hidden;
                 self.last_wall_ms = None;
                 if hidden {
                     self.raf = None;
+                    self.wait = None;
                 } else {
                     self.schedule_frame(ctx);
                 }
@@ -277,6 +292,7 @@ impl Component for App {
                     self.schedule_frame(ctx);
                 } else {
                     self.raf = None;
+                    self.wait = None;
                     self.fast_forward = false;
                     // Pausing a lesson's Watch ends it: Play later plays on freely.
                     self.teach.playing_to = None;

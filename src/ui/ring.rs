@@ -64,9 +64,18 @@ pub fn ring(props: &RingProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct LinksProps {
     servers: Rc<Vec<ServerView>>,
+}
+
+/// The links change only with the servers' places and partition groups: not redrawn at
+/// every frame for the election timers, which the servers' views also carry.
+impl PartialEq for LinksProps {
+    fn eq(&self, other: &Self) -> bool {
+        let ends = |s: &ServerView| (s.id, s.index, s.retired, s.group);
+        self.servers.len() == other.servers.len() && self.servers.iter().map(ends).eq(other.servers.iter().map(ends))
+    }
 }
 
 /// A faint line between every two servers that can talk; a dashed red one across a

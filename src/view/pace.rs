@@ -56,6 +56,25 @@ pub fn pace(sim: &Sim, speed: f64, fast_forward: bool) -> Pace {
     }
 }
 
+/// While a message is on the wire the page draws about 30 frames a second: at the default
+/// speed a message crosses the ring in 200–400 ms of wall time, 6–12 drawn positions.
+pub const MOVING_FRAME_MS: f64 = 1000.0 / 30.0;
+/// While nothing is on the wire (the clock runs, the election timers drain) it draws about
+/// 12: each frame costs the same main-thread time however little moved (docs/performance.md).
+pub const STILL_FRAME_MS: f64 = 1000.0 / 12.0;
+
+/// The wall time from one drawn frame to the next while playing at `speed` (the pace's):
+/// [`MOVING_FRAME_MS`] while a message is on the wire, else up to [`STILL_FRAME_MS`] but not
+/// past the next event, so that a message sent is drawn as it leaves its sender.
+pub fn frame_gap_ms(sim: &Sim, speed: f64) -> f64 {
+    let now = sim.now();
+    if sim.history().in_flight_at(now).next().is_some() {
+        return MOVING_FRAME_MS;
+    }
+    let wall_ms = |t: crate::raft::Time| t.0.saturating_sub(now.0) as f64 / 1000.0 / speed.max(SPEED_MIN);
+    sim.next_event_time().map_or(STILL_FRAME_MS, wall_ms).clamp(MOVING_FRAME_MS, STILL_FRAME_MS)
+}
+
 /// A vote request or a reply to one (pre-votes included) is on the wire now.
 pub fn votes_in_flight(sim: &Sim) -> bool {
     use MessageKind::*;
@@ -88,6 +107,78 @@ mod tests {
             assert!(wall < 600_000.0, "ten minutes of wall time and still not done");
         }
         (wall, paces)
+    }
+
+    /// Plays `sim` as the page draws it, until simulated `end_us`: each frame waits
+    /// `frame_gap_ms` of wall time, then runs the simulated time that wall time plays at its
+    /// pace and is drawn. The simulated time of each drawn frame, and the wall ms it took.
+    fn play_drawn(sim: &mut Sim, speed: f64, end_us: u64) -> (Vec<Time>, f64) {
+        let (mut drawn, mut wall, mut carry) = (vec![sim.now()], 0.0, 0.0);
+        while sim.now().0 < end_us {
+            let p = pace(sim, speed, false);
+            let gap = frame_gap_ms(sim, p.speed(speed));
+            carry += gap * 1000.0 * p.speed(speed);
+            let whole = carry.floor();
+            carry -= whole;
+            sim.run_until(Time(sim.now().0 + whole as u64));
+            wall += gap;
+            drawn.push(sim.now());
+        }
+        (drawn, wall)
+    }
+
+    #[test]
+    fn frames_come_every_thirtieth_of_a_second_while_a_message_moves_and_less_often_when_none_does() {
+        let mut sim = Sim::new(SimConfig { seed: 1, servers: 5, ..SimConfig::default() }).unwrap();
+        // Nothing on the wire, the first timeout 150 ms or more away: the slow rate.
+        assert_eq!(frame_gap_ms(&sim, DEFAULT_SPEED), STILL_FRAME_MS);
+        while sim.history().in_flight_at(sim.now()).next().is_none() {
+            sim.step();
+        }
+        assert_eq!(frame_gap_ms(&sim, DEFAULT_SPEED), MOVING_FRAME_MS, "a vote request is on the wire");
+        while sim.history().in_flight_at(sim.now()).next().is_some() || sim.leader().is_none() {
+            sim.step();
+        }
+        // Between two heartbeats: the gap ends at the next event (the next heartbeat), in
+        // wall time at this speed, and never goes under the moving rate's.
+        let next_us = sim.next_event_time().unwrap().0 - sim.now().0;
+        let expected = (next_us as f64 / 1000.0 / DEFAULT_SPEED).clamp(MOVING_FRAME_MS, STILL_FRAME_MS);
+        assert_eq!(frame_gap_ms(&sim, DEFAULT_SPEED), expected);
+        // 3 ms of simulated time before it: 60 ms of wall time at 0.05×; 1 ms before, 20 ms,
+        // which is less than a moving frame's gap.
+        let next = sim.next_event_time().unwrap().0;
+        sim.run_until(Time(next - 3_000));
+        assert!((frame_gap_ms(&sim, DEFAULT_SPEED) - 60.0).abs() < 1e-9, "{}", frame_gap_ms(&sim, DEFAULT_SPEED));
+        sim.run_until(Time(next - 1_000));
+        assert_eq!(frame_gap_ms(&sim, DEFAULT_SPEED), MOVING_FRAME_MS);
+    }
+
+    /// Drawing fewer frames while nothing is on the wire loses no message: each is drawn
+    /// within one moving frame of leaving its sender and at five places or more on its way.
+    #[test]
+    fn every_message_is_drawn_as_it_leaves_and_along_its_way() {
+        for seed in 1..=3 {
+            let mut sim = Sim::new(SimConfig { seed, servers: 5, ..SimConfig::default() }).unwrap();
+            let (drawn, wall) = play_drawn(&mut sim, DEFAULT_SPEED, 1_000_000);
+            let one_frame_us = (MOVING_FRAME_MS * 1000.0 * DEFAULT_SPEED).ceil() as u64;
+            let mut messages = 0;
+            for m in sim.history().messages.iter().filter(|m| m.dropped.is_none() && m.deliver_at <= sim.now()) {
+                let shown: Vec<Time> = drawn.iter().copied().filter(|t| m.in_flight_at(*t)).collect();
+                let first = shown.first().map(|t| t.0 - m.sent_at.0);
+                assert!(
+                    first.is_some_and(|us| us <= one_frame_us),
+                    "seed {seed}: message {:?} first drawn {first:?} µs after it left",
+                    m.id
+                );
+                assert!(shown.len() >= 5, "seed {seed}: message {:?} drawn at {} places", m.id, shown.len());
+                messages += 1;
+            }
+            assert!(messages > 100, "seed {seed}: {messages} messages");
+            // And the frames saved: about 24 a second over this run's first second (its
+            // election keeps messages on the wire), not 30.
+            let rate = (drawn.len() - 1) as f64 / (wall / 1000.0);
+            assert!(rate < 27.0 && rate > 12.0, "seed {seed}: {rate} frames a second");
+        }
     }
 
     fn roles(sim: &Sim, role: RoleKind) -> usize {
@@ -148,5 +239,11 @@ mod tests {
         plain.run_until(paced.now());
         assert_eq!(paced.state_hash(), plain.state_hash());
         assert_eq!(paced.events(), plain.events());
+        // Nor do the frames' gaps, which cut it differently again.
+        let mut drawn = Sim::new(SimConfig { seed: 7, servers: 5, ..SimConfig::default() }).unwrap();
+        play_drawn(&mut drawn, DEFAULT_SPEED, paced.now().0);
+        let mut plain = Sim::new(SimConfig { seed: 7, servers: 5, ..SimConfig::default() }).unwrap();
+        plain.run_until(drawn.now());
+        assert_eq!((drawn.state_hash(), drawn.events()), (plain.state_hash(), plain.events()));
     }
 }

@@ -343,7 +343,11 @@ impl Node {
             self.last_applied = index;
             if let Payload::Command(req) = &entry.payload {
                 let applied = self.kv.apply(req);
-                if matches!(self.role, Role::Leader(_)) {
+                // Only the leader that took the request answers it: an entry of its own
+                // term. Older entries it re-applies (after a restart, or inherited) were
+                // taken by an earlier leader, whose waiting clients are gone with it; a
+                // client still waiting retries and gets the cached result (§6.3).
+                if matches!(self.role, Role::Leader(_)) && entry.term == self.current_term {
                     let result = match applied {
                         Applied::Fresh(r) | Applied::Duplicate(r) => r,
                         Applied::Stale => OpResult::Error("stale request: a newer one was applied".into()),

@@ -4,30 +4,42 @@
 use super::{App, Msg};
 use crate::view::explain;
 use crate::view::inspect;
+use crate::view::pace;
 use gloo::render::request_animation_frame;
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 /// At most this much wall time counts for one frame, so that a tab coming back from the
 /// background (or a slow frame) does not jump the cluster forward.
 const MAX_FRAME_MS: f64 = 100.0;
-/// While playing, the page draws at most about 30 times a second: a frame that comes sooner
-/// after the last one drawn is skipped (its wall time counts in the next). Drawing at 60 Hz
-/// cost twice the main-thread time for motion that reads the same (docs/performance.md).
-const MIN_FRAME_MS: f64 = 1000.0 / 30.0 - 4.0;
+/// While playing, the page draws at most about 30 times a second (fewer while nothing is on
+/// the wire: `view::pace::frame_gap_ms`). Drawing at 60 Hz cost twice the main-thread time
+/// for motion that reads the same (docs/performance.md).
+///
+/// After a drawn frame the page waits (a timer, not animation frames it would skip) until
+/// [`FRAME_LEAD_MS`] before the next one is due, then asks for an animation frame: each
+/// skipped wake-up at 60 Hz cost about 0.3 ms of main-thread time (a trace).
+const FRAME_LEAD_MS: f64 = 8.0;
+/// An animation frame sooner than this after the last one drawn is skipped (its wall time
+/// counts in the next), unless it was asked for after the wait: Chromium stamps a frame
+/// with the time it began, which can be before the page asked for it.
+const MIN_FRAME_MS: f64 = pace::MOVING_FRAME_MS - 4.0;
 
 impl App {
     /// One animation frame: advance simulated time by the wall time since the last frame
     /// times the speed, then ask for the next frame only if still playing and visible.
     pub(super) fn frame(&mut self, ctx: &Context<Self>, wall_ms: f64) -> bool {
         self.raf = None;
+        self.wait = None;
         self.frames += 1;
         self.publish_frames();
         if !self.playing || self.hidden {
             self.last_wall_ms = None;
             return false;
         }
-        if self.last_wall_ms.is_some_and(|last| wall_ms - last < MIN_FRAME_MS) {
+        let waited = std::mem::take(&mut self.waited);
+        if !waited && self.last_wall_ms.is_some_and(|last| wall_ms - last < MIN_FRAME_MS) {
             self.schedule_frame(ctx);
             return false;
         }
@@ -84,12 +96,14 @@ impl App {
                 return true;
             }
         }
-        self.schedule_frame(ctx);
+        let gap = pace::frame_gap_ms(&self.sim.borrow(), self.pace().speed(self.speed));
+        let link = ctx.link().clone();
+        self.wait = Some(Timeout::new((gap - FRAME_LEAD_MS).max(0.0) as u32, move || link.send_message(Msg::Wake)));
         true
     }
 
     pub(super) fn schedule_frame(&mut self, ctx: &Context<Self>) {
-        if self.raf.is_none() && self.playing && !self.hidden {
+        if self.raf.is_none() && self.wait.is_none() && self.playing && !self.hidden {
             let link = ctx.link().clone();
             self.raf = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
         }
@@ -99,6 +113,7 @@ impl App {
         self.playing = false;
         self.fast_forward = false;
         self.raf = None;
+        self.wait = None;
         self.last_wall_ms = None;
     }
 
