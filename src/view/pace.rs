@@ -56,9 +56,11 @@ pub fn pace(sim: &Sim, speed: f64, fast_forward: bool) -> Pace {
     }
 }
 
-/// While a message is on the wire the page draws about 30 frames a second: at the default
-/// speed a message crosses the ring in 200–400 ms of wall time, 6–12 drawn positions.
-pub const MOVING_FRAME_MS: f64 = 1000.0 / 30.0;
+/// While a message is on the wire the page draws about 24 frames a second (film's rate):
+/// at the default speed a message crosses the ring in 200–400 ms of wall time, 5–10 drawn
+/// positions. Each frame costs the page about 5 ms of main-thread time whatever moved
+/// (docs/performance.md, "Main-thread time"), so the rate is the main lever on that cost.
+pub const MOVING_FRAME_MS: f64 = 1000.0 / 24.0;
 /// While nothing is on the wire (the clock runs, the election timers drain) it draws about
 /// 12: each frame costs the same main-thread time however little moved (docs/performance.md).
 pub const STILL_FRAME_MS: f64 = 1000.0 / 12.0;
@@ -128,7 +130,7 @@ mod tests {
     }
 
     #[test]
-    fn frames_come_every_thirtieth_of_a_second_while_a_message_moves_and_less_often_when_none_does() {
+    fn frames_come_at_the_moving_rate_while_a_message_moves_and_less_often_when_none_does() {
         let mut sim = Sim::new(SimConfig { seed: 1, servers: 5, ..SimConfig::default() }).unwrap();
         // Nothing on the wire, the first timeout 150 ms or more away: the slow rate.
         assert_eq!(frame_gap_ms(&sim, DEFAULT_SPEED), STILL_FRAME_MS);

@@ -13,7 +13,7 @@ use yew::prelude::*;
 /// At most this much wall time counts for one frame, so that a tab coming back from the
 /// background (or a slow frame) does not jump the cluster forward.
 const MAX_FRAME_MS: f64 = 100.0;
-/// While playing, the page draws at most about 30 times a second (fewer while nothing is on
+/// While playing, the page draws at most about 24 times a second (fewer while nothing is on
 /// the wire: `view::pace::frame_gap_ms`). Drawing at 60 Hz cost twice the main-thread time
 /// for motion that reads the same (docs/performance.md).
 ///
