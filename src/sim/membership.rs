@@ -48,14 +48,14 @@ pub enum ChangeLost {
 }
 
 impl MembershipStatus {
-    fn new(target: SortedSet<ServerId>, method: ChangeMethod, now: Time, leader: Option<(ServerId, Term)>) -> Self {
+    fn new(target: SortedSet<ServerId>, method: ChangeMethod, now: Time, leader: (ServerId, Term)) -> Self {
         MembershipStatus {
             target,
             method,
             started_at: now,
             phases: Vec::new(),
             finished: false,
-            leader,
+            leader: Some(leader),
             entry: None,
             lost: None,
         }
@@ -117,7 +117,7 @@ impl Sim {
         let status = self
             .world
             .membership
-            .get_or_insert_with(|| MembershipStatus::new(SortedSet::new(), ChangeMethod::Joint, now, Some((id, term))));
+            .get_or_insert_with(|| MembershipStatus::new(SortedSet::new(), ChangeMethod::Joint, now, (id, term)));
         if matches!(event.phase(), Phase::NewCommitted | Phase::CatchUpAborted) {
             status.finished = true;
         }
@@ -217,7 +217,7 @@ impl Sim {
             self.drive(i, Node::start);
         }
         let term = self.world.servers[li].node.term();
-        self.world.membership = Some(MembershipStatus::new(target.clone(), method, now, Some((leader, term))));
+        self.world.membership = Some(MembershipStatus::new(target.clone(), method, now, (leader, term)));
         self.drive(li, |node| node.propose_change(now, target, method)).map_err(ActionError::Membership)?;
         self.world.liveness.groups = None;
         Ok(())

@@ -32,8 +32,6 @@ pub struct LogRowView {
     pub role: RoleKind,
     pub alive: bool,
     pub retired: bool,
-    /// Out of the cluster, still running (see [`super::ServerView::removed`]).
-    pub removed: bool,
     /// Where it stands towards the cluster, for its label (as on the ring).
     pub standing: super::Standing,
     pub last_index: u64,
@@ -127,7 +125,6 @@ pub fn log_rows(sim: &Sim, first: usize, count: usize) -> Vec<LogRowView> {
                 role: if slot.alive { node.role_kind() } else { RoleKind::Follower },
                 alive: slot.alive,
                 retired: slot.retired,
-                removed: slot.removed && !slot.retired,
                 standing: standings.standing(slot),
                 last_index: log.last_index().0,
                 commit_index: commit,
