@@ -191,21 +191,12 @@ fn rename_imports(body: &[u8], known: &impl Fn(&str) -> bool, renames: &mut Vec<
             0 => {
                 leb(body, &mut at)?;
             }
+            // A table: its element type, then its limits.
             1 => {
                 at += 1;
-                let flags = leb(body, &mut at)?;
-                leb(body, &mut at)?;
-                if flags & 1 != 0 {
-                    leb(body, &mut at)?;
-                }
+                skip_limits(body, &mut at)?;
             }
-            2 => {
-                let flags = leb(body, &mut at)?;
-                leb(body, &mut at)?;
-                if flags & 1 != 0 {
-                    leb(body, &mut at)?;
-                }
-            }
+            2 => skip_limits(body, &mut at)?,
             3 => at += 2,
             4 => {
                 at += 1;
@@ -220,6 +211,17 @@ fn rename_imports(body: &[u8], known: &impl Fn(&str) -> bool, renames: &mut Vec<
     }
     out.extend_from_slice(&body[at..]);
     Ok(out)
+}
+
+/// Steps over a table's or a memory's limits: flags, the minimum, and the maximum if the
+/// flags say there is one.
+fn skip_limits(body: &[u8], at: &mut usize) -> Result<()> {
+    let flags = leb(body, at)?;
+    leb(body, at)?;
+    if flags & 1 != 0 {
+        leb(body, at)?;
+    }
+    Ok(())
 }
 
 fn rename_exports(body: &[u8], known: &impl Fn(&str) -> bool, renames: &mut Vec<(String, String)>) -> Result<Vec<u8>> {
