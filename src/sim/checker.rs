@@ -56,6 +56,9 @@ pub struct Checker {
     /// Which properties have been violated (each is reported once).
     reported: Vec<Property>,
     work: CheckerWork,
+    /// Scratch for [`Checker::observe`]: the requests one step applied. Empty between
+    /// steps; kept so that a step allocates nothing for them.
+    requests: Vec<(ClientId, u64)>,
 }
 
 /// What the checker has done against what the servers have done, since the run started.
@@ -165,12 +168,20 @@ impl Checker {
         // others (every message carries the sender's term; a granted vote names its
         // candidate). A pre-vote's term is only asked about. (And the entries written,
         // counted for [`CheckerWork`].)
+        // Recording the same (term, vote) twice with nothing recorded between changes
+        // nothing and finds nothing new, so a broadcast's messages are recorded once.
+        let mut last_sent = None;
         for o in outputs {
             match o {
-                Output::SaveHardState { term, voted_for } => self.record_hard_state(id, *term, *voted_for, &mut found),
+                Output::SaveHardState { term, voted_for } => {
+                    last_sent = None;
+                    self.record_hard_state(id, *term, *voted_for, &mut found)
+                }
                 Output::Send(msg) if !msg.body.is_pre_vote() => {
                     let vote = (msg.kind() == MessageKind::VoteGranted).then_some(msg.to);
-                    self.record_hard_state(id, msg.term, vote, &mut found);
+                    if last_sent.replace((msg.term, vote)) != Some((msg.term, vote)) {
+                        self.record_hard_state(id, msg.term, vote, &mut found);
+                    }
                 }
                 Output::SaveLog { from, last } => self.work.entries += (last.0 + 1).saturating_sub(from.0),
                 _ => {}
@@ -206,7 +217,7 @@ impl Checker {
             }
         }
         // 2. Role changes: Election Safety and Leader Completeness; what was applied.
-        let mut requests = Vec::new();
+        let mut requests = std::mem::take(&mut self.requests);
         for o in outputs {
             match o {
                 Output::RoleChanged { role: RoleKind::Leader, term } => {
@@ -241,7 +252,9 @@ impl Checker {
         }
         if !requests.is_empty() {
             self.record_requests(node, &requests, node.kv().applied_commands, &mut found);
+            requests.clear();
         }
+        self.requests = requests;
         // 3. Append-only bookkeeping and one configuration change at a time, for leaders.
         if node.is_leader() {
             let last = node.log().last_index();

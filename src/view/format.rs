@@ -81,6 +81,9 @@ pub struct PageParams {
     /// `snapshots=50`: with `bench=sim`, the workload snapshots after every 50 applied
     /// entries (§7).
     pub snapshots: Option<u64>,
+    /// `runs=5`: with `bench=sim`, runs the workload five times in a row in the page (the
+    /// first run is cold, the others show the code V8 has optimised); at most 20.
+    pub runs: Option<u32>,
     /// `embed=1`: the compact layout for an `<iframe>` (docs/embedding.md).
     pub embed: bool,
     /// `scenario=split-vote.scn` (or `split-vote`): load this library scenario first.
@@ -148,6 +151,7 @@ pub fn parse_query(query: &str) -> PageParams {
                 Ok(n) if crate::sim::limits::Setting::SnapshotEvery.contains(n) => params.snapshots = Some(n),
                 _ => params.problems.push(ParamProblem::Snapshots(value.to_string())),
             },
+            "runs" => params.runs = value.parse::<u32>().ok().map(|n| n.clamp(1, 20)),
             "embed" => params.embed = value != "0",
             "autoplay" => params.autoplay = value != "0",
             "scenario" if !value.is_empty() => {
@@ -324,6 +328,13 @@ mod tests {
             assert_eq!((p.snapshots, p.problems.clone()), (None, vec![ParamProblem::Snapshots(bad.into())]));
             assert!(param_problem(&p.problems[0]).contains("100000"));
         }
+        // The benchmark's repeat count: bounded, and never an error a visitor sees.
+        let runs = |q: &str| parse_query(q).runs;
+        assert_eq!(
+            [runs("runs=5"), runs("runs=0"), runs("runs=99"), runs("runs=x")],
+            [Some(5), Some(1), Some(20), None]
+        );
+        assert!(parse_query("runs=x").problems.is_empty());
         assert_eq!(parse_query(""), PageParams::default());
         assert_eq!(parse_query("?speed=1000").speed, Some(SPEED_MAX));
     }

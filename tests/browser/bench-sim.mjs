@@ -5,6 +5,12 @@
 //
 //   BENCH_RUNS=5 CHROMIUM_PATH=/usr/bin/chromium node bench-sim.mjs \
 //     'http://127.0.0.1:8724/?bench=sim' 'http://127.0.0.1:8714/?bench=sim&snapshots=50'
+//
+// With `&runs=N` in the URLs (N of 3 or more) the page runs the workload N times in a row
+// and this also prints the warm figure: the median of runs 3 to N, once V8 has compiled
+// the hot code with its optimising tier and the memory the run uses has been touched
+// (docs/performance.md, "Cold and warm"). The first run, the `wall` figure, pays for both.
+// An older build without `runs` ignores it and runs once.
 
 import { launchBrowser } from './helpers.mjs';
 
@@ -42,18 +48,27 @@ const median = (xs) => {
 
 const walls = urls.map(() => []);
 const cpus = urls.map(() => []);
+const warms = urls.map(() => []);
 for (let round = 1; round <= runs; round++) {
   for (const [i, url] of urls.entries()) {
     const r = await benchOnce(url);
     walls[i].push(r.wall_ms);
-    cpus[i].push(Math.round(r.cpu_ms * 10) / 10);
+    cpus[i].push((r.walls?.length ?? 1) > 1 ? NaN : Math.round(r.cpu_ms * 10) / 10);
     const speedup = (r.sim_seconds * 1000) / r.cpu_ms;
-    console.log(
-      `round ${round} ${url}: ${r.events} events, wall ${r.wall_ms} ms (task ${r.task_ms.toFixed(1)} ms), main-thread CPU ${r.cpu_ms.toFixed(1)} ms ` +
-        `(${speedup.toFixed(0)}x real time), hash ${r.state_hash}`,
-    );
+    // Only a one-run page's task is the run itself.
+    const cpu = (r.walls?.length ?? 1) > 1 ? '' : `, main-thread CPU ${r.cpu_ms.toFixed(1)} ms (${speedup.toFixed(0)}x real time)`;
+    let warm = '';
+    if (r.walls?.length > 2) {
+      warms[i].push(median(r.walls.slice(2)));
+      warm = `, warm ${warms[i].at(-1).toFixed(1)} ms (runs ${r.walls.join(' ')})`;
+    }
+    console.log(`round ${round} ${url}: ${r.events} events, wall ${r.wall_ms} ms (task ${r.task_ms.toFixed(1)} ms)${cpu}${warm}, hash ${r.state_hash}`);
   }
 }
+const ratio = (xs, i) => (xs[0].length && xs[i].length ? ` (first build ÷ this: ${(median(xs[0]) / median(xs[i])).toFixed(2)})` : '');
 for (const [i, url] of urls.entries()) {
-  console.log(`median ${url}: wall ${median(walls[i]).toFixed(1)} ms (${walls[i].join(' ')}), CPU ${median(cpus[i]).toFixed(1)} ms (${cpus[i].join(' ')})`);
+  let line = `median ${url}: wall ${median(walls[i]).toFixed(1)} ms (${walls[i].join(' ')})${ratio(walls, i)}`;
+  if (cpus[i].every(Number.isFinite)) line += `, CPU ${median(cpus[i]).toFixed(1)} ms (${cpus[i].join(' ')})${ratio(cpus, i)}`;
+  if (warms[i].length) line += `, warm ${median(warms[i]).toFixed(1)} ms (${warms[i].map((w) => w.toFixed(1)).join(' ')})${ratio(warms, i)}`;
+  console.log(line);
 }

@@ -175,10 +175,13 @@ impl Node {
     }
 
     pub(super) fn broadcast_append(&mut self) {
-        let Role::Leader(leader) = &self.role else { return };
-        let peers: Vec<ServerId> = leader.progress.keys().copied().collect();
-        for peer in peers {
+        // By position rather than a copy of the keys (one allocation per heartbeat): sending
+        // changes no leader's peer list.
+        let peer_at = |node: &Self, k: usize| node.leader_state().and_then(|l| l.progress.keys().nth(k).copied());
+        let mut k = 0;
+        while let Some(peer) = peer_at(self, k) {
             self.send_append(peer);
+            k += 1;
         }
     }
 
@@ -251,14 +254,15 @@ impl Node {
     /// would otherwise block every later change for as long as this leader leads).
     pub(super) fn maybe_abort_catch_up(&mut self, now: Time) {
         let limit = self.config.election_timeout_min.0 * CATCH_UP_TIMEOUTS;
-        let members = self.configuration().members();
-        let Role::Leader(leader) = &mut self.role else { return };
-        let Some(change) = &leader.change else { return };
+        let Some(change) = self.leader_state().and_then(|l| l.change.as_ref()) else { return };
         if now.since(change.started_at).0 < limit {
             return;
         }
+        // Only now, at most once per change: the common heartbeat allocates nothing.
+        let members = self.configuration().members();
+        let Role::Leader(leader) = &mut self.role else { return };
+        let Some(change) = leader.change.take() else { return };
         let servers: SortedSet<ServerId> = change.target.difference(&members).copied().collect();
-        leader.change = None;
         self.refresh_progress();
         self.outputs.push(Output::Membership(MembershipEvent::CatchUpAborted { servers }));
     }
@@ -270,6 +274,10 @@ impl Node {
     pub(super) fn maybe_commit(&mut self, now: Time) {
         let Role::Leader(leader) = &self.role else { return };
         let last_index = self.log.last_index();
+        if last_index <= self.commit_index {
+            // Nothing left to commit (the usual heartbeat reply): no count needed.
+            return;
+        }
         let me = self.id;
         let committed = self.configuration().committed_index(|id| {
             if id == me {
