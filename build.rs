@@ -1,7 +1,9 @@
 //! Reads the headers of the scenario library (`src/scenario/library/*.scn`): each file's
-//! `title:`, `title-zh:`, `description:` and `description-zh:` lines. The page's wasm
-//! carries only these (the picker lists them); it fetches a scenario's full text from
-//! `scenarios/<file>` when someone opens it. Native builds compile the full text in as well.
+//! `title:`, `title-zh:`, `description:` and `description-zh:` lines, for native builds
+//! (which compile the full text in as well). The page's wasm carries neither: the picker's
+//! titles and descriptions come in the language's catalogue file, which `raftsim
+//! catalogues` writes from these headers (`src/view/i18n_file.rs`), and the page fetches
+//! a scenario's full text from `scenarios/<file>` when someone opens it.
 //!
 //! Writes `$OUT_DIR/library_headers.rs`: a macro `library_header!("file.scn")` that
 //! `src/scenario/mod.rs` expands for each file its library list names. A test there checks

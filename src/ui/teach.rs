@@ -9,7 +9,7 @@ use crate::sim::limits::Setting;
 use crate::sim::Sim;
 use crate::view::format;
 use crate::view::guide::{self, Group, TourMark};
-use crate::view::i18n::{lang, t, tf, Lang, K};
+use crate::view::i18n::{self, lang, t, tf, Lang, K};
 
 mod browser;
 mod panel;
@@ -108,14 +108,24 @@ pub enum AfterLoad {
 }
 
 /// One library scenario as the picker lists it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Entry {
     pub file: &'static str,
-    pub title: String,
-    pub title_zh: Option<String>,
-    pub description: String,
-    pub description_zh: Option<String>,
+    /// Its place in `scenario::library()`.
+    pub index: usize,
     pub group: Group,
+}
+
+impl Entry {
+    /// Its title in the page's language.
+    pub fn title(&self) -> &'static str {
+        i18n::library_header(self.index)[0]
+    }
+
+    /// Its description in the page's language.
+    pub fn description(&self) -> &'static str {
+        i18n::library_header(self.index)[1]
+    }
 }
 
 /// Where a lesson's Watch and Next go (in the lesson, and in the phone's bottom bar).
@@ -206,18 +216,8 @@ impl Default for Teach {
     fn default() -> Self {
         let entries = scenario::library()
             .iter()
-            .map(|s| {
-                let h = s.header;
-                let own = |t: Option<&str>| t.map(str::to_string);
-                Entry {
-                    file: s.file,
-                    title: h.title.unwrap_or(s.file).to_string(),
-                    title_zh: own(h.title_zh),
-                    description: h.description.unwrap_or_default().to_string(),
-                    description_zh: own(h.description_zh),
-                    group: guide::group(s.file),
-                }
-            })
+            .enumerate()
+            .map(|(index, s)| Entry { file: s.file, index, group: guide::group(s.file) })
             .collect();
         Teach {
             entries,
@@ -262,7 +262,7 @@ impl Teach {
     pub fn fetching_title(&self) -> Option<(&'static str, String)> {
         let (_, file) = self.fetching?;
         let e = self.entries.iter().find(|e| e.file == file)?;
-        Some((file, pick(&e.title, e.title_zh.as_deref()).to_string()))
+        Some((file, e.title().to_string()))
     }
 
     /// A scenario has run to its end ([`start_loading`]): the cluster to show, and what to

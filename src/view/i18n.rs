@@ -753,6 +753,20 @@ pub fn t(key: K) -> &'static str {
     TEXT.with(|text| text.get()[lang() as usize].map_or("", |messages| messages[key as usize]))
 }
 
+/// Library scenario `index`'s title and description (`index` in `scenario::library()`
+/// order) in the current language, as the picker lists it: in the page, from the
+/// language's catalogue file, which carries them after the messages (empty until it is
+/// installed); natively, from the headers `build.rs` reads.
+pub fn library_header(index: usize) -> [&'static str; 2] {
+    #[cfg(not(target_arch = "wasm32"))]
+    return super::i18n_file::compiled_header(lang(), index);
+    #[cfg(target_arch = "wasm32")]
+    return TEXT.with(|text| {
+        let at = K::ALL.len() + 2 * index;
+        text.get()[lang() as usize].map_or(["", ""], |lines| [lines[at], lines[at + 1]])
+    });
+}
+
 #[cfg(target_arch = "wasm32")]
 thread_local! {
     /// The page's text in each language (by `Lang as usize`), once its file is installed.
@@ -770,11 +784,11 @@ pub fn has_text(lang: Lang) -> bool {
     }
 }
 
-/// Makes `messages` (`lang`'s catalogue file, parsed: one per key in [`K::ALL`] order) the
-/// page's text in `lang`. Kept for the page's life: each language is installed once.
+/// Makes `messages` (`lang`'s catalogue file, parsed: one per key in [`K::ALL`] order, then
+/// the library's headers) the page's text in `lang`. Kept for the page's life: each language is installed once.
 #[cfg(target_arch = "wasm32")]
 pub fn install(lang: Lang, messages: Vec<String>) {
-    if has_text(lang) || messages.len() != K::ALL.len() {
+    if has_text(lang) || messages.len() != super::i18n_file::LINES {
         return;
     }
     let messages: Vec<&'static str> = messages.into_iter().map(|m| &*Box::leak(m.into_boxed_str())).collect();
@@ -871,6 +885,24 @@ mod tests {
         assert_eq!(tf(K::CrashServer, &[&"S3"]), "使 S3 崩溃");
         set_lang(Lang::English);
         assert_eq!(t(K::Language), "Language");
+    }
+
+    /// The picker lists each library scenario by what its file says in the page's
+    /// language, and follows the language switch.
+    #[test]
+    fn library_headers_follow_the_language() {
+        for (index, scenario) in crate::scenario::library().iter().enumerate() {
+            let parsed = crate::scenario::parse(scenario.text).unwrap_or_else(|e| panic!("{}: {e}", scenario.file));
+            for (lang, title, description) in [
+                (Lang::English, &parsed.title, &parsed.description),
+                (Lang::Chinese, &parsed.title_zh, &parsed.description_zh),
+            ] {
+                set_lang(lang);
+                let [t, d] = library_header(index);
+                assert_eq!((Some(t), Some(d)), (title.as_deref(), description.as_deref()), "{}", scenario.file);
+            }
+        }
+        set_lang(Lang::English);
     }
 
     #[test]

@@ -5,14 +5,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, PLAYGROUND_URL, screenshot, waitForApp } from './helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** A catalogue file's messages, in key order (the header line dropped, escapes undone). */
+/**
+ * A catalogue file's lines: its messages in key order, then the library's titles and
+ * descriptions (the header line dropped, escapes undone).
+ */
 function catalogue(code) {
   const lines = readFileSync(join(root, 'dist', 'i18n', `${code}.txt`), 'utf8').split('\n');
   assert.equal(lines.pop(), '', 'the file ends with a line break');
@@ -127,6 +130,43 @@ test('a 简体中文 visitor fetches only the Chinese file', async () => {
   }
 });
 
+/** A library file's `key:` header line (in dist/scenarios, the files the page fetches), trimmed. */
+function headerLine(file, key) {
+  const lines = readFileSync(join(root, 'dist', 'scenarios', file), 'utf8').split('\n').map((l) => l.trim());
+  const line = lines.find((l) => l.toLowerCase().startsWith(`${key}:`));
+  assert.ok(line, `${file} has a ${key}: line`);
+  return line.slice(key.length + 1).trim();
+}
+
+/** The picker's scenarios: [file, the title it shows, its tooltip (the description)]. */
+const pickerOptions = (page) =>
+  page.locator('select.teach__picker option[value]:not([value=""])')
+    .evaluateAll((options) => options.map((o) => [o.value, o.textContent, o.title]));
+
+test('the picker lists every scenario by its file\'s title and description, in the page\'s language', async () => {
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await open(browser);
+    await languageSwitch(page, en[LANGUAGE]).waitFor();
+    const files = readdirSync(join(root, 'dist', 'scenarios')).filter((f) => f.endsWith('.scn'));
+    for (const [code, title, description] of [['en', 'title', 'description'], ['zh-CN', 'title-zh', 'description-zh']]) {
+      if (code === 'zh-CN') {
+        await languageSwitch(page, en[LANGUAGE]).selectOption('zh-CN');
+        await page.getByRole('button', { name: zh[COPY_LINK], exact: true }).waitFor();
+      }
+      const options = await pickerOptions(page);
+      assert.deepEqual(options.map(([file]) => file).sort(), [...files].sort(), code);
+      for (const [file, shown, tooltip] of options) {
+        assert.equal(shown, headerLine(file, title), `${code} ${file}`);
+        assert.equal(tooltip, headerLine(file, description), `${code} ${file}`);
+      }
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('a catalogue file that cannot be fetched, or is cut short, shows an error instead of a blank page', async () => {
   const browser = await launchBrowser();
   try {
@@ -149,7 +189,7 @@ test('a catalogue file that cannot be fetched, or is cut short, shows an error i
     await short.page.locator('#load-error').waitFor();
     assert.equal(
       await short.page.locator('#load-error code').innerText(),
-      `i18n/zh-CN.txt: cut short: 10 of its ${zh.length} messages`,
+      `i18n/zh-CN.txt: cut short: 10 of its ${zh.length} lines`,
     );
     assert.deepEqual(short.errors, []);
   } finally {

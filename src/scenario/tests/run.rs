@@ -174,8 +174,8 @@ fn every_library_scenario_has_a_title_and_passes() {
     }
 }
 
-/// The header build.rs reads from each file (all the page's wasm keeps of the library until
-/// a scenario is opened) is what the parser reads from it.
+/// The header build.rs reads from each file (what the catalogue files carry for the picker,
+/// all the page has of the library until a scenario is opened) is what the parser reads from it.
 #[test]
 fn every_library_header_is_what_the_parser_reads() {
     for entry in library() {

@@ -7,7 +7,7 @@ use crate::scenario::{Loaded, Report, Scenario};
 use crate::share::{self, SharedRun};
 use crate::sim::Sim;
 use crate::ui::fetch::{self, FetchError};
-use crate::ui::teach::{self, AfterLoad, GoalView, LessonView, PageError, Start, TeachMsg, TeachPanelProps};
+use crate::ui::teach::{self, AfterLoad, Entry, GoalView, LessonView, PageError, Start, TeachMsg, TeachPanelProps};
 use crate::ui::zlib::{self, ZlibError};
 use crate::view::format;
 use crate::view::guide::{self, Group, TourMark};
@@ -501,7 +501,7 @@ impl App {
                 done: at_end,
                 next_lesson: self.teach.library_file().and_then(guide::next_in_tour).map(|file| {
                     let e = self.teach.entries.iter().find(|e| e.file == file);
-                    (file, e.map_or(file.to_string(), |e| teach::pick(&e.title, e.title_zh.as_deref()).to_string()))
+                    (file, e.map_or(file, Entry::title).to_string())
                 }),
                 tour: self.teach.tour_mark().and_then(|m| guide::tour_place(m.file)),
             })

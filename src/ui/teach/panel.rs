@@ -1,7 +1,7 @@
 //! The teaching panel, the lesson's Watch and Next, the welcome and the toolbar's part:
 //! thin views over plain props, which send [`TeachMsg`]s.
 
-use super::{pick, Entry, PageError, QuickLesson, Start, TeachMsg};
+use super::{Entry, PageError, QuickLesson, Start, TeachMsg};
 use crate::raft::Time;
 use crate::view::format;
 use crate::view::guide::Group;
@@ -79,8 +79,8 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
         .entries
         .iter()
         .find(|e| e.file == p.picked)
-        .filter(|e| p.title.as_ref().is_none_or(|(title, _)| title != pick(&e.title, e.title_zh.as_deref())))
-        .map(|e| pick(&e.description, e.description_zh.as_deref()).to_string());
+        .filter(|e| p.title.as_ref().is_none_or(|(title, _)| title != e.title()))
+        .map(Entry::description);
     html! {
         <section class="panel teach" aria-label={t(K::ScenariosHeading)} data-state-hash={p.state_hash.clone()}>
             if let Some(error) = &p.error {
@@ -97,8 +97,8 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
                         <optgroup key={group_name(*g)} label={group_name(*g)}>
                             { for p.entries.iter().filter(|e| e.group == *g).map(|e| html! {
                                 <option key={e.file} value={e.file} selected={e.file == p.picked}
-                                    title={pick(&e.description, e.description_zh.as_deref()).to_string()}>
-                                    { pick(&e.title, e.title_zh.as_deref()).to_string() }
+                                    title={e.description()}>
+                                    { e.title() }
                                 </option>
                             }) }
                         </optgroup>
