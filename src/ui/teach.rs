@@ -420,7 +420,7 @@ impl Teach {
         let asked = narration.get(from).is_some_and(|n| n.question.is_some());
         let prediction = std::mem::take(&mut self.prediction);
         self.playing_to = None;
-        self.answered = (stop == from + 1 && asked && !self.before).then_some((from, prediction));
+        self.answered = (stop == from + 1 && asked).then_some((from, prediction));
         self.before = false;
         self.ended = stop > last;
         self.step = stop.min(last);

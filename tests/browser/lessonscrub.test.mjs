@@ -1,8 +1,10 @@
 // During a lesson the panel narrates the step the run is in, however the reader moves the
-// run: the timeline (a click, a drag), one event back, one event on (a shortcut), Watch
-// interrupted by a scrub. Landing on a step shows that step's question afresh; a Watch is
-// over once the reader moves the run by hand. The expected step is worked out from the
-// times at which the lesson's own Next arrived at each step, not from its words.
+// run: the timeline (a click, a drag), one event back, one event on (a shortcut), Play
+// running on, Watch interrupted by a scrub. Landing on a step by hand shows that step's
+// question afresh; playing into the next step answers it; a Watch is over once the reader
+// moves the run by hand; before the first step the panel says so. The expected step is
+// worked out from the times at which the lesson's own Next arrived at each step, not from
+// its words.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,7 +67,7 @@ async function scrub(page, us, toUs) {
   await idle(page);
 }
 
-test('a lesson shows the step its run is in after the reader scrubs, steps one event or interrupts a Watch', () =>
+test('a lesson shows the step its run is in after the reader scrubs, steps one event, plays on or interrupts a Watch', () =>
   withPlayground(async ({ page, errors }) => {
     await page.locator('[data-welcome]').waitFor();
     await page.locator('select.teach__picker').selectOption('stale-leader.scn');
@@ -115,6 +117,19 @@ test('a lesson shows the step its run is in after the reader scrubs, steps one e
     await arrivedAt(page, 0);
     assert.equal(await now(page), t0);
     assert.deepEqual(await lesson(page), at(0));
+
+    // Play (not Watch) from step 0, a prediction typed: as the run plays into step 1 the
+    // panel goes there and answers step 0's question, as Watch would. (Play again after
+    // each pause at a moment of the explain mode.)
+    await page.locator('.lesson__prediction').fill('no');
+    const played = await page.waitForFunction(() => {
+      const el = document.querySelector('.lesson');
+      if (el.dataset.step === '0' && !document.querySelector('.playback__play.is-playing')) document.querySelector('.playback__play').click();
+      return el.dataset.step !== '0'
+        && { step: el.dataset.step, answer: el.querySelectorAll('.lesson__answer').length, predicted: el.querySelectorAll('.lesson__predicted').length };
+    }, null, { timeout: 90_000 });
+    assert.deepEqual(await played.jsonValue(), { step: '1', answer: 1, predicted: 1 });
+    await page.evaluate(() => document.querySelector('.playback__play.is-playing')?.click());
 
     // A drag forward to between step 3 and the run's end: step 3, nothing answered (the
     // run to it was not watched).
