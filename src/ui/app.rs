@@ -264,6 +264,22 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        // However the message moves the run, the lesson follows it (`follow_lesson`).
+        let played = matches!(msg, Msg::Frame(_));
+        let ran = played || matches!(msg, Msg::Step);
+        let before = self.clock();
+        let render = self.handle(ctx, msg);
+        self.follow_lesson(before, played, ran);
+        render
+    }
+
+    fn view(&self, _ctx: &Context<Self>) -> Html {
+        self.page()
+    }
+}
+
+impl App {
+    fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(wall_ms) => return self.frame(ctx, wall_ms),
             Msg::Wake => {
@@ -424,12 +440,6 @@ impl Component for App {
         true
     }
 
-    fn view(&self, _ctx: &Context<Self>) -> Html {
-        self.page()
-    }
-}
-
-impl App {
     /// The library scenario on show, for the embed snippet and the teach panel's `data-file`.
     fn library_file(&self) -> Option<AttrValue> {
         match self.teach.source()? {

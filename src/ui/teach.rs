@@ -202,6 +202,9 @@ pub struct Teach {
     pub tickets: u32,
     /// The lesson has run on to the end of its run after its last step.
     pub ended: bool,
+    /// The run is before the lesson's first step (the reader took it back there): the
+    /// scenario's set-up is on show, and Next goes to the first step.
+    pub before: bool,
     /// The welcome is open.
     pub welcome: bool,
     /// The lesson on show is the guided tour's.
@@ -234,6 +237,7 @@ impl Default for Teach {
             fetching: None,
             tickets: 0,
             ended: false,
+            before: false,
             welcome: false,
             tour: false,
             stored_mark: stored_tour_mark(),
@@ -345,6 +349,7 @@ impl Teach {
         self.answered = None;
         self.playing_to = None;
         self.ended = false;
+        self.before = false;
     }
 
     /// The library file on show, if any.
@@ -397,7 +402,7 @@ impl Teach {
     /// the lesson is over.
     pub fn next_stop(&self) -> Option<usize> {
         let narration = self.narration()?;
-        (!self.ended).then_some(self.step + 1).filter(|s| *s <= narration.len())
+        (!self.ended).then_some(self.step + usize::from(!self.before)).filter(|s| *s <= narration.len())
     }
 
     /// The lesson has run on to the end of its run after its last step.
@@ -416,19 +421,34 @@ impl Teach {
         let prediction = std::mem::take(&mut self.prediction);
         self.playing_to = None;
         self.answered = (stop == from + 1 && asked).then_some((from, prediction));
+        self.before = false;
         self.ended = stop > last;
         self.step = stop.min(last);
     }
 
-    /// A move to another step ended short of it (Cancel, or the run moved by something
-    /// else), or could not reach back to it (its history was dropped): the lesson shows the
-    /// step the run is in, which is the step it was on for a move forward. Nothing is
-    /// answered: the run to the next step has not happened.
-    pub fn settle(&mut self, now: Time) {
-        let Some(narration) = self.narration() else { return };
-        let step = guide::step_index_at(narration, now).unwrap_or(0);
-        if step != self.step || self.ended {
-            self.start_lesson(step);
+    /// The run is at `now`, moved by anything but a lesson's own move to a step arriving
+    /// there (the reader's timeline, one event back or on, a jump, Play running on; or a
+    /// lesson's move cancelled, or short of a step older than the history kept): the
+    /// lesson shows the stop the run is in ([`guide::lesson_stop_at`]), or that it is
+    /// before the first step; at a new stop, that stop's question, with nothing predicted
+    /// or answered: the run to it was not watched from the step before. Except when it
+    /// was: `ran` (Play, one event on) from a step into the next answers the step left
+    /// behind, as Watch does ([`Self::arrive`]).
+    pub fn settle(&mut self, now: Time, ran: bool) {
+        let Some(loaded) = self.loaded.as_ref().filter(|_| self.narration().is_some()) else { return };
+        let len = loaded.narration.len();
+        let at = (!self.before).then_some(if self.ended { len } else { self.step });
+        let stop = guide::lesson_stop_at(&loaded.narration, loaded.end, now, at.unwrap_or(0));
+        if stop == at {
+            return;
+        }
+        match stop {
+            Some(stop) if ran && at.is_some_and(|at| stop == at + 1) => self.arrive(stop),
+            _ => {
+                self.start_lesson(stop.unwrap_or(0).min(len - 1));
+                self.ended = stop == Some(len);
+                self.before = stop.is_none();
+            }
         }
     }
 }

@@ -59,10 +59,32 @@ pub fn step_at(narration: &[Narration], now: Time) -> Option<&Narration> {
 }
 
 /// The number of the narration step a run at `now` is in ([`step_at`]): where a lesson
-/// stands when its run is not at a step's own point (a link, a move to a step cancelled on
-/// the way, a step older than the history kept).
+/// opens when its run is not at its first step's point (a link, a first step older than the
+/// history kept); once open it follows its run by [`lesson_stop_at`].
 pub fn step_index_at(narration: &[Narration], now: Time) -> Option<usize> {
     narration.iter().rposition(|n| n.time <= now)
+}
+
+/// Where a lesson stands with its run at `now`: the step the run is in, or
+/// `narration.len()` (the lesson is over) once the run is at its end (`end`), past its last
+/// step. Stops that begin at the same time are all where the run is at that time: of them,
+/// the one nearest `current`, the stop the lesson was at (itself if it is one; coming
+/// from before, the first; from after, the last). `None` before the first step: the
+/// scenario's set-up is on show.
+pub fn lesson_stop_at(narration: &[Narration], end: Time, now: Time, current: usize) -> Option<usize> {
+    let begins = |i: usize| narration.get(i).map_or(end, |n| n.time);
+    if begins(0) > now {
+        return None;
+    }
+    // The first and last stop that begin at the latest time reached (stops begin in order).
+    let (mut first, mut last) = (0, 0);
+    for i in (0..=narration.len()).take_while(|i| begins(*i) <= now) {
+        if begins(i) != begins(last) {
+            first = i;
+        }
+        last = i;
+    }
+    Some(current.max(first).min(last))
 }
 
 /// Where a reader stopped in the tour: a lesson and its step. Stored as `file step`.
@@ -151,6 +173,88 @@ mod tests {
             .map(|t| step_index_at(n, t))
             .collect();
         assert_eq!(steps, [Some(0), Some(0), Some(1), Some(n.len() - 1)]);
+    }
+
+    /// Steps at `times` (µs), in order.
+    fn steps(times: &[u64]) -> Vec<Narration> {
+        let step = |(line, t): (usize, &u64)| Narration {
+            line,
+            time: Time(*t),
+            text: String::new(),
+            zh: None,
+            question: None,
+            answer: None,
+        };
+        times.iter().enumerate().map(step).collect()
+    }
+
+    #[test]
+    fn a_lesson_stands_at_the_step_its_run_is_in_wherever_the_run_moves() {
+        // Steps at 100, 200, 200 (two at one time) and 300 µs; the run ends at 400 µs (stop 4:
+        // the lesson is over).
+        let n = steps(&[100, 200, 200, 300]);
+        let end = Time(400);
+        // (now, the stop the lesson was at) -> the stop it stands at (`None`: the set-up).
+        let cases: [(u64, usize, Option<usize>); 19] = [
+            (0, 2, None),      // at the run's start, before the first step: the set-up
+            (99, 0, None),     // one µs before step 0 begins
+            (100, 3, Some(0)), // exactly at step 0's time, from later on
+            (199, 2, Some(0)), // back from the second of two steps at one time, to before them
+            (200, 0, Some(1)), // forward onto two steps at one time: the first
+            (200, 4, Some(2)), // back onto them from the end: the last
+            (200, 2, Some(2)), // at the second already: it stays
+            (250, 1, Some(1)), // between them and the next step: whichever of the two it was at
+            (250, 2, Some(2)),
+            (250, 3, Some(2)), // back from step 3: the nearer of the two
+            (250, 9, Some(2)), // a stop the lesson does not have: as if from after
+            (299, 3, Some(2)), // one µs before step 3
+            (300, 1, Some(3)), // exactly at step 3's time
+            (399, 4, Some(3)), // back from the end: the last step, not over
+            (400, 3, Some(4)), // at the run's end: over
+            (500, 3, Some(4)), // past it (Play went on)
+            (400, 4, Some(4)),
+            (300, 3, Some(3)),
+            (150, 0, Some(0)),
+        ];
+        let got: Vec<(u64, usize, Option<usize>)> =
+            cases.iter().map(|&(now, at, _)| (now, at, lesson_stop_at(&n, end, Time(now), at))).collect();
+        assert_eq!(got, cases.to_vec());
+        // A run that ends where its last step begins: the last step and the end are both
+        // there; either stays, and from before it is the last step.
+        let short = steps(&[100, 200]);
+        let at = |now: u64, from: usize| lesson_stop_at(&short, Time(200), Time(now), from);
+        assert_eq!([at(200, 1), at(200, 2), at(200, 0), at(150, 2)], [Some(1), Some(2), Some(1), Some(0)]);
+        assert_eq!(lesson_stop_at(&[], Time(50), Time(60), 0), Some(0), "no steps: the end");
+        assert_eq!(lesson_stop_at(&[], Time(50), Time(10), 0), None);
+    }
+
+    #[test]
+    fn each_tour_lesson_stands_at_each_step_from_its_own_time() {
+        for file in TOUR {
+            let parsed = scenario::library_scenario(file).unwrap().unwrap();
+            let (_, report) = scenario::run_to_end(&parsed).unwrap();
+            let (n, end) = (&report.narration, report.end_time);
+            let stop = |now: Time, from: usize| lesson_stop_at(n, end, now, from);
+            for (i, s) in n.iter().enumerate() {
+                // The steps that begin when step i does (stale-leader.scn has two).
+                let first = n.iter().position(|m| m.time == s.time).unwrap();
+                let last = n.iter().rposition(|m| m.time == s.time).unwrap();
+                // At its own time: itself; landed on from the run's end (the reader scrubs
+                // back) the last of its time, from step 0 the first.
+                let got = (stop(s.time, i), stop(s.time, n.len()), stop(s.time, 0));
+                assert_eq!(got, (Some(i), Some(last), Some(first)), "{file} step {i}");
+                // One µs before: the step before, or the set-up before the first.
+                if let Some(earlier) = s.time.0.checked_sub(1) {
+                    let before = stop(Time(earlier), i);
+                    assert_eq!(before, first.checked_sub(1), "{file}: one µs before step {i} begins");
+                }
+            }
+            let last = n.len() - 1;
+            assert!(n[last].time < end, "{file}: the run goes on past its last step");
+            assert_eq!((stop(end, last), stop(Time(end.0 - 1), n.len())), (Some(n.len()), Some(last)), "{file}");
+            let set_up = if n[0].time > Time::ZERO { None } else { Some(0) };
+            assert_eq!(stop(Time::ZERO, last), set_up, "{file}: its set-up, if any, comes first");
+        }
     }
 
     #[test]

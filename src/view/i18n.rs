@@ -618,6 +618,7 @@ catalogue! {
     PartitionNowNone => "In force: none, every server reaches every other",
     PartitionExample => "Example: ",
     LessonStep => "Step {0} of {1}",
+    LessonBefore => "This step begins at {0}. Until then, the scenario sets up the cluster.",
     LessonBack => "Back",
     LessonNext => "Next",
     LessonPredict => "Predict: {0}",

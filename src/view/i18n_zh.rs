@@ -522,6 +522,7 @@ pub(crate) fn chinese(key: K) -> Option<&'static str> {
         PartitionNowNone => "当前生效：无，每台服务器都能连到其他所有服务器",
         PartitionExample => "示例：",
         LessonStep => "第 {0} 步，共 {1} 步",
+        LessonBefore => "这一步从 {0} 开始。在此之前，场景正在搭建集群。",
         LessonBack => "上一步",
         LessonNext => "下一步",
         LessonPredict => "预测：{0}",

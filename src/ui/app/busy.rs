@@ -34,6 +34,11 @@ impl Busy {
     pub(super) fn seeking(&self) -> bool {
         matches!(self.work, Work::Seek { .. })
     }
+
+    /// Whether the work is a lesson's move to a step, which arrives there by itself.
+    pub(super) fn moving_lesson(&self) -> bool {
+        matches!(self.work, Work::Seek { lesson: Some(_), .. })
+    }
 }
 
 /// What the page is busy with. (One at a time, boxed in `App::busy`: the size of its
@@ -230,7 +235,7 @@ impl App {
             Work::Scenario { .. } => self.toast(ctx, t(K::BudgetLoadCancelled).to_string()),
             Work::Seek { lesson: Some(_), .. } => {
                 self.seen_violations = self.sim.borrow().violations().len();
-                self.lesson_settle();
+                self.lesson_settle(false);
                 self.toast(ctx, tf(K::BudgetLessonCancelled, &[&(self.teach.step + 1)]));
             }
             Work::Seek { .. } => {

@@ -134,7 +134,7 @@ impl App {
             self.teach.arrive(stop);
             return;
         }
-        self.lesson_settle();
+        self.lesson_settle(false);
         let reach = self.sim.borrow().reach();
         if reached && reach == now {
             self.toast(ctx, tf(K::LessonHistoryDropped, &[&format::format_sim_time(reach.0), &(self.teach.step + 1)]));
@@ -144,11 +144,35 @@ impl App {
     /// A lesson's move ended short of its step, or elsewhere: the lesson shows the step
     /// the run is in ([`teach::Teach::settle`]). A Watch that was playing when the move
     /// began (Skip) is over, unless the reader has pressed Watch or Play since.
-    pub(super) fn lesson_settle(&mut self) {
-        self.teach.settle(self.sim.borrow().now());
+    pub(super) fn lesson_settle(&mut self, ran: bool) {
+        self.teach.settle(self.sim.borrow().now(), ran);
         if !self.playing {
             self.teach.playing_to = None;
         }
+    }
+
+    /// After every message: if it moved the run (from `before`: time, events), the lesson
+    /// shows the step the run is in, however it moved (the timeline, one event back or on,
+    /// a shortcut, a jump to a violation, Play running on, back to the run left). A Watch
+    /// is over once the reader has moved the run by hand (`played`: Play moved it, which
+    /// may have paused at a moment on the way: Play goes on with the Watch). A lesson's
+    /// own move to a step is left to arrive ([`Self::lesson_moved`]).
+    pub(super) fn follow_lesson(&mut self, before: (crate::raft::Time, u64), played: bool, ran: bool) {
+        let now = self.clock();
+        if now == before || self.busy.as_ref().is_some_and(|b| b.moving_lesson()) {
+            return;
+        }
+        if played {
+            self.teach.settle(now.0, true);
+        } else {
+            self.lesson_settle(ran);
+        }
+    }
+
+    /// Where the run on show is: its time and events.
+    pub(super) fn clock(&self) -> (crate::raft::Time, u64) {
+        let sim = self.sim.borrow();
+        (sim.now(), sim.events())
     }
 
     /// Loads the picked library scenario (or, for "Free play", a fresh cluster); then
@@ -489,11 +513,18 @@ impl App {
                 Some((said(asked.question.as_ref()?), prediction.clone(), asked.answer.as_ref().map(said)))
             });
             let at_end = self.teach.at_run_end();
+            let before = self.teach.before;
             Some(LessonView {
                 step,
                 count: l.narration.len(),
-                text: teach::pick(&n.text, n.zh.as_deref()).to_string(),
-                question: n.question.as_ref().filter(|_| !at_end).map(said),
+                // Before the first step: when it begins, not what it says.
+                text: if before {
+                    tf(K::LessonBefore, &[&format::format_sim_time(n.time.0)])
+                } else {
+                    teach::pick(&n.text, n.zh.as_deref()).to_string()
+                },
+                question: n.question.as_ref().filter(|_| !at_end && !before).map(said),
+                before,
                 prediction: self.teach.prediction.clone(),
                 answered,
                 quick: self.teach.quick_lesson()?,

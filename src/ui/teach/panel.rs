@@ -20,6 +20,8 @@ pub struct LessonView {
     pub step: usize,
     pub count: usize,
     pub text: String,
+    /// The run is before the first step (`text` says when it begins).
+    pub before: bool,
     /// The step's question, while the run has not answered it yet.
     pub question: Option<String>,
     pub prediction: String,
@@ -142,6 +144,7 @@ pub fn teach_panel(p: &TeachPanelProps) -> Html {
             }
             if let Some(lesson) = &p.lesson {
                 <div class="lesson" data-step={lesson.step.to_string()} data-steps={lesson.count.to_string()} data-done={lesson.done.then_some("true")}
+                    data-before={lesson.before.then_some("true")}
                     data-playing-to={lesson.quick.playing_to.map(|s| s.to_string())}>
                     if let Some((n, of)) = lesson.tour {
                         <p class="lesson__tour" data-tour-lesson={n.to_string()}>
