@@ -399,9 +399,9 @@ impl App {
             }
             Msg::SetServers(n) => {
                 self.servers = n.clamp(1, MAX_SERVERS);
-                self.reset(ctx);
+                self.free_play(ctx);
             }
-            Msg::Reset => self.reset(ctx),
+            Msg::Reset => self.free_play(ctx),
             Msg::Key(input) => return self.key(ctx, input),
             Msg::ToggleHelp => self.help_open = !self.help_open,
             Msg::CloseOverlays => {

@@ -182,3 +182,45 @@ test('a lesson shows the step its run is in after the reader scrubs, steps one e
     assert.equal(await page.locator('#panic-banner').count(), 0);
     assert.deepEqual(errors, []);
   }, { name: 'lesson-scrub', path: '?seed=5&speed=1' }));
+
+// Reset and the cluster size start a new random cluster (the run settings' seed and size):
+// the lesson on show goes with its cluster, so that its narration never describes a
+// cluster that is not its own. The picker then says free play.
+test('Reset or a new cluster size during a lesson leaves it for free play on a new cluster', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.locator('[data-welcome]').waitFor();
+    const open = async () => {
+      await page.locator('select.teach__picker').selectOption('stale-leader.scn');
+      await page.locator('.teach__picker + .btn').click();
+      await arrivedAt(page, 0);
+      assert.equal(await page.locator('.teach__loaded[data-file="stale-leader.scn"]').count(), 1);
+    };
+    const freePlay = async (why, servers) => {
+      await page.locator('.lesson').waitFor({ state: 'detached' });
+      const shown = {
+        picked: await page.locator('select.teach__picker').inputValue(),
+        loaded: await page.locator('.teach__loaded').count(),
+        now: await now(page),
+        servers: await page.locator('svg.ring [data-server]').count(),
+        scenarioInAddress: (await page.evaluate(() => location.search)).includes('scenario'),
+      };
+      assert.deepEqual(shown, { picked: '', loaded: 0, now: 0, servers, scenarioInAddress: false }, why);
+    };
+    await open();
+    await page.locator('form.field-grid--run button[type="submit"]').click();
+    await freePlay('Reset', 5);
+    await open();
+    await page.locator('form.field-grid--run select').selectOption('3');
+    await freePlay('a cluster of three', 3);
+
+    // A seed that is not a number changes nothing: the lesson stays, with its cluster.
+    await open();
+    await page.locator('form.field-grid--run input').fill('twelve');
+    await page.locator('form.field-grid--run button[type="submit"]').click();
+    await page.locator('.field-error').waitFor();
+    assert.equal(await page.locator('.lesson').count(), 1);
+    assert.equal(await page.locator('.teach__loaded[data-file="stale-leader.scn"]').count(), 1);
+
+    assert.equal(await page.locator('#panic-banner').count(), 0);
+    assert.deepEqual(errors, []);
+  }, { name: 'lesson-reset', path: '?seed=5&speed=1' }));

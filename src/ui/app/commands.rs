@@ -104,7 +104,23 @@ impl App {
         format::format_partition(&format::suggest_partition(&ids, sim.leader()))
     }
 
-    pub(super) fn reset(&mut self, ctx: &Context<Self>) {
+    /// A new random cluster from the seed and size fields (Reset, a new cluster size, the
+    /// picker's free play). A scenario that was loaded goes with its cluster: no lesson,
+    /// goal or tour is left narrating a cluster that is not its own. A seed that is not a
+    /// number changes nothing (the field says why).
+    pub(super) fn free_play(&mut self, ctx: &Context<Self>) {
+        self.reset(ctx);
+        if self.seed_error.is_some() {
+            return;
+        }
+        self.teach.ticket();
+        self.teach.picked.clear();
+        self.teach.loaded = None;
+        self.teach.goal = None;
+        self.teach.tour = false;
+    }
+
+    fn reset(&mut self, ctx: &Context<Self>) {
         let Ok(seed) = self.seed_text.trim().parse::<u64>() else {
             self.seed_error = Some(t(K::SeedInvalid).to_string());
             return;

@@ -181,11 +181,7 @@ impl App {
         // The reader has chosen what to see: the welcome's question is answered for now.
         self.teach.welcome = false;
         if self.teach.picked.is_empty() {
-            self.teach.ticket();
-            self.reset(ctx);
-            self.teach.loaded = None;
-            self.teach.goal = None;
-            self.teach.tour = false;
+            self.free_play(ctx);
         } else {
             let file = self.teach.picked.clone();
             self.open_library(ctx, file.clone(), AfterLoad::Load { file, play });
