@@ -284,13 +284,11 @@ impl Teach {
         } else {
             sim.seek(Time::ZERO);
         }
-        // The first step, unless its history was dropped (a run past the memory budget):
-        // then the step the oldest history kept is in.
-        self.start_lesson(
-            guide::step_index_at(&report.narration, sim.now()).filter(|_| self.goal.is_none()).unwrap_or(0),
-        );
         self.error = None;
         self.loaded = Some(Loaded { source, scenario: parsed, narration: report.narration, end: report.end_time });
+        // The first step, unless its history was dropped (a run past the memory budget):
+        // then the step the oldest history kept is in.
+        self.place(sim.now());
         sim
     }
 
@@ -326,8 +324,20 @@ impl Teach {
         if let Some(goal) = &mut self.goal {
             goal.observe(sim);
         }
-        self.start_lesson(guide::step_index_at(&narration, sim.now()).unwrap_or(0));
         self.loaded = Some(Loaded { source, scenario: parsed, narration, end });
+        self.place(sim.now());
+    }
+
+    /// Puts a lesson just opened at the stop its run at `now` is in, as if arriving from
+    /// its start ([`guide::lesson_stop_at`]): of steps that begin at one time the first, so
+    /// that no step's narration is passed over (three library lessons begin with two steps
+    /// at one time); before the first step if the run is. An exercise shows its goal.
+    fn place(&mut self, now: Time) {
+        self.start_lesson(0);
+        if self.narration().is_some() {
+            self.before = true;
+            self.settle(now, false);
+        }
     }
 
     pub fn source(&self) -> Option<ScenarioSource> {

@@ -58,9 +58,9 @@ pub fn step_at(narration: &[Narration], now: Time) -> Option<&Narration> {
     step_index_at(narration, now).map(|i| &narration[i])
 }
 
-/// The number of the narration step a run at `now` is in ([`step_at`]): where a lesson
-/// opens when its run is not at its first step's point (a link, a first step older than the
-/// history kept); once open it follows its run by [`lesson_stop_at`].
+/// The number of the narration step a run at `now` is in ([`step_at`]): the last that has
+/// begun. A lesson in the page stands by [`lesson_stop_at`] instead, which tells apart
+/// steps that begin at one time.
 pub fn step_index_at(narration: &[Narration], now: Time) -> Option<usize> {
     narration.iter().rposition(|n| n.time <= now)
 }

@@ -224,3 +224,29 @@ test('Reset or a new cluster size during a lesson leaves it for free play on a n
     assert.equal(await page.locator('#panic-banner').count(), 0);
     assert.deepEqual(errors, []);
   }, { name: 'lesson-reset', path: '?seed=5&speed=1' }));
+
+// Three library lessons begin with two steps at one time (partition-3-2.scn,
+// membership-single.scn, break-single-step-membership.scn): opened, each shows its first
+// step, whose narration the reader would otherwise never see; Next goes to the second
+// without moving the run, and Back returns to the first.
+test('a lesson whose first steps begin at one time opens at the first of them', () =>
+  withPlayground(async ({ page, errors }) => {
+    await page.locator('[data-welcome]').waitFor();
+    for (const file of ['partition-3-2.scn', 'membership-single.scn']) {
+      await page.locator('select.teach__picker').selectOption(file);
+      await page.locator('.teach__picker + .btn').click();
+      await page.locator(`.teach__loaded[data-file="${file}"]`).waitFor();
+      await arrivedAt(page, 0);
+      const first = await lesson(page);
+      const t = await now(page);
+      await page.locator('.lesson [data-lesson-next]').click();
+      await arrivedAt(page, 1);
+      const second = await lesson(page);
+      assert.equal(await now(page), t, `${file}: the second step begins when the first does`);
+      assert.notEqual(second.text, first.text, `${file}: two steps, two narrations`);
+      await page.locator('.lesson [data-lesson-back]').click();
+      await arrivedAt(page, 0);
+      assert.deepEqual(await lesson(page), first, `${file}: Back shows the first step again`);
+    }
+    assert.deepEqual(errors, []);
+  }, { name: 'lesson-first-steps', path: '?seed=5&speed=1' }));
