@@ -222,6 +222,11 @@ impl<K, V> SortedMap<K, V> {
         self.0.iter_mut().map(|(k, v)| (&*k, v))
     }
 
+    /// The `i`-th smallest key.
+    pub fn key_at(&self, i: usize) -> Option<&K> {
+        self.0.get(i).map(|(k, _)| k)
+    }
+
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
         self.0.iter().map(|(k, _)| k)
     }
@@ -502,6 +507,8 @@ mod tests {
             prop_assert_eq!(ours.first_key_value(), model.first_key_value());
             prop_assert_eq!(ours.last_key_value(), model.last_key_value());
             prop_assert_eq!(ours.keys().collect::<Vec<_>>(), model.keys().collect::<Vec<_>>());
+            let by_position: Vec<&u8> = (0..=ours.len()).map_while(|i| ours.key_at(i)).collect();
+            prop_assert_eq!(by_position, model.keys().collect::<Vec<_>>());
             prop_assert_eq!(ours.values().collect::<Vec<_>>(), model.values().collect::<Vec<_>>());
             prop_assert_eq!(postcard::to_allocvec(&ours).unwrap(), postcard::to_allocvec(&model).unwrap());
             prop_assert_eq!(serde_json::to_string(&ours).unwrap(), serde_json::to_string(&model).unwrap());

@@ -177,7 +177,7 @@ impl Node {
     pub(super) fn broadcast_append(&mut self) {
         // By position rather than a copy of the keys (one allocation per heartbeat): sending
         // changes no leader's peer list.
-        let peer_at = |node: &Self, k: usize| node.leader_state().and_then(|l| l.progress.keys().nth(k).copied());
+        let peer_at = |node: &Self, k: usize| node.leader_state().and_then(|l| l.progress.key_at(k).copied());
         let mut k = 0;
         while let Some(peer) = peer_at(self, k) {
             self.send_append(peer);
