@@ -87,6 +87,13 @@ export async function waitForApp(page) {
   return handle.jsonValue();
 }
 
+/** Picks library scenario `file` in the scenario picker, loads it, and waits until it is on show. */
+export async function loadLibraryScenario(page, file) {
+  await page.locator('select.teach__picker').selectOption(file);
+  await page.locator('.teach__picker + .btn').click();
+  await page.locator(`.teach__loaded[data-file="${file}"]`).waitFor();
+}
+
 /** Saves a full-page screenshot as tests/browser/artifacts/<name>.png; returns its path. */
 export async function screenshot(page, name) {
   await mkdir(ARTIFACTS_DIR, { recursive: true });

@@ -8,7 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, withPlayground } from './helpers.mjs';
+import { loadLibraryScenario, screenshot, withPlayground } from './helpers.mjs';
 
 /** What the lesson panel shows. */
 const lesson = (page) => page.locator('.lesson').evaluate((el) => ({
@@ -70,8 +70,7 @@ async function scrub(page, us, toUs) {
 test('a lesson shows the step its run is in after the reader scrubs, steps one event, plays on or interrupts a Watch', () =>
   withPlayground(async ({ page, errors }) => {
     await page.locator('[data-welcome]').waitFor();
-    await page.locator('select.teach__picker').selectOption('stale-leader.scn');
-    await page.locator('.teach__picker + .btn').click();
+    await loadLibraryScenario(page, 'stale-leader.scn');
     await arrivedAt(page, 0);
 
     // The lesson's own moves: Next to each step, then to the end of its run. What each
@@ -190,10 +189,8 @@ test('Reset or a new cluster size during a lesson leaves it for free play on a n
   withPlayground(async ({ page, errors }) => {
     await page.locator('[data-welcome]').waitFor();
     const open = async () => {
-      await page.locator('select.teach__picker').selectOption('stale-leader.scn');
-      await page.locator('.teach__picker + .btn').click();
+      await loadLibraryScenario(page, 'stale-leader.scn');
       await arrivedAt(page, 0);
-      assert.equal(await page.locator('.teach__loaded[data-file="stale-leader.scn"]').count(), 1);
     };
     const freePlay = async (why, servers) => {
       await page.locator('.lesson').waitFor({ state: 'detached' });
@@ -233,9 +230,7 @@ test('a lesson whose first steps begin at one time opens at the first of them', 
   withPlayground(async ({ page, errors }) => {
     await page.locator('[data-welcome]').waitFor();
     for (const file of ['partition-3-2.scn', 'membership-single.scn']) {
-      await page.locator('select.teach__picker').selectOption(file);
-      await page.locator('.teach__picker + .btn').click();
-      await page.locator(`.teach__loaded[data-file="${file}"]`).waitFor();
+      await loadLibraryScenario(page, file);
       await arrivedAt(page, 0);
       const first = await lesson(page);
       const t = await now(page);

@@ -5,24 +5,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withPlayground, openPlayground, launchBrowser, screenshot } from './helpers.mjs';
+import { withPlayground, openPlayground, launchBrowser, loadLibraryScenario, screenshot } from './helpers.mjs';
 
 const status = (page) => page.locator('.topbar .status').evaluate((el) => ({ ...el.dataset }));
 const playing = async (page) => (await page.locator('.playback__play.is-playing').count()) > 0;
-
-/** Picks `file` in the scenario picker and loads it. */
-async function load(page, file) {
-  await page.locator('select.teach__picker').selectOption(file);
-  await page.locator('.teach__picker + .btn').click();
-  await page.locator(`.teach__loaded[data-file="${file}"]`).waitFor();
-}
 
 test('a lesson opened from the picker explains as it plays: it pauses at the win, with its line', () =>
   withPlayground(async ({ page, errors }) => {
     await page.locator('[data-server]').first().waitFor();
     const toggle = page.locator('[data-explain-toggle]');
     assert.equal(await toggle.isChecked(), false, 'off in free play');
-    await load(page, 'leader-crash.scn');
+    await loadLibraryScenario(page, 'leader-crash.scn');
     await page.locator('.lesson[data-step="0"]').waitFor();
     assert.equal(await page.locator('.lesson [data-tour-lesson]').count(), 0, 'not the tour');
     assert.equal(await toggle.isChecked(), true, 'on in a lesson');
@@ -75,7 +68,7 @@ test('an exercise has fast-forward: ten times the speed until the goal is met', 
   withPlayground(async ({ page, errors }) => {
     await page.locator('[data-server]').first().waitFor();
     assert.equal(await page.locator('.fast-forward').count(), 0, 'not in free play');
-    await load(page, 'exercise-no-quorum.scn');
+    await loadLibraryScenario(page, 'exercise-no-quorum.scn');
     const ff = page.locator('.playback .fast-forward');
     assert.equal(await ff.getAttribute('aria-pressed'), 'false');
     // The leader down, the other four in two pairs, none a majority: no leader, four up.
@@ -113,7 +106,7 @@ test('on a phone the "Loaded" toast leaves the picker and the bottom bar clear',
     await page.locator('[data-welcome] [data-start="free"]').click();
     const picker = page.locator('select.teach__picker');
     await picker.scrollIntoViewIfNeeded();
-    await load(page, 'split-vote.scn');
+    await loadLibraryScenario(page, 'split-vote.scn');
     const toast = page.locator('.toast').first();
     await toast.waitFor();
     const box = async (l) => l.boundingBox();
